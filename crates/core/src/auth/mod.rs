@@ -1,0 +1,11 @@
+//! Authentication rules: password hashing and verification (Argon2id, and the legacy schemes
+//! other directories export), per-org password policy with lockout, and API token secrets.
+
+pub mod credential;
+pub mod legacy;
+pub mod policy;
+pub mod token;
+
+pub use credential::{Argon2Params, Credential, Verification};
+pub use policy::{LoginState, PasswordPolicy};
+pub use token::{ApiToken, TokenSubject};

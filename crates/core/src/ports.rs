@@ -1,0 +1,195 @@
+//! The traits the outside world implements for the core: the clock, randomness, password work
+//! and the directory store. Services take them as parameters, so the rules can be tested with
+//! a fixed clock and seeded randomness, and run unchanged over SQLite or PostgreSQL.
+//!
+//! Every store read takes the org as its first argument; the only reads that do not are the ones
+//! that find the org or the caller in the first place (`org_by_slug`, `token_by_hash`) and the
+//! operator's audit verification.
+
+use crate::access::Staff;
+use crate::audit::{AuditEvent, ChainKey};
+use crate::auth::{ApiToken, Argon2Params, Credential, Verification};
+use crate::change::Change;
+use crate::directory::{
+    AccessBinding, Email, Group, GroupMember, Name, Org, OrgSlug, Resource, System, User, Username,
+};
+use crate::error::CoreResult;
+use crate::ids::{BindingId, GroupId, OrgId, UserId};
+use crate::page::{Page, PageRequest};
+use crate::secret::Secret;
+use jiff::Timestamp;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed, sendable future (for object-safe async ports).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The current time. Only the adapter in the binary reads the system clock.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> Timestamp;
+}
+
+/// Cryptographically secure randomness.
+pub trait Rng: Send + Sync + 'static {
+    fn fill(&self, buf: &mut [u8]);
+}
+
+/// Password hashing and verification, which are deliberately slow: the server runs them off the
+/// async executor with bounded concurrency; tests and the CLI may run them inline.
+pub trait PasswordWork: Send + Sync + 'static {
+    /// Argon2id hash of `password` with `salt`.
+    fn hash(&self, password: Secret, salt: [u8; 16]) -> BoxFuture<'static, CoreResult<String>>;
+    /// Checks `password` against a stored hash of any supported scheme.
+    fn verify(
+        &self,
+        stored: String,
+        password: Secret,
+    ) -> BoxFuture<'static, CoreResult<Verification>>;
+}
+
+/// Runs password work on the calling task.
+#[derive(Debug, Clone, Default)]
+pub struct InlinePasswordWork(pub Argon2Params);
+
+impl PasswordWork for InlinePasswordWork {
+    fn hash(&self, password: Secret, salt: [u8; 16]) -> BoxFuture<'static, CoreResult<String>> {
+        let r = crate::auth::credential::hash_password(&password, &salt, &self.0);
+        Box::pin(async move { r })
+    }
+
+    fn verify(
+        &self,
+        stored: String,
+        password: Secret,
+    ) -> BoxFuture<'static, CoreResult<Verification>> {
+        let r = crate::auth::credential::verify_password(&stored, &password, &self.0);
+        Box::pin(async move { r })
+    }
+}
+
+/// Persistence of the directory. Implementations encrypt personal data at rest, keep keys apart
+/// from data, and apply each [`Change`] atomically together with its audit events.
+pub trait DirectoryStore: Send + Sync + 'static {
+    /// Applies all writes and appends all audit events in one transaction, or none of them.
+    /// Uniqueness violations come back as `CoreError::Conflict` naming the field; a failed seat
+    /// check as the plan's limit error.
+    fn commit(&self, change: Change) -> impl Future<Output = CoreResult<()>> + Send;
+
+    // --- deployment ---
+    fn list_orgs(&self, page: &PageRequest) -> impl Future<Output = CoreResult<Page<Org>>> + Send;
+    fn org_by_slug(&self, slug: &OrgSlug) -> impl Future<Output = CoreResult<Option<Org>>> + Send;
+    fn org_by_id(&self, id: OrgId) -> impl Future<Output = CoreResult<Option<Org>>> + Send;
+    fn list_staff(&self) -> impl Future<Output = CoreResult<Vec<Staff>>> + Send;
+    /// Finds a token by the SHA-256 of its secret (revoked and expired ones included).
+    fn token_by_hash(
+        &self,
+        hash: &[u8; 32],
+    ) -> impl Future<Output = CoreResult<Option<ApiToken>>> + Send;
+
+    // --- users ---
+    fn user_by_name(
+        &self,
+        org: OrgId,
+        username: &Username,
+    ) -> impl Future<Output = CoreResult<Option<User>>> + Send;
+    fn user_by_id(
+        &self,
+        org: OrgId,
+        id: UserId,
+    ) -> impl Future<Output = CoreResult<Option<User>>> + Send;
+    /// Looks a user up by email through the blind index.
+    fn user_by_email(
+        &self,
+        org: OrgId,
+        email: &Email,
+    ) -> impl Future<Output = CoreResult<Option<User>>> + Send;
+    /// Users ordered by username; the cursor is the last username.
+    fn list_users(
+        &self,
+        org: OrgId,
+        page: &PageRequest,
+    ) -> impl Future<Output = CoreResult<Page<User>>> + Send;
+    fn count_users(&self, org: OrgId) -> impl Future<Output = CoreResult<u64>> + Send;
+    fn credential(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> impl Future<Output = CoreResult<Option<Credential>>> + Send;
+    fn admins(&self, org: OrgId) -> impl Future<Output = CoreResult<Vec<UserId>>> + Send;
+
+    // --- groups ---
+    fn group_by_name(
+        &self,
+        org: OrgId,
+        name: &Name,
+    ) -> impl Future<Output = CoreResult<Option<Group>>> + Send;
+    fn group_by_id(
+        &self,
+        org: OrgId,
+        id: GroupId,
+    ) -> impl Future<Output = CoreResult<Option<Group>>> + Send;
+    /// Groups ordered by name; the cursor is the last name.
+    fn list_groups(
+        &self,
+        org: OrgId,
+        page: &PageRequest,
+    ) -> impl Future<Output = CoreResult<Page<Group>>> + Send;
+    fn members(
+        &self,
+        org: OrgId,
+        group: GroupId,
+    ) -> impl Future<Output = CoreResult<Vec<GroupMember>>> + Send;
+    /// Every membership edge of the org (for cycle checks and memberOf).
+    fn memberships(
+        &self,
+        org: OrgId,
+    ) -> impl Future<Output = CoreResult<Vec<(GroupId, GroupMember)>>> + Send;
+
+    // --- systems, resources, bindings ---
+    fn system_by_name(
+        &self,
+        org: OrgId,
+        hostname: &Name,
+    ) -> impl Future<Output = CoreResult<Option<System>>> + Send;
+    fn list_systems(
+        &self,
+        org: OrgId,
+        page: &PageRequest,
+    ) -> impl Future<Output = CoreResult<Page<System>>> + Send;
+    fn resource_by_name(
+        &self,
+        org: OrgId,
+        name: &Name,
+    ) -> impl Future<Output = CoreResult<Option<Resource>>> + Send;
+    fn list_resources(
+        &self,
+        org: OrgId,
+        page: &PageRequest,
+    ) -> impl Future<Output = CoreResult<Page<Resource>>> + Send;
+    fn binding_by_id(
+        &self,
+        org: OrgId,
+        id: BindingId,
+    ) -> impl Future<Output = CoreResult<Option<AccessBinding>>> + Send;
+    /// Bindings ordered by id; the cursor is the last id.
+    fn list_bindings(
+        &self,
+        org: OrgId,
+        page: &PageRequest,
+    ) -> impl Future<Output = CoreResult<Page<AccessBinding>>> + Send;
+
+    // --- audit ---
+    fn audit_chains(&self) -> impl Future<Output = CoreResult<Vec<ChainKey>>> + Send;
+    /// Events of one chain with `seq > after`, in order, at most `limit`.
+    fn audit_events(
+        &self,
+        chain: ChainKey,
+        after: u64,
+        limit: u32,
+    ) -> impl Future<Output = CoreResult<Vec<AuditEvent>>> + Send;
+    /// The recorded head `(last seq, last hash)` of a chain.
+    fn audit_head(
+        &self,
+        chain: ChainKey,
+    ) -> impl Future<Output = CoreResult<Option<(u64, String)>>> + Send;
+}

@@ -1,0 +1,145 @@
+//! Password authentication of org users: lockout, transparent re-hashing of imported hashes on
+//! success, and the login that hands out a session token. Every attempt is audited (pseudonymous
+//! ids only), failed ones included.
+
+use super::{Directory, IssuedToken, target};
+use crate::access::{Action, Actor};
+use crate::audit::{AuditDraft, Outcome};
+use crate::auth::{Credential, LoginState, TokenSubject, Verification};
+use crate::change::{Change, Write};
+use crate::directory::{Org, OrgSlug, User, UserStatus, Username};
+use crate::error::{CoreError, CoreResult};
+use crate::ports::DirectoryStore;
+use crate::secret::Secret;
+use jiff::SignedDuration;
+
+/// How long a login session token lives.
+pub const SESSION_TTL: SignedDuration = SignedDuration::from_hours(12);
+
+/// A successful login.
+#[derive(Debug)]
+pub struct LoginOutcome {
+    pub actor: Actor,
+    pub token: IssuedToken,
+}
+
+impl<S: DirectoryStore> Directory<S> {
+    /// Checks a user's password (for LDAP binds and logins). Unknown users, wrong passwords and
+    /// users without a password all fail the same way.
+    pub async fn check_password(
+        &self,
+        slug: &OrgSlug,
+        username: &Username,
+        password: Secret,
+    ) -> CoreResult<(Org, User)> {
+        let org = self
+            .store
+            .org_by_slug(slug)
+            .await?
+            .ok_or(CoreError::BadCredentials)?;
+        let user = self
+            .store
+            .user_by_name(org.id, username)
+            .await?
+            .ok_or(CoreError::BadCredentials)?;
+        let cred = self
+            .store
+            .credential(org.id, user.id)
+            .await?
+            .ok_or(CoreError::BadCredentials)?;
+        let now = self.now();
+        let audit = |outcome: Outcome| {
+            let mut a = AuditDraft::new(
+                &Actor::User {
+                    org: org.id,
+                    user: user.id,
+                },
+                &Action::ReadOrg(org.id),
+                target("user", user.id),
+                now,
+            );
+            a.action = "user.login".into();
+            a.outcome = outcome;
+            a
+        };
+        cred.state.check(now)?;
+        match self
+            .passwords
+            .verify(cred.hash.clone(), password.clone())
+            .await?
+        {
+            Verification::Mismatch => {
+                let state = cred.state.after_failure(now, &org.password_policy);
+                let change = Change::new(Some(org.id))
+                    .write(Write::SetLoginState {
+                        user: user.id,
+                        state,
+                    })
+                    .audit(audit(Outcome::Denied));
+                self.store.commit(change).await?;
+                Err(CoreError::BadCredentials)
+            }
+            Verification::Match { rehash } => {
+                if user.status != UserStatus::Active {
+                    return Err(CoreError::AccountInactive {
+                        status: user.status.as_str().into(),
+                    });
+                }
+                let mut change = Change::new(Some(org.id)).audit(audit(Outcome::Success));
+                if rehash {
+                    let hash = self.passwords.hash(password, self.random()).await?;
+                    let credential = Credential {
+                        hash,
+                        state: LoginState::after_success(),
+                    };
+                    change = change.write(Write::SetCredential {
+                        user: user.id,
+                        credential,
+                    });
+                } else if cred.state != LoginState::default() {
+                    change = change.write(Write::SetLoginState {
+                        user: user.id,
+                        state: LoginState::after_success(),
+                    });
+                }
+                self.store.commit(change).await?;
+                Ok((org, user))
+            }
+        }
+    }
+
+    /// Logs a user in and issues a session token acting for them.
+    pub async fn login(
+        &self,
+        slug: &OrgSlug,
+        username: &Username,
+        password: Secret,
+    ) -> CoreResult<LoginOutcome> {
+        let (org, user) = self.check_password(slug, username, password).await?;
+        let admin = self.store.admins(org.id).await?.contains(&user.id);
+        let actor = if admin {
+            Actor::OrgAdmin {
+                org: org.id,
+                user: user.id,
+            }
+        } else {
+            Actor::User {
+                org: org.id,
+                user: user.id,
+            }
+        };
+        let expires = self.now().checked_add(SESSION_TTL).ok();
+        let token = self
+            .issue_token(
+                &actor,
+                TokenSubject::User {
+                    org: org.id,
+                    user: user.id,
+                },
+                "session",
+                expires,
+            )
+            .await?;
+        Ok(LoginOutcome { actor, token })
+    }
+}

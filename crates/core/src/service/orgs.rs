@@ -1,0 +1,115 @@
+//! Organizations: created and re-planned by the operator, read by their own members.
+
+use super::{Directory, target};
+use crate::access::{Action, Actor};
+use crate::audit::AuditDraft;
+use crate::auth::PasswordPolicy;
+use crate::change::{Change, Write};
+use crate::directory::org::check_display_name;
+use crate::directory::{Org, OrgSlug, Plan};
+use crate::error::{CoreError, CoreResult};
+use crate::ids::OrgId;
+use crate::page::{Page, PageRequest};
+use crate::ports::DirectoryStore;
+use serde_json::json;
+
+/// A new organization.
+#[derive(Debug, Clone)]
+pub struct NewOrg {
+    pub slug: OrgSlug,
+    pub name: String,
+    pub plan: Plan,
+}
+
+/// Changes to an org; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct OrgPatch {
+    pub name: Option<String>,
+    pub plan: Option<Plan>,
+    pub password_policy: Option<PasswordPolicy>,
+}
+
+impl<S: DirectoryStore> Directory<S> {
+    /// Creates an org (operator only).
+    pub async fn create_org(&self, actor: &Actor, new: NewOrg) -> CoreResult<Org> {
+        self.check(actor, &Action::CreateOrg, "org:new").await?;
+        let name = check_display_name("name", &new.name)?;
+        let now = self.now();
+        let org = Org {
+            id: OrgId::from_random(self.random()),
+            slug: new.slug,
+            name,
+            plan: new.plan,
+            password_policy: PasswordPolicy::default(),
+            created_at: now,
+        };
+        // The org's creation opens its own chain, and the deployment chain records it too.
+        let mut in_org =
+            AuditDraft::new(actor, &Action::ReadOrg(org.id), target("org", org.id), now)
+                .with_detail(json!({"plan": org.plan.kind.as_str()}));
+        in_org.action = "org.create".into();
+        let change = Change::new(Some(org.id))
+            .write(Write::CreateOrg(org.clone()))
+            .audit(AuditDraft::new(
+                actor,
+                &Action::CreateOrg,
+                target("org", org.id),
+                now,
+            ))
+            .audit(in_org);
+        self.store.commit(change).await?;
+        Ok(org)
+    }
+
+    /// Reads an org.
+    pub async fn get_org(&self, actor: &Actor, slug: &OrgSlug) -> CoreResult<Org> {
+        self.org_for(actor, slug, Action::ReadOrg).await
+    }
+
+    /// Lists orgs (provider staff).
+    pub async fn list_orgs(&self, actor: &Actor, page: &PageRequest) -> CoreResult<Page<Org>> {
+        self.check(actor, &Action::ListOrgs, "org:*").await?;
+        self.store.list_orgs(page).await
+    }
+
+    /// Changes an org's name, plan or password policy (operator).
+    pub async fn update_org(
+        &self,
+        actor: &Actor,
+        slug: &OrgSlug,
+        patch: OrgPatch,
+    ) -> CoreResult<Org> {
+        let mut org = self.org_for(actor, slug, Action::UpdateOrg).await?;
+        let mut changed = Vec::new();
+        if let Some(name) = patch.name {
+            org.name = check_display_name("name", &name)?;
+            changed.push("name");
+        }
+        if let Some(plan) = patch.plan {
+            org.plan = plan;
+            changed.push("plan");
+        }
+        if let Some(policy) = patch.password_policy {
+            policy.validate()?;
+            org.password_policy = policy;
+            changed.push("password_policy");
+        }
+        if changed.is_empty() {
+            return Err(CoreError::invalid("body", "nothing to change"));
+        }
+        let now = self.now();
+        let change = Change::new(Some(org.id))
+            .write(Write::UpdateOrg(org.clone()))
+            .audit(
+                AuditDraft::new(
+                    actor,
+                    &Action::UpdateOrg(org.id),
+                    target("org", org.id),
+                    now,
+                )
+                .with_detail(json!({"fields": changed, "plan": org.plan.kind.as_str()})),
+            );
+        self.store.commit(change).await?;
+        Ok(org)
+    }
+}

@@ -1,0 +1,433 @@
+//! A hand-written in-memory `DirectoryStore` for the services' unit tests: applies a `Change`
+//! atomically (on a copy of the state), keeps audit chains with real hashes, allocates POSIX
+//! numbers and enforces the same uniqueness rules as the real store.
+
+use crate::access::Staff;
+use crate::audit::{AuditEvent, ChainKey, GENESIS, chain_hash};
+use crate::auth::{ApiToken, Credential};
+use crate::change::{Change, Write};
+use crate::directory::group::FIRST_GID;
+use crate::directory::user::FIRST_UID;
+use crate::directory::{
+    AccessBinding, Email, Group, GroupMember, Name, Org, OrgSlug, Resource, System, User, Username,
+};
+use crate::error::{CoreError, CoreResult};
+use crate::ids::{BindingId, GroupId, OrgId, UserId};
+use crate::page::{Page, PageRequest};
+use crate::ports::DirectoryStore;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone, Default)]
+struct State {
+    orgs: BTreeMap<OrgId, Org>,
+    staff: Vec<Staff>,
+    users: BTreeMap<UserId, User>,
+    creds: BTreeMap<UserId, Credential>,
+    admins: HashSet<UserId>,
+    groups: BTreeMap<GroupId, Group>,
+    members: Vec<(GroupId, GroupMember)>,
+    systems: Vec<System>,
+    resources: Vec<Resource>,
+    bindings: Vec<AccessBinding>,
+    tokens: Vec<ApiToken>,
+    audit: BTreeMap<ChainKey, Vec<AuditEvent>>,
+}
+
+/// The fake store.
+#[derive(Clone, Default)]
+pub struct MemoryStore(Arc<Mutex<State>>);
+
+impl MemoryStore {
+    fn read<T>(&self, f: impl FnOnce(&State) -> T) -> CoreResult<T> {
+        let s = self
+            .0
+            .lock()
+            .map_err(|_| CoreError::Internal("poisoned".into()))?;
+        Ok(f(&s))
+    }
+
+    /// Number of audit events in a chain.
+    pub fn audit_len(&self, chain: ChainKey) -> usize {
+        self.read(|s| s.audit.get(&chain).map_or(0, Vec::len))
+            .unwrap_or(0)
+    }
+
+    /// Events of a chain.
+    pub fn events(&self, chain: ChainKey) -> Vec<AuditEvent> {
+        self.read(|s| s.audit.get(&chain).cloned().unwrap_or_default())
+            .unwrap_or_default()
+    }
+}
+
+fn apply(s: &mut State, w: Write) -> CoreResult<()> {
+    match w {
+        Write::CreateOrg(o) => {
+            if s.orgs.values().any(|x| x.slug == o.slug) {
+                return Err(CoreError::conflict("slug", "taken"));
+            }
+            s.orgs.insert(o.id, o);
+        }
+        Write::UpdateOrg(o) => {
+            s.orgs.insert(o.id, o);
+        }
+        Write::CreateStaff(st) => s.staff.push(st),
+        Write::CreateUser { user, credential } => {
+            let mut u = *user;
+            if s.users
+                .values()
+                .any(|x| x.org == u.org && x.username == u.username)
+            {
+                return Err(CoreError::conflict("username", "taken"));
+            }
+            if s.users
+                .values()
+                .any(|x| x.org == u.org && x.email == u.email)
+            {
+                return Err(CoreError::conflict("email", "taken"));
+            }
+            if u.posix.uid_number == 0 {
+                let max = s
+                    .users
+                    .values()
+                    .filter(|x| x.org == u.org)
+                    .map(|x| x.posix.uid_number)
+                    .max();
+                u.posix.uid_number = max.map_or(FIRST_UID, |m| m.max(FIRST_UID - 1) + 1);
+            }
+            if u.posix.gid_number == 0 {
+                u.posix.gid_number = u.posix.uid_number;
+            }
+            if let Some(c) = credential {
+                s.creds.insert(u.id, c);
+            }
+            s.users.insert(u.id, u);
+        }
+        Write::UpdateUser(u) => {
+            s.users.insert(u.id, *u);
+        }
+        Write::SetCredential { user, credential } => {
+            s.creds.insert(user, credential);
+        }
+        Write::SetLoginState { user, state } => {
+            if let Some(c) = s.creds.get_mut(&user) {
+                c.state = state;
+            }
+        }
+        Write::EraseUser(id) => {
+            s.users.remove(&id);
+            s.creds.remove(&id);
+            s.admins.remove(&id);
+            s.members.retain(|(_, m)| *m != GroupMember::User(id));
+        }
+        Write::SetAdmin { user, admin } => {
+            if admin {
+                s.admins.insert(user);
+            } else {
+                s.admins.remove(&user);
+            }
+        }
+        Write::CreateGroup(mut g) => {
+            if s.groups
+                .values()
+                .any(|x| x.org == g.org && x.name == g.name)
+            {
+                return Err(CoreError::conflict("name", "taken"));
+            }
+            if g.gid_number == 0 {
+                let max = s
+                    .groups
+                    .values()
+                    .filter(|x| x.org == g.org)
+                    .map(|x| x.gid_number)
+                    .max();
+                g.gid_number = max.map_or(FIRST_GID, |m| m + 1);
+            }
+            s.groups.insert(g.id, g);
+        }
+        Write::UpdateGroup(g) => {
+            s.groups.insert(g.id, g);
+        }
+        Write::DeleteGroup(id) => {
+            s.groups.remove(&id);
+            s.members
+                .retain(|(p, m)| *p != id && *m != GroupMember::Group(id));
+        }
+        Write::AddMember { group, member } => s.members.push((group, member)),
+        Write::RemoveMember { group, member } => s.members.retain(|e| *e != (group, member)),
+        Write::CreateSystem(x) => s.systems.push(x),
+        Write::UpdateSystem(x) => {
+            s.systems.retain(|y| y.id != x.id);
+            s.systems.push(x);
+        }
+        Write::DeleteSystem(id) => s.systems.retain(|y| y.id != id),
+        Write::CreateResource(x) => s.resources.push(x),
+        Write::UpdateResource(x) => {
+            s.resources.retain(|y| y.id != x.id);
+            s.resources.push(x);
+        }
+        Write::DeleteResource(id) => s.resources.retain(|y| y.id != id),
+        Write::CreateBinding(b) => s.bindings.push(b),
+        Write::DeleteBinding(id) => s.bindings.retain(|b| b.id != id),
+        Write::CreateToken(t) => s.tokens.push(t),
+        Write::RevokeToken { id, at } => {
+            for t in s.tokens.iter_mut().filter(|t| t.id == id) {
+                t.revoked_at = Some(at);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn page<T: Clone>(mut v: Vec<T>, key: impl Fn(&T) -> String, p: &PageRequest) -> Page<T> {
+    v.sort_by_key(|x| key(x));
+    let rows: Vec<T> = v
+        .into_iter()
+        .filter(|x| p.after.as_ref().is_none_or(|a| key(x) > *a))
+        .take(p.limit as usize + 1)
+        .collect();
+    Page::from_overfetch(rows, p.limit, key)
+}
+
+impl DirectoryStore for MemoryStore {
+    async fn commit(&self, change: Change) -> CoreResult<()> {
+        let mut guard = self
+            .0
+            .lock()
+            .map_err(|_| CoreError::Internal("poisoned".into()))?;
+        let mut s = guard.clone();
+        if let (Some(check), Some(org)) = (&change.seat_check, change.org) {
+            let current = s.users.values().filter(|u| u.org == org).count() as u64;
+            check
+                .plan
+                .check_growth(current, change.users_added(), check.now)?;
+        }
+        for w in change.writes {
+            apply(&mut s, w)?;
+        }
+        for d in change.audit {
+            let chain = s.audit.entry(d.chain).or_default();
+            let prev = chain.last().map_or(GENESIS.to_string(), |e| e.hash.clone());
+            let mut e = AuditEvent {
+                chain: d.chain.as_text(),
+                seq: chain.len() as u64 + 1,
+                at: d.at,
+                actor: d.actor,
+                action: d.action,
+                target: d.target,
+                outcome: d.outcome,
+                detail: d.detail,
+                prev_hash: prev.clone(),
+                hash: String::new(),
+            };
+            e.hash = chain_hash(&prev, &e);
+            chain.push(e);
+        }
+        *guard = s;
+        Ok(())
+    }
+
+    async fn list_orgs(&self, p: &PageRequest) -> CoreResult<Page<Org>> {
+        self.read(|s| {
+            page(
+                s.orgs.values().cloned().collect(),
+                |o| o.slug.as_str().to_string(),
+                p,
+            )
+        })
+    }
+    async fn org_by_slug(&self, slug: &OrgSlug) -> CoreResult<Option<Org>> {
+        self.read(|s| s.orgs.values().find(|o| &o.slug == slug).cloned())
+    }
+    async fn org_by_id(&self, id: OrgId) -> CoreResult<Option<Org>> {
+        self.read(|s| s.orgs.get(&id).cloned())
+    }
+    async fn list_staff(&self) -> CoreResult<Vec<Staff>> {
+        self.read(|s| s.staff.clone())
+    }
+    async fn token_by_hash(&self, hash: &[u8; 32]) -> CoreResult<Option<ApiToken>> {
+        self.read(|s| s.tokens.iter().find(|t| &t.secret_hash == hash).cloned())
+    }
+    async fn user_by_name(&self, org: OrgId, username: &Username) -> CoreResult<Option<User>> {
+        self.read(|s| {
+            s.users
+                .values()
+                .find(|u| u.org == org && &u.username == username)
+                .cloned()
+        })
+    }
+    async fn user_by_id(&self, org: OrgId, id: UserId) -> CoreResult<Option<User>> {
+        self.read(|s| s.users.get(&id).filter(|u| u.org == org).cloned())
+    }
+    async fn user_by_email(&self, org: OrgId, email: &Email) -> CoreResult<Option<User>> {
+        self.read(|s| {
+            s.users
+                .values()
+                .find(|u| u.org == org && &u.email == email)
+                .cloned()
+        })
+    }
+    async fn list_users(&self, org: OrgId, p: &PageRequest) -> CoreResult<Page<User>> {
+        self.read(|s| {
+            page(
+                s.users.values().filter(|u| u.org == org).cloned().collect(),
+                |u| u.username.as_str().to_string(),
+                p,
+            )
+        })
+    }
+    async fn count_users(&self, org: OrgId) -> CoreResult<u64> {
+        self.read(|s| s.users.values().filter(|u| u.org == org).count() as u64)
+    }
+    async fn credential(&self, org: OrgId, user: UserId) -> CoreResult<Option<Credential>> {
+        self.read(|s| {
+            s.users
+                .get(&user)
+                .filter(|u| u.org == org)
+                .and_then(|_| s.creds.get(&user).cloned())
+        })
+    }
+    async fn admins(&self, org: OrgId) -> CoreResult<Vec<UserId>> {
+        self.read(|s| {
+            s.admins
+                .iter()
+                .filter(|a| s.users.get(a).is_some_and(|u| u.org == org))
+                .copied()
+                .collect()
+        })
+    }
+    async fn group_by_name(&self, org: OrgId, name: &Name) -> CoreResult<Option<Group>> {
+        self.read(|s| {
+            s.groups
+                .values()
+                .find(|g| g.org == org && &g.name == name)
+                .cloned()
+        })
+    }
+    async fn group_by_id(&self, org: OrgId, id: GroupId) -> CoreResult<Option<Group>> {
+        self.read(|s| s.groups.get(&id).filter(|g| g.org == org).cloned())
+    }
+    async fn list_groups(&self, org: OrgId, p: &PageRequest) -> CoreResult<Page<Group>> {
+        self.read(|s| {
+            page(
+                s.groups
+                    .values()
+                    .filter(|g| g.org == org)
+                    .cloned()
+                    .collect(),
+                |g| g.name.as_str().to_string(),
+                p,
+            )
+        })
+    }
+    async fn members(&self, org: OrgId, group: GroupId) -> CoreResult<Vec<GroupMember>> {
+        self.read(|s| {
+            if s.groups.get(&group).is_none_or(|g| g.org != org) {
+                return vec![];
+            }
+            s.members
+                .iter()
+                .filter(|(g, _)| *g == group)
+                .map(|(_, m)| *m)
+                .collect()
+        })
+    }
+    async fn memberships(&self, org: OrgId) -> CoreResult<Vec<(GroupId, GroupMember)>> {
+        self.read(|s| {
+            s.members
+                .iter()
+                .filter(|(g, _)| s.groups.get(g).is_some_and(|g| g.org == org))
+                .copied()
+                .collect()
+        })
+    }
+    async fn system_by_name(&self, org: OrgId, hostname: &Name) -> CoreResult<Option<System>> {
+        self.read(|s| {
+            s.systems
+                .iter()
+                .find(|x| x.org == org && &x.hostname == hostname)
+                .cloned()
+        })
+    }
+    async fn list_systems(&self, org: OrgId, p: &PageRequest) -> CoreResult<Page<System>> {
+        self.read(|s| {
+            page(
+                s.systems.iter().filter(|x| x.org == org).cloned().collect(),
+                |x| x.hostname.as_str().to_string(),
+                p,
+            )
+        })
+    }
+    async fn resource_by_name(&self, org: OrgId, name: &Name) -> CoreResult<Option<Resource>> {
+        self.read(|s| {
+            s.resources
+                .iter()
+                .find(|x| x.org == org && &x.name == name)
+                .cloned()
+        })
+    }
+    async fn list_resources(&self, org: OrgId, p: &PageRequest) -> CoreResult<Page<Resource>> {
+        self.read(|s| {
+            page(
+                s.resources
+                    .iter()
+                    .filter(|x| x.org == org)
+                    .cloned()
+                    .collect(),
+                |x| x.name.as_str().to_string(),
+                p,
+            )
+        })
+    }
+    async fn binding_by_id(&self, org: OrgId, id: BindingId) -> CoreResult<Option<AccessBinding>> {
+        self.read(|s| {
+            s.bindings
+                .iter()
+                .find(|b| b.org == org && b.id == id)
+                .cloned()
+        })
+    }
+    async fn list_bindings(&self, org: OrgId, p: &PageRequest) -> CoreResult<Page<AccessBinding>> {
+        self.read(|s| {
+            page(
+                s.bindings
+                    .iter()
+                    .filter(|b| b.org == org)
+                    .cloned()
+                    .collect(),
+                |b| b.id.to_string(),
+                p,
+            )
+        })
+    }
+    async fn audit_chains(&self) -> CoreResult<Vec<ChainKey>> {
+        self.read(|s| s.audit.keys().copied().collect())
+    }
+    async fn audit_events(
+        &self,
+        chain: ChainKey,
+        after: u64,
+        limit: u32,
+    ) -> CoreResult<Vec<AuditEvent>> {
+        self.read(|s| {
+            s.audit
+                .get(&chain)
+                .map(|v| {
+                    v.iter()
+                        .filter(|e| e.seq > after)
+                        .take(limit as usize)
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    }
+    async fn audit_head(&self, chain: ChainKey) -> CoreResult<Option<(u64, String)>> {
+        self.read(|s| {
+            s.audit
+                .get(&chain)
+                .and_then(|v| v.last())
+                .map(|e| (e.seq, e.hash.clone()))
+        })
+    }
+}

@@ -1,0 +1,398 @@
+//! Unit tests of the use cases over the in-memory store, a fixed clock and seeded randomness.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod memory;
+
+use super::*;
+use crate::audit::{ChainKey, Outcome};
+use crate::auth::Argon2Params;
+use crate::directory::{Email, Plan, PlanKind, UserStatus, Username};
+use crate::ports::{Clock, InlinePasswordWork, Rng};
+use crate::secret::Secret;
+use memory::MemoryStore;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+struct FixedClock(Mutex<Timestamp>);
+impl Clock for FixedClock {
+    fn now(&self) -> Timestamp {
+        *self.0.lock().unwrap()
+    }
+}
+
+struct CounterRng(AtomicU64);
+impl Rng for CounterRng {
+    fn fill(&self, buf: &mut [u8]) {
+        for chunk in buf.chunks_mut(8) {
+            let n = self
+                .0
+                .fetch_add(1, Ordering::Relaxed)
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                .to_le_bytes();
+            chunk.copy_from_slice(&n[..chunk.len()]);
+        }
+    }
+}
+
+fn fast() -> Argon2Params {
+    Argon2Params {
+        memory_kib: 256,
+        iterations: 1,
+        parallelism: 1,
+    }
+}
+
+fn directory() -> (Directory<MemoryStore>, MemoryStore) {
+    let store = MemoryStore::default();
+    let now: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+    let dir = Directory::new(
+        store.clone(),
+        Arc::new(FixedClock(Mutex::new(now))),
+        Arc::new(CounterRng(AtomicU64::new(1))),
+        Arc::new(InlinePasswordWork(fast())),
+    );
+    (dir, store)
+}
+
+fn op() -> Actor {
+    Actor::Operator {
+        staff: crate::ids::StaffId::from_random([9; 16]),
+    }
+}
+
+fn slug(s: &str) -> OrgSlug {
+    OrgSlug::parse(s).unwrap()
+}
+
+fn new_user(name: &str, password: Option<&str>) -> NewUser {
+    NewUser {
+        username: Username::parse(name).unwrap(),
+        email: Email::parse(&format!("{name}@example.com")).unwrap(),
+        password: password.map_or(PasswordInput::None, |p| {
+            PasswordInput::Plain(Secret::new(p))
+        }),
+        status: UserStatus::Active,
+        posix: None,
+        ssh_keys: vec![],
+        personal: Default::default(),
+    }
+}
+
+async fn org(dir: &Directory<MemoryStore>, name: &str, plan: Plan) -> Org {
+    dir.create_org(
+        &op(),
+        NewOrg {
+            slug: slug(name),
+            name: name.into(),
+            plan,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn creating_a_user_commits_the_user_and_its_audit_event_and_the_eleventh_is_refused() {
+    let (dir, store) = directory();
+    let o = org(&dir, "acme", Plan::free()).await;
+    for i in 0..10 {
+        let v = dir
+            .create_user(&op(), &o.slug, new_user(&format!("u{i}"), None))
+            .await
+            .unwrap();
+        assert_eq!(v.posix.uid_number, 10_000 + i);
+        assert!(v.contact.is_none(), "the operator never sees personal data");
+    }
+    let before = store.audit_len(ChainKey::Org(o.id));
+    let e = dir
+        .create_user(&op(), &o.slug, new_user("u10", None))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CoreError::PlanLimit { limit: 10, .. }), "{e:?}");
+    assert_eq!(
+        store.audit_len(ChainKey::Org(o.id)),
+        before,
+        "a refused write leaves nothing"
+    );
+    let creates = store
+        .events(ChainKey::Org(o.id))
+        .iter()
+        .filter(|e| e.action == "user.create")
+        .count();
+    assert_eq!(creates, 10);
+}
+
+#[tokio::test]
+async fn reading_personal_data_is_audited_and_denials_are_recorded() {
+    let (dir, store) = directory();
+    let o = org(&dir, "acme", Plan::free()).await;
+    let v = dir
+        .create_user(&op(), &o.slug, new_user("alice", None))
+        .await
+        .unwrap();
+    dir.grant_admin(&op(), &o.slug, &v.username).await.unwrap();
+    let admin = Actor::OrgAdmin {
+        org: o.id,
+        user: v.id,
+    };
+    let bob = dir
+        .create_user(&admin, &o.slug, new_user("bob", None))
+        .await
+        .unwrap();
+    assert!(bob.contact.is_some());
+    let n = store.audit_len(ChainKey::Org(o.id));
+    let seen = dir.get_user(&admin, &o.slug, &bob.username).await.unwrap();
+    assert_eq!(seen.contact.unwrap().email.as_str(), "bob@example.com");
+    let events = store.events(ChainKey::Org(o.id));
+    assert_eq!(events.len(), n + 1);
+    assert_eq!(events[n].action, "user.personal.read");
+    assert_eq!(events[n].target, format!("user:{}", bob.id));
+    // A plain user trying to grant access is refused, and the refusal is on record.
+    let user = Actor::User {
+        org: o.id,
+        user: bob.id,
+    };
+    let e = dir
+        .grant_admin(&user, &o.slug, &bob.username)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CoreError::Forbidden { .. }));
+    let last = store.events(ChainKey::Org(o.id)).pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.outcome),
+        ("admin.grant", Outcome::Denied)
+    );
+}
+
+#[tokio::test]
+async fn login_locks_out_after_the_policy_failures_and_rehashes_legacy_hashes() {
+    let (dir, store) = directory();
+    let o = org(&dir, "acme", Plan::free()).await;
+    let mut u = new_user("carol", None);
+    // {SSHA} of "legacy secret" with salt "salt".
+    let ssha = {
+        use base64::Engine;
+        use sha1::{Digest, Sha1};
+        let mut raw = Sha1::new()
+            .chain_update(b"legacy secret")
+            .chain_update(b"salt")
+            .finalize()
+            .to_vec();
+        raw.extend_from_slice(b"salt");
+        format!(
+            "{{SSHA}}{}",
+            base64::engine::general_purpose::STANDARD.encode(raw)
+        )
+    };
+    u.password = PasswordInput::Hash(Secret::new(ssha));
+    let v = dir.create_user(&op(), &o.slug, u).await.unwrap();
+    let name = v.username.clone();
+    let out = dir
+        .login(&o.slug, &name, Secret::new("legacy secret"))
+        .await
+        .unwrap();
+    assert_eq!(
+        out.actor,
+        Actor::User {
+            org: o.id,
+            user: v.id
+        }
+    );
+    let cred = store.credential(o.id, v.id).await.unwrap().unwrap();
+    assert!(cred.hash.starts_with("$argon2id$"), "rehashed on success");
+    assert_eq!(
+        dir.authenticate_token(out.token.secret.expose())
+            .await
+            .unwrap(),
+        out.actor
+    );
+    for _ in 0..5 {
+        let e = dir
+            .login(&o.slug, &name, Secret::new("wrong"))
+            .await
+            .unwrap_err();
+        assert_eq!(e, CoreError::BadCredentials);
+    }
+    let e = dir
+        .login(&o.slug, &name, Secret::new("legacy secret"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CoreError::LockedOut {
+                retry_after_secs: 60
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn tokens_follow_the_users_current_role_and_status() {
+    let (dir, _) = directory();
+    let o = org(&dir, "acme", Plan::free()).await;
+    let a = dir
+        .create_user(
+            &op(),
+            &o.slug,
+            new_user("alice", Some("a long enough passphrase")),
+        )
+        .await
+        .unwrap();
+    dir.create_user(&op(), &o.slug, new_user("ann", None))
+        .await
+        .unwrap();
+    let t = dir
+        .login(
+            &o.slug,
+            &a.username,
+            Secret::new("a long enough passphrase"),
+        )
+        .await
+        .unwrap()
+        .token;
+    assert!(matches!(
+        dir.authenticate_token(t.secret.expose()).await.unwrap(),
+        Actor::User { .. }
+    ));
+    dir.grant_admin(&op(), &o.slug, &a.username).await.unwrap();
+    assert!(matches!(
+        dir.authenticate_token(t.secret.expose()).await.unwrap(),
+        Actor::OrgAdmin { .. }
+    ));
+    let patch = UserPatch {
+        status: Some(UserStatus::Suspended),
+        ..Default::default()
+    };
+    dir.update_user(&op(), &o.slug, &a.username, patch)
+        .await
+        .unwrap();
+    assert_eq!(
+        dir.authenticate_token(t.secret.expose()).await.unwrap_err(),
+        CoreError::Unauthenticated
+    );
+    assert_eq!(
+        dir.authenticate_token("skd_garbage").await.unwrap_err(),
+        CoreError::Unauthenticated
+    );
+}
+
+#[tokio::test]
+async fn the_last_admin_cannot_be_revoked_or_erased() {
+    let (dir, _) = directory();
+    let o = org(&dir, "acme", Plan::free()).await;
+    let a = dir
+        .create_user(&op(), &o.slug, new_user("alice", None))
+        .await
+        .unwrap();
+    dir.grant_admin(&op(), &o.slug, &a.username).await.unwrap();
+    assert!(matches!(
+        dir.revoke_admin(&op(), &o.slug, &a.username).await,
+        Err(CoreError::Conflict { .. })
+    ));
+    assert!(matches!(
+        dir.delete_user(&op(), &o.slug, &a.username).await,
+        Err(CoreError::Conflict { .. })
+    ));
+    let b = dir
+        .create_user(&op(), &o.slug, new_user("bert", None))
+        .await
+        .unwrap();
+    dir.grant_admin(&op(), &o.slug, &b.username).await.unwrap();
+    dir.revoke_admin(&op(), &o.slug, &a.username).await.unwrap();
+    dir.delete_user(&op(), &o.slug, &a.username).await.unwrap();
+    assert!(matches!(
+        dir.get_user(&op(), &o.slug, &a.username).await,
+        Err(CoreError::NotFound { .. })
+    ));
+}
+
+#[tokio::test]
+async fn import_reports_each_bad_row_by_line_and_dry_run_or_all_or_nothing_write_nothing() {
+    let (dir, _) = directory();
+    let o = org(
+        &dir,
+        "acme",
+        Plan::new(PlanKind::Monthly, Some(50), None).unwrap(),
+    )
+    .await;
+    dir.create_user(&op(), &o.slug, new_user("existing", None))
+        .await
+        .unwrap();
+    let mut bad_hash = new_user("badhash", None);
+    bad_hash.password = PasswordInput::Hash(Secret::new("{MD5}xyz"));
+    let rows = vec![
+        (2, new_user("a1", None)),
+        (3, new_user("a1", None)),
+        (4, new_user("existing", None)),
+        (5, bad_hash),
+        (6, new_user("a2", None)),
+    ];
+    let noop = |_: u64, _: u64| {};
+    let dry = ImportOptions {
+        dry_run: true,
+        all_or_nothing: false,
+    };
+    let r = dir
+        .import_users(&Actor::System, &o.slug, rows.clone(), dry, &noop)
+        .await
+        .unwrap();
+    assert_eq!((r.valid, r.created), (2, 0));
+    let lines: Vec<(u64, &str)> = r
+        .errors
+        .iter()
+        .map(|e| (e.line, e.field.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        [(3, "username"), (4, "username"), (5, "password_hash")]
+    );
+    assert_eq!(dir.store().count_users(o.id).await.unwrap(), 1);
+    let aon = ImportOptions {
+        dry_run: false,
+        all_or_nothing: true,
+    };
+    let r = dir
+        .import_users(&Actor::System, &o.slug, rows.clone(), aon, &noop)
+        .await
+        .unwrap();
+    assert_eq!(r.created, 0);
+    assert_eq!(dir.store().count_users(o.id).await.unwrap(), 1);
+    let r = dir
+        .import_users(
+            &Actor::System,
+            &o.slug,
+            rows,
+            ImportOptions::default(),
+            &noop,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.created, 2);
+    assert_eq!(dir.store().count_users(o.id).await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn audit_verification_passes_on_an_intact_log() {
+    let (dir, _) = directory();
+    let o = org(&dir, "acme", Plan::free()).await;
+    dir.create_user(&op(), &o.slug, new_user("alice", None))
+        .await
+        .unwrap();
+    let reports = dir.verify_audit(&op()).await.unwrap();
+    assert_eq!(reports.len(), 2, "deployment chain and the org's chain");
+    assert!(
+        reports.iter().all(|r| r.broken.is_none() && r.events > 0),
+        "{reports:?}"
+    );
+    assert!(
+        dir.verify_audit(&Actor::User {
+            org: o.id,
+            user: crate::ids::UserId::from_random([1; 16])
+        })
+        .await
+        .is_err()
+    );
+}

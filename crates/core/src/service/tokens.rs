@@ -1,0 +1,168 @@
+//! API tokens: issuing (the operator's bootstrap token, CLI-created tokens, login sessions) and
+//! turning a presented token back into an [`Actor`] on every request.
+
+use super::{Directory, target};
+use crate::access::{Action, Actor, Staff, StaffRole};
+use crate::audit::AuditDraft;
+use crate::auth::token::{token_from_random, token_hash};
+use crate::auth::{ApiToken, TokenSubject};
+use crate::change::{Change, Write};
+use crate::directory::UserStatus;
+use crate::error::{CoreError, CoreResult};
+use crate::ids::{StaffId, TokenId};
+use crate::ports::DirectoryStore;
+use crate::secret::Secret;
+use jiff::Timestamp;
+use serde_json::json;
+
+/// A freshly issued token: the secret is shown once and never stored.
+#[derive(Debug)]
+pub struct IssuedToken {
+    pub id: TokenId,
+    pub secret: Secret,
+    pub expires_at: Option<Timestamp>,
+}
+
+impl<S: DirectoryStore> Directory<S> {
+    pub(super) async fn issue_token(
+        &self,
+        actor: &Actor,
+        subject: TokenSubject,
+        name: &str,
+        expires_at: Option<Timestamp>,
+    ) -> CoreResult<IssuedToken> {
+        let secret = token_from_random(self.random());
+        let secret_hash = token_hash(secret.expose())
+            .ok_or_else(|| CoreError::Internal("generated token has the wrong shape".into()))?;
+        let now = self.now();
+        let token = ApiToken {
+            id: TokenId::from_random(self.random()),
+            subject,
+            name: name.to_string(),
+            secret_hash,
+            created_at: now,
+            expires_at,
+            revoked_at: None,
+        };
+        let org = token.org();
+        let mut audit =
+            AuditDraft::new(actor, &Action::ManageStaff, target("token", token.id), now)
+                .with_detail(json!({"name": name}));
+        audit.chain = crate::audit::ChainKey::for_org(org);
+        audit.action = "token.create".into();
+        let id = token.id;
+        self.store
+            .commit(
+                Change::new(org)
+                    .write(Write::CreateToken(token))
+                    .audit(audit),
+            )
+            .await?;
+        Ok(IssuedToken {
+            id,
+            secret,
+            expires_at,
+        })
+    }
+
+    async fn first_operator(&self) -> CoreResult<Option<Staff>> {
+        Ok(self
+            .store
+            .list_staff()
+            .await?
+            .into_iter()
+            .find(|s| s.role == StaffRole::Operator))
+    }
+
+    /// On first start: creates the operator account and returns its one-time token. Returns
+    /// `None` when an operator already exists.
+    pub async fn bootstrap_operator(&self) -> CoreResult<Option<IssuedToken>> {
+        if self.first_operator().await?.is_some() {
+            return Ok(None);
+        }
+        let now = self.now();
+        let staff = Staff {
+            id: StaffId::from_random(self.random()),
+            role: StaffRole::Operator,
+            handle: "operator".into(),
+            created_at: now,
+        };
+        let sid = staff.id;
+        let change = Change::new(None)
+            .write(Write::CreateStaff(staff))
+            .audit(AuditDraft::new(
+                &Actor::System,
+                &Action::ManageStaff,
+                target("staff", sid),
+                now,
+            ));
+        self.store.commit(change).await?;
+        let token = self
+            .issue_token(
+                &Actor::System,
+                TokenSubject::Operator { staff: sid },
+                "bootstrap",
+                None,
+            )
+            .await?;
+        Ok(Some(token))
+    }
+
+    /// Creates a new operator token (the CLI's `skydir token create --operator`).
+    pub async fn create_operator_token(
+        &self,
+        actor: &Actor,
+        name: &str,
+    ) -> CoreResult<IssuedToken> {
+        self.check(actor, &Action::ManageStaff, "staff:*").await?;
+        let staff = match self.first_operator().await? {
+            Some(s) => s,
+            None => {
+                self.bootstrap_operator().await?;
+                self.first_operator()
+                    .await?
+                    .ok_or_else(|| CoreError::Internal("operator account missing".into()))?
+            }
+        };
+        self.issue_token(
+            actor,
+            TokenSubject::Operator { staff: staff.id },
+            name,
+            None,
+        )
+        .await
+    }
+
+    /// Resolves a presented bearer token to the actor it acts for. Anything wrong — bad shape,
+    /// unknown, revoked, expired, user gone or no longer active — is `Unauthenticated`.
+    pub async fn authenticate_token(&self, presented: &str) -> CoreResult<Actor> {
+        let hash = token_hash(presented).ok_or(CoreError::Unauthenticated)?;
+        let token = self
+            .store
+            .token_by_hash(&hash)
+            .await?
+            .ok_or(CoreError::Unauthenticated)?;
+        if !token.usable(self.now()) {
+            return Err(CoreError::Unauthenticated);
+        }
+        match token.subject {
+            TokenSubject::Operator { staff } => Ok(Actor::Operator { staff }),
+            TokenSubject::Agent { staff } => Ok(Actor::SupportAgent { staff }),
+            TokenSubject::User { org, user } => {
+                let u = self
+                    .store
+                    .user_by_id(org, user)
+                    .await?
+                    .ok_or(CoreError::Unauthenticated)?;
+                if u.status != UserStatus::Active {
+                    return Err(CoreError::Unauthenticated);
+                }
+                if self.store.admins(org).await?.contains(&user) {
+                    Ok(Actor::OrgAdmin { org, user })
+                } else {
+                    Ok(Actor::User { org, user })
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! skydir-http: the REST API (`/api/v1`, with its OpenAPI document), health and metrics
+//! endpoints. Handlers parse the wire format into core types, call one core service with the
+//! caller's [`Actor`](skydir_core::access::Actor), and map the result or the typed error back;
+//! no rule is decided here.
+
+mod caller;
+mod observe;
+mod openapi;
+mod page;
+mod problem;
+mod routes;
+
+pub use caller::Caller;
+pub use problem::{ApiError, Problem};
+
+use axum::Router;
+use metrics_exporter_prometheus::PrometheusHandle;
+use skydir_core::ports::{BoxFuture, DirectoryStore};
+use skydir_core::service::Directory;
+use std::sync::Arc;
+
+/// Largest request body accepted (JSON bodies are small; imports go through the CLI).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Readiness probe supplied by the server (e.g. a database ping).
+pub type ReadyCheck = Arc<dyn Fn() -> BoxFuture<'static, bool> + Send + Sync>;
+
+/// What every handler can reach.
+pub struct AppState<S> {
+    pub dir: Directory<S>,
+    pub metrics: PrometheusHandle,
+    pub ready: ReadyCheck,
+}
+
+impl<S: Clone> Clone for AppState<S> {
+    fn clone(&self) -> Self {
+        Self {
+            dir: self.dir.clone(),
+            metrics: self.metrics.clone(),
+            ready: self.ready.clone(),
+        }
+    }
+}
+
+impl<S> std::fmt::Debug for AppState<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AppState")
+    }
+}
+
+/// Every path the application routes (as written in the route table, e.g.
+/// `/api/v1/orgs/{org}`): what the OpenAPI document must describe.
+pub fn routed_paths<S: DirectoryStore + Clone>() -> Vec<&'static str> {
+    routes::all::<S>().paths
+}
+
+/// The complete HTTP application.
+pub fn router<S: DirectoryStore + Clone>(state: AppState<S>) -> Router {
+    routes::all::<S>()
+        .router
+        .fallback(routes::not_found)
+        .layer(axum::middleware::from_fn(observe::observe))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}

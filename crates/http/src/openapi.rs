@@ -1,0 +1,52 @@
+//! The OpenAPI document, generated from the handlers' annotations and served at
+//! `/api/v1/openapi.json` so clients can be generated from the running server.
+
+use crate::routes::{
+    admins, audit, bindings, groups, health, orgs, resources, session, systems, users,
+};
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "skydir", description = "Directory-as-a-Service REST API"),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    paths(
+        health::healthz, health::readyz, health::metrics, session::login,
+        orgs::create, orgs::list, orgs::get, orgs::update,
+        users::create, users::list, users::get, users::update, users::delete, users::change_password,
+        admins::list, admins::grant, admins::revoke,
+        groups::create, groups::list, groups::get, groups::update, groups::delete,
+        groups::add_user, groups::remove_user, groups::add_group, groups::remove_group,
+        systems::create, systems::list, systems::get, systems::update, systems::delete,
+        resources::create, resources::list, resources::get, resources::update, resources::delete,
+        bindings::create, bindings::list, bindings::get, bindings::delete,
+        audit::list,
+    ),
+    components(schemas(crate::Problem))
+)]
+struct ApiDoc;
+
+/// The document as a value (also used by tests).
+pub fn spec() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(spec())
+}

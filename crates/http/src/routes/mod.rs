@@ -1,0 +1,143 @@
+//! The route table. Each file holds one resource's handlers and wire types.
+
+pub mod admins;
+pub mod audit;
+pub mod bindings;
+pub mod groups;
+pub mod health;
+pub mod orgs;
+pub mod resources;
+pub mod session;
+pub mod systems;
+pub mod users;
+
+use crate::AppState;
+use crate::problem::ApiError;
+use axum::Router;
+use axum::routing::{MethodRouter, get, post, put};
+use skydir_core::CoreError;
+use skydir_core::directory::{Name, OrgSlug, Username};
+use skydir_core::ports::DirectoryStore;
+
+/// The route table: the router plus the list of its paths, so a test can hold the OpenAPI
+/// document and the served routes to each other in both directions.
+pub struct Table<S> {
+    pub router: Router<AppState<S>>,
+    pub paths: Vec<&'static str>,
+}
+
+impl<S: DirectoryStore + Clone> Table<S> {
+    fn route(mut self, path: &'static str, handlers: MethodRouter<AppState<S>>) -> Self {
+        self.router = self.router.route(path, handlers);
+        self.paths.push(path);
+        self
+    }
+}
+
+/// Every route of the application.
+pub fn all<S: DirectoryStore + Clone>() -> Table<S> {
+    Table {
+        router: Router::new(),
+        paths: Vec::new(),
+    }
+    .route("/healthz", get(health::healthz))
+    .route("/readyz", get(health::readyz::<S>))
+    .route("/metrics", get(health::metrics::<S>))
+    .route("/api/v1/openapi.json", get(crate::openapi::document))
+    .route("/api/v1/auth/login", post(session::login::<S>))
+    .route("/api/v1/orgs", get(orgs::list::<S>).post(orgs::create::<S>))
+    .route(
+        "/api/v1/orgs/{org}",
+        get(orgs::get::<S>).patch(orgs::update::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/users",
+        get(users::list::<S>).post(users::create::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/users/{username}",
+        get(users::get::<S>)
+            .patch(users::update::<S>)
+            .delete(users::delete::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/users/{username}/password",
+        put(users::change_password::<S>),
+    )
+    .route("/api/v1/orgs/{org}/admins", get(admins::list::<S>))
+    .route(
+        "/api/v1/orgs/{org}/admins/{username}",
+        put(admins::grant::<S>).delete(admins::revoke::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/groups",
+        get(groups::list::<S>).post(groups::create::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/groups/{name}",
+        get(groups::get::<S>)
+            .patch(groups::update::<S>)
+            .delete(groups::delete::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/groups/{name}/members/users/{username}",
+        put(groups::add_user::<S>).delete(groups::remove_user::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/groups/{name}/members/groups/{child}",
+        put(groups::add_group::<S>).delete(groups::remove_group::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/systems",
+        get(systems::list::<S>).post(systems::create::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/systems/{hostname}",
+        get(systems::get::<S>)
+            .patch(systems::update::<S>)
+            .delete(systems::delete::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/resources",
+        get(resources::list::<S>).post(resources::create::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/resources/{name}",
+        get(resources::get::<S>)
+            .patch(resources::update::<S>)
+            .delete(resources::delete::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/bindings",
+        get(bindings::list::<S>).post(bindings::create::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/bindings/{id}",
+        get(bindings::get::<S>).delete(bindings::delete::<S>),
+    )
+    .route("/api/v1/orgs/{org}/audit", get(audit::list::<S>))
+}
+
+/// 404 for unknown routes, as a problem document.
+pub async fn not_found() -> ApiError {
+    ApiError::Core(CoreError::not_found("route", "the requested path"))
+}
+
+pub(crate) fn slug(s: &str) -> Result<OrgSlug, ApiError> {
+    OrgSlug::parse(s).map_err(ApiError::Core)
+}
+
+pub(crate) fn username(s: &str) -> Result<Username, ApiError> {
+    Username::parse(s).map_err(ApiError::Core)
+}
+
+pub(crate) fn name(s: &str) -> Result<Name, ApiError> {
+    Name::parse(s).map_err(ApiError::Core)
+}
+
+/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`) in PATCH bodies.
+pub(crate) fn double_option<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<String>>, D::Error> {
+    <Option<String> as serde::Deserialize>::deserialize(d).map(Some)
+}

@@ -1,0 +1,96 @@
+//! The command line. Flags are the last layer of configuration (defaults → `skydir.toml` →
+//! `SKYDIR_*` environment → flags).
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// skydir — an open-source Directory-as-a-Service.
+#[derive(Debug, Parser)]
+#[command(name = "skydir", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command understands.
+#[derive(Debug, Args, Clone, Default)]
+pub struct GlobalArgs {
+    /// Configuration file (default: ./skydir.toml when present; env SKYDIR_CONFIG).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Data directory (env SKYDIR_DATA_DIR; default ./skydir-data).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite path or postgres://… (env SKYDIR_DATABASE_URL[_FILE]).
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Import data.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Work with the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// `skydir serve`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ServeArgs {
+    /// HTTPS listen address (env SKYDIR_HTTP_ADDR; default 127.0.0.1:8443).
+    #[arg(long)]
+    pub http_addr: Option<String>,
+}
+
+/// `skydir token …`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token and print it once.
+    Create {
+        /// A token for the deployment's operator.
+        #[arg(long, required = true)]
+        operator: bool,
+        /// A label for the token.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+/// `skydir import …`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import users from a CSV or LDIF file into an org.
+    Users {
+        /// The .csv or .ldif file.
+        file: PathBuf,
+        /// The org's slug.
+        #[arg(long)]
+        org: String,
+        /// Check every row and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write nothing unless every row is valid.
+        #[arg(long)]
+        all_or_nothing: bool,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+}
+
+/// `skydir audit …`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Verify every audit chain; exit 1 if any is broken.
+    Verify,
+}

@@ -1,0 +1,40 @@
+//! The CLI commands. Each returns an exit code; errors bubble up to `main` with context.
+
+mod audit;
+mod import;
+mod serve;
+mod token;
+
+use crate::cli::{AuditCommand, Cli, Command, ImportCommand, TokenCommand};
+use crate::config::{Config, Env};
+use std::process::ExitCode;
+
+/// Runs one parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let env: Env = std::env::vars().collect();
+    match cli.command {
+        Command::Serve(args) => {
+            let cfg = Config::load(&cli.global, &args, &env)?;
+            crate::telemetry::init_logging(cfg.log_format);
+            serve::run(cfg).await
+        }
+        Command::Token(TokenCommand::Create { operator: _, name }) => {
+            let cfg = Config::load(&cli.global, &Default::default(), &env)?;
+            token::create_operator(cfg, &name).await
+        }
+        Command::Import(ImportCommand::Users {
+            file,
+            org,
+            dry_run,
+            all_or_nothing,
+            quiet,
+        }) => {
+            let cfg = Config::load(&cli.global, &Default::default(), &env)?;
+            import::users(cfg, &file, &org, dry_run, all_or_nothing, quiet).await
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let cfg = Config::load(&cli.global, &Default::default(), &env)?;
+            audit::verify(cfg).await
+        }
+    }
+}

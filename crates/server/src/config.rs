@@ -1,0 +1,316 @@
+//! Configuration, layered: built-in defaults → `skydir.toml` → `SKYDIR_*` environment (with
+//! `*_FILE` variants for secrets) → command-line flags. Unknown keys in the file are errors, so a
+//! typo never silently falls back to a default.
+
+use crate::cli::{GlobalArgs, ServeArgs};
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use skydir_core::auth::Argon2Params;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Where the process reads its environment from (a map in tests).
+pub type Env = HashMap<String, String>;
+
+/// The resolved configuration.
+#[derive(Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub http_addr: SocketAddr,
+    /// `None` = the embedded SQLite database in the data directory.
+    pub database_url: Option<String>,
+    /// Key-encryption key file (default `<data_dir>/keys/kek`, generated on first start).
+    pub kek_file: Option<PathBuf>,
+    /// The key-encryption key itself, hex, from `SKYDIR_KEK` (prefer the file).
+    pub kek_hex: Option<String>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    pub argon2: Argon2Params,
+    /// Concurrent password hashes (bounds CPU and memory use of Argon2).
+    pub password_workers: usize,
+    pub log_format: LogFormat,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("http_addr", &self.http_addr)
+            .field(
+                "database",
+                &self.database_url.as_ref().map(|u| redact_url(u)),
+            )
+            .field("kek_file", &self.kek_file)
+            .field("kek", &self.kek_hex.as_ref().map(|_| "***"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The file layer; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    http_addr: Option<String>,
+    database_url: Option<String>,
+    kek_file: Option<PathBuf>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    argon2_memory_kib: Option<u32>,
+    argon2_iterations: Option<u32>,
+    argon2_parallelism: Option<u32>,
+    password_workers: Option<usize>,
+    log_format: Option<LogFormat>,
+}
+
+/// Hides the password of a database URL for display.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..s + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn env_value(env: &Env, key: &str) -> anyhow::Result<Option<String>> {
+    if let Some(v) = env.get(key) {
+        return Ok(Some(v.clone()));
+    }
+    let file_key = format!("{key}_FILE");
+    if let Some(path) = env.get(&file_key) {
+        let v = std::fs::read_to_string(path)
+            .with_context(|| format!("{file_key}: cannot read {path}"))?;
+        return Ok(Some(v.trim().to_string()));
+    }
+    Ok(None)
+}
+
+fn parse_num<T: std::str::FromStr>(key: &str, v: String) -> anyhow::Result<T> {
+    v.trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("{key}: '{v}' is not a valid number"))
+}
+
+fn parse_addr(source: &str, v: &str) -> anyhow::Result<SocketAddr> {
+    v.parse()
+        .map_err(|_| anyhow::anyhow!("{source}: '{v}' is not an address like 127.0.0.1:8443"))
+}
+
+impl Config {
+    /// Resolves the configuration from all layers.
+    pub fn load(global: &GlobalArgs, serve: &ServeArgs, env: &Env) -> anyhow::Result<Self> {
+        let mut cfg = Config {
+            data_dir: PathBuf::from("skydir-data"),
+            http_addr: parse_addr("default", "127.0.0.1:8443")?,
+            database_url: None,
+            kek_file: None,
+            kek_hex: None,
+            tls_cert: None,
+            tls_key: None,
+            argon2: Argon2Params::default(),
+            password_workers: 2,
+            log_format: LogFormat::Text,
+        };
+
+        // File layer.
+        let file_path = global
+            .config
+            .clone()
+            .or_else(|| env.get("SKYDIR_CONFIG").map(PathBuf::from))
+            .or_else(|| {
+                Path::new("skydir.toml")
+                    .exists()
+                    .then(|| PathBuf::from("skydir.toml"))
+            });
+        if let Some(path) = file_path {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read config file {}", path.display()))?;
+            let f: FileConfig =
+                toml::from_str(&text).with_context(|| format!("config file {}", path.display()))?;
+            if let Some(v) = f.data_dir {
+                cfg.data_dir = v;
+            }
+            if let Some(v) = f.http_addr {
+                cfg.http_addr = parse_addr("http_addr in the config file", &v)?;
+            }
+            cfg.database_url = f.database_url.or(cfg.database_url);
+            cfg.kek_file = f.kek_file.or(cfg.kek_file);
+            cfg.tls_cert = f.tls_cert.or(cfg.tls_cert);
+            cfg.tls_key = f.tls_key.or(cfg.tls_key);
+            if let Some(v) = f.argon2_memory_kib {
+                cfg.argon2.memory_kib = v;
+            }
+            if let Some(v) = f.argon2_iterations {
+                cfg.argon2.iterations = v;
+            }
+            if let Some(v) = f.argon2_parallelism {
+                cfg.argon2.parallelism = v;
+            }
+            if let Some(v) = f.password_workers {
+                cfg.password_workers = v;
+            }
+            if let Some(v) = f.log_format {
+                cfg.log_format = v;
+            }
+        }
+
+        // Environment layer.
+        if let Some(v) = env_value(env, "SKYDIR_DATA_DIR")? {
+            cfg.data_dir = v.into();
+        }
+        if let Some(v) = env_value(env, "SKYDIR_HTTP_ADDR")? {
+            cfg.http_addr = parse_addr("SKYDIR_HTTP_ADDR", &v)?;
+        }
+        if let Some(v) = env_value(env, "SKYDIR_DATABASE_URL")? {
+            cfg.database_url = Some(v);
+        }
+        if let Some(v) = env.get("SKYDIR_KEK_FILE") {
+            cfg.kek_file = Some(v.into());
+        }
+        if let Some(v) = env.get("SKYDIR_KEK") {
+            cfg.kek_hex = Some(v.clone());
+        }
+        if let Some(v) = env.get("SKYDIR_TLS_CERT") {
+            cfg.tls_cert = Some(v.into());
+        }
+        if let Some(v) = env.get("SKYDIR_TLS_KEY") {
+            cfg.tls_key = Some(v.into());
+        }
+        if let Some(v) = env_value(env, "SKYDIR_ARGON2_MEMORY_KIB")? {
+            cfg.argon2.memory_kib = parse_num("SKYDIR_ARGON2_MEMORY_KIB", v)?;
+        }
+        if let Some(v) = env_value(env, "SKYDIR_ARGON2_ITERATIONS")? {
+            cfg.argon2.iterations = parse_num("SKYDIR_ARGON2_ITERATIONS", v)?;
+        }
+        if let Some(v) = env_value(env, "SKYDIR_ARGON2_PARALLELISM")? {
+            cfg.argon2.parallelism = parse_num("SKYDIR_ARGON2_PARALLELISM", v)?;
+        }
+        if let Some(v) = env_value(env, "SKYDIR_PASSWORD_WORKERS")? {
+            cfg.password_workers = parse_num("SKYDIR_PASSWORD_WORKERS", v)?;
+        }
+        if let Some(v) = env_value(env, "SKYDIR_LOG_FORMAT")? {
+            cfg.log_format = match v.as_str() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                other => bail!("SKYDIR_LOG_FORMAT: '{other}' is not text or json"),
+            };
+        }
+
+        // Flag layer.
+        if let Some(v) = &global.data_dir {
+            cfg.data_dir = v.clone();
+        }
+        if let Some(v) = &global.database_url {
+            cfg.database_url = Some(v.clone());
+        }
+        if let Some(v) = &serve.http_addr {
+            cfg.http_addr = parse_addr("--http-addr", v)?;
+        }
+
+        if cfg.tls_cert.is_some() != cfg.tls_key.is_some() {
+            bail!(
+                "give both a TLS certificate and its key (SKYDIR_TLS_CERT and SKYDIR_TLS_KEY), or neither"
+            );
+        }
+        if cfg.password_workers == 0 {
+            bail!("password_workers must be at least 1");
+        }
+        cfg.argon2
+            .check()
+            .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
+        Ok(cfg)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Env {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn layers_apply_in_order_defaults_file_env_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("skydir.toml");
+        std::fs::write(
+            &file,
+            "data_dir = \"/from/file\"\nhttp_addr = \"127.0.0.1:1111\"\n",
+        )
+        .unwrap();
+        let global = GlobalArgs {
+            config: Some(file.clone()),
+            ..Default::default()
+        };
+        let c = Config::load(&global, &ServeArgs::default(), &env(&[])).unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("/from/file"));
+        assert_eq!(c.http_addr.port(), 1111);
+        let c = Config::load(
+            &global,
+            &ServeArgs::default(),
+            &env(&[("SKYDIR_HTTP_ADDR", "127.0.0.1:2222")]),
+        )
+        .unwrap();
+        assert_eq!(c.http_addr.port(), 2222);
+        let serve = ServeArgs {
+            http_addr: Some("127.0.0.1:3333".into()),
+        };
+        let c = Config::load(
+            &global,
+            &serve,
+            &env(&[("SKYDIR_HTTP_ADDR", "127.0.0.1:2222")]),
+        )
+        .unwrap();
+        assert_eq!(c.http_addr.port(), 3333);
+    }
+
+    #[test]
+    fn secrets_come_from_files_and_bad_values_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join("db");
+        std::fs::write(&secret, "postgres://u:pw@127.0.0.1/x\n").unwrap();
+        let e = env(&[("SKYDIR_DATABASE_URL_FILE", secret.to_str().unwrap())]);
+        let c = Config::load(&GlobalArgs::default(), &ServeArgs::default(), &e).unwrap();
+        assert_eq!(
+            c.database_url.as_deref(),
+            Some("postgres://u:pw@127.0.0.1/x")
+        );
+        assert!(!format!("{c:?}").contains("pw"));
+        let err = Config::load(
+            &GlobalArgs::default(),
+            &ServeArgs::default(),
+            &env(&[("SKYDIR_HTTP_ADDR", "nope")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("SKYDIR_HTTP_ADDR"), "{err}");
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, "data_dri = \"x\"\n").unwrap();
+        let global = GlobalArgs {
+            config: Some(file),
+            ..Default::default()
+        };
+        let err = format!(
+            "{:#}",
+            Config::load(&global, &ServeArgs::default(), &env(&[])).unwrap_err()
+        );
+        assert!(err.contains("data_dri"), "{err}");
+    }
+}

@@ -1,0 +1,13 @@
+//! The skydir binary's library half: configuration, the data directory, TLS, wiring the store
+//! and services to the front ends, and the CLI commands. `main.rs` only parses arguments; the
+//! test kit starts the same server in-process through [`server::start`].
+
+pub mod adapters;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod datadir;
+pub mod server;
+pub mod telemetry;
+pub mod tls;
+pub mod wiring;

@@ -1,0 +1,131 @@
+//! The HTTPS listener: accepts TCP, completes TLS (with a handshake timeout so idle sockets
+//! cannot pile up), and serves the axum application over HTTP/1.1 or HTTP/2.
+
+use crate::config::Config;
+use crate::telemetry::metrics_handle;
+use crate::tls;
+use crate::wiring;
+use anyhow::Context;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::service::TowerToHyperService;
+use skydir_http::{AppState, ReadyCheck, router};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+
+/// How long a client has to finish the TLS handshake.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A started server.
+#[derive(Debug)]
+pub struct Running {
+    /// The bound HTTPS address (useful with port 0).
+    pub addr: SocketAddr,
+    /// The operator's one-time token, when this start created the operator.
+    pub operator_token: Option<String>,
+    /// The certificate clients should trust (self-signed by default).
+    pub cert_path: PathBuf,
+    /// True when this start generated the certificate.
+    pub generated_cert: bool,
+    shutdown: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops accepting connections and waits for the accept loop to end.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+    }
+}
+
+/// Opens the store, bootstraps the operator on first start, binds and starts serving.
+pub async fn start(cfg: Config) -> anyhow::Result<Running> {
+    let wired = wiring::open(&cfg, true).await?;
+    let operator_token = wired
+        .dir
+        .bootstrap_operator()
+        .await
+        .context("creating the operator account")?
+        .map(|t| t.secret.expose().to_string());
+
+    let (cert_path, key_path) = match (&cfg.tls_cert, &cfg.tls_key) {
+        (Some(c), Some(k)) => (c.clone(), k.clone()),
+        _ => wired.data.tls(),
+    };
+    let generated_cert = if cfg.tls_cert.is_none() {
+        tls::ensure_self_signed(&cert_path, &key_path)?
+    } else {
+        false
+    };
+    let acceptor = TlsAcceptor::from(tls::server_config(&cert_path, &key_path)?);
+
+    let store = wired.store.clone();
+    let ready: ReadyCheck = Arc::new(move || {
+        let store = store.clone();
+        Box::pin(async move { store.ping().await.is_ok() })
+    });
+    let app = router(AppState {
+        dir: wired.dir,
+        metrics: metrics_handle(),
+        ready,
+    });
+
+    let listener = TcpListener::bind(cfg.http_addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", cfg.http_addr))?;
+    let addr = listener.local_addr()?;
+    let (shutdown, mut stop) = watch::channel(false);
+    let task = tokio::spawn(async move {
+        loop {
+            let accepted = tokio::select! {
+                a = listener.accept() => a,
+                _ = stop.changed() => break,
+            };
+            let (tcp, _peer) = match accepted {
+                Ok(v) => v,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            let _ = tcp.set_nodelay(true);
+            let acceptor = acceptor.clone();
+            let app = app.clone();
+            tokio::spawn(async move {
+                let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await
+                {
+                    Ok(Ok(s)) => s,
+                    Ok(Err(e)) => {
+                        tracing::debug!(error = %e, "TLS handshake failed");
+                        return;
+                    }
+                    Err(_) => return,
+                };
+                let svc = TowerToHyperService::new(app);
+                if let Err(e) = auto::Builder::new(TokioExecutor::new())
+                    .serve_connection_with_upgrades(TokioIo::new(tls), svc)
+                    .await
+                {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                }
+            });
+        }
+        wired.store.close().await;
+    });
+    Ok(Running {
+        addr,
+        operator_token,
+        cert_path,
+        generated_cert,
+        shutdown,
+        task,
+    })
+}

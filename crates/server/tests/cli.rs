@@ -1,0 +1,462 @@
+//! The `skydir` binary as an operator runs it: first start, kill -9 and restart, operator
+//! tokens, imports and audit verification — through the real process, its stdout and exit codes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_skydir");
+
+struct Server {
+    child: Child,
+    base: String,
+    token: Option<String>,
+    stdout: Vec<String>,
+}
+
+fn skydir(data: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--data-dir").arg(data);
+    c.env_remove("SKYDIR_DATABASE_URL")
+        .env("SKYDIR_ARGON2_MEMORY_KIB", "1024")
+        .env("SKYDIR_ARGON2_ITERATIONS", "1");
+    c
+}
+
+/// Starts `skydir serve` and reads its banner (which ends with "Press Ctrl-C to stop.").
+fn serve(data: &Path) -> Server {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log_path(data))
+        .unwrap();
+    let mut child = skydir(data)
+        .args(["serve", "--http-addr", "127.0.0.1:0"])
+        .env("SKYDIR_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(out).lines();
+    let mut stdout = Vec::new();
+    let mut base = None;
+    let mut token = None;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        let Some(Ok(line)) = lines.next() else { break };
+        if let Some(rest) = line.strip_prefix("skydir is serving ") {
+            base = Some(
+                rest.split_whitespace()
+                    .next()
+                    .unwrap()
+                    .trim_end_matches('/')
+                    .to_string(),
+            );
+        }
+        if line.trim_start().starts_with("skd_") {
+            token = Some(line.trim().to_string());
+        }
+        let done = line.starts_with("Press Ctrl-C to stop.");
+        stdout.push(line);
+        if done {
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    Server {
+        child,
+        base: base.expect("no address printed"),
+        token,
+        stdout,
+    }
+}
+
+/// Where a test server's stderr (its log) goes: next to the data directory.
+fn log_path(data: &Path) -> PathBuf {
+    data.with_extension("log")
+}
+
+fn client(data: &Path) -> reqwest::Client {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_file_iter(data.join("tls/cert.pem")).unwrap() {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .build()
+        .unwrap()
+}
+
+async fn call(
+    c: &reqwest::Client,
+    base: &str,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut rb = c
+        .request(method, format!("{base}{path}"))
+        .bearer_auth(token);
+    if let Some(b) = body {
+        rb = rb.json(&b);
+    }
+    let r = rb.send().await.unwrap();
+    let s = r.status().as_u16();
+    let t = r.text().await.unwrap();
+    (s, serde_json::from_str(&t).unwrap_or(Value::Null))
+}
+
+fn tmp() -> (tempfile::TempDir, PathBuf) {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path().join("data");
+    (t, d)
+}
+
+async fn list_usernames(c: &reqwest::Client, base: &str, token: &str, org: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut after = String::new();
+    loop {
+        let q = if after.is_empty() {
+            String::new()
+        } else {
+            format!("&after={after}")
+        };
+        let (st, b) = call(
+            c,
+            base,
+            token,
+            reqwest::Method::GET,
+            &format!("/api/v1/orgs/{org}/users?limit=500{q}"),
+            None,
+        )
+        .await;
+        assert_eq!(st, 200, "{b}");
+        out.extend(
+            b["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| u["username"].as_str().unwrap().to_string()),
+        );
+        match b["next"].as_str() {
+            Some(n) => after = n.to_string(),
+            None => return out,
+        }
+    }
+}
+
+#[tokio::test]
+async fn first_start_prints_an_operator_token_and_kill_9_mid_stream_loses_no_acknowledged_write() {
+    let (_t, data) = tmp();
+    let mut s = serve(&data);
+    let token = s
+        .token
+        .clone()
+        .expect("first start prints the operator token");
+    assert!(
+        s.stdout.iter().any(|l| l.contains("https://127.0.0.1:")),
+        "{:?}",
+        s.stdout
+    );
+    // The key-encryption key is apart from the database, readable only by its owner.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(data.join("keys/kek"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600);
+    assert!(data.join("skydir.db").exists() && data.join("keys/keyring.db").exists());
+    let c = client(&data);
+    let (st, b) = call(
+        &c,
+        &s.base,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/orgs",
+        Some(json!({"slug": "acme", "name": "Acme", "plan": "monthly", "seats": 100000})),
+    )
+    .await;
+    assert_eq!(st, 201, "{b}");
+    // A stream of writes from 4 concurrent clients; record every acknowledged one.
+    let acked = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let (c, base, token, acked) = (c.clone(), s.base.clone(), token.clone(), acked.clone());
+        writers.push(tokio::spawn(async move {
+            for i in 0.. {
+                let name = format!("w{w}n{i:05}");
+                let body = json!({"username": name, "email": format!("{name}@example.com"), "phones": ["+1 555 0100"]});
+                let r = c.post(format!("{base}/api/v1/orgs/acme/users")).bearer_auth(&token).json(&body).send().await;
+                match r {
+                    Ok(r) if r.status() == 201 => acked.lock().unwrap().push(name),
+                    Ok(r) => panic!("unexpected status {}", r.status()),
+                    Err(_) => return, // the server is gone
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    s.child.kill().unwrap(); // SIGKILL, with writes in flight
+    s.child.wait().unwrap();
+    for w in writers {
+        w.await.unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() > 20,
+        "the stream made progress before the kill ({})",
+        acked.len()
+    );
+
+    let mut s2 = serve(&data);
+    assert!(
+        s2.token.is_none(),
+        "a restart does not create a second operator: {:?}",
+        s2.stdout
+    );
+    let c = client(&data);
+    let stored: std::collections::HashSet<String> = list_usernames(&c, &s2.base, &token, "acme")
+        .await
+        .into_iter()
+        .collect();
+    let lost: Vec<&String> = acked.iter().filter(|n| !stored.contains(*n)).collect();
+    assert!(
+        lost.is_empty(),
+        "acknowledged writes lost after kill -9: {lost:?}"
+    );
+    s2.child.kill().unwrap();
+    s2.child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn logs_carry_no_secrets_or_personal_data() {
+    let (_t, data) = tmp();
+    let mut s = serve(&data);
+    let token = s.token.clone().unwrap();
+    let c = client(&data);
+    let (st, _) = call(
+        &c,
+        &s.base,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/orgs",
+        Some(json!({"slug": "acme", "name": "Acme", "plan": "free"})),
+    )
+    .await;
+    assert_eq!(st, 201);
+    let planted_pw = "Planted-Passw0rd-9731";
+    let planted_phone = "+1 555 867 5309";
+    let (st, b) = call(
+        &c,
+        &s.base,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/orgs/acme/users",
+        Some(
+            json!({"username": "zed", "email": "zed.planted@example.com", "password": planted_pw,
+                    "phones": [planted_phone], "addresses": [{"street": "742 Evergreen Terrace"}]}),
+        ),
+    )
+    .await;
+    assert_eq!(st, 201, "{b}");
+    let login = json!({"org": "acme", "username": "zed", "password": planted_pw});
+    let r = c
+        .post(format!("{}/api/v1/auth/login", s.base))
+        .json(&login)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let bad = json!({"org": "acme", "username": "zed", "password": "Wrong-Planted-Secret"});
+    let r = c
+        .post(format!("{}/api/v1/auth/login", s.base))
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    // A bad body that contains personal data is refused without echoing it into the log.
+    let r = c
+        .post(format!("{}/api/v1/orgs/acme/users", s.base))
+        .bearer_auth(&token)
+        .json(&json!({"username": "yan", "email": "broken", "phones": [planted_phone]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    s.child.kill().unwrap();
+    s.child.wait().unwrap();
+    let log = std::fs::read_to_string(log_path(&data)).unwrap();
+    assert!(log.contains("request"), "the log captured requests: {log}");
+    for planted in [
+        planted_pw,
+        "Wrong-Planted-Secret",
+        planted_phone,
+        "867 5309",
+        "Evergreen",
+        "zed.planted",
+        &token,
+    ] {
+        assert!(!log.contains(planted), "log leaks {planted}");
+    }
+}
+
+#[tokio::test]
+async fn token_create_operator_prints_a_working_token_and_audit_verify_catches_tampering() {
+    let (_t, data) = tmp();
+    let mut s = serve(&data);
+    let first = s.token.clone().unwrap();
+    let c = client(&data);
+    let (st, _) = call(
+        &c,
+        &s.base,
+        &first,
+        reqwest::Method::POST,
+        "/api/v1/orgs",
+        Some(json!({"slug": "acme", "name": "Acme", "plan": "free"})),
+    )
+    .await;
+    assert_eq!(st, 201);
+    let out = skydir(&data)
+        .args(["token", "create", "--operator"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let second = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(second.starts_with("skd_") && second != first);
+    let (st, b) = call(
+        &c,
+        &s.base,
+        &second,
+        reqwest::Method::GET,
+        "/api/v1/orgs",
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{b}");
+    s.child.kill().unwrap();
+    s.child.wait().unwrap();
+
+    let out = skydir(&data).args(["audit", "verify"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("0 broken"), "{text}");
+
+    // Tamper with one event directly in the database file.
+    let url = format!("sqlite://{}", data.join("skydir.db").display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    sqlx::query("UPDATE audit_events SET target = 'org:forged' WHERE seq = 1")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let out = skydir(&data).args(["audit", "verify"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("BROKEN") && text.contains("altered"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn import_users_reports_rows_by_line_supports_dry_run_and_all_or_nothing() {
+    let (t, data) = tmp();
+    let mut s = serve(&data);
+    let token = s.token.clone().unwrap();
+    let c = client(&data);
+    let (st, _) = call(
+        &c,
+        &s.base,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/orgs",
+        Some(json!({"slug": "acme", "name": "Acme", "plan": "monthly", "seats": 100})),
+    )
+    .await;
+    assert_eq!(st, 201);
+    let csv = t.path().join("users.csv");
+    std::fs::write(
+        &csv,
+        "username,email,given_name\nann,ann@example.com,Ann\nben,not-an-email,Ben\ncat,cat@example.com,Cat\n",
+    )
+    .unwrap();
+    // Dry run: reports line 3, writes nothing.
+    let out = skydir(&data)
+        .args(["import", "users"])
+        .arg(&csv)
+        .args(["--org", "acme", "--dry-run", "--quiet"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(1), "{text}{err}");
+    assert!(err.contains("line 3") && err.contains("email"), "{err}");
+    assert!(text.contains("nothing written"), "{text}");
+    // All-or-nothing refuses everything because of line 3.
+    let out = skydir(&data)
+        .args(["import", "users"])
+        .arg(&csv)
+        .args(["--org", "acme", "--all-or-nothing", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let (_, b) = call(
+        &c,
+        &s.base,
+        &token,
+        reqwest::Method::GET,
+        "/api/v1/orgs/acme/users",
+        None,
+    )
+    .await;
+    assert_eq!(b["items"].as_array().unwrap().len(), 0, "{b}");
+    // A plain import writes the two good rows.
+    let out = skydir(&data)
+        .args(["import", "users"])
+        .arg(&csv)
+        .args(["--org", "acme", "--quiet"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("2 users created"), "{text}");
+    let (_, b) = call(
+        &c,
+        &s.base,
+        &token,
+        reqwest::Method::GET,
+        "/api/v1/orgs/acme/users",
+        None,
+    )
+    .await;
+    let names: Vec<&str> = b["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ann", "cat"]);
+    s.child.kill().unwrap();
+    s.child.wait().unwrap();
+}

@@ -1,0 +1,216 @@
+//! Applying a [`Change`]: every write and every audit event in one transaction, or none.
+//!
+//! Order of work:
+//! 1. outside the transaction, create the data keys of new orgs and users in the keyring and
+//!    seal the users' personal fields (keys must exist before any record sealed under them);
+//! 2. in one write transaction: lock the org row when numbers are allocated or seats counted
+//!    (PostgreSQL; SQLite's `BEGIN IMMEDIATE` already serializes writers), check seats, apply
+//!    the writes, append the audit events, commit;
+//! 3. after the commit, destroy the keys of erased users. If the transaction failed instead,
+//!    destroy the keys step 1 created. A crash in between leaves orphans for the start-up sweep.
+
+mod audit;
+mod conflict;
+mod directory;
+mod prepare;
+mod users;
+
+use crate::db::{Tx, args};
+use crate::error::{StoreError, StoreResult};
+use crate::store::Store;
+use prepare::Prepared;
+use skydir_core::CoreError;
+use skydir_core::change::{Change, Write};
+use skydir_core::ids::OrgId;
+
+impl Store {
+    /// Applies `change` atomically (see the module docs).
+    pub(crate) async fn commit_change(&self, change: &Change) -> StoreResult<()> {
+        check_scope(change)?;
+        let prepared = prepare::prepare(self, change).await?;
+        match self.apply(change, &prepared).await {
+            Ok(()) => {
+                if let Err(e) = self.keyring().destroy(&prepared.erased).await {
+                    // The records are gone; the start-up sweep destroys the keys later.
+                    tracing::error!(error = %e, "could not destroy erased users' data keys");
+                }
+                Ok(())
+            }
+            Err(e) => {
+                if let Err(d) = self.keyring().destroy(&prepared.created).await {
+                    tracing::warn!(error = %d, "could not remove data keys of a failed change");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn apply(&self, change: &Change, prepared: &Prepared) -> StoreResult<()> {
+        let mut tx = self.db().begin_write().await?;
+        match apply_in(&mut tx, change, prepared).await {
+            Ok(()) => Ok(tx.commit().await?),
+            Err(e) => {
+                let _ = tx.rollback().await;
+                Err(e)
+            }
+        }
+    }
+}
+
+async fn apply_in(tx: &mut Tx, change: &Change, prepared: &Prepared) -> StoreResult<()> {
+    if let Some(org) = change.org
+        && needs_org_lock(change)
+    {
+        tx.fetch_optional(
+            tx.pick(
+                "SELECT id FROM orgs WHERE id = $1",
+                "SELECT id FROM orgs WHERE id = $1 FOR NO KEY UPDATE",
+            ),
+            args![org.to_string()],
+        )
+        .await?;
+    }
+    if let Some(seats) = &change.seat_check {
+        let org = scope_org(change)?;
+        let current = tx
+            .fetch_optional(
+                "SELECT COUNT(*) FROM users WHERE org_id = $1",
+                args![org.to_string()],
+            )
+            .await?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0);
+        let current = u64::try_from(current).unwrap_or(0);
+        seats
+            .plan
+            .check_growth(current, change.users_added(), seats.now)?;
+    }
+    for (i, w) in change.writes.iter().enumerate() {
+        apply_write(tx, change, i, w, prepared)
+            .await
+            .map_err(|e| conflict::classify(e, w))?;
+    }
+    audit::append(tx, &change.audit).await
+}
+
+async fn apply_write(
+    tx: &mut Tx,
+    change: &Change,
+    index: usize,
+    w: &Write,
+    prepared: &Prepared,
+) -> StoreResult<()> {
+    use Write::*;
+    match w {
+        CreateOrg(o) => directory::create_org(tx, o).await,
+        UpdateOrg(o) => directory::update_org(tx, o).await,
+        CreateStaff(s) => directory::create_staff(tx, s).await,
+        CreateUser { user, credential } => {
+            users::create(tx, user, credential.as_ref(), prepared.sealed(index)?).await
+        }
+        UpdateUser(user) => users::update(tx, user, prepared.sealed(index)?).await,
+        SetCredential { user, credential } => {
+            users::set_credential(tx, scope_org(change)?, *user, credential).await
+        }
+        SetLoginState { user, state } => {
+            users::set_login_state(tx, scope_org(change)?, *user, state).await
+        }
+        EraseUser(user) => users::erase(tx, scope_org(change)?, *user).await,
+        SetAdmin { user, admin } => users::set_admin(tx, scope_org(change)?, *user, *admin).await,
+        CreateGroup(g) => directory::create_group(tx, g).await,
+        UpdateGroup(g) => directory::update_group(tx, g).await,
+        DeleteGroup(g) => directory::delete_group(tx, scope_org(change)?, *g).await,
+        AddMember { group, member } => {
+            directory::add_member(tx, scope_org(change)?, *group, member).await
+        }
+        RemoveMember { group, member } => {
+            directory::remove_member(tx, scope_org(change)?, *group, member).await
+        }
+        CreateSystem(s) => directory::create_system(tx, s).await,
+        UpdateSystem(s) => directory::update_system(tx, s).await,
+        DeleteSystem(s) => directory::delete_system(tx, scope_org(change)?, *s).await,
+        CreateResource(r) => directory::create_resource(tx, r).await,
+        UpdateResource(r) => directory::update_resource(tx, r).await,
+        DeleteResource(r) => directory::delete_resource(tx, scope_org(change)?, *r).await,
+        CreateBinding(b) => directory::create_binding(tx, b).await,
+        DeleteBinding(b) => directory::delete_binding(tx, scope_org(change)?, *b).await,
+        CreateToken(t) => directory::create_token(tx, t).await,
+        RevokeToken { id, at } => directory::revoke_token(tx, change.org, *id, *at).await,
+    }
+}
+
+/// Whether the change allocates POSIX numbers or counts seats, which must not interleave with
+/// another transaction doing the same for the org.
+fn needs_org_lock(change: &Change) -> bool {
+    change.seat_check.is_some()
+        || change.writes.iter().any(|w| {
+            matches!(
+                w,
+                Write::CreateUser { .. }
+                    | Write::UpdateUser(_)
+                    | Write::CreateGroup(_)
+                    | Write::UpdateGroup(_)
+            )
+        })
+}
+
+/// The org of a change whose writes name records by id only.
+fn scope_org(change: &Change) -> StoreResult<OrgId> {
+    change.org.ok_or_else(|| {
+        StoreError::Refused(CoreError::Internal(
+            "an org-scoped write arrived in a change without an org".into(),
+        ))
+    })
+}
+
+/// Refuses a change carrying a record of another org than the one it is scoped to: no change
+/// may cross orgs.
+fn check_scope(change: &Change) -> StoreResult<()> {
+    use Write::*;
+    for w in &change.writes {
+        let record_org = match w {
+            CreateOrg(o) | UpdateOrg(o) => Some(o.id),
+            CreateUser { user, .. } => Some(user.org),
+            UpdateUser(u) => Some(u.org),
+            CreateGroup(g) | UpdateGroup(g) => Some(g.org),
+            CreateSystem(s) | UpdateSystem(s) => Some(s.org),
+            CreateResource(r) | UpdateResource(r) => Some(r.org),
+            CreateBinding(b) => Some(b.org),
+            CreateToken(t) => {
+                if t.org() != change.org {
+                    return Err(cross_org());
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some(o) = record_org {
+            let org_write = matches!(w, CreateOrg(_) | UpdateOrg(_));
+            match change.org {
+                Some(c) if c != o => return Err(cross_org()),
+                None if !org_write => return Err(cross_org()),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+fn cross_org() -> StoreError {
+    StoreError::Refused(CoreError::Internal(
+        "a change carried a record of another organization than its own".into(),
+    ))
+}
+
+/// Maps "no row matched" to the record's `NotFound`.
+pub(crate) fn found(rows: u64, kind: &'static str, key: impl ToString) -> StoreResult<()> {
+    if rows == 0 {
+        Err(StoreError::Refused(CoreError::not_found(
+            kind,
+            key.to_string(),
+        )))
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,135 @@
+//! The core's [`DirectoryStore`] port, implemented by [`Store`]. Each method delegates to the
+//! store's own operation and maps [`crate::StoreError`] into the core's error: refusals keep
+//! their meaning (conflict, not found, plan limit), everything else is `Internal`.
+
+use crate::store::Store;
+use skydir_core::CoreResult;
+use skydir_core::access::Staff;
+use skydir_core::audit::{AuditEvent, ChainKey};
+use skydir_core::auth::{ApiToken, Credential};
+use skydir_core::change::Change;
+use skydir_core::directory::{
+    AccessBinding, Email, Group, GroupMember, Name, Org, OrgSlug, Resource, System, User, Username,
+};
+use skydir_core::ids::{BindingId, GroupId, OrgId, UserId};
+use skydir_core::page::{Page, PageRequest};
+use skydir_core::ports::DirectoryStore;
+
+impl DirectoryStore for Store {
+    async fn commit(&self, change: Change) -> CoreResult<()> {
+        Ok(self.commit_change(&change).await?)
+    }
+
+    async fn list_orgs(&self, page: &PageRequest) -> CoreResult<Page<Org>> {
+        Ok(self.read_orgs(page).await?)
+    }
+
+    async fn org_by_slug(&self, slug: &OrgSlug) -> CoreResult<Option<Org>> {
+        Ok(self.read_org_by_slug(slug).await?)
+    }
+
+    async fn org_by_id(&self, id: OrgId) -> CoreResult<Option<Org>> {
+        Ok(self.read_org_by_id(id).await?)
+    }
+
+    async fn list_staff(&self) -> CoreResult<Vec<Staff>> {
+        Ok(self.read_staff().await?)
+    }
+
+    async fn token_by_hash(&self, hash: &[u8; 32]) -> CoreResult<Option<ApiToken>> {
+        Ok(self.read_token_by_hash(hash).await?)
+    }
+
+    async fn user_by_name(&self, org: OrgId, username: &Username) -> CoreResult<Option<User>> {
+        Ok(self.read_user_by_name(org, username).await?)
+    }
+
+    async fn user_by_id(&self, org: OrgId, id: UserId) -> CoreResult<Option<User>> {
+        Ok(self.read_user_by_id(org, id).await?)
+    }
+
+    async fn user_by_email(&self, org: OrgId, email: &Email) -> CoreResult<Option<User>> {
+        Ok(self.read_user_by_email(org, email).await?)
+    }
+
+    async fn list_users(&self, org: OrgId, page: &PageRequest) -> CoreResult<Page<User>> {
+        Ok(self.read_users(org, page).await?)
+    }
+
+    async fn count_users(&self, org: OrgId) -> CoreResult<u64> {
+        Ok(self.read_user_count(org).await?)
+    }
+
+    async fn credential(&self, org: OrgId, user: UserId) -> CoreResult<Option<Credential>> {
+        Ok(self.read_credential(org, user).await?)
+    }
+
+    async fn admins(&self, org: OrgId) -> CoreResult<Vec<UserId>> {
+        Ok(self.read_admins(org).await?)
+    }
+
+    async fn group_by_name(&self, org: OrgId, name: &Name) -> CoreResult<Option<Group>> {
+        Ok(self.read_group_by_name(org, name).await?)
+    }
+
+    async fn group_by_id(&self, org: OrgId, id: GroupId) -> CoreResult<Option<Group>> {
+        Ok(self.read_group_by_id(org, id).await?)
+    }
+
+    async fn list_groups(&self, org: OrgId, page: &PageRequest) -> CoreResult<Page<Group>> {
+        Ok(self.read_groups(org, page).await?)
+    }
+
+    async fn members(&self, org: OrgId, group: GroupId) -> CoreResult<Vec<GroupMember>> {
+        Ok(self.read_members(org, group).await?)
+    }
+
+    async fn memberships(&self, org: OrgId) -> CoreResult<Vec<(GroupId, GroupMember)>> {
+        Ok(self.read_memberships(org).await?)
+    }
+
+    async fn system_by_name(&self, org: OrgId, hostname: &Name) -> CoreResult<Option<System>> {
+        Ok(self.read_system_by_name(org, hostname).await?)
+    }
+
+    async fn list_systems(&self, org: OrgId, page: &PageRequest) -> CoreResult<Page<System>> {
+        Ok(self.read_systems(org, page).await?)
+    }
+
+    async fn resource_by_name(&self, org: OrgId, name: &Name) -> CoreResult<Option<Resource>> {
+        Ok(self.read_resource_by_name(org, name).await?)
+    }
+
+    async fn list_resources(&self, org: OrgId, page: &PageRequest) -> CoreResult<Page<Resource>> {
+        Ok(self.read_resources(org, page).await?)
+    }
+
+    async fn binding_by_id(&self, org: OrgId, id: BindingId) -> CoreResult<Option<AccessBinding>> {
+        Ok(self.read_binding_by_id(org, id).await?)
+    }
+
+    async fn list_bindings(
+        &self,
+        org: OrgId,
+        page: &PageRequest,
+    ) -> CoreResult<Page<AccessBinding>> {
+        Ok(self.read_bindings(org, page).await?)
+    }
+
+    async fn audit_chains(&self) -> CoreResult<Vec<ChainKey>> {
+        Ok(self.read_audit_chains().await?)
+    }
+
+    async fn audit_events(
+        &self,
+        chain: ChainKey,
+        after: u64,
+        limit: u32,
+    ) -> CoreResult<Vec<AuditEvent>> {
+        Ok(self.read_audit_events(chain, after, limit).await?)
+    }
+
+    async fn audit_head(&self, chain: ChainKey) -> CoreResult<Option<(u64, String)>> {
+        Ok(self.read_audit_head(chain).await?)
+    }
+}

@@ -1,0 +1,81 @@
+//! Deployment-level reads: orgs, staff and the token lookup that authenticates API callers.
+
+use super::paged;
+use crate::db::args;
+use crate::error::StoreResult;
+use crate::rows::access::{staff_cols, staff_from_row, token_cols, token_from_row};
+use crate::rows::org::{org_cols, org_from_row};
+use crate::store::Store;
+use skydir_core::access::Staff;
+use skydir_core::auth::ApiToken;
+use skydir_core::directory::{Org, OrgSlug};
+use skydir_core::ids::OrgId;
+use skydir_core::page::{Page, PageRequest};
+use sqlx::AssertSqlSafe;
+
+impl Store {
+    pub(crate) async fn read_orgs(&self, page: &PageRequest) -> StoreResult<Page<Org>> {
+        let (sql, params, limit) = paged(org_cols!(), "orgs", "slug", None, page);
+        let rows = self.db().fetch_all(AssertSqlSafe(sql), params).await?;
+        let orgs = rows
+            .iter()
+            .map(org_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page::from_overfetch(orgs, limit, |o| o.slug.to_string()))
+    }
+
+    pub(crate) async fn read_org_by_slug(&self, slug: &OrgSlug) -> StoreResult<Option<Org>> {
+        self.db()
+            .fetch_optional(
+                concat!("SELECT ", org_cols!(), " FROM orgs WHERE slug = $1"),
+                args![slug.as_str()],
+            )
+            .await?
+            .as_ref()
+            .map(org_from_row)
+            .transpose()
+    }
+
+    pub(crate) async fn read_org_by_id(&self, id: OrgId) -> StoreResult<Option<Org>> {
+        self.db()
+            .fetch_optional(
+                concat!("SELECT ", org_cols!(), " FROM orgs WHERE id = $1"),
+                args![id.to_string()],
+            )
+            .await?
+            .as_ref()
+            .map(org_from_row)
+            .transpose()
+    }
+
+    pub(crate) async fn read_staff(&self) -> StoreResult<Vec<Staff>> {
+        self.db()
+            .fetch_all(
+                concat!("SELECT ", staff_cols!(), " FROM staff ORDER BY handle, id"),
+                vec![],
+            )
+            .await?
+            .iter()
+            .map(staff_from_row)
+            .collect()
+    }
+
+    pub(crate) async fn read_token_by_hash(
+        &self,
+        hash: &[u8; 32],
+    ) -> StoreResult<Option<ApiToken>> {
+        self.db()
+            .fetch_optional(
+                concat!(
+                    "SELECT ",
+                    token_cols!(),
+                    " FROM api_tokens WHERE secret_hash = $1"
+                ),
+                args![hex::encode(hash)],
+            )
+            .await?
+            .as_ref()
+            .map(token_from_row)
+            .transpose()
+    }
+}

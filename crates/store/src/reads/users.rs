@@ -1,0 +1,167 @@
+//! User reads. Rows are opened with their users' data keys (fetched from the keyring in one
+//! batch per query); an email is found through its blind index under the org key.
+
+use super::paged;
+use crate::crypto::blind_index;
+use crate::db::{Row, args};
+use crate::error::{StoreError, StoreResult};
+use crate::keyring::KeyId;
+use crate::rows::access::{credential_cols, credential_from_row};
+use crate::rows::id;
+use crate::rows::user::{open_user, user_cols, user_key_id};
+use crate::store::Store;
+use skydir_core::auth::Credential;
+use skydir_core::directory::{Email, User, Username};
+use skydir_core::ids::{OrgId, UserId};
+use skydir_core::page::{Page, PageRequest};
+use sqlx::AssertSqlSafe;
+
+impl Store {
+    /// Opens fetched user rows.
+    async fn open_users(&self, rows: &[Row]) -> StoreResult<Vec<User>> {
+        let ids = rows
+            .iter()
+            .map(user_key_id)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let keys = self.keyring().get_many(&ids).await?;
+        rows.iter()
+            .zip(ids)
+            .map(|(row, id)| {
+                let key = keys
+                    .get(&id)
+                    .ok_or_else(|| StoreError::KeyMissing { key: id.text() })?;
+                open_user(row, key)
+            })
+            .collect()
+    }
+
+    async fn open_one(&self, row: Option<Row>) -> StoreResult<Option<User>> {
+        match row {
+            None => Ok(None),
+            Some(r) => Ok(self.open_users(std::slice::from_ref(&r)).await?.pop()),
+        }
+    }
+
+    pub(crate) async fn read_user_by_name(
+        &self,
+        org: OrgId,
+        username: &Username,
+    ) -> StoreResult<Option<User>> {
+        let row = self
+            .db()
+            .fetch_optional(
+                concat!(
+                    "SELECT ",
+                    user_cols!(),
+                    " FROM users WHERE org_id = $1 AND username = $2"
+                ),
+                args![org.to_string(), username.as_str()],
+            )
+            .await?;
+        self.open_one(row).await
+    }
+
+    pub(crate) async fn read_user_by_id(
+        &self,
+        org: OrgId,
+        id: UserId,
+    ) -> StoreResult<Option<User>> {
+        let row = self
+            .db()
+            .fetch_optional(
+                concat!(
+                    "SELECT ",
+                    user_cols!(),
+                    " FROM users WHERE org_id = $1 AND id = $2"
+                ),
+                args![org.to_string(), id.to_string()],
+            )
+            .await?;
+        self.open_one(row).await
+    }
+
+    pub(crate) async fn read_user_by_email(
+        &self,
+        org: OrgId,
+        email: &Email,
+    ) -> StoreResult<Option<User>> {
+        let org_key = match self.keyring().get(KeyId::Org(org)).await {
+            Ok(k) => k,
+            // No org key: no such org, so no such user.
+            Err(StoreError::KeyMissing { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let bidx = blind_index(&org_key, email.as_str())?;
+        let row = self
+            .db()
+            .fetch_optional(
+                concat!(
+                    "SELECT ",
+                    user_cols!(),
+                    " FROM users WHERE org_id = $1 AND email_bidx = $2"
+                ),
+                args![org.to_string(), bidx],
+            )
+            .await?;
+        self.open_one(row).await
+    }
+
+    pub(crate) async fn read_users(
+        &self,
+        org: OrgId,
+        page: &PageRequest,
+    ) -> StoreResult<Page<User>> {
+        let (sql, params, limit) = paged(user_cols!(), "users", "username", Some(org), page);
+        let rows = self.db().fetch_all(AssertSqlSafe(sql), params).await?;
+        let users = self.open_users(&rows).await?;
+        Ok(Page::from_overfetch(users, limit, |u| {
+            u.username.to_string()
+        }))
+    }
+
+    pub(crate) async fn read_user_count(&self, org: OrgId) -> StoreResult<u64> {
+        let n = self
+            .db()
+            .fetch_optional(
+                "SELECT COUNT(*) FROM users WHERE org_id = $1",
+                args![org.to_string()],
+            )
+            .await?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0);
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    pub(crate) async fn read_credential(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> StoreResult<Option<Credential>> {
+        self.db()
+            .fetch_optional(
+                concat!(
+                    "SELECT ",
+                    credential_cols!(),
+                    " FROM credentials WHERE org_id = $1 AND user_id = $2"
+                ),
+                args![org.to_string(), user.to_string()],
+            )
+            .await?
+            .as_ref()
+            .map(credential_from_row)
+            .transpose()
+    }
+
+    pub(crate) async fn read_admins(&self, org: OrgId) -> StoreResult<Vec<UserId>> {
+        self.db()
+            .fetch_all(
+                "SELECT user_id FROM org_admins WHERE org_id = $1 ORDER BY user_id",
+                args![org.to_string()],
+            )
+            .await?
+            .iter()
+            .map(|r| id(&r.text(0)?, UserId::parse, "org_admins.user_id"))
+            .collect()
+    }
+}

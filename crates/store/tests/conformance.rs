@@ -1,0 +1,25 @@
+//! The store conformance suite: one binary, every test run against SQLite always and against
+//! PostgreSQL when `SKYDIR_TEST_DATABASE_URL` is set (each test on a database of its own). If
+//! the variable is set and PostgreSQL is unreachable, the PostgreSQL tests fail.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[macro_use]
+#[path = "conformance/fixtures.rs"]
+mod fixtures;
+
+#[path = "conformance/audit.rs"]
+mod audit;
+#[path = "conformance/conflicts.rs"]
+mod conflicts;
+#[path = "conformance/directory.rs"]
+mod directory;
+#[path = "conformance/durability.rs"]
+mod durability;
+#[path = "conformance/encryption.rs"]
+mod encryption;
+#[path = "conformance/keyring.rs"]
+mod keyring;
+#[path = "conformance/orgs.rs"]
+mod orgs;
+#[path = "conformance/users.rs"]
+mod users;

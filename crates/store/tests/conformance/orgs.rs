@@ -1,0 +1,146 @@
+//! Orgs, staff and API tokens: round-trips, updates, listing and the token lookup.
+
+use crate::fixtures::*;
+use skydir_core::access::StaffRole;
+use skydir_core::auth::TokenSubject;
+use skydir_core::change::Write;
+use skydir_core::directory::{OrgSlug, Plan, PlanKind};
+use skydir_core::page::PageRequest;
+use skydir_core::ports::DirectoryStore;
+use skydir_store::testing::TempStore;
+
+on_both_backends!(
+    org_round_trip_update_and_lookup,
+    orgs_list_in_slug_pages,
+    staff_round_trip,
+    tokens_round_trip_and_revoke,
+);
+
+async fn org_round_trip_update_and_lookup(t: &TempStore) {
+    let o = new_org(t, "acme").await;
+    let s = &t.store;
+    assert_eq!(s.org_by_id(o.id).await.unwrap(), Some(o.clone()));
+    assert_eq!(s.org_by_slug(&o.slug).await.unwrap(), Some(o.clone()));
+    assert_eq!(
+        s.org_by_slug(&OrgSlug::parse("nope").unwrap())
+            .await
+            .unwrap(),
+        None
+    );
+
+    let mut changed = o.clone();
+    changed.name = "Acme Corporation".into();
+    changed.slug = OrgSlug::parse("acme-corp").unwrap();
+    changed.plan = Plan::new(PlanKind::Annual, Some(25), None).unwrap();
+    changed.password_policy.min_length = 16;
+    commit(t, Some(o.id), vec![Write::UpdateOrg(changed.clone())]).await;
+    assert_eq!(s.org_by_id(o.id).await.unwrap(), Some(changed.clone()));
+    assert_eq!(s.org_by_slug(&o.slug).await.unwrap(), None);
+
+    let trial = Plan::new(PlanKind::Jumpstart, None, Some(now())).unwrap();
+    changed.plan = trial;
+    commit(t, Some(o.id), vec![Write::UpdateOrg(changed.clone())]).await;
+    assert_eq!(s.org_by_id(o.id).await.unwrap(), Some(changed));
+}
+
+async fn orgs_list_in_slug_pages(t: &TempStore) {
+    for slug in ["delta", "alpha", "charlie", "bravo", "echo"] {
+        new_org(t, slug).await;
+    }
+    let mut seen = Vec::new();
+    let mut page = PageRequest::first(2);
+    loop {
+        let p = t.store.list_orgs(&page).await.unwrap();
+        assert!(p.items.len() <= 2);
+        seen.extend(p.items.iter().map(|o| o.slug.to_string()));
+        match p.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["alpha", "bravo", "charlie", "delta", "echo"]);
+}
+
+async fn staff_round_trip(t: &TempStore) {
+    let op = staff("operator", StaffRole::Operator);
+    let agent = staff("agent-1", StaffRole::Agent);
+    commit(t, None, vec![Write::CreateStaff(op.clone())]).await;
+    commit(t, None, vec![Write::CreateStaff(agent.clone())]).await;
+    assert_eq!(t.store.list_staff().await.unwrap(), vec![agent, op]);
+}
+
+async fn tokens_round_trip_and_revoke(t: &TempStore) {
+    let op = staff("operator", StaffRole::Operator);
+    commit(t, None, vec![Write::CreateStaff(op.clone())]).await;
+    let staff_token = token(TokenSubject::Operator { staff: op.id }, "ops");
+    commit(t, None, vec![Write::CreateToken(staff_token.clone())]).await;
+
+    let o = new_org(t, "acme").await;
+    let u = new_user(t, &o, "ann").await;
+    let mut user_token = token(
+        TokenSubject::User {
+            org: o.id,
+            user: u.id,
+        },
+        "laptop",
+    );
+    user_token.expires_at = Some(now());
+    commit(t, Some(o.id), vec![Write::CreateToken(user_token.clone())]).await;
+
+    let s = &t.store;
+    assert_eq!(
+        s.token_by_hash(&staff_token.secret_hash).await.unwrap(),
+        Some(staff_token.clone())
+    );
+    assert_eq!(
+        s.token_by_hash(&user_token.secret_hash).await.unwrap(),
+        Some(user_token.clone())
+    );
+    assert_eq!(s.token_by_hash(&[0; 32]).await.unwrap(), None);
+
+    // An org-scoped change cannot revoke a staff token, nor another org's.
+    let r = try_commit(
+        t,
+        Some(o.id),
+        vec![Write::RevokeToken {
+            id: staff_token.id,
+            at: now(),
+        }],
+    )
+    .await;
+    assert!(
+        matches!(r, Err(skydir_core::CoreError::NotFound { .. })),
+        "{r:?}"
+    );
+
+    commit(
+        t,
+        Some(o.id),
+        vec![Write::RevokeToken {
+            id: user_token.id,
+            at: now(),
+        }],
+    )
+    .await;
+    let got = s
+        .token_by_hash(&user_token.secret_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(got.revoked_at, Some(now()));
+    commit(
+        t,
+        None,
+        vec![Write::RevokeToken {
+            id: staff_token.id,
+            at: now(),
+        }],
+    )
+    .await;
+    let got = s
+        .token_by_hash(&staff_token.secret_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!got.usable(now()));
+}

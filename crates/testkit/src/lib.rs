@@ -1,0 +1,233 @@
+//! skydir-testkit: a real skydir server on an ephemeral port with a fresh database, and an HTTPS
+//! client that trusts its generated certificate. Integration tests drive it exactly as a user's
+//! tools would.
+
+use anyhow::Context;
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::Value;
+use skydir::cli::{GlobalArgs, ServeArgs};
+use skydir::config::{Config, Env};
+use skydir::server::{Running, start};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Which database a test app runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// SQLite always; PostgreSQL too when `SKYDIR_TEST_DATABASE_URL` is set.
+    pub fn all() -> Vec<Backend> {
+        let mut v = vec![Backend::Sqlite];
+        if std::env::var("SKYDIR_TEST_DATABASE_URL").is_ok() {
+            v.push(Backend::Postgres);
+        }
+        v
+    }
+}
+
+/// A running server plus a client for it.
+#[derive(Debug)]
+pub struct TestApp {
+    pub backend: Backend,
+    pub base: String,
+    pub client: reqwest::Client,
+    /// The operator token printed at first start.
+    pub operator_token: String,
+    pub data_dir: PathBuf,
+    /// The PostgreSQL database URL, when on PostgreSQL.
+    pub database_url: Option<String>,
+    running: Option<Running>,
+    env: Env,
+    _tmp: Arc<tempfile::TempDir>,
+}
+
+async fn fresh_pg_database() -> anyhow::Result<String> {
+    let admin = std::env::var("SKYDIR_TEST_DATABASE_URL")
+        .context("SKYDIR_TEST_DATABASE_URL is needed for PostgreSQL tests")?;
+    let name = format!("skydir_app_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin)
+        .await
+        .with_context(|| format!("PostgreSQL at {admin} is unreachable"))?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await?;
+    let base = match admin.rfind('/') {
+        Some(i) => admin[..i].to_string(),
+        None => admin.clone(),
+    };
+    Ok(format!("{base}/{name}"))
+}
+
+/// An HTTPS client trusting only `cert` (the server's self-signed certificate).
+pub fn client_trusting(cert: &Path) -> anyhow::Result<reqwest::Client> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_file_iter(cert)? {
+        roots.add(c?)?;
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .build()?)
+}
+
+impl TestApp {
+    /// Starts a server on SQLite with fast Argon2 parameters.
+    pub async fn spawn() -> anyhow::Result<Self> {
+        Self::spawn_on(Backend::Sqlite).await
+    }
+
+    /// Starts a server on the given backend.
+    pub async fn spawn_on(backend: Backend) -> anyhow::Result<Self> {
+        let tmp = Arc::new(tempfile::tempdir()?);
+        let data_dir = tmp.path().join("data");
+        let mut env: Env = [
+            ("SKYDIR_DATA_DIR", data_dir.display().to_string()),
+            ("SKYDIR_HTTP_ADDR", "127.0.0.1:0".to_string()),
+            ("SKYDIR_ARGON2_MEMORY_KIB", "1024".to_string()),
+            ("SKYDIR_ARGON2_ITERATIONS", "1".to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let database_url = match backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some(fresh_pg_database().await?),
+        };
+        if let Some(url) = &database_url {
+            env.insert("SKYDIR_DATABASE_URL".into(), url.clone());
+        }
+        let cfg = Config::load(&GlobalArgs::default(), &ServeArgs::default(), &env)?;
+        let running = start(cfg).await?;
+        let operator_token = running
+            .operator_token
+            .clone()
+            .context("first start printed no operator token")?;
+        let client = client_trusting(&running.cert_path)?;
+        Ok(Self {
+            backend,
+            base: format!("https://{}", running.addr),
+            client,
+            operator_token,
+            data_dir,
+            database_url,
+            running: Some(running),
+            env,
+            _tmp: tmp,
+        })
+    }
+
+    /// Stops and starts the server again on the same data (and the same port is not kept).
+    pub async fn restart(&mut self) -> anyhow::Result<Option<String>> {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+        let cfg = Config::load(&GlobalArgs::default(), &ServeArgs::default(), &self.env)?;
+        let running = start(cfg).await?;
+        self.base = format!("https://{}", running.addr);
+        let token = running.operator_token.clone();
+        self.running = Some(running);
+        Ok(token)
+    }
+
+    /// The environment the server was configured with (for running CLI commands against it).
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
+    /// A request with a bearer token (`None` = anonymous).
+    pub fn req(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let rb = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
+        match token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    /// Sends a JSON request as the operator and returns status and body.
+    pub async fn op(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> anyhow::Result<(u16, Value)> {
+        let token = self.operator_token.clone();
+        self.call(method, path, Some(&token), body).await
+    }
+
+    /// Sends a JSON request with `token` and returns status and JSON body (`Null` when empty).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> anyhow::Result<(u16, Value)> {
+        let mut rb = self.req(method, path, token);
+        if let Some(b) = body {
+            rb = rb.json(&b);
+        }
+        let resp = rb.send().await?;
+        Self::json(resp).await
+    }
+
+    /// Status and JSON body of a response.
+    pub async fn json(resp: Response) -> anyhow::Result<(u16, Value)> {
+        let status = resp.status().as_u16();
+        let text = resp.text().await?;
+        let v = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Ok((status, v))
+    }
+
+    /// Logs a user in and returns their token.
+    pub async fn login(&self, org: &str, username: &str, password: &str) -> anyhow::Result<String> {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(serde_json::json!({"org": org, "username": username, "password": password})),
+            )
+            .await?;
+        anyhow::ensure!(status == 200, "login failed: {status} {body}");
+        body["token"]
+            .as_str()
+            .map(str::to_string)
+            .context("no token in login response")
+    }
+
+    /// Stops the server (and drops the PostgreSQL database).
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+        if let (Some(url), Ok(admin)) = (
+            &self.database_url,
+            std::env::var("SKYDIR_TEST_DATABASE_URL"),
+        ) && let Some(name) = url.rsplit('/').next()
+        {
+            let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await?;
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+            )))
+            .execute(&mut conn)
+            .await;
+        }
+        Ok(())
+    }
+}
