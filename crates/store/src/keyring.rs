@@ -218,6 +218,40 @@ impl Keyring {
         Ok(key)
     }
 
+    /// Creates the keys of `ids` in one keyring transaction (a bulk import creates thousands;
+    /// one commit each would make the keyring's fsyncs the whole cost of the import).
+    pub(crate) async fn create_many(&self, ids: &[KeyId]) -> StoreResult<HashMap<KeyId, DataKey>> {
+        if let [id] = ids {
+            let key = self.create(*id).await?;
+            return Ok(HashMap::from([(*id, key)]));
+        }
+        let mut made = Vec::with_capacity(ids.len());
+        let mut tx = self.db.begin_write().await?;
+        for id in ids {
+            let key = DataKey::generate()?;
+            let text = id.text();
+            let wrapped = crypto::seal(self.kek.bytes(), text.as_bytes(), key.bytes())?;
+            tx.execute(
+                "INSERT INTO data_keys (id, org_id, user_id, wrapped) VALUES ($1, $2, $3, $4)",
+                args![
+                    text.clone(),
+                    id.org().to_string(),
+                    id.user().map(|u| u.to_string()),
+                    wrapped
+                ],
+            )
+            .await?;
+            made.push((*id, text, key));
+        }
+        tx.commit().await?;
+        let mut out = HashMap::with_capacity(made.len());
+        for (id, text, key) in made {
+            self.remember(text, key.clone());
+            out.insert(id, key);
+        }
+        Ok(out)
+    }
+
     /// The key of `id`, or `KeyMissing`.
     pub(crate) async fn get(&self, id: KeyId) -> StoreResult<DataKey> {
         let mut found = self.get_many(&[id]).await?;

@@ -49,17 +49,30 @@ pub(super) async fn prepare(store: &Store, change: &Change) -> StoreResult<Prepa
 
 async fn fill(store: &Store, change: &Change, p: &mut Prepared) -> StoreResult<()> {
     let keyring = store.keyring();
+    // All new keys first, in one keyring transaction; a failure leaves none of them behind.
+    let new_keys: Vec<KeyId> = change
+        .writes
+        .iter()
+        .filter_map(|w| match w {
+            Write::CreateOrg(o) => Some(KeyId::Org(o.id)),
+            Write::CreateUser { user, .. } => Some(KeyId::User(user.org, user.id)),
+            _ => None,
+        })
+        .collect();
+    let mut keys = if new_keys.is_empty() {
+        Default::default()
+    } else {
+        keyring.create_many(&new_keys).await?
+    };
+    p.created = new_keys;
     for (i, w) in change.writes.iter().enumerate() {
         match w {
-            Write::CreateOrg(o) => {
-                let id = KeyId::Org(o.id);
-                keyring.create(id).await?;
-                p.created.push(id);
-            }
             Write::CreateUser { user, .. } => {
-                let id = KeyId::User(user.org, user.id);
-                let user_key = keyring.create(id).await?;
-                p.created.push(id);
+                let user_key = keys
+                    .remove(&KeyId::User(user.org, user.id))
+                    .ok_or_else(|| {
+                        CoreError::Internal("a new user's key was not created".into())
+                    })?;
                 p.sealed[i] = Some(seal(store, user, &user_key).await?);
             }
             Write::UpdateUser(user) => {
