@@ -116,3 +116,77 @@ impl Change {
             .count() as u64
     }
 }
+
+/// What a committed change did to the directory as readers see it (LDAP's read model, caches):
+/// which users and groups to reload, and whether memberships, the admin set or the org record
+/// moved. Credentials, login state, tokens and audit events are not part of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Touched {
+    pub org: OrgId,
+    pub org_record: bool,
+    pub users: Vec<UserId>,
+    pub groups: Vec<GroupId>,
+    pub memberships: bool,
+    pub admins: bool,
+}
+
+impl Change {
+    /// The directory-visible part of this change, or `None` when readers need not look again.
+    pub fn touched(&self) -> Option<Touched> {
+        let mut t = Touched {
+            org: self.org?,
+            org_record: false,
+            users: Vec::new(),
+            groups: Vec::new(),
+            memberships: false,
+            admins: false,
+        };
+        for w in &self.writes {
+            match w {
+                Write::CreateOrg(_) | Write::UpdateOrg(_) => t.org_record = true,
+                Write::CreateUser { user, .. } => t.users.push(user.id),
+                Write::UpdateUser(user) => t.users.push(user.id),
+                Write::EraseUser(id) => {
+                    t.users.push(*id);
+                    t.memberships = true;
+                    t.admins = true;
+                }
+                Write::SetAdmin { .. } => t.admins = true,
+                Write::CreateGroup(g) | Write::UpdateGroup(g) => t.groups.push(g.id),
+                Write::DeleteGroup(id) => {
+                    t.groups.push(*id);
+                    t.memberships = true;
+                }
+                Write::AddMember { .. } | Write::RemoveMember { .. } => t.memberships = true,
+                _ => {}
+            }
+        }
+        let moved = t.org_record || t.memberships || t.admins;
+        (moved || !t.users.is_empty() || !t.groups.is_empty()).then_some(t)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod touched_tests {
+    use super::*;
+
+    #[test]
+    fn only_directory_visible_writes_touch_readers() {
+        let org = OrgId::from_random([1; 16]);
+        let user = UserId::from_random([2; 16]);
+        let login = Change::new(Some(org)).write(Write::SetLoginState {
+            user,
+            state: LoginState::default(),
+        });
+        assert_eq!(login.touched(), None);
+        let erase = Change::new(Some(org)).write(Write::EraseUser(user));
+        let t = erase.touched().unwrap();
+        assert_eq!((t.org, t.users.as_slice()), (org, &[user][..]));
+        assert!(t.memberships && t.admins && !t.org_record);
+        assert_eq!(
+            Change::new(None).write(Write::EraseUser(user)).touched(),
+            None
+        );
+    }
+}

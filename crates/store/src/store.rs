@@ -5,6 +5,7 @@ use crate::config::{Backend, StoreConfig, redact_url};
 use crate::db::{Db, args};
 use crate::error::{StoreError, StoreResult};
 use crate::keyring::Keyring;
+use skydir_core::change::Touched;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -28,7 +29,12 @@ pub struct Store {
 pub(crate) struct Inner {
     pub(crate) db: Db,
     pub(crate) keyring: Keyring,
+    /// Tells readers (the LDAP read model) what each committed change touched.
+    pub(crate) touched: tokio::sync::broadcast::Sender<Touched>,
 }
+
+/// How many unread change notices a slow reader may fall behind before it must rebuild.
+const TOUCHED_BACKLOG: usize = 4096;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -40,6 +46,12 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
+    /// Notices of what each change committed from now on touched, in commit order. A receiver
+    /// that falls more than a few thousand notices behind gets `Lagged` and should rebuild.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Touched> {
+        self.inner.touched.subscribe()
+    }
+
     /// Opens the store: connects, runs migrations on the data and the keyring, checks the KEK,
     /// checks that keyring and data belong together, and destroys orphaned keys.
     pub async fn open(cfg: StoreConfig) -> Result<Store, StoreError> {
@@ -79,7 +91,11 @@ impl Store {
         let keyring = Keyring::open(&cfg.keyring, &db, pg.as_ref(), cfg.kek).await?;
         bind_keyring(&db, &keyring).await?;
         let store = Store {
-            inner: Arc::new(Inner { db, keyring }),
+            inner: Arc::new(Inner {
+                db,
+                keyring,
+                touched: tokio::sync::broadcast::channel(TOUCHED_BACKLOG).0,
+            }),
         };
         let swept = store.sweep_orphan_keys().await?;
         if swept > 0 {

@@ -30,6 +30,10 @@ impl Store {
         let prepared = prepare::prepare(self, change).await?;
         match self.apply(change, &prepared).await {
             Ok(()) => {
+                if let Some(t) = change.touched() {
+                    // No receiver is fine: nobody reads the directory through a cache.
+                    let _ = self.inner.touched.send(t);
+                }
                 if let Err(e) = self.keyring().destroy(&prepared.erased).await {
                     // The records are gone; the start-up sweep destroys the keys later.
                     tracing::error!(error = %e, "could not destroy erased users' data keys");
