@@ -21,7 +21,7 @@ now() { date +%s.%N; }
 # --- skydir ---------------------------------------------------------------
 DATA="$OUT/skydir-data"
 PORT=18443
-"$BIN" --data-dir "$DATA" serve --http-addr 127.0.0.1:$PORT > "$OUT/serve.log" 2>&1 &
+"$BIN" --data-dir "$DATA" serve --http-addr 127.0.0.1:$PORT --ldap-addr off --ldaps-addr off > "$OUT/serve.log" 2>&1 &
 SPID=$!
 for _ in $(seq 100); do grep -q "Press Ctrl-C" "$OUT/serve.log" 2>/dev/null && break; sleep 0.2; done
 TOKEN=$(grep -E '^\s+skd_' "$OUT/serve.log" | tr -d ' ')

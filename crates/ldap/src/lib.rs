@@ -15,3 +15,9 @@ pub mod schema;
 
 pub use config::LdapConfig;
 pub use error::LdapError;
+pub mod conn;
+pub mod ops;
+pub mod server;
+pub mod session;
+
+pub use server::{LdapRunning, start};

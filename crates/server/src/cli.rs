@@ -50,6 +50,12 @@ pub struct ServeArgs {
     /// HTTPS listen address (env SKYDIR_HTTP_ADDR; default 127.0.0.1:8443).
     #[arg(long)]
     pub http_addr: Option<String>,
+    /// LDAP (StartTLS) listen address, or `off` (env SKYDIR_LDAP_ADDR; default 127.0.0.1:3389).
+    #[arg(long)]
+    pub ldap_addr: Option<String>,
+    /// LDAPS listen address, or `off` (env SKYDIR_LDAPS_ADDR; default 127.0.0.1:3636).
+    #[arg(long)]
+    pub ldaps_addr: Option<String>,
 }
 
 /// `skydir token …`.

@@ -30,6 +30,14 @@ pub struct Config {
     /// Concurrent password hashes (bounds CPU and memory use of Argon2).
     pub password_workers: usize,
     pub log_format: LogFormat,
+    /// LDAP with StartTLS (`None` = off). Default 127.0.0.1:3389.
+    pub ldap_addr: Option<SocketAddr>,
+    /// LDAPS (`None` = off). Default 127.0.0.1:3636.
+    pub ldaps_addr: Option<SocketAddr>,
+    /// The LDAP suffix every org's naming context hangs under. Default `dc=skydir`.
+    pub ldap_suffix: String,
+    /// Serve binds and searches on the plain LDAP port without StartTLS (benchmarks only).
+    pub ldap_allow_plain: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -70,6 +78,10 @@ struct FileConfig {
     argon2_parallelism: Option<u32>,
     password_workers: Option<usize>,
     log_format: Option<LogFormat>,
+    ldap_addr: Option<String>,
+    ldaps_addr: Option<String>,
+    ldap_suffix: Option<String>,
+    ldap_allow_plain: Option<bool>,
 }
 
 /// Hides the password of a database URL for display.
@@ -103,6 +115,22 @@ fn parse_num<T: std::str::FromStr>(key: &str, v: String) -> anyhow::Result<T> {
         .map_err(|_| anyhow::anyhow!("{key}: '{v}' is not a valid number"))
 }
 
+/// An optional listener address: `off` (or empty) disables the listener.
+fn parse_opt_addr(source: &str, v: &str) -> anyhow::Result<Option<SocketAddr>> {
+    match v.trim() {
+        "" | "off" => Ok(None),
+        v => parse_addr(source, v).map(Some),
+    }
+}
+
+fn parse_bool(source: &str, v: &str) -> anyhow::Result<bool> {
+    match v.trim() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        other => bail!("{source}: '{other}' is not true or false"),
+    }
+}
+
 fn parse_addr(source: &str, v: &str) -> anyhow::Result<SocketAddr> {
     v.parse()
         .map_err(|_| anyhow::anyhow!("{source}: '{v}' is not an address like 127.0.0.1:8443"))
@@ -122,6 +150,10 @@ impl Config {
             argon2: Argon2Params::default(),
             password_workers: 2,
             log_format: LogFormat::Text,
+            ldap_addr: parse_opt_addr("default", "127.0.0.1:3389")?,
+            ldaps_addr: parse_opt_addr("default", "127.0.0.1:3636")?,
+            ldap_suffix: "dc=skydir".into(),
+            ldap_allow_plain: false,
         };
 
         // File layer.
@@ -163,6 +195,18 @@ impl Config {
             }
             if let Some(v) = f.log_format {
                 cfg.log_format = v;
+            }
+            if let Some(v) = f.ldap_addr {
+                cfg.ldap_addr = parse_opt_addr("ldap_addr in the config file", &v)?;
+            }
+            if let Some(v) = f.ldaps_addr {
+                cfg.ldaps_addr = parse_opt_addr("ldaps_addr in the config file", &v)?;
+            }
+            if let Some(v) = f.ldap_suffix {
+                cfg.ldap_suffix = v;
+            }
+            if let Some(v) = f.ldap_allow_plain {
+                cfg.ldap_allow_plain = v;
             }
         }
 
@@ -208,6 +252,19 @@ impl Config {
             };
         }
 
+        if let Some(v) = env_value(env, "SKYDIR_LDAP_ADDR")? {
+            cfg.ldap_addr = parse_opt_addr("SKYDIR_LDAP_ADDR", &v)?;
+        }
+        if let Some(v) = env_value(env, "SKYDIR_LDAPS_ADDR")? {
+            cfg.ldaps_addr = parse_opt_addr("SKYDIR_LDAPS_ADDR", &v)?;
+        }
+        if let Some(v) = env_value(env, "SKYDIR_LDAP_SUFFIX")? {
+            cfg.ldap_suffix = v;
+        }
+        if let Some(v) = env_value(env, "SKYDIR_LDAP_ALLOW_PLAIN")? {
+            cfg.ldap_allow_plain = parse_bool("SKYDIR_LDAP_ALLOW_PLAIN", &v)?;
+        }
+
         // Flag layer.
         if let Some(v) = &global.data_dir {
             cfg.data_dir = v.clone();
@@ -217,6 +274,12 @@ impl Config {
         }
         if let Some(v) = &serve.http_addr {
             cfg.http_addr = parse_addr("--http-addr", v)?;
+        }
+        if let Some(v) = &serve.ldap_addr {
+            cfg.ldap_addr = parse_opt_addr("--ldap-addr", v)?;
+        }
+        if let Some(v) = &serve.ldaps_addr {
+            cfg.ldaps_addr = parse_opt_addr("--ldaps-addr", v)?;
         }
 
         if cfg.tls_cert.is_some() != cfg.tls_key.is_some() {
@@ -271,6 +334,7 @@ mod tests {
         assert_eq!(c.http_addr.port(), 2222);
         let serve = ServeArgs {
             http_addr: Some("127.0.0.1:3333".into()),
+            ..Default::default()
         };
         let c = Config::load(
             &global,

@@ -33,6 +33,13 @@ pub struct Running {
     pub cert_path: PathBuf,
     /// True when this start generated the certificate.
     pub generated_cert: bool,
+    /// The bound LDAP (StartTLS) address, if enabled.
+    pub ldap_addr: Option<SocketAddr>,
+    /// The bound LDAPS address, if enabled.
+    pub ldaps_addr: Option<SocketAddr>,
+    /// The LDAP suffix.
+    pub ldap_suffix: String,
+    ldap: Option<skydir_ldap::LdapRunning>,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
@@ -40,6 +47,9 @@ pub struct Running {
 impl Running {
     /// Stops accepting connections and waits for the accept loop to end.
     pub async fn stop(self) {
+        if let Some(l) = self.ldap {
+            l.stop().await;
+        }
         let _ = self.shutdown.send(true);
         let _ = self.task.await;
     }
@@ -64,7 +74,30 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
     } else {
         false
     };
-    let acceptor = TlsAcceptor::from(tls::server_config(&cert_path, &key_path)?);
+    let tls_config = tls::server_config(&cert_path, &key_path)?;
+    let acceptor = TlsAcceptor::from(tls_config.clone());
+
+    let ldap = if cfg.ldap_addr.is_some() || cfg.ldaps_addr.is_some() {
+        let ldap_cfg = skydir_ldap::LdapConfig {
+            suffix: cfg.ldap_suffix.clone(),
+            ldap_addr: cfg.ldap_addr,
+            ldaps_addr: cfg.ldaps_addr,
+            allow_plain: cfg.ldap_allow_plain,
+            ..Default::default()
+        };
+        Some(
+            skydir_ldap::start(
+                ldap_cfg,
+                wired.dir.clone(),
+                wired.store.subscribe(),
+                Some(tls_config),
+            )
+            .await
+            .context("starting LDAP")?,
+        )
+    } else {
+        None
+    };
 
     let store = wired.store.clone();
     let ready: ReadyCheck = Arc::new(move || {
@@ -122,6 +155,10 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
     });
     Ok(Running {
         addr,
+        ldap_addr: ldap.as_ref().and_then(|l| l.ldap_addr),
+        ldaps_addr: ldap.as_ref().and_then(|l| l.ldaps_addr),
+        ldap_suffix: cfg.ldap_suffix.clone(),
+        ldap,
         operator_token,
         cert_path,
         generated_cert,

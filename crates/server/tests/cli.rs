@@ -36,7 +36,15 @@ fn serve(data: &Path) -> Server {
         .open(log_path(data))
         .unwrap();
     let mut child = skydir(data)
-        .args(["serve", "--http-addr", "127.0.0.1:0"])
+        .args([
+            "serve",
+            "--http-addr",
+            "127.0.0.1:0",
+            "--ldap-addr",
+            "127.0.0.1:0",
+            "--ldaps-addr",
+            "127.0.0.1:0",
+        ])
         .env("SKYDIR_LOG", "debug")
         .stdout(Stdio::piped())
         .stderr(Stdio::from(log))

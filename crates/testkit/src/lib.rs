@@ -40,6 +40,11 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     /// The PostgreSQL database URL, when on PostgreSQL.
     pub database_url: Option<String>,
+    /// `ldap://127.0.0.1:<port>` (StartTLS) and `ldaps://127.0.0.1:<port>`.
+    pub ldap_url: String,
+    pub ldaps_url: String,
+    /// The server's (self-signed) certificate, for LDAP clients to trust.
+    pub cert_path: PathBuf,
     running: Option<Running>,
     env: Env,
     _tmp: Arc<tempfile::TempDir>,
@@ -60,6 +65,13 @@ async fn fresh_pg_database() -> anyhow::Result<String> {
         None => admin.clone(),
     };
     Ok(format!("{base}/{name}"))
+}
+
+fn ldap_urls(r: &Running) -> (String, String) {
+    let url = |scheme: &str, a: Option<std::net::SocketAddr>| {
+        a.map(|a| format!("{scheme}://{a}")).unwrap_or_default()
+    };
+    (url("ldap", r.ldap_addr), url("ldaps", r.ldaps_addr))
 }
 
 /// An HTTPS client trusting only `cert` (the server's self-signed certificate).
@@ -93,6 +105,8 @@ impl TestApp {
         let mut env: Env = [
             ("SKYDIR_DATA_DIR", data_dir.display().to_string()),
             ("SKYDIR_HTTP_ADDR", "127.0.0.1:0".to_string()),
+            ("SKYDIR_LDAP_ADDR", "127.0.0.1:0".to_string()),
+            ("SKYDIR_LDAPS_ADDR", "127.0.0.1:0".to_string()),
             ("SKYDIR_ARGON2_MEMORY_KIB", "1024".to_string()),
             ("SKYDIR_ARGON2_ITERATIONS", "1".to_string()),
         ]
@@ -113,8 +127,12 @@ impl TestApp {
             .clone()
             .context("first start printed no operator token")?;
         let client = client_trusting(&running.cert_path)?;
+        let (ldap_url, ldaps_url) = ldap_urls(&running);
         Ok(Self {
             backend,
+            ldap_url,
+            ldaps_url,
+            cert_path: running.cert_path.clone(),
             base: format!("https://{}", running.addr),
             client,
             operator_token,
@@ -134,6 +152,7 @@ impl TestApp {
         let cfg = Config::load(&GlobalArgs::default(), &ServeArgs::default(), &self.env)?;
         let running = start(cfg).await?;
         self.base = format!("https://{}", running.addr);
+        (self.ldap_url, self.ldaps_url) = ldap_urls(&running);
         let token = running.operator_token.clone();
         self.running = Some(running);
         Ok(token)

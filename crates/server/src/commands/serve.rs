@@ -13,6 +13,15 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
         running.addr,
         data_dir.display()
     );
+    if let Some(a) = running.ldap_addr {
+        println!(
+            "LDAP (StartTLS) on ldap://{a}/, suffix {}",
+            running.ldap_suffix
+        );
+    }
+    if let Some(a) = running.ldaps_addr {
+        println!("LDAPS on ldaps://{a}/");
+    }
     if running.generated_cert {
         println!(
             "generated a self-signed TLS certificate: {}",

@@ -1,0 +1,203 @@
+//! Starts the LDAP listeners and the task that keeps the read model current. Subscribes to the
+//! store's change notices *before* loading the model, so no change can fall between the two.
+
+use crate::config::LdapConfig;
+use crate::conn::{self, Io};
+use crate::error::LdapError;
+use crate::model::{ReadModel, Tree};
+use crate::ops::Ctx;
+use skydir_core::change::Touched;
+use skydir_core::ports::DirectoryStore;
+use skydir_core::service::Directory;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, broadcast, watch};
+use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
+
+/// Running LDAP listeners.
+#[derive(Debug)]
+pub struct LdapRunning {
+    /// Where plain LDAP (with StartTLS) listens, if enabled.
+    pub ldap_addr: Option<SocketAddr>,
+    /// Where LDAPS listens, if enabled.
+    pub ldaps_addr: Option<SocketAddr>,
+    /// The read model (exposed for health and metrics).
+    pub model: Arc<ReadModel>,
+    shutdown: watch::Sender<bool>,
+    tasks: JoinSet<()>,
+}
+
+impl LdapRunning {
+    /// Stops accepting connections and the model updater.
+    pub async fn stop(mut self) {
+        let _ = self.shutdown.send(true);
+        while self.tasks.join_next().await.is_some() {}
+    }
+}
+
+/// Binds the configured listeners, loads the read model and starts serving. `changes` must be
+/// a fresh subscription to the store's change notices. `tls` is the server's certificate
+/// configuration (its ALPN list is replaced).
+pub async fn start<S>(
+    cfg: LdapConfig,
+    dir: Directory<S>,
+    changes: broadcast::Receiver<Touched>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) -> Result<LdapRunning, LdapError>
+where
+    S: DirectoryStore + Clone + Send + Sync + 'static,
+{
+    cfg.validate()?;
+    let model = Arc::new(ReadModel::new(Tree::new(&cfg.suffix)));
+    let orgs = model.load_all(dir.store()).await?;
+    tracing::info!(orgs, "LDAP read model loaded");
+    let acceptor = tls.map(|c| {
+        let mut c = (*c).clone();
+        c.alpn_protocols.clear();
+        TlsAcceptor::from(Arc::new(c))
+    });
+    if cfg.ldaps_addr.is_some() && acceptor.is_none() {
+        return Err(LdapError::Config("LDAPS needs a TLS certificate".into()));
+    }
+    let (shutdown, stop) = watch::channel(false);
+    let mut tasks = JoinSet::new();
+    tasks.spawn(keep_current(
+        model.clone(),
+        dir.store().clone(),
+        changes,
+        stop.clone(),
+    ));
+    let ctx = Arc::new(Ctx {
+        dir,
+        model: model.clone(),
+        cfg: cfg.clone(),
+    });
+    let permits = Arc::new(Semaphore::new(cfg.max_connections));
+    let bound = |addr: SocketAddr| async move {
+        TcpListener::bind(addr)
+            .await
+            .map_err(|source| LdapError::Listen {
+                addr: addr.to_string(),
+                source,
+            })
+    };
+    let mut ldap_addr = None;
+    if let Some(addr) = cfg.ldap_addr {
+        let l = bound(addr).await?;
+        ldap_addr = Some(l.local_addr().map_err(|source| LdapError::Listen {
+            addr: addr.to_string(),
+            source,
+        })?);
+        tasks.spawn(accept_loop(
+            l,
+            ctx.clone(),
+            permits.clone(),
+            Mode::Plain(acceptor.clone()),
+            stop.clone(),
+        ));
+    }
+    let mut ldaps_addr = None;
+    if let (Some(addr), Some(acc)) = (cfg.ldaps_addr, acceptor) {
+        let l = bound(addr).await?;
+        ldaps_addr = Some(l.local_addr().map_err(|source| LdapError::Listen {
+            addr: addr.to_string(),
+            source,
+        })?);
+        tasks.spawn(accept_loop(l, ctx, permits, Mode::Ldaps(acc), stop));
+    }
+    Ok(LdapRunning {
+        ldap_addr,
+        ldaps_addr,
+        model,
+        shutdown,
+        tasks,
+    })
+}
+
+#[derive(Clone)]
+enum Mode {
+    /// Plain TCP, StartTLS offered when a certificate is there.
+    Plain(Option<TlsAcceptor>),
+    /// TLS from the first byte.
+    Ldaps(TlsAcceptor),
+}
+
+async fn accept_loop<S>(
+    listener: TcpListener,
+    ctx: Arc<Ctx<S>>,
+    permits: Arc<Semaphore>,
+    mode: Mode,
+    mut stop: watch::Receiver<bool>,
+) where
+    S: DirectoryStore + Clone + Send + Sync + 'static,
+{
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = stop.changed() => return,
+        };
+        let tcp: TcpStream = match accepted {
+            Ok((tcp, _)) => tcp,
+            Err(e) => {
+                tracing::warn!(error = %e, "LDAP accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = permits.clone().try_acquire_owned() else {
+            tracing::warn!("LDAP connection refused: too many connections");
+            continue;
+        };
+        let _ = tcp.set_nodelay(true);
+        let ctx = ctx.clone();
+        let mode = mode.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            match mode {
+                Mode::Plain(starttls) => {
+                    let allow = ctx.cfg.allow_plain;
+                    conn::serve(ctx, Box::new(tcp) as Box<dyn Io>, starttls, allow).await;
+                }
+                Mode::Ldaps(acceptor) => {
+                    let tls =
+                        match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp))
+                            .await
+                        {
+                            Ok(Ok(s)) => s,
+                            _ => return,
+                        };
+                    conn::serve(ctx, Box::new(tls) as Box<dyn Io>, None, true).await;
+                }
+            }
+        });
+    }
+}
+
+/// Applies change notices to the model as they come; on falling behind, reloads everything.
+async fn keep_current<S: DirectoryStore>(
+    model: Arc<ReadModel>,
+    store: S,
+    mut changes: broadcast::Receiver<Touched>,
+    mut stop: watch::Receiver<bool>,
+) {
+    loop {
+        let next = tokio::select! {
+            n = changes.recv() => n,
+            _ = stop.changed() => return,
+        };
+        let outcome = match next {
+            Ok(t) => model.apply(&store, &t).await,
+            Err(broadcast::error::RecvError::Lagged(n)) => {
+                tracing::warn!(missed = n, "LDAP read model fell behind; reloading");
+                model.load_all(&store).await.map(|_| ())
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        if let Err(e) = outcome {
+            tracing::error!(error = %e, "LDAP read model could not apply a change");
+        }
+    }
+}

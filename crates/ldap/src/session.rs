@@ -1,0 +1,35 @@
+//! Who a connection is bound as. A connection starts anonymous; a successful bind sets the
+//! identity, a failed one resets it to anonymous (RFC 4511 §4.2.1).
+
+use skydir_core::ids::{OrgId, UserId};
+
+/// The bound identity of one connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    Anonymous,
+    /// A user of `org`; `admin` when they hold the org-admin role at bind time.
+    User {
+        org: OrgId,
+        user: UserId,
+        dn: String,
+        admin: bool,
+    },
+}
+
+impl Identity {
+    /// The authorization identity for WhoAmI (RFC 4532): `dn:<dn>`, or empty when anonymous.
+    pub fn authz_id(&self) -> String {
+        match self {
+            Identity::Anonymous => String::new(),
+            Identity::User { dn, .. } => format!("dn:{dn}"),
+        }
+    }
+
+    /// The org the identity belongs to.
+    pub fn org(&self) -> Option<OrgId> {
+        match self {
+            Identity::Anonymous => None,
+            Identity::User { org, .. } => Some(*org),
+        }
+    }
+}

@@ -1,0 +1,654 @@
+//! The LDAP service driven by real clients against a real server: OpenLDAP's `ldapsearch` and
+//! `ldapwhoami` (Debian's ldap-utils, installed by `.ci/run`) and the `ldap3` client crate, on
+//! SQLite and (when `SKYDIR_TEST_DATABASE_URL` is set) PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use ldap3::{LdapConnAsync, LdapConnSettings, Scope, SearchEntry};
+use reqwest::Method;
+use rustls::pki_types::pem::PemObject;
+use serde_json::{Value, json};
+use skydir_testkit::{Backend, TestApp};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const PW: &str = "correct horse battery staple";
+
+async fn each_backend<F, Fut>(f: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = TestApp>,
+{
+    for backend in Backend::all() {
+        let app = TestApp::spawn_on(backend)
+            .await
+            .unwrap_or_else(|e| panic!("{backend:?}: {e:#}"));
+        let app = f(app).await;
+        app.stop().await.unwrap();
+    }
+}
+
+async fn rest(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Value {
+    let (s, b) = app.op(method, path, body).await.unwrap();
+    assert!((200..300).contains(&s), "{path}: {s} {b}");
+    b
+}
+
+/// Org `slug` with admin `alice`, users `bob` and `carol` (all with password PW), groups
+/// `eng` ⊃ `backend` ∋ bob, and `eng` ∋ carol.
+async fn populate(app: &TestApp, slug: &str) {
+    rest(
+        app,
+        Method::POST,
+        "/api/v1/orgs",
+        Some(json!({"slug": slug, "name": "Acme", "plan": "free"})),
+    )
+    .await;
+    for (u, given, family) in [
+        ("alice", "Alice", "Liddell"),
+        ("bob", "Bob", "Builder"),
+        ("carol", "Carol", "Danvers"),
+    ] {
+        rest(
+            app,
+            Method::POST,
+            &format!("/api/v1/orgs/{slug}/users"),
+            Some(json!({"username": u, "email": format!("{u}@{slug}.example.com"), "password": PW,
+                        "given_name": given, "family_name": family,
+                        "ssh_keys": ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHh0ZXN0a2V5dGVzdGtleXRlc3RrZXl0ZXN0a2V5 test"]})),
+        )
+        .await;
+    }
+    rest(
+        app,
+        Method::PUT,
+        &format!("/api/v1/orgs/{slug}/admins/alice"),
+        None,
+    )
+    .await;
+    for g in ["eng", "backend"] {
+        rest(
+            app,
+            Method::POST,
+            &format!("/api/v1/orgs/{slug}/groups"),
+            Some(json!({"name": g})),
+        )
+        .await;
+    }
+    rest(
+        app,
+        Method::PUT,
+        &format!("/api/v1/orgs/{slug}/groups/eng/members/groups/backend"),
+        None,
+    )
+    .await;
+    rest(
+        app,
+        Method::PUT,
+        &format!("/api/v1/orgs/{slug}/groups/backend/members/users/bob"),
+        None,
+    )
+    .await;
+    rest(
+        app,
+        Method::PUT,
+        &format!("/api/v1/orgs/{slug}/groups/eng/members/users/carol"),
+        None,
+    )
+    .await;
+}
+
+fn dn(slug: &str, user: &str) -> String {
+    format!("uid={user},ou=users,o={slug},dc=skydir")
+}
+
+/// Runs an OpenLDAP client tool trusting the server's certificate; returns (exit code, stdout).
+async fn tool(app: &TestApp, bin: &str, args: &[&str]) -> (i32, String) {
+    let out = tokio::process::Command::new(bin)
+        .args(args)
+        .env("LDAPTLS_CACERT", &app.cert_path)
+        .env("LDAPTLS_REQCERT", "demand")
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("cannot run {bin} (install ldap-utils): {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+async fn search_as(
+    app: &TestApp,
+    slug: &str,
+    user: &str,
+    base: &str,
+    rest: &[&str],
+) -> (i32, String) {
+    let bind = dn(slug, user);
+    let mut args = vec![
+        "-LLL",
+        "-x",
+        "-o",
+        "ldif_wrap=no",
+        "-H",
+        &app.ldaps_url,
+        "-D",
+        &bind,
+        "-w",
+        PW,
+        "-b",
+        base,
+    ];
+    args.extend_from_slice(rest);
+    tool(app, "ldapsearch", &args).await
+}
+
+fn dns(ldif: &str) -> Vec<String> {
+    ldif.lines()
+        .filter_map(|l| l.strip_prefix("dn: "))
+        .map(str::to_string)
+        .collect()
+}
+
+/// An `ldap3` connection over LDAPS trusting the server's certificate (not bound yet).
+async fn ldap3_client(app: &TestApp) -> ldap3::Ldap {
+    let mut roots = rustls::RootCertStore::empty();
+    let pem = std::fs::read(&app.cert_path).unwrap();
+    for c in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let settings = LdapConnSettings::new().set_config(Arc::new(tls));
+    let (conn, ldap) = LdapConnAsync::with_settings(settings, &app.ldaps_url)
+        .await
+        .unwrap();
+    ldap3::drive!(conn);
+    ldap
+}
+
+#[tokio::test]
+async fn root_dse_is_readable_without_binding_and_names_no_org() {
+    each_backend(|app| async move {
+        populate(&app, "acme").await;
+        // No bind at all: an anonymous *bind* is refused, reading the root DSE is not.
+        let mut ldap = ldap3_client(&app).await;
+        let (entries, _) = ldap
+            .search("", Scope::Base, "(objectClass=*)", vec!["+"])
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
+        let dse = SearchEntry::construct(entries.into_iter().next().unwrap());
+        assert_eq!(dse.attrs["namingContexts"], ["dc=skydir"]);
+        assert_eq!(dse.attrs["supportedLDAPVersion"], ["3"]);
+        assert!(dse.attrs["supportedControl"].contains(&"1.2.840.113556.1.4.319".to_string()));
+        assert!(dse.attrs["supportedExtension"].contains(&"1.3.6.1.4.1.4203.1.11.3".to_string()));
+        let (entries, _) = ldap
+            .search(
+                "cn=Subschema",
+                Scope::Base,
+                "(objectClass=*)",
+                vec!["attributeTypes", "objectClasses"],
+            )
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
+        let schema = SearchEntry::construct(entries.into_iter().next().unwrap());
+        assert!(
+            schema.attrs["attributeTypes"]
+                .iter()
+                .any(|a| a.contains("NAME 'uidNumber'"))
+        );
+        assert!(
+            schema.attrs["objectClasses"]
+                .iter()
+                .any(|a| a.contains("NAME 'posixAccount'"))
+        );
+        // But nothing else.
+        let res = ldap
+            .search("o=acme,dc=skydir", Scope::Subtree, "(uid=bob)", vec!["1.1"])
+            .await
+            .unwrap();
+        assert_eq!(res.1.rc, 50, "{:?}", res.1);
+        // `ldapsearch -x` without -D makes an anonymous bind, which is refused.
+        let (code, out) = tool(
+            &app,
+            "ldapsearch",
+            &["-x", "-H", &app.ldaps_url, "-b", "", "-s", "base"],
+        )
+        .await;
+        assert_eq!(code, 48, "{out}");
+        assert!(out.contains("anonymous bind is not allowed"), "{out}");
+        // Bound, the root DSE names the org's own naming context.
+        let (code, out) =
+            search_as(&app, "acme", "bob", "", &["-s", "base", "namingContexts"]).await;
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains("namingContexts: o=acme,dc=skydir"), "{out}");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn users_bind_over_ldaps_and_starttls_and_whoami_names_them() {
+    each_backend(|app| async move {
+        populate(&app, "acme").await;
+        let bob = dn("acme", "bob");
+        let (code, out) = tool(
+            &app,
+            "ldapwhoami",
+            &["-x", "-H", &app.ldaps_url, "-D", &bob, "-w", PW],
+        )
+        .await;
+        assert_eq!((code, out.trim()), (0, format!("dn:{bob}").as_str()));
+        // StartTLS on the plain port (-ZZ: fail unless TLS is established).
+        let (code, out) = tool(
+            &app,
+            "ldapwhoami",
+            &["-x", "-ZZ", "-H", &app.ldap_url, "-D", &bob, "-w", PW],
+        )
+        .await;
+        assert_eq!((code, out.trim()), (0, format!("dn:{bob}").as_str()));
+        // Without StartTLS the plain port refuses to take a password.
+        let (code, out) = tool(
+            &app,
+            "ldapwhoami",
+            &["-x", "-H", &app.ldap_url, "-D", &bob, "-w", PW],
+        )
+        .await;
+        assert_eq!(code, 13, "confidentialityRequired: {out}");
+        // Wrong password, unknown user, anonymous and unauthenticated binds all fail.
+        let (code, out) = tool(
+            &app,
+            "ldapwhoami",
+            &["-x", "-H", &app.ldaps_url, "-D", &bob, "-w", "nope"],
+        )
+        .await;
+        assert_eq!(code, 49, "{out}");
+        let ghost = dn("acme", "ghost");
+        let (code, _) = tool(
+            &app,
+            "ldapwhoami",
+            &["-x", "-H", &app.ldaps_url, "-D", &ghost, "-w", PW],
+        )
+        .await;
+        assert_eq!(code, 49);
+        let other_org = dn("other", "bob");
+        let (code, _) = tool(
+            &app,
+            "ldapwhoami",
+            &["-x", "-H", &app.ldaps_url, "-D", &other_org, "-w", PW],
+        )
+        .await;
+        assert_eq!(code, 49);
+        let (code, out) = tool(
+            &app,
+            "ldapsearch",
+            &[
+                "-x",
+                "-H",
+                &app.ldaps_url,
+                "-b",
+                "o=acme,dc=skydir",
+                "(uid=bob)",
+            ],
+        )
+        .await;
+        assert_eq!(code, 48, "anonymous bind refused: {out}");
+        // A suspended user cannot bind.
+        rest(
+            &app,
+            Method::PATCH,
+            "/api/v1/orgs/acme/users/carol",
+            Some(json!({"status": "suspended"})),
+        )
+        .await;
+        let carol = dn("acme", "carol");
+        let (code, out) = tool(
+            &app,
+            "ldapwhoami",
+            &["-x", "-H", &app.ldaps_url, "-D", &carol, "-w", PW],
+        )
+        .await;
+        assert_eq!(code, 49, "{out}");
+        // Binds are in the org's audit log, failures included.
+        let (_, events) = app
+            .op(Method::GET, "/api/v1/orgs/acme/audit?limit=1000", None)
+            .await
+            .unwrap();
+        let logins: Vec<&Value> = events
+            .as_array()
+            .map(|a| a.iter().filter(|e| e["action"] == "user.login").collect())
+            .unwrap_or_default();
+        assert!(logins.iter().any(|e| e["outcome"] == "denied"), "{events}");
+        assert!(logins.iter().any(|e| e["outcome"] == "success"), "{events}");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn admins_search_the_whole_org_with_filters_scopes_memberof_and_paging() {
+    each_backend(|app| async move {
+        populate(&app, "acme").await;
+        let base = "o=acme,dc=skydir";
+        let (code, out) = search_as(&app, "acme", "alice", base, &["(uid=bob)", "+", "*"]).await;
+        assert_eq!(code, 0, "{out}");
+        assert_eq!(dns(&out), [dn("acme", "bob")]);
+        for want in [
+            "objectClass: inetOrgPerson",
+            "objectClass: posixAccount",
+            "cn: Bob Builder",
+            "sn: Builder",
+            "mail: bob@acme.example.com",
+            "uidNumber: 1",
+            "homeDirectory: /home/bob",
+            "sshPublicKey: ssh-ed25519 ",
+            // Nested: bob is in backend, backend is in eng.
+            "memberOf: cn=backend,ou=groups,o=acme,dc=skydir",
+            "memberOf: cn=eng,ou=groups,o=acme,dc=skydir",
+            "entryUUID: ",
+        ] {
+            assert!(out.contains(want), "missing {want:?} in {out}");
+        }
+        assert!(!out.to_lowercase().contains("userpassword"), "{out}");
+        // Groups: direct members as DNs, nested users resolved for memberUid.
+        let (_, out) = search_as(
+            &app,
+            "acme",
+            "alice",
+            "ou=groups,o=acme,dc=skydir",
+            &["-s", "one", "(cn=eng)"],
+        )
+        .await;
+        assert!(
+            out.contains("member: cn=backend,ou=groups,o=acme,dc=skydir"),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!("member: {}", dn("acme", "carol"))),
+            "{out}"
+        );
+        assert!(
+            out.contains("memberUid: bob") && out.contains("memberUid: carol"),
+            "{out}"
+        );
+        // The filter language.
+        let count = |out: &str| dns(out).len();
+        for (filter, n) in [
+            ("(objectClass=posixAccount)", 3),
+            ("(&(objectClass=inetOrgPerson)(|(uid=bob)(uid=carol)))", 2),
+            // Entries without uid are Undefined, and NOT keeps them Undefined: alice, carol.
+            ("(!(uid=bob))", 2),
+            ("(cn=*o*)", 2), // Bob Builder, Carol Danvers (not Alice Liddell)
+            ("(uidNumber>=10001)", 2),
+            ("(uidNumber<=10000)", 1),
+            ("(sn~=BUILDER)", 1),
+            ("(mail=*)", 3),
+            ("(memberOf=cn=eng,ou=groups,o=acme,dc=skydir)", 2),
+            ("(uidNumber=notanumber)", 0),
+        ] {
+            let (code, out) = search_as(&app, "acme", "alice", base, &[filter, "1.1"]).await;
+            assert_eq!((code, count(&out)), (0, n), "{filter}: {out}");
+        }
+        // Scopes.
+        let (_, out) = search_as(&app, "acme", "alice", base, &["-s", "base", "1.1"]).await;
+        assert_eq!(dns(&out), ["o=acme,dc=skydir"]);
+        let (_, out) = search_as(&app, "acme", "alice", base, &["-s", "one", "1.1"]).await;
+        assert_eq!(
+            dns(&out),
+            ["ou=users,o=acme,dc=skydir", "ou=groups,o=acme,dc=skydir"]
+        );
+        let (_, out) = search_as(
+            &app,
+            "acme",
+            "alice",
+            "dc=skydir",
+            &["-s", "sub", "(objectClass=organization)", "1.1"],
+        )
+        .await;
+        assert_eq!(dns(&out), ["dc=skydir", "o=acme,dc=skydir"]);
+        // Size limit, then paging through everything two at a time.
+        let (code, out) = search_as(
+            &app,
+            "acme",
+            "alice",
+            base,
+            &["-z", "2", "(objectClass=*)", "1.1"],
+        )
+        .await;
+        assert_eq!((code, count(&out)), (4, 2), "sizeLimitExceeded: {out}");
+        let (code, out) = search_as(
+            &app,
+            "acme",
+            "alice",
+            base,
+            &["-E", "pr=2/noprompt", "(objectClass=*)", "1.1"],
+        )
+        .await;
+        assert_eq!((code, count(&out)), (0, 8), "{out}");
+        // A DN that does not parse.
+        let (code, _) = search_as(&app, "acme", "alice", "not a dn", &["1.1"]).await;
+        assert_eq!(code, 34);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_bind_in_one_org_never_sees_another_and_users_see_only_themselves() {
+    each_backend(|app| async move {
+        populate(&app, "acme").await;
+        populate(&app, "globex").await;
+        // An admin of acme: globex's names do not exist.
+        for base in [
+            "o=globex,dc=skydir",
+            "uid=bob,ou=users,o=globex,dc=skydir",
+            "ou=nope,o=acme,dc=skydir",
+        ] {
+            let (code, out) = search_as(&app, "acme", "alice", base, &["1.1"]).await;
+            assert_eq!(code, 32, "noSuchObject for {base}: {out}");
+        }
+        let (code, out) = search_as(
+            &app,
+            "acme",
+            "alice",
+            "dc=skydir",
+            &["(objectClass=*)", "1.1"],
+        )
+        .await;
+        assert_eq!(code, 0);
+        assert!(dns(&out).iter().all(|d| !d.contains("globex")), "{out}");
+        assert_eq!(dns(&out).len(), 9, "{out}");
+        // A plain user sees the containers, their own entry and their groups — nothing else.
+        let (code, out) = search_as(
+            &app,
+            "acme",
+            "bob",
+            "o=acme,dc=skydir",
+            &["(objectClass=*)", "1.1"],
+        )
+        .await;
+        assert_eq!(code, 0);
+        let mut seen = dns(&out);
+        seen.sort();
+        let mut want = vec![
+            "o=acme,dc=skydir".to_string(),
+            "ou=users,o=acme,dc=skydir".into(),
+            "ou=groups,o=acme,dc=skydir".into(),
+            dn("acme", "bob"),
+            "cn=backend,ou=groups,o=acme,dc=skydir".into(),
+            "cn=eng,ou=groups,o=acme,dc=skydir".into(),
+        ];
+        want.sort();
+        assert_eq!(seen, want);
+        let (code, _) = search_as(&app, "acme", "bob", &dn("acme", "carol"), &["1.1"]).await;
+        assert_eq!(code, 32);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn changes_made_over_rest_are_visible_over_ldap_within_a_second() {
+    each_backend(|app| async move {
+        populate(&app, "acme").await;
+        rest(
+            &app,
+            Method::POST,
+            "/api/v1/orgs/acme/users",
+            Some(json!({"username": "dave", "email": "dave@acme.example.com", "password": PW})),
+        )
+        .await;
+        rest(
+            &app,
+            Method::PUT,
+            "/api/v1/orgs/acme/groups/eng/members/users/dave",
+            None,
+        )
+        .await;
+        let t0 = Instant::now();
+        loop {
+            let (_, out) = search_as(
+                &app,
+                "acme",
+                "alice",
+                "o=acme,dc=skydir",
+                &["(uid=dave)", "memberOf"],
+            )
+            .await;
+            if out.contains("memberOf: cn=eng,ou=groups,o=acme,dc=skydir") {
+                break;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(1),
+                "not visible after 1 s: {out}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // Deleting the user removes the entry.
+        rest(&app, Method::DELETE, "/api/v1/orgs/acme/users/dave", None).await;
+        let t0 = Instant::now();
+        loop {
+            let (_, out) = search_as(
+                &app,
+                "acme",
+                "alice",
+                "o=acme,dc=skydir",
+                &["(uid=dave)", "1.1"],
+            )
+            .await;
+            if dns(&out).is_empty() {
+                break;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(1),
+                "still there after 1 s: {out}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // A restarted server builds its model from the store.
+        let mut app = app;
+        app.restart().await.unwrap();
+        let (code, out) = search_as(
+            &app,
+            "acme",
+            "alice",
+            "o=acme,dc=skydir",
+            &["(uid=bob)", "memberOf"],
+        )
+        .await;
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            out.contains("memberOf: cn=eng,ou=groups,o=acme,dc=skydir"),
+            "{out}"
+        );
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_hostile_pdu_closes_only_its_own_connection() {
+    let app = TestApp::spawn_on(Backend::Sqlite).await.unwrap();
+    populate(&app, "acme").await;
+    let addr = app.ldap_url.trim_start_matches("ldap://").to_string();
+    for garbage in [
+        &b"\x30\x84\xff\xff\xff\xff\x02\x01\x01"[..], // claims a 4 GiB message
+        &b"\x30\x05\x02\x01\x01\x42\x00\x00\x00\x00"[..], // trailing junk after a PDU
+        &b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"[..],
+        &[0x30, 0x03, 0x02, 0x01][..], // truncated, then EOF
+    ] {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        s.write_all(garbage).await.unwrap();
+        let _ = s.shutdown().await;
+        let mut buf = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut buf)).await;
+        assert!(
+            read.is_ok(),
+            "the server must close a hostile connection promptly"
+        );
+    }
+    // Everyone else is served as before.
+    let (code, out) = search_as(
+        &app,
+        "acme",
+        "alice",
+        "o=acme,dc=skydir",
+        &["(uid=bob)", "1.1"],
+    )
+    .await;
+    assert_eq!((code, dns(&out).len()), (0, 1), "{out}");
+    app.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_ldap3_client_crate_binds_searches_and_asks_whoami_over_ldaps() {
+    each_backend(|app| async move {
+        populate(&app, "acme").await;
+        let mut ldap = ldap3_client(&app).await;
+        ldap.simple_bind(&dn("acme", "alice"), PW)
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
+        let (entries, _) = ldap
+            .search(
+                "ou=users,o=acme,dc=skydir",
+                Scope::OneLevel,
+                "(objectClass=posixAccount)",
+                vec!["uid", "uidNumber"],
+            )
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
+        let mut uids: Vec<String> = entries
+            .into_iter()
+            .map(|e| SearchEntry::construct(e).attrs["uid"][0].clone())
+            .collect();
+        uids.sort();
+        assert_eq!(uids, ["alice", "bob", "carol"]);
+        let (exop, _) = ldap
+            .extended(ldap3::exop::WhoAmI)
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
+        let who: ldap3::exop::WhoAmIResp = exop.parse();
+        assert_eq!(who.authzid, format!("dn:{}", dn("acme", "alice")));
+        ldap.unbind().await.unwrap();
+        app
+    })
+    .await;
+}
