@@ -122,6 +122,8 @@ impl Change {
 /// moved. Credentials, login state, tokens and audit events are not part of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Touched {
+    /// Position in the store's sequence of notices (set by the store; 0 until then).
+    pub seq: u64,
     pub org: OrgId,
     pub org_record: bool,
     pub users: Vec<UserId>,
@@ -134,6 +136,7 @@ impl Change {
     /// The directory-visible part of this change, or `None` when readers need not look again.
     pub fn touched(&self) -> Option<Touched> {
         let mut t = Touched {
+            seq: 0,
             org: self.org?,
             org_record: false,
             users: Vec::new(),

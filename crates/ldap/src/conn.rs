@@ -24,6 +24,9 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 type Conn = Framed<Box<dyn Io>, LdapCodec>;
 
+/// Longest a search waits for the read model to apply changes committed before it.
+const CATCH_UP_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 fn result(code: LdapResultCode, message: impl Into<String>) -> LdapResult {
     LdapResult {
         code,
@@ -124,6 +127,8 @@ pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
                     ))
                     .await
                 } else {
+                    // The admin role is read from the model: let it see earlier grants.
+                    let _ = ctx.model.caught_up((ctx.committed)(), CATCH_UP_LIMIT).await;
                     let out = bind::bind(&ctx, &req).await;
                     id = out.identity;
                     conn.send(msg(
@@ -145,6 +150,10 @@ pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
                     ))
                     .await
                 } else {
+                    let want = (ctx.committed)();
+                    if !ctx.model.caught_up(want, CATCH_UP_LIMIT).await {
+                        tracing::warn!(want, "LDAP read model is behind; answering from it anyway");
+                    }
                     let out = search::search(&ctx, &id, &req, &ctrl, tls.is_some());
                     send_search(&mut conn, msgid, out).await
                 }

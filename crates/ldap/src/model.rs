@@ -117,6 +117,8 @@ pub struct ReadModel {
     tree: Tree,
     orgs: RwLock<HashMap<OrgId, Arc<OrgView>>>,
     by_slug: RwLock<HashMap<String, OrgId>>,
+    /// The number of the last change notice applied.
+    applied: tokio::sync::watch::Sender<u64>,
 }
 
 impl ReadModel {
@@ -126,7 +128,31 @@ impl ReadModel {
             tree,
             orgs: RwLock::default(),
             by_slug: RwLock::default(),
+            applied: tokio::sync::watch::channel(0).0,
         }
+    }
+
+    /// Records that every notice up to `seq` is applied.
+    pub fn mark_applied(&self, seq: u64) {
+        self.applied.send_if_modified(|s| {
+            let newer = seq > *s;
+            if newer {
+                *s = seq;
+            }
+            newer
+        });
+    }
+
+    /// Waits (at most `limit`) until notice `seq` is applied. Returns false on timeout.
+    pub async fn caught_up(&self, seq: u64, limit: std::time::Duration) -> bool {
+        if *self.applied.borrow() >= seq {
+            return true;
+        }
+        let mut rx = self.applied.subscribe();
+        matches!(
+            tokio::time::timeout(limit, rx.wait_for(|s| *s >= seq)).await,
+            Ok(Ok(_))
+        )
     }
 
     /// The tree layout.

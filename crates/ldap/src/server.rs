@@ -38,13 +38,17 @@ impl LdapRunning {
     }
 }
 
+/// The number of the last change notice the store sent (see `Store::touched_seq`).
+pub type CommittedSeq = Arc<dyn Fn() -> u64 + Send + Sync>;
+
 /// Binds the configured listeners, loads the read model and starts serving. `changes` must be
-/// a fresh subscription to the store's change notices. `tls` is the server's certificate
-/// configuration (its ALPN list is replaced).
+/// a fresh subscription to the store's change notices and `committed` the store's notice
+/// counter. `tls` is the server's certificate configuration (its ALPN list is replaced).
 pub async fn start<S>(
     cfg: LdapConfig,
     dir: Directory<S>,
     changes: broadcast::Receiver<Touched>,
+    committed: CommittedSeq,
     tls: Option<Arc<rustls::ServerConfig>>,
 ) -> Result<LdapRunning, LdapError>
 where
@@ -52,7 +56,10 @@ where
 {
     cfg.validate()?;
     let model = Arc::new(ReadModel::new(Tree::new(&cfg.suffix)));
+    // Everything committed before this point is in what load_all reads.
+    let before = committed();
     let orgs = model.load_all(dir.store()).await?;
+    model.mark_applied(before);
     tracing::info!(orgs, "LDAP read model loaded");
     let acceptor = tls.map(|c| {
         let mut c = (*c).clone();
@@ -68,12 +75,14 @@ where
         model.clone(),
         dir.store().clone(),
         changes,
+        committed.clone(),
         stop.clone(),
     ));
     let ctx = Arc::new(Ctx {
         dir,
         model: model.clone(),
         cfg: cfg.clone(),
+        committed,
     });
     let permits = Arc::new(Semaphore::new(cfg.max_connections));
     let bound = |addr: SocketAddr| async move {
@@ -181,6 +190,7 @@ async fn keep_current<S: DirectoryStore>(
     model: Arc<ReadModel>,
     store: S,
     mut changes: broadcast::Receiver<Touched>,
+    committed: CommittedSeq,
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
@@ -189,10 +199,17 @@ async fn keep_current<S: DirectoryStore>(
             _ = stop.changed() => return,
         };
         let outcome = match next {
-            Ok(t) => model.apply(&store, &t).await,
+            Ok(t) => {
+                let r = model.apply(&store, &t).await;
+                model.mark_applied(t.seq);
+                r
+            }
             Err(broadcast::error::RecvError::Lagged(n)) => {
                 tracing::warn!(missed = n, "LDAP read model fell behind; reloading");
-                model.load_all(&store).await.map(|_| ())
+                let before = committed();
+                let r = model.load_all(&store).await.map(|_| ());
+                model.mark_applied(before);
+                r
             }
             Err(broadcast::error::RecvError::Closed) => return,
         };

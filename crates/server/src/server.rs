@@ -90,6 +90,10 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
                 ldap_cfg,
                 wired.dir.clone(),
                 wired.store.subscribe(),
+                {
+                    let store = wired.store.clone();
+                    Arc::new(move || store.touched_seq())
+                },
                 Some(tls_config),
             )
             .await

@@ -29,8 +29,8 @@ pub struct Store {
 pub(crate) struct Inner {
     pub(crate) db: Db,
     pub(crate) keyring: Keyring,
-    /// Tells readers (the LDAP read model) what each committed change touched.
-    pub(crate) touched: tokio::sync::broadcast::Sender<Touched>,
+    /// Tells readers (the LDAP read model) what each committed change touched, numbered.
+    pub(crate) touched: std::sync::Mutex<(u64, tokio::sync::broadcast::Sender<Touched>)>,
 }
 
 /// How many unread change notices a slow reader may fall behind before it must rebuild.
@@ -49,7 +49,32 @@ impl Store {
     /// Notices of what each change committed from now on touched, in commit order. A receiver
     /// that falls more than a few thousand notices behind gets `Lagged` and should rebuild.
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<Touched> {
-        self.inner.touched.subscribe()
+        match self.inner.touched.lock() {
+            Ok(g) => g.1.subscribe(),
+            Err(p) => p.into_inner().1.subscribe(),
+        }
+    }
+
+    /// The number of the last change notice sent. A reader that has applied this many is
+    /// current with every change this process committed (read-your-writes across front ends).
+    pub fn touched_seq(&self) -> u64 {
+        match self.inner.touched.lock() {
+            Ok(g) => g.0,
+            Err(p) => p.into_inner().0,
+        }
+    }
+
+    /// Numbers and sends a change notice (numbering and sending under one lock, so receivers
+    /// see the numbers in order).
+    pub(crate) fn notify(&self, mut t: Touched) {
+        let mut g = match self.inner.touched.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        g.0 += 1;
+        t.seq = g.0;
+        // No receiver is fine: nobody reads the directory through a cache.
+        let _ = g.1.send(t);
     }
 
     /// Opens the store: connects, runs migrations on the data and the keyring, checks the KEK,
@@ -94,7 +119,10 @@ impl Store {
             inner: Arc::new(Inner {
                 db,
                 keyring,
-                touched: tokio::sync::broadcast::channel(TOUCHED_BACKLOG).0,
+                touched: std::sync::Mutex::new((
+                    0,
+                    tokio::sync::broadcast::channel(TOUCHED_BACKLOG).0,
+                )),
             }),
         };
         let swept = store.sweep_orphan_keys().await?;

@@ -50,7 +50,7 @@ fn crate_dependencies_point_one_way() {
         "core depends on none of ours: {:?}",
         deps["skydir-core"]
     );
-    for front in ["skydir-store", "skydir-http", "skydir-import"] {
+    for front in ["skydir-store", "skydir-http", "skydir-ldap", "skydir-import"] {
         assert_eq!(
             deps[front],
             ["skydir-core"],
@@ -80,7 +80,7 @@ fn crate_dependencies_point_one_way() {
     let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
     for p in meta["packages"].as_array().unwrap() {
         let name = p["name"].as_str().unwrap();
-        if ["skydir-core", "skydir-http", "skydir-import"].contains(&name) {
+        if ["skydir-core", "skydir-http", "skydir-ldap", "skydir-import"].contains(&name) {
             let sql = p["dependencies"]
                 .as_array()
                 .unwrap()

@@ -6,13 +6,24 @@ pub mod search;
 
 use crate::config::LdapConfig;
 use crate::model::ReadModel;
+use crate::server::CommittedSeq;
 use skydir_core::service::Directory;
 use std::sync::Arc;
 
 /// What every connection shares: the core's use cases, the read model and the settings.
-#[derive(Debug)]
 pub struct Ctx<S> {
     pub dir: Directory<S>,
     pub model: Arc<ReadModel>,
     pub cfg: LdapConfig,
+    /// The store's change-notice counter: a search first waits until the model has applied
+    /// every change committed before it, so a write through REST is seen by the next search.
+    pub committed: CommittedSeq,
+}
+
+impl<S> std::fmt::Debug for Ctx<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("cfg", &self.cfg)
+            .finish_non_exhaustive()
+    }
 }

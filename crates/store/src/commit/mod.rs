@@ -31,8 +31,7 @@ impl Store {
         match self.apply(change, &prepared).await {
             Ok(()) => {
                 if let Some(t) = change.touched() {
-                    // No receiver is fine: nobody reads the directory through a cache.
-                    let _ = self.inner.touched.send(t);
+                    self.notify(t);
                 }
                 if let Err(e) = self.keyring().destroy(&prepared.erased).await {
                     // The records are gone; the start-up sweep destroys the keys later.
