@@ -50,7 +50,12 @@ fn crate_dependencies_point_one_way() {
         "core depends on none of ours: {:?}",
         deps["skydir-core"]
     );
-    for front in ["skydir-store", "skydir-http", "skydir-ldap", "skydir-import"] {
+    for front in [
+        "skydir-store",
+        "skydir-http",
+        "skydir-ldap",
+        "skydir-import",
+    ] {
         assert_eq!(
             deps[front],
             ["skydir-core"],
