@@ -4,7 +4,7 @@
 //! affected. An idle connection is closed after the idle timeout.
 
 use crate::ops::dse::{OID_NOTICE_OF_DISCONNECTION, OID_STARTTLS, OID_WHOAMI};
-use crate::ops::{Ctx, bind, search};
+use crate::ops::{Ctx, bind, passwd, search};
 use crate::session::Identity;
 use futures_util::{SinkExt, StreamExt};
 use ldap3_proto::LdapCodec;
@@ -209,6 +209,15 @@ pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
                     }),
                 ))
                 .await
+            }
+            LdapOp::ExtendedRequest(req) if req.name == passwd::OID_PASSWORD_MODIFY => {
+                let (code, message) = if secure {
+                    passwd::modify(&ctx, &id, &req).await
+                } else {
+                    let r = confidential_required();
+                    (r.code, r.message)
+                };
+                send_ext(&mut conn, msgid, result(code, message), None).await
             }
             LdapOp::ExtendedRequest(req) => {
                 let r = result(

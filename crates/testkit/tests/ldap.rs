@@ -647,3 +647,124 @@ async fn the_ldap3_client_crate_binds_searches_and_asks_whoami_over_ldaps() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn users_change_their_own_password_with_ldappasswd_under_the_org_policy() {
+    each_backend(|app| async move {
+        populate(&app, "acme").await;
+        let bob = dn("acme", "bob");
+        let new_pw = "a brand new long passphrase";
+        let h = app.ldaps_url.clone();
+        let (code, out) = tool(
+            &app,
+            "ldappasswd",
+            &["-x", "-H", &h, "-D", &bob, "-w", PW, "-a", PW, "-s", new_pw],
+        )
+        .await;
+        assert_eq!(code, 0, "{out}");
+        let (code, _) = tool(
+            &app,
+            "ldapwhoami",
+            &["-x", "-H", &h, "-D", &bob, "-w", new_pw],
+        )
+        .await;
+        assert_eq!(code, 0);
+        let (code, _) = tool(&app, "ldapwhoami", &["-x", "-H", &h, "-D", &bob, "-w", PW]).await;
+        assert_eq!(code, 49, "the old password no longer works");
+        // The REST login uses the same credential.
+        app.login("acme", "bob", new_pw).await.unwrap();
+        // The org's password policy applies.
+        let (code, out) = tool(
+            &app,
+            "ldappasswd",
+            &[
+                "-x", "-H", &h, "-D", &bob, "-w", new_pw, "-a", new_pw, "-s", "short",
+            ],
+        )
+        .await;
+        assert!(
+            code != 0 && out.contains("Constraint violation (19)"),
+            "{out}"
+        );
+        assert!(out.contains("at least 12 characters"), "{out}");
+        // A wrong current password is refused.
+        let (code, out) = tool(
+            &app,
+            "ldappasswd",
+            &[
+                "-x",
+                "-H",
+                &h,
+                "-D",
+                &bob,
+                "-w",
+                new_pw,
+                "-a",
+                "wrong",
+                "-s",
+                "another long passphrase",
+            ],
+        )
+        .await;
+        assert!(
+            code != 0 && out.contains("Invalid credentials (49)"),
+            "{out}"
+        );
+        // Nobody changes another person's password — not even an org admin.
+        let alice = dn("acme", "alice");
+        let (code, out) = tool(
+            &app,
+            "ldappasswd",
+            &[
+                "-x",
+                "-H",
+                &h,
+                "-D",
+                &alice,
+                "-w",
+                PW,
+                "-a",
+                PW,
+                "-s",
+                "another long passphrase",
+                &bob,
+            ],
+        )
+        .await;
+        assert!(
+            code != 0 && out.contains("Insufficient access (50)"),
+            "{out}"
+        );
+        assert!(out.contains("only your own password"), "{out}");
+        let (code, _) = tool(
+            &app,
+            "ldapwhoami",
+            &["-x", "-H", &h, "-D", &bob, "-w", new_pw],
+        )
+        .await;
+        assert_eq!(code, 0, "bob's password is unchanged");
+        // Without the current password the request is refused, not guessed.
+        let (code, out) = tool(
+            &app,
+            "ldappasswd",
+            &[
+                "-x",
+                "-H",
+                &h,
+                "-D",
+                &bob,
+                "-w",
+                new_pw,
+                "-s",
+                "another long passphrase",
+            ],
+        )
+        .await;
+        assert!(
+            code != 0 && out.contains("Server is unwilling to perform (53)"),
+            "{out}"
+        );
+        app
+    })
+    .await;
+}

@@ -22,7 +22,7 @@ pub const SUBSCHEMA_DN: &str = "cn=Subschema";
 
 /// The root DSE. `naming_context` is the bound org's context, or the suffix when anonymous.
 pub fn root_dse(naming_context: &str, starttls: bool) -> Entry {
-    let mut ext = vec![OID_WHOAMI];
+    let mut ext = vec![OID_WHOAMI, super::passwd::OID_PASSWORD_MODIFY];
     if starttls {
         ext.push(OID_STARTTLS);
     }

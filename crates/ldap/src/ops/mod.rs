@@ -2,6 +2,7 @@
 
 pub mod bind;
 pub mod dse;
+pub mod passwd;
 pub mod search;
 
 use crate::config::LdapConfig;
