@@ -10,7 +10,7 @@ use ldap3_proto::proto::{LdapFilter, LdapSubstringFilter};
 use std::cmp::Ordering;
 
 /// Deepest nesting of and/or/not a filter may have (decoding already bounds BER depth).
-pub const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 128;
 
 /// The outcome of a filter on one entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

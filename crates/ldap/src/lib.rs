@@ -21,3 +21,4 @@ pub mod server;
 pub mod session;
 
 pub use server::{LdapRunning, start};
+pub mod fuzzing;

@@ -594,6 +594,22 @@ async fn a_hostile_pdu_closes_only_its_own_connection() {
             "the server must close a hostile connection promptly"
         );
     }
+    // GHSA-qcxq-75wr-5cm8: a filter nested 100,000 deep gets a notice of disconnection
+    // (protocolError) instead of exhausting a worker's stack.
+    let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    s.write_all(&skydir_ldap::fuzzing::deeply_nested_search(100_000))
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut buf))
+        .await
+        .expect("closed promptly")
+        .unwrap();
+    let notice = b"1.3.6.1.4.1.1466.20036";
+    assert!(
+        buf.windows(notice.len()).any(|w| w == notice),
+        "notice of disconnection expected, got {buf:?}"
+    );
     // Everyone else is served as before.
     let (code, out) = search_as(
         &app,
