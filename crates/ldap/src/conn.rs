@@ -12,7 +12,10 @@ use ldap3_proto::control::LdapControl;
 use ldap3_proto::proto::{
     LdapBindResponse, LdapExtendedResponse, LdapMsg, LdapOp, LdapResult, LdapResultCode,
 };
+use skydir_core::access::Actor;
+use skydir_core::audit::Outcome;
 use skydir_core::ports::DirectoryStore;
+use skydir_core::service::AccessEvent;
 use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_rustls::TlsAcceptor;
@@ -155,6 +158,9 @@ pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
                         tracing::warn!(want, "LDAP read model is behind; answering from it anyway");
                     }
                     let out = search::search(&ctx, &id, &req, &ctrl, tls.is_some());
+                    if let Some(event) = access_event(&ctx, &id, &req, &out) {
+                        ctx.access.record(event).await;
+                    }
                     send_search(&mut conn, msgid, out).await
                 }
             }
@@ -238,6 +244,64 @@ pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
             return;
         }
     }
+}
+
+/// The audit record of a search by a bound identity: counts and codes, never the filter or
+/// the base (both can hold names or addresses).
+fn access_event<S>(
+    ctx: &Ctx<S>,
+    id: &Identity,
+    req: &ldap3_proto::proto::LdapSearchRequest,
+    out: &search::SearchOutcome,
+) -> Option<AccessEvent>
+where
+    S: DirectoryStore,
+{
+    let Identity::User {
+        org, user, admin, ..
+    } = id
+    else {
+        return None;
+    };
+    let actor = if *admin {
+        Actor::OrgAdmin {
+            org: *org,
+            user: *user,
+        }
+    } else {
+        Actor::User {
+            org: *org,
+            user: *user,
+        }
+    };
+    let code = out.code.clone() as i32;
+    let denied = matches!(
+        out.code,
+        LdapResultCode::InsufficentAccessRights | LdapResultCode::NoSuchObject
+    );
+    let scope = match req.scope {
+        ldap3_proto::proto::LdapSearchScope::Base => "base",
+        ldap3_proto::proto::LdapSearchScope::OneLevel => "one",
+        ldap3_proto::proto::LdapSearchScope::Subtree => "sub",
+        ldap3_proto::proto::LdapSearchScope::Children => "children",
+    };
+    Some(AccessEvent {
+        org: *org,
+        actor,
+        at: ctx.dir.now(),
+        action: "ldap.search",
+        target: format!("org:{org}"),
+        outcome: if denied {
+            Outcome::Denied
+        } else {
+            Outcome::Success
+        },
+        detail: serde_json::json!({
+            "scope": scope,
+            "entries": out.entries.len(),
+            "result": code,
+        }),
+    })
 }
 
 async fn send_ext(

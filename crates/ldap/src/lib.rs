@@ -15,6 +15,7 @@ pub mod schema;
 
 pub use config::LdapConfig;
 pub use error::LdapError;
+pub mod access;
 pub mod conn;
 pub mod ops;
 pub mod server;

@@ -1,6 +1,7 @@
 //! Starts the LDAP listeners and the task that keeps the read model current. Subscribes to the
 //! store's change notices *before* loading the model, so no change can fall between the two.
 
+use crate::access::AccessLog;
 use crate::config::LdapConfig;
 use crate::conn::{self, Io};
 use crate::error::LdapError;
@@ -28,6 +29,7 @@ pub struct LdapRunning {
     pub model: Arc<ReadModel>,
     shutdown: watch::Sender<bool>,
     tasks: JoinSet<()>,
+    access_writer: tokio::task::JoinHandle<()>,
 }
 
 impl LdapRunning {
@@ -35,6 +37,9 @@ impl LdapRunning {
     pub async fn stop(mut self) {
         let _ = self.shutdown.send(true);
         while self.tasks.join_next().await.is_some() {}
+        // The access-log writer ends once the last connection is gone and its queue is written;
+        // a connection still open keeps it waiting, so do not wait long.
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.access_writer).await;
     }
 }
 
@@ -78,7 +83,9 @@ where
         committed.clone(),
         stop.clone(),
     ));
+    let (access, access_writer) = AccessLog::start(dir.clone());
     let ctx = Arc::new(Ctx {
+        access,
         dir,
         model: model.clone(),
         cfg: cfg.clone(),
@@ -123,6 +130,7 @@ where
         model,
         shutdown,
         tasks,
+        access_writer,
     })
 }
 

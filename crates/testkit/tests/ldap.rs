@@ -784,3 +784,57 @@ async fn users_change_their_own_password_with_ldappasswd_under_the_org_policy() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn searches_are_in_the_audit_log_without_filters_or_names() {
+    each_backend(|app| async move {
+        populate(&app, "acme").await;
+        let (code, out) = search_as(
+            &app,
+            "acme",
+            "alice",
+            "o=acme,dc=skydir",
+            &["(mail=bob@acme.example.com)", "cn"],
+        )
+        .await;
+        assert_eq!((code, dns(&out).len()), (0, 1), "{out}");
+        // Written in the background, shortly after.
+        let t0 = std::time::Instant::now();
+        let events = loop {
+            let (_, events) = app
+                .op(Method::GET, "/api/v1/orgs/acme/audit?limit=1000", None)
+                .await
+                .unwrap();
+            let found = events
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"] == "ldap.search" && e["detail"]["entries"] == 1);
+            if found {
+                break events;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(5),
+                "no ldap.search event: {events}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let search = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == "ldap.search" && e["detail"]["entries"] == 1)
+            .unwrap();
+        assert!(
+            search["actor"].as_str().unwrap().starts_with("admin:"),
+            "{search}"
+        );
+        assert_eq!(search["detail"]["scope"], "sub");
+        let text = events.to_string();
+        for secret in ["bob@", "Builder", "Bob ", "mail="] {
+            assert!(!text.contains(secret), "audit log leaks {secret}: {text}");
+        }
+        app
+    })
+    .await;
+}

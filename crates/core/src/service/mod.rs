@@ -2,6 +2,7 @@
 //! authorize the actor, validate against plan and policy, build one [`Change`] holding the writes
 //! and their audit events, commit it — so a rule is enforced once for every interface.
 
+mod access_log;
 mod admins;
 mod audit;
 mod auth;
@@ -14,6 +15,7 @@ mod tokens;
 mod users;
 mod views;
 
+pub use access_log::AccessEvent;
 pub use audit::ChainReport;
 pub use auth::LoginOutcome;
 pub use bindings::NewBinding;

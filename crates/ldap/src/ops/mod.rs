@@ -19,6 +19,8 @@ pub struct Ctx<S> {
     /// The store's change-notice counter: a search first waits until the model has applied
     /// every change committed before it, so a write through REST is seen by the next search.
     pub committed: CommittedSeq,
+    /// Where searches are recorded (in batches, off the request path).
+    pub access: crate::access::AccessLog,
 }
 
 impl<S> std::fmt::Debug for Ctx<S> {
