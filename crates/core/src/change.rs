@@ -120,11 +120,16 @@ impl Change {
 /// What a committed change did to the directory as readers see it (LDAP's read model, caches):
 /// which users and groups to reload, and whether memberships, the admin set or the org record
 /// moved. Credentials, login state, tokens and audit events are not part of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Touched {
     /// Position in the store's sequence of notices (set by the store; 0 until then).
+    #[serde(skip)]
     pub seq: u64,
     pub org: OrgId,
+    /// Reload the whole org (the change was too big to list), or — with the nil org id —
+    /// every org (notices may have been missed).
+    #[serde(default)]
+    pub reload: bool,
     pub org_record: bool,
     pub users: Vec<UserId>,
     pub groups: Vec<GroupId>,
@@ -132,11 +137,47 @@ pub struct Touched {
     pub admins: bool,
 }
 
+impl Touched {
+    /// A notice that readers may have missed changes to any org and should reload everything.
+    pub fn everything() -> Self {
+        Self {
+            seq: 0,
+            org: OrgId(uuid::Uuid::nil()),
+            reload: true,
+            org_record: false,
+            users: Vec::new(),
+            groups: Vec::new(),
+            memberships: false,
+            admins: false,
+        }
+    }
+
+    /// True for [`Touched::everything`].
+    pub fn is_everything(&self) -> bool {
+        self.reload && self.org.0.is_nil()
+    }
+
+    /// The same notice without its lists, asking for a reload of the whole org.
+    pub fn as_reload(&self) -> Self {
+        Self {
+            seq: self.seq,
+            org: self.org,
+            reload: true,
+            org_record: true,
+            users: Vec::new(),
+            groups: Vec::new(),
+            memberships: true,
+            admins: true,
+        }
+    }
+}
+
 impl Change {
     /// The directory-visible part of this change, or `None` when readers need not look again.
     pub fn touched(&self) -> Option<Touched> {
         let mut t = Touched {
             seq: 0,
+            reload: false,
             org: self.org?,
             org_record: false,
             users: Vec::new(),

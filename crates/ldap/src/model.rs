@@ -201,7 +201,11 @@ impl ReadModel {
 
     /// Applies one change notice: reloads what it names and swaps in a new view of its org.
     pub async fn apply<S: DirectoryStore>(&self, store: &S, t: &Touched) -> CoreResult<()> {
-        let Some(current) = self.get(t.org) else {
+        if t.is_everything() {
+            return self.load_all(store).await.map(|_| ());
+        }
+        let current = if t.reload { None } else { self.get(t.org) };
+        let Some(current) = current else {
             if let Some(org) = store.org_by_id(t.org).await? {
                 let raw = load_org(store, org).await?;
                 self.put(build(&self.tree, raw));

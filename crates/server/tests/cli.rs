@@ -30,6 +30,11 @@ fn skydir(data: &Path) -> Command {
 
 /// Starts `skydir serve` and reads its banner (which ends with "Press Ctrl-C to stop.").
 fn serve(data: &Path) -> Server {
+    serve_env(data, &[])
+}
+
+/// [`serve`] with extra environment.
+fn serve_env(data: &Path, env: &[(&str, &str)]) -> Server {
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -46,6 +51,7 @@ fn serve(data: &Path) -> Server {
             "127.0.0.1:0",
         ])
         .env("SKYDIR_LOG", "debug")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::from(log))
         .spawn()
@@ -467,4 +473,117 @@ async fn import_users_reports_rows_by_line_supports_dry_run_and_all_or_nothing()
     assert_eq!(names, ["ann", "cat"]);
     s.child.kill().unwrap();
     s.child.wait().unwrap();
+}
+
+/// The LDAPS URL a server printed in its banner.
+fn ldaps_url(s: &Server) -> String {
+    s.stdout
+        .iter()
+        .find_map(|l| l.strip_prefix("LDAPS on "))
+        .map(|u| u.trim_end_matches('/').to_string())
+        .expect("no LDAPS address printed")
+}
+
+/// Two `skydir serve` processes on one PostgreSQL database: a change made through one is seen
+/// over LDAP on the other within a second (LISTEN/NOTIFY). Runs in the PostgreSQL suite.
+#[tokio::test]
+async fn two_processes_on_one_postgres_see_each_others_changes_over_ldap_within_a_second() {
+    let Ok(admin_url) = std::env::var("SKYDIR_TEST_DATABASE_URL") else {
+        eprintln!("SKYDIR_TEST_DATABASE_URL is not set; the PostgreSQL suite runs this test");
+        return;
+    };
+    let name = format!("skydir_two_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let url = format!("{}/{name}", &admin_url[..admin_url.rfind('/').unwrap()]);
+    let (_t, data) = tmp();
+    let env = [("SKYDIR_DATABASE_URL", url.as_str())];
+    let mut a = serve_env(&data, &env);
+    let mut b = serve_env(&data, &env);
+    let token = a.token.clone().expect("first start prints a token");
+    let c = client(&data);
+    let pw = "correct horse battery staple";
+    for (path, body) in [
+        (
+            "/api/v1/orgs",
+            json!({"slug": "acme", "name": "Acme", "plan": "free"}),
+        ),
+        (
+            "/api/v1/orgs/acme/users",
+            json!({"username": "bob", "email": "bob@acme.example.com", "password": pw}),
+        ),
+    ] {
+        let (s, v) = call(&c, &a.base, &token, reqwest::Method::POST, path, Some(body)).await;
+        assert_eq!(s, 201, "{v}");
+    }
+    let (s, v) = call(
+        &c,
+        &a.base,
+        &token,
+        reqwest::Method::PUT,
+        "/api/v1/orgs/acme/admins/bob",
+        None,
+    )
+    .await;
+    assert_eq!(s, 204, "{v}");
+    let search_on_b = |filter: &str| {
+        let out = Command::new("ldapsearch")
+            .args([
+                "-LLL",
+                "-x",
+                "-H",
+                &ldaps_url(&b),
+                "-D",
+                "uid=bob,ou=users,o=acme,dc=skydir",
+            ])
+            .args(["-w", pw, "-b", "o=acme,dc=skydir", filter, "1.1"])
+            .env("LDAPTLS_CACERT", data.join("tls/cert.pem"))
+            .output()
+            .expect("ldapsearch (ldap-utils) is needed");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let within_a_second = |filter: &str, want: &str| {
+        let t0 = Instant::now();
+        loop {
+            let out = search_on_b(filter);
+            if out.contains(want) {
+                return t0.elapsed();
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(1),
+                "not on B after 1 s: {out}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    // B learns that bob is an admin (he then sees the whole org) ...
+    within_a_second("(uid=bob)", "dn: uid=bob,ou=users,o=acme,dc=skydir");
+    // ... and a user created through A.
+    let (s, v) = call(
+        &c,
+        &a.base,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/orgs/acme/users",
+        Some(json!({"username": "carol", "email": "carol@acme.example.com"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let took = within_a_second("(uid=carol)", "dn: uid=carol,ou=users,o=acme,dc=skydir");
+    eprintln!("visible on the other process after {took:?}");
+    a.child.kill().unwrap();
+    b.child.kill().unwrap();
+    let _ = a.child.wait();
+    let _ = b.child.wait();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&mut conn)
+    .await
+    .unwrap();
 }

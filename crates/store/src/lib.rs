@@ -14,6 +14,7 @@ mod crypto;
 mod db;
 mod error;
 mod keyring;
+mod notify;
 mod port;
 mod reads;
 mod rows;

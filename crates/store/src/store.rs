@@ -31,6 +31,10 @@ pub(crate) struct Inner {
     pub(crate) keyring: Keyring,
     /// Tells readers (the LDAP read model) what each committed change touched, numbered.
     pub(crate) touched: std::sync::Mutex<(u64, tokio::sync::broadcast::Sender<Touched>)>,
+    /// This process's id in cross-process change notices (PostgreSQL).
+    pub(crate) origin: uuid::Uuid,
+    /// The LISTEN task on PostgreSQL, stopped by [`Store::close`].
+    listener: std::sync::Mutex<Option<tokio::task::AbortHandle>>,
 }
 
 /// How many unread change notices a slow reader may fall behind before it must rebuild.
@@ -123,8 +127,20 @@ impl Store {
                     0,
                     tokio::sync::broadcast::channel(TOUCHED_BACKLOG).0,
                 )),
+                origin: uuid::Uuid::new_v4(),
+                listener: std::sync::Mutex::new(None),
             }),
         };
+        if let Db::Postgres(pool) = &store.inner.db {
+            let task = tokio::spawn(crate::notify::listen(
+                Arc::downgrade(&store.inner),
+                pool.clone(),
+                store.inner.origin,
+            ));
+            if let Ok(mut l) = store.inner.listener.lock() {
+                *l = Some(task.abort_handle());
+            }
+        }
         let swept = store.sweep_orphan_keys().await?;
         if swept > 0 {
             tracing::info!(swept, "destroyed data keys whose records no longer exist");
@@ -145,6 +161,11 @@ impl Store {
 
     /// Closes the pools; later calls fail.
     pub async fn close(&self) {
+        if let Ok(mut l) = self.inner.listener.lock()
+            && let Some(task) = l.take()
+        {
+            task.abort();
+        }
         self.inner.db.close().await;
         self.inner.keyring.close().await;
     }

@@ -51,7 +51,18 @@ impl Store {
     async fn apply(&self, change: &Change, prepared: &Prepared) -> StoreResult<()> {
         let mut tx = self.db().begin_write().await?;
         match apply_in(&mut tx, change, prepared).await {
-            Ok(()) => Ok(tx.commit().await?),
+            Ok(()) => {
+                if let (Tx::Postgres(_), Some(t)) = (&tx, change.touched()) {
+                    // Delivered to the other processes only if, and when, this commits.
+                    let payload = crate::notify::payload(self.inner.origin, &t);
+                    tx.execute(
+                        "SELECT pg_notify($1, $2)",
+                        args![crate::notify::CHANNEL, payload],
+                    )
+                    .await?;
+                }
+                Ok(tx.commit().await?)
+            }
             Err(e) => {
                 let _ = tx.rollback().await;
                 Err(e)
