@@ -25,7 +25,7 @@ BINDERS=1000
 ARGON=$(slappasswd -o module-path=/usr/lib/ldap -o module-load=argon2 -h '{ARGON2}' -s 'bench password')
 PARAMS=$(echo "$ARGON" | sed -E 's/.*\$m=([0-9]+),t=([0-9]+),p=([0-9]+)\$.*/\1 \2 \3/')
 read -r AM AT AP <<<"$PARAMS"
-echo "bind hash: argon2id m=${AM} KiB t=${AT} p=${AP} (slapd's argon2 module defaults)"
+echo "bind hash: $(echo "$ARGON" | cut -d\$ -f2) m=${AM} KiB t=${AT} p=${AP} (slapd's argon2 module defaults)"
 export SKYDIR_ARGON2_MEMORY_KIB=$AM SKYDIR_ARGON2_ITERATIONS=$AT SKYDIR_ARGON2_PARALLELISM=$AP
 export SKYDIR_PASSWORD_WORKERS=2
 

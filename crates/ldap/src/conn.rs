@@ -12,7 +12,6 @@ use ldap3_proto::control::LdapControl;
 use ldap3_proto::proto::{
     LdapBindResponse, LdapExtendedResponse, LdapMsg, LdapOp, LdapResult, LdapResultCode,
 };
-use skydir_core::access::Actor;
 use skydir_core::audit::Outcome;
 use skydir_core::ports::DirectoryStore;
 use skydir_core::service::AccessEvent;
@@ -257,23 +256,7 @@ fn access_event<S>(
 where
     S: DirectoryStore,
 {
-    let Identity::User {
-        org, user, admin, ..
-    } = id
-    else {
-        return None;
-    };
-    let actor = if *admin {
-        Actor::OrgAdmin {
-            org: *org,
-            user: *user,
-        }
-    } else {
-        Actor::User {
-            org: *org,
-            user: *user,
-        }
-    };
+    let (org, actor) = (id.org()?, id.actor()?);
     let code = out.code.clone() as i32;
     let denied = matches!(
         out.code,
@@ -286,7 +269,7 @@ where
         ldap3_proto::proto::LdapSearchScope::Children => "children",
     };
     Some(AccessEvent {
-        org: *org,
+        org,
         actor,
         at: ctx.dir.now(),
         action: "ldap.search",

@@ -1,6 +1,7 @@
 //! Who a connection is bound as. A connection starts anonymous; a successful bind sets the
 //! identity, a failed one resets it to anonymous (RFC 4511 §4.2.1).
 
+use skydir_core::access::Actor;
 use skydir_core::ids::{OrgId, UserId};
 
 /// The bound identity of one connection.
@@ -22,6 +23,26 @@ impl Identity {
         match self {
             Identity::Anonymous => String::new(),
             Identity::User { dn, .. } => format!("dn:{dn}"),
+        }
+    }
+
+    /// The core's actor for this identity: an org admin or a user (`None` when anonymous).
+    pub fn actor(&self) -> Option<Actor> {
+        match self {
+            Identity::Anonymous => None,
+            Identity::User {
+                org,
+                user,
+                admin: true,
+                ..
+            } => Some(Actor::OrgAdmin {
+                org: *org,
+                user: *user,
+            }),
+            Identity::User { org, user, .. } => Some(Actor::User {
+                org: *org,
+                user: *user,
+            }),
         }
     }
 

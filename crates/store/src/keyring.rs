@@ -31,6 +31,10 @@ pub(crate) const SWEEP_GRACE_MICROS: i64 = 15 * 60 * 1_000_000;
 /// Most keys held unwrapped in memory before the cache is emptied.
 const CACHE_LIMIT: usize = 100_000;
 
+/// Stores one wrapped key.
+const INSERT_KEY: &str =
+    "INSERT INTO data_keys (id, org_id, user_id, wrapped) VALUES ($1, $2, $3, $4)";
+
 /// Largest `IN (…)` list the keyring sends at once.
 const CHUNK: usize = 500;
 
@@ -200,22 +204,24 @@ impl Keyring {
 
     /// Creates, wraps and stores a fresh key for `id`.
     pub(crate) async fn create(&self, id: KeyId) -> StoreResult<DataKey> {
+        let (key, text, row) = self.new_key(id)?;
+        self.db.execute(INSERT_KEY, row).await?;
+        self.remember(text, key.clone());
+        Ok(key)
+    }
+
+    /// A fresh key for `id`, its id text and the row that stores it wrapped by the KEK.
+    fn new_key(&self, id: KeyId) -> StoreResult<(DataKey, String, Vec<Arg>)> {
         let key = DataKey::generate()?;
         let text = id.text();
         let wrapped = crypto::seal(self.kek.bytes(), text.as_bytes(), key.bytes())?;
-        self.db
-            .execute(
-                "INSERT INTO data_keys (id, org_id, user_id, wrapped) VALUES ($1, $2, $3, $4)",
-                args![
-                    text.clone(),
-                    id.org().to_string(),
-                    id.user().map(|u| u.to_string()),
-                    wrapped
-                ],
-            )
-            .await?;
-        self.remember(text, key.clone());
-        Ok(key)
+        let row = args![
+            text.clone(),
+            id.org().to_string(),
+            id.user().map(|u| u.to_string()),
+            wrapped
+        ];
+        Ok((key, text, row))
     }
 
     /// Creates the keys of `ids` in one keyring transaction (a bulk import creates thousands;
@@ -228,19 +234,8 @@ impl Keyring {
         let mut made = Vec::with_capacity(ids.len());
         let mut tx = self.db.begin_write().await?;
         for id in ids {
-            let key = DataKey::generate()?;
-            let text = id.text();
-            let wrapped = crypto::seal(self.kek.bytes(), text.as_bytes(), key.bytes())?;
-            tx.execute(
-                "INSERT INTO data_keys (id, org_id, user_id, wrapped) VALUES ($1, $2, $3, $4)",
-                args![
-                    text.clone(),
-                    id.org().to_string(),
-                    id.user().map(|u| u.to_string()),
-                    wrapped
-                ],
-            )
-            .await?;
+            let (key, text, row) = self.new_key(*id)?;
+            tx.execute(INSERT_KEY, row).await?;
             made.push((*id, text, key));
         }
         tx.commit().await?;

@@ -29,6 +29,21 @@ impl Backend {
     }
 }
 
+/// Runs `f` against a fresh server on every backend of [`Backend::all`], stopping each after.
+pub async fn each_backend<F, Fut>(f: F) -> anyhow::Result<()>
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = TestApp>,
+{
+    for backend in Backend::all() {
+        let app = TestApp::spawn_on(backend)
+            .await
+            .with_context(|| format!("starting a server on {backend:?}"))?;
+        f(app).await.stop().await?;
+    }
+    Ok(())
+}
+
 /// A running server plus a client for it.
 #[derive(Debug)]
 pub struct TestApp {

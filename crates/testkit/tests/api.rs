@@ -14,13 +14,7 @@ where
     F: Fn(TestApp) -> Fut,
     Fut: std::future::Future<Output = TestApp>,
 {
-    for backend in Backend::all() {
-        let app = TestApp::spawn_on(backend)
-            .await
-            .unwrap_or_else(|e| panic!("{backend:?}: {e:#}"));
-        let app = f(app).await;
-        app.stop().await.unwrap();
-    }
+    skydir_testkit::each_backend(f).await.unwrap();
 }
 
 async fn org(app: &TestApp, slug: &str, plan: Value) {

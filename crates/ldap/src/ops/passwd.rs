@@ -9,7 +9,6 @@ use crate::dn::Dn;
 use crate::session::Identity;
 use ldap3_proto::proto::{LdapExtendedRequest, LdapPasswordModifyRequest, LdapResultCode};
 use skydir_core::CoreError;
-use skydir_core::access::Actor;
 use skydir_core::ports::DirectoryStore;
 use skydir_core::secret::Secret;
 
@@ -23,13 +22,7 @@ pub async fn modify<S: DirectoryStore>(
     req: &LdapExtendedRequest,
 ) -> (LdapResultCode, String) {
     use LdapResultCode as C;
-    let Identity::User {
-        org,
-        user,
-        dn,
-        admin,
-    } = id
-    else {
+    let Identity::User { dn, .. } = id else {
         return (C::InsufficentAccessRights, "bind first".into());
     };
     let Ok(pm) = LdapPasswordModifyRequest::try_from(req) else {
@@ -79,16 +72,8 @@ pub async fn modify<S: DirectoryStore>(
                 .into(),
         );
     };
-    let actor = if *admin {
-        Actor::OrgAdmin {
-            org: *org,
-            user: *user,
-        }
-    } else {
-        Actor::User {
-            org: *org,
-            user: *user,
-        }
+    let Some(actor) = id.actor() else {
+        return (C::InsufficentAccessRights, "bind first".into());
     };
     match ctx
         .dir
