@@ -18,7 +18,8 @@ use std::sync::{Arc, RwLock};
 #[derive(Debug, Clone)]
 struct Raw {
     org: Org,
-    users: HashMap<UserId, User>,
+    /// Shared, so a new view copies pointers, not records.
+    users: HashMap<UserId, Arc<User>>,
     groups: HashMap<GroupId, Group>,
     edges: Vec<(GroupId, GroupMember)>,
     admins: HashSet<UserId>,
@@ -189,7 +190,7 @@ impl ReadModel {
             let p = store.list_orgs(&page).await?;
             for org in p.items {
                 let raw = load_org(store, org).await?;
-                self.put(build(&self.tree, raw));
+                self.put(build(&self.tree, raw, None));
                 n += 1;
             }
             match p.next {
@@ -208,7 +209,7 @@ impl ReadModel {
         let Some(current) = current else {
             if let Some(org) = store.org_by_id(t.org).await? {
                 let raw = load_org(store, org).await?;
-                self.put(build(&self.tree, raw));
+                self.put(build(&self.tree, raw, None));
             }
             return Ok(());
         };
@@ -220,7 +221,7 @@ impl ReadModel {
         }
         for id in &t.users {
             match store.user_by_id(t.org, *id).await? {
-                Some(u) => raw.users.insert(*id, u),
+                Some(u) => raw.users.insert(*id, Arc::new(u)),
                 None => raw.users.remove(id),
             };
         }
@@ -236,7 +237,8 @@ impl ReadModel {
         if t.admins {
             raw.admins = store.admins(t.org).await?.into_iter().collect();
         }
-        self.put(build(&self.tree, raw));
+        let touched: HashSet<UserId> = t.users.iter().copied().collect();
+        self.put(build(&self.tree, raw, Some((&current, &touched))));
         Ok(())
     }
 }
@@ -246,7 +248,7 @@ async fn load_org<S: DirectoryStore>(store: &S, org: Org) -> CoreResult<Raw> {
     let mut page = PageRequest::first(MAX_PAGE);
     loop {
         let p = store.list_users(org.id, &page).await?;
-        users.extend(p.items.into_iter().map(|u| (u.id, u)));
+        users.extend(p.items.into_iter().map(|u| (u.id, Arc::new(u))));
         match p.next {
             Some(next) => page.after = Some(next),
             None => break,
@@ -300,7 +302,10 @@ fn ldap_time(t: skydir_core::Timestamp) -> String {
     t.strftime("%Y%m%d%H%M%SZ").to_string()
 }
 
-fn build(tree: &Tree, raw: Raw) -> OrgView {
+/// Builds the view of `raw`. With `prev` (the view before a change, and the users the change
+/// touched), entries of untouched users whose groups are unchanged are shared with `prev`
+/// instead of rebuilt, so a change costs in proportion to what it changed.
+fn build(tree: &Tree, raw: Raw, prev: Option<(&OrgView, &HashSet<UserId>)>) -> OrgView {
     let slug = raw.org.slug.as_str().to_string();
     let org_dn = tree.org_dn(&slug);
     let containers = vec![
@@ -401,6 +406,22 @@ fn build(tree: &Tree, raw: Raw) -> OrgView {
             .map(|g| tree.group_dn(&slug, g.name.as_str()))
             .collect();
         gs.sort_unstable();
+        let key = normalize_value(u.username.as_str());
+        let reused = prev.and_then(|(view, touched)| {
+            if touched.contains(&u.id) {
+                return None;
+            }
+            let e = view.user_entry(u.id)?;
+            let old = e
+                .get_key("memberof")
+                .map_or(&[][..], |a| a.values.as_slice());
+            (old == gs.as_slice()).then(|| e.clone())
+        });
+        if let Some(e) = reused {
+            user_keys.insert(u.id, key.clone());
+            users.insert(key, e);
+            continue;
+        }
         let entry = Entry::new(tree.user_dn(&slug, u.username.as_str()))
             .with(
                 "objectClass",
@@ -434,7 +455,6 @@ fn build(tree: &Tree, raw: Raw) -> OrgView {
             .with("createTimestamp", [ldap_time(u.created_at)])
             .with("modifyTimestamp", [ldap_time(u.updated_at)])
             .with("hasSubordinates", ["FALSE"]);
-        let key = normalize_value(u.username.as_str());
         user_keys.insert(u.id, key.clone());
         users.insert(key, Arc::new(entry));
     }
