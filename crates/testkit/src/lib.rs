@@ -30,18 +30,22 @@ impl Backend {
 }
 
 /// Runs `f` against a fresh server on every backend of [`Backend::all`], stopping each after.
-pub async fn each_backend<F, Fut>(f: F) -> anyhow::Result<()>
+/// A test harness: a server that cannot start fails the test with the reason.
+#[allow(clippy::panic)]
+pub async fn each_backend<F, Fut>(f: F)
 where
     F: Fn(TestApp) -> Fut,
     Fut: std::future::Future<Output = TestApp>,
 {
     for backend in Backend::all() {
-        let app = TestApp::spawn_on(backend)
-            .await
-            .with_context(|| format!("starting a server on {backend:?}"))?;
-        f(app).await.stop().await?;
+        let app = match TestApp::spawn_on(backend).await {
+            Ok(app) => app,
+            Err(e) => panic!("starting a server on {backend:?}: {e:#}"),
+        };
+        if let Err(e) = f(app).await.stop().await {
+            panic!("stopping the server on {backend:?}: {e:#}");
+        }
     }
-    Ok(())
 }
 
 /// A running server plus a client for it.

@@ -5,17 +5,9 @@
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use skydir_testkit::{Backend, TestApp};
+use skydir_testkit::{Backend, TestApp, each_backend};
 
 const PW: &str = "correct horse battery staple";
-
-async fn each_backend<F, Fut>(f: F)
-where
-    F: Fn(TestApp) -> Fut,
-    Fut: std::future::Future<Output = TestApp>,
-{
-    skydir_testkit::each_backend(f).await.unwrap();
-}
 
 async fn org(app: &TestApp, slug: &str, plan: Value) {
     let mut body = json!({"slug": slug, "name": format!("{slug} Inc.")});

@@ -2,7 +2,7 @@
 //! success, and the login that hands out a session token. Every attempt is audited (pseudonymous
 //! ids only), failed ones included.
 
-use super::{Directory, IssuedToken, target};
+use super::{AccessEvent, Directory, IssuedToken, target};
 use crate::access::{Action, Actor};
 use crate::audit::{AuditDraft, Outcome};
 use crate::auth::{Credential, LoginState, TokenSubject, Verification};
@@ -32,6 +32,30 @@ impl<S: DirectoryStore> Directory<S> {
         username: &Username,
         password: Secret,
     ) -> CoreResult<(Org, User)> {
+        let (org, user, _) = self.verify(slug, username, password, false).await?;
+        Ok((org, user))
+    }
+
+    /// [`Directory::check_password`] for LDAP binds: a success that writes nothing but its audit
+    /// event hands that event back, for the caller to record in a batch off the request path.
+    /// Failures (which move the lockout counter) and successes that re-hash or reset the login
+    /// state are committed before returning, exactly as for a REST login.
+    pub async fn check_password_batching_audit(
+        &self,
+        slug: &OrgSlug,
+        username: &Username,
+        password: Secret,
+    ) -> CoreResult<(Org, User, Option<AccessEvent>)> {
+        self.verify(slug, username, password, true).await
+    }
+
+    async fn verify(
+        &self,
+        slug: &OrgSlug,
+        username: &Username,
+        password: Secret,
+        defer_audit: bool,
+    ) -> CoreResult<(Org, User, Option<AccessEvent>)> {
         let org = self
             .store
             .org_by_slug(slug)
@@ -85,6 +109,21 @@ impl<S: DirectoryStore> Directory<S> {
                         status: user.status.as_str().into(),
                     });
                 }
+                if defer_audit && !rehash && cred.state == LoginState::default() {
+                    let event = AccessEvent {
+                        org: org.id,
+                        actor: Actor::User {
+                            org: org.id,
+                            user: user.id,
+                        },
+                        at: now,
+                        action: "user.login",
+                        target: target("user", user.id),
+                        outcome: Outcome::Success,
+                        detail: serde_json::Value::Null,
+                    };
+                    return Ok((org, user, Some(event)));
+                }
                 let mut change = Change::new(Some(org.id)).audit(audit(Outcome::Success));
                 if rehash {
                     let hash = self.passwords.hash(password, self.random()).await?;
@@ -103,7 +142,7 @@ impl<S: DirectoryStore> Directory<S> {
                     });
                 }
                 self.store.commit(change).await?;
-                Ok((org, user))
+                Ok((org, user, None))
             }
         }
     }

@@ -1,6 +1,8 @@
 //! Simple bind. A user binds with their entry's DN (`uid=<user>,ou=users,o=<org>,<suffix>`);
 //! the password check is the core's, so lockout, legacy-hash upgrade and the audit event are
-//! exactly those of a REST login. Anonymous and unauthenticated binds are refused.
+//! exactly those of a REST login — except that a plain success's audit event goes through the
+//! batched access log instead of a transaction of its own. Anonymous and unauthenticated binds
+//! are refused.
 
 use super::Ctx;
 use crate::dn::Dn;
@@ -79,10 +81,13 @@ pub async fn bind<S: DirectoryStore>(ctx: &Ctx<S>, req: &LdapBindRequest) -> Bin
     };
     match ctx
         .dir
-        .check_password(&slug, &username, Secret::new(password.clone()))
+        .check_password_batching_audit(&slug, &username, Secret::new(password.clone()))
         .await
     {
-        Ok((org, user)) => {
+        Ok((org, user, audit)) => {
+            if let Some(event) = audit {
+                ctx.access.record(event).await;
+            }
             let admin = match ctx.model.get(org.id) {
                 Some(view) => view.is_admin(user.id),
                 None => false,
