@@ -415,6 +415,30 @@ async fn admins_search_the_whole_org_with_filters_scopes_memberof_and_paging() {
         )
         .await;
         assert_eq!(dns(&out), ["dc=skydir", "o=acme,dc=skydir"]);
+        // Entries as bases: a user, a group, the groups container.
+        let (_, out) = search_as(
+            &app,
+            "acme",
+            "alice",
+            &dn("acme", "bob"),
+            &["-s", "sub", "1.1"],
+        )
+        .await;
+        assert_eq!(dns(&out), [dn("acme", "bob")]);
+        let eng = "cn=eng,ou=groups,o=acme,dc=skydir";
+        let (_, out) = search_as(&app, "acme", "alice", eng, &["-s", "base", "1.1"]).await;
+        assert_eq!(dns(&out), [eng]);
+        let (_, out) = search_as(&app, "acme", "alice", eng, &["-s", "one", "1.1"]).await;
+        assert!(dns(&out).is_empty(), "{out}");
+        let (_, out) = search_as(
+            &app,
+            "acme",
+            "alice",
+            "ou=groups,o=acme,dc=skydir",
+            &["(objectClass=*)", "1.1"],
+        )
+        .await;
+        assert_eq!(dns(&out).len(), 3, "the container and two groups: {out}");
         // Size limit, then paging through everything two at a time.
         let (code, out) = search_as(
             &app,

@@ -101,8 +101,7 @@ pub fn search<S>(
     let visible =
         |e: &Entry| -> bool { *admin || e.ndn == suffix_entry.ndn || sees(&view, *user, e) };
     // The base must be an entry this identity can see.
-    let base_exists = base == suffix_entry.ndn
-        || all_entries(&view, &suffix_entry, None).any(|e| e.ndn == base && visible(e));
+    let base_exists = entry_at(&view, &suffix_entry, &base).is_some_and(|e| visible(e));
     if !base_exists {
         return done(C::NoSuchObject, "no such object");
     }
@@ -150,7 +149,7 @@ pub fn search<S>(
     let mut out = Vec::new();
     let mut next = None;
     let mut code = C::Success;
-    for (pos, e) in all_entries(&view, &suffix_entry, uid.as_deref())
+    for (pos, e) in candidates(&view, &suffix_entry, &base, uid.as_deref())
         .enumerate()
         .skip(start)
     {
@@ -224,22 +223,52 @@ fn suffix_entry<S>(ctx: &Ctx<S>) -> Arc<Entry> {
     Arc::new(e.with("hasSubordinates", ["TRUE"]))
 }
 
-/// Every entry of the view in search order: suffix, containers, users, groups. With `uid`
-/// known from the filter, only that user can match, so only that user is listed.
-fn all_entries<'a>(
+/// The entries that can match, in search order (suffix, containers, users, groups): with `uid`
+/// known from the filter only that user; below a user or group entry only that entry; below
+/// `ou=groups` no users. The order is stable, so paged-results cookies are positions in it.
+fn candidates<'a>(
     view: &'a OrgView,
     suffix: &'a Arc<Entry>,
+    base: &Dn,
     uid: Option<&str>,
 ) -> Box<dyn Iterator<Item = &'a Arc<Entry>> + 'a> {
-    match uid {
-        Some(u) => Box::new(view.users.get(&normalize_value(u)).into_iter()),
-        None => Box::new(
-            std::iter::once(suffix)
-                .chain(view.containers.iter())
-                .chain(view.users.values())
-                .chain(view.groups.values()),
-        ),
+    if let Some(u) = uid {
+        return Box::new(view.users.get(&normalize_value(u)).into_iter());
     }
+    if let Some(e) = entry_at(view, suffix, base)
+        && matches!(base.leaf(), Some(("uid" | "cn", _)))
+    {
+        return Box::new(std::iter::once(e));
+    }
+    let groups_ou = view
+        .containers
+        .iter()
+        .find(|c| c.ndn.leaf() == Some(("ou", "groups")));
+    if groups_ou.is_some_and(|g| g.ndn == *base) {
+        return Box::new(groups_ou.into_iter().chain(view.groups.values()));
+    }
+    Box::new(
+        std::iter::once(suffix)
+            .chain(view.containers.iter())
+            .chain(view.users.values())
+            .chain(view.groups.values()),
+    )
+}
+
+/// The entry named `dn`, found by its leaf RDN instead of a scan.
+fn entry_at<'a>(view: &'a OrgView, suffix: &'a Arc<Entry>, dn: &Dn) -> Option<&'a Arc<Entry>> {
+    if *dn == suffix.ndn {
+        return Some(suffix);
+    }
+    if let Some(c) = view.containers.iter().find(|c| c.ndn == *dn) {
+        return Some(c);
+    }
+    let found = match dn.leaf()? {
+        ("uid", v) => view.users.get(v),
+        ("cn", v) => view.groups.get(v),
+        _ => None,
+    };
+    found.filter(|e| e.ndn == *dn)
 }
 
 /// What a non-admin user may see below the org: containers, themselves, their groups.
