@@ -81,14 +81,36 @@ impl OrgView {
 pub struct Tree {
     pub suffix: String,
     pub suffix_dn: Dn,
+    /// The entry of the suffix itself (`dc=skydir`), above every org; built once.
+    pub suffix_entry: Arc<Entry>,
+    /// `cn=Subschema`, parsed once.
+    pub subschema_dn: Dn,
 }
 
 impl Tree {
     /// A tree under `suffix` (already validated as a DN).
     pub fn new(suffix: &str) -> Self {
+        let suffix_dn = Dn::parse(suffix).unwrap_or_else(|_| Dn::root());
+        let mut e = Entry::new(suffix.to_string());
+        match suffix_dn.leaf() {
+            Some(("dc", v)) => {
+                e = e
+                    .with("objectClass", ["top", "dcObject", "organization"])
+                    .with("dc", [v])
+                    .with("o", [v]);
+            }
+            Some(("o", v)) => {
+                e = e
+                    .with("objectClass", ["top", "organization"])
+                    .with("o", [v])
+            }
+            _ => e = e.with("objectClass", ["top"]),
+        }
         Self {
             suffix: suffix.to_string(),
-            suffix_dn: Dn::parse(suffix).unwrap_or_else(|_| Dn::root()),
+            suffix_entry: Arc::new(e.with("hasSubordinates", ["TRUE"])),
+            subschema_dn: Dn::parse(crate::ops::dse::SUBSCHEMA_DN).unwrap_or_else(|_| Dn::root()),
+            suffix_dn,
         }
     }
 

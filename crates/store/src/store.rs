@@ -31,6 +31,8 @@ pub(crate) struct Inner {
     pub(crate) keyring: Keyring,
     /// Tells readers (the LDAP read model) what each committed change touched, numbered.
     pub(crate) touched: std::sync::Mutex<(u64, tokio::sync::broadcast::Sender<Touched>)>,
+    /// The number of the last notice sent (the lock's counter, readable without the lock).
+    pub(crate) touched_last: std::sync::atomic::AtomicU64,
     /// This process's id in cross-process change notices (PostgreSQL).
     pub(crate) origin: uuid::Uuid,
     /// The LISTEN task on PostgreSQL, stopped by [`Store::close`].
@@ -62,10 +64,10 @@ impl Store {
     /// The number of the last change notice sent. A reader that has applied this many is
     /// current with every change this process committed (read-your-writes across front ends).
     pub fn touched_seq(&self) -> u64 {
-        match self.inner.touched.lock() {
-            Ok(g) => g.0,
-            Err(p) => p.into_inner().0,
-        }
+        // Read on every LDAP search: an atomic, not the sending lock.
+        self.inner
+            .touched_last
+            .load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Numbers and sends a change notice (numbering and sending under one lock, so receivers
@@ -77,6 +79,9 @@ impl Store {
         };
         g.0 += 1;
         t.seq = g.0;
+        self.inner
+            .touched_last
+            .store(g.0, std::sync::atomic::Ordering::Release);
         // No receiver is fine: nobody reads the directory through a cache.
         let _ = g.1.send(t);
     }
@@ -127,6 +132,7 @@ impl Store {
                     0,
                     tokio::sync::broadcast::channel(TOUCHED_BACKLOG).0,
                 )),
+                touched_last: std::sync::atomic::AtomicU64::new(0),
                 origin: uuid::Uuid::new_v4(),
                 listener: std::sync::Mutex::new(None),
             }),

@@ -95,6 +95,13 @@ fn ldap_urls(r: &Running) -> (String, String) {
 
 /// An HTTPS client trusting only `cert` (the server's self-signed certificate).
 pub fn client_trusting(cert: &Path) -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .tls_backend_preconfigured(tls_trusting(cert)?)
+        .build()?)
+}
+
+/// A rustls client configuration trusting only `cert` (for HTTPS and LDAPS clients alike).
+pub fn tls_trusting(cert: &Path) -> anyhow::Result<rustls::ClientConfig> {
     use rustls::pki_types::CertificateDer;
     use rustls::pki_types::pem::PemObject;
     let mut roots = rustls::RootCertStore::empty();
@@ -102,13 +109,10 @@ pub fn client_trusting(cert: &Path) -> anyhow::Result<reqwest::Client> {
         roots.add(c?)?;
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let tls = rustls::ClientConfig::builder_with_provider(provider)
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
         .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(reqwest::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .build()?)
+        .with_no_client_auth())
 }
 
 impl TestApp {

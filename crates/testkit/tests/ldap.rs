@@ -6,7 +6,6 @@
 
 use ldap3::{LdapConnAsync, LdapConnSettings, Scope, SearchEntry};
 use reqwest::Method;
-use rustls::pki_types::pem::PemObject;
 use serde_json::{Value, json};
 use skydir_testkit::{Backend, TestApp, each_backend};
 use std::sync::Arc;
@@ -141,18 +140,7 @@ fn dns(ldif: &str) -> Vec<String> {
 
 /// An `ldap3` connection over LDAPS trusting the server's certificate (not bound yet).
 async fn ldap3_client(app: &TestApp) -> ldap3::Ldap {
-    let mut roots = rustls::RootCertStore::empty();
-    let pem = std::fs::read(&app.cert_path).unwrap();
-    for c in rustls::pki_types::CertificateDer::pem_slice_iter(&pem) {
-        roots.add(c.unwrap()).unwrap();
-    }
-    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_root_certificates(roots)
-    .with_no_client_auth();
+    let tls = skydir_testkit::tls_trusting(&app.cert_path).unwrap();
     let settings = LdapConnSettings::new().set_config(Arc::new(tls));
     let (conn, ldap) = LdapConnAsync::with_settings(settings, &app.ldaps_url)
         .await

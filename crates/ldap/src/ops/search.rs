@@ -76,7 +76,7 @@ pub fn search<S>(
         };
         return single(&dse::root_dse(&nc, starttls), req);
     }
-    if base == subschema_dn() && req.scope == LdapSearchScope::Base {
+    if base == ctx.model.tree().subschema_dn && req.scope == LdapSearchScope::Base {
         return single(&dse::subschema(), req);
     }
     let Identity::User {
@@ -91,7 +91,7 @@ pub fn search<S>(
     let Some(view) = ctx.model.get(*org) else {
         return done(C::NoSuchObject, "no such object");
     };
-    let suffix_entry = suffix_entry(ctx);
+    let suffix_entry = &ctx.model.tree().suffix_entry;
     // A subtree or one-level search from the root behaves as one from the suffix.
     let base = if base.is_root() {
         ctx.model.tree().suffix_dn.clone()
@@ -101,7 +101,7 @@ pub fn search<S>(
     let visible =
         |e: &Entry| -> bool { *admin || e.ndn == suffix_entry.ndn || sees(&view, *user, e) };
     // The base must be an entry this identity can see.
-    let base_exists = entry_at(&view, &suffix_entry, &base).is_some_and(|e| visible(e));
+    let base_exists = entry_at(&view, suffix_entry, &base).is_some_and(|e| visible(e));
     if !base_exists {
         return done(C::NoSuchObject, "no such object");
     }
@@ -149,7 +149,7 @@ pub fn search<S>(
     let mut out = Vec::new();
     let mut next = None;
     let mut code = C::Success;
-    for (pos, e) in candidates(&view, &suffix_entry, &base, uid.as_deref())
+    for (pos, e) in candidates(&view, suffix_entry, &base, uid.as_deref())
         .enumerate()
         .skip(start)
     {
@@ -189,10 +189,6 @@ pub fn search<S>(
     }
 }
 
-fn subschema_dn() -> Dn {
-    Dn::parse(dse::SUBSCHEMA_DN).unwrap_or_else(|_| Dn::root())
-}
-
 /// A search of one fixed entry (root DSE, subschema).
 fn single(e: &Entry, req: &LdapSearchRequest) -> SearchOutcome {
     let mut out = done(LdapResultCode::Success, "");
@@ -200,27 +196,6 @@ fn single(e: &Entry, req: &LdapSearchRequest) -> SearchOutcome {
         out.entries.push(project(e, &req.attrs, req.typesonly));
     }
     out
-}
-
-/// The entry of the suffix itself (`dc=skydir`), above every org.
-fn suffix_entry<S>(ctx: &Ctx<S>) -> Arc<Entry> {
-    let tree = ctx.model.tree();
-    let mut e = Entry::new(tree.suffix.clone());
-    match tree.suffix_dn.leaf() {
-        Some(("dc", v)) => {
-            e = e
-                .with("objectClass", ["top", "dcObject", "organization"])
-                .with("dc", [v])
-                .with("o", [v]);
-        }
-        Some(("o", v)) => {
-            e = e
-                .with("objectClass", ["top", "organization"])
-                .with("o", [v])
-        }
-        _ => e = e.with("objectClass", ["top"]),
-    }
-    Arc::new(e.with("hasSubordinates", ["TRUE"]))
 }
 
 /// The entries that can match, in search order (suffix, containers, users, groups): with `uid`
