@@ -34,7 +34,7 @@ python3 bench/gen_users.py "$N" "o=bench,dc=skydir" "$ARGON" "$BINDERS" > "$OUT/
 DATA="$OUT/skydir-data"
 HPORT=18443 LPORT=13389
 start_skydir() {
-  SKYDIR_LDAP_ALLOW_PLAIN=true "$BIN" --data-dir "$DATA" serve --http-addr 127.0.0.1:$HPORT \
+  "$BIN" --data-dir "$DATA" serve --http-addr 127.0.0.1:$HPORT --ldap-allow-plaintext \
     --ldap-addr 127.0.0.1:$LPORT --ldaps-addr off > "$OUT/serve.log" 2>&1 &
   SPID=$!
   for _ in $(seq 600); do grep -q "Press Ctrl-C" "$OUT/serve.log" 2>/dev/null && return; sleep 0.2; done

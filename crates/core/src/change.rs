@@ -5,8 +5,12 @@
 use crate::access::Staff;
 use crate::audit::AuditDraft;
 use crate::auth::{ApiToken, Credential, LoginState};
-use crate::directory::{AccessBinding, Group, GroupMember, Org, Plan, Resource, System, User};
-use crate::ids::{BindingId, GroupId, OrgId, ResourceId, SystemId, TokenId, UserId};
+use crate::directory::{
+    AccessBinding, Group, GroupMember, Org, Plan, Resource, ServiceAccount, System, User,
+};
+use crate::ids::{
+    BindingId, GroupId, OrgId, ResourceId, ServiceAccountId, SystemId, TokenId, UserId,
+};
 use jiff::Timestamp;
 
 /// One write. Creations carry the complete record; a POSIX `uid_number`/`gid_number` of 0 asks
@@ -59,6 +63,22 @@ pub enum Write {
         id: TokenId,
         at: Timestamp,
     },
+    CreateServiceAccount {
+        account: ServiceAccount,
+        credential: Credential,
+    },
+    /// A new hash for a service account, resetting its lockout: a new password set by an org
+    /// admin (`set_at` = now), or a transparent re-hash (`set_at` unchanged).
+    SetServiceCredential {
+        account: ServiceAccountId,
+        credential: Credential,
+        set_at: Timestamp,
+    },
+    SetServiceLoginState {
+        account: ServiceAccountId,
+        state: LoginState,
+    },
+    DeleteServiceAccount(ServiceAccountId),
 }
 
 /// Asks the store to refuse the change if the org would hold more users than its plan allows,
@@ -135,6 +155,9 @@ pub struct Touched {
     pub groups: Vec<GroupId>,
     pub memberships: bool,
     pub admins: bool,
+    /// The org's LDAP service accounts changed (one was created, deleted or re-keyed).
+    #[serde(default)]
+    pub service_accounts: bool,
 }
 
 impl Touched {
@@ -149,6 +172,7 @@ impl Touched {
             groups: Vec::new(),
             memberships: false,
             admins: false,
+            service_accounts: false,
         }
     }
 
@@ -168,6 +192,7 @@ impl Touched {
             groups: Vec::new(),
             memberships: true,
             admins: true,
+            service_accounts: true,
         }
     }
 }
@@ -184,6 +209,7 @@ impl Change {
             groups: Vec::new(),
             memberships: false,
             admins: false,
+            service_accounts: false,
         };
         for w in &self.writes {
             match w {
@@ -202,10 +228,14 @@ impl Change {
                     t.memberships = true;
                 }
                 Write::AddMember { .. } | Write::RemoveMember { .. } => t.memberships = true,
+                // A new password must cut off connections bound with the old one.
+                Write::CreateServiceAccount { .. }
+                | Write::SetServiceCredential { .. }
+                | Write::DeleteServiceAccount(_) => t.service_accounts = true,
                 _ => {}
             }
         }
-        let moved = t.org_record || t.memberships || t.admins;
+        let moved = t.org_record || t.memberships || t.admins || t.service_accounts;
         (moved || !t.users.is_empty() || !t.groups.is_empty()).then_some(t)
     }
 }

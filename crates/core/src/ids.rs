@@ -53,6 +53,8 @@ id_type!(
     BindingId,
     /// An API token.
     TokenId,
+    /// An org's LDAP service account (an application's bind identity).
+    ServiceAccountId,
     /// A provider staff member (operator or support agent).
     StaffId,
 );

@@ -11,10 +11,11 @@ use crate::audit::{AuditEvent, ChainKey};
 use crate::auth::{ApiToken, Argon2Params, Credential, Verification};
 use crate::change::Change;
 use crate::directory::{
-    AccessBinding, Email, Group, GroupMember, Name, Org, OrgSlug, Resource, System, User, Username,
+    AccessBinding, Email, Group, GroupMember, Name, Org, OrgSlug, Resource, ServiceAccount, System,
+    User, Username,
 };
 use crate::error::CoreResult;
-use crate::ids::{BindingId, GroupId, OrgId, UserId};
+use crate::ids::{BindingId, GroupId, OrgId, ServiceAccountId, UserId};
 use crate::page::{Page, PageRequest};
 use crate::secret::Secret;
 use jiff::Timestamp;
@@ -177,6 +178,23 @@ pub trait DirectoryStore: Send + Sync + 'static {
         org: OrgId,
         page: &PageRequest,
     ) -> impl Future<Output = CoreResult<Page<AccessBinding>>> + Send;
+
+    // --- LDAP service accounts ---
+    fn service_account_by_name(
+        &self,
+        org: OrgId,
+        name: &Name,
+    ) -> impl Future<Output = CoreResult<Option<ServiceAccount>>> + Send;
+    /// Every service account of the org, ordered by name.
+    fn service_accounts(
+        &self,
+        org: OrgId,
+    ) -> impl Future<Output = CoreResult<Vec<ServiceAccount>>> + Send;
+    fn service_credential(
+        &self,
+        org: OrgId,
+        account: ServiceAccountId,
+    ) -> impl Future<Output = CoreResult<Option<Credential>>> + Send;
 
     // --- audit ---
     fn audit_chains(&self) -> impl Future<Output = CoreResult<Vec<ChainKey>>> + Send;

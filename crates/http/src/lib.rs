@@ -30,6 +30,8 @@ pub struct AppState<S> {
     pub dir: Directory<S>,
     pub metrics: PrometheusHandle,
     pub ready: ReadyCheck,
+    /// The LDAP suffix (`dc=skydir`), to tell API clients their service accounts' bind DNs.
+    pub ldap_suffix: String,
 }
 
 impl<S: Clone> Clone for AppState<S> {
@@ -38,6 +40,7 @@ impl<S: Clone> Clone for AppState<S> {
             dir: self.dir.clone(),
             metrics: self.metrics.clone(),
             ready: self.ready.clone(),
+            ldap_suffix: self.ldap_suffix.clone(),
         }
     }
 }

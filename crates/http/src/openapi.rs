@@ -2,7 +2,8 @@
 //! `/api/v1/openapi.json` so clients can be generated from the running server.
 
 use crate::routes::{
-    admins, audit, bindings, groups, health, orgs, resources, session, systems, users,
+    admins, audit, bindings, groups, health, ldap_accounts, orgs, resources, session, systems,
+    users,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -35,6 +36,8 @@ impl Modify for BearerAuth {
         systems::create, systems::list, systems::get, systems::update, systems::delete,
         resources::create, resources::list, resources::get, resources::update, resources::delete,
         bindings::create, bindings::list, bindings::get, bindings::delete,
+        ldap_accounts::create, ldap_accounts::list, ldap_accounts::get, ldap_accounts::delete,
+        ldap_accounts::set_password,
         audit::list,
     ),
     components(schemas(crate::Problem))

@@ -8,7 +8,7 @@ use crate::entry::Entry;
 use skydir_core::CoreResult;
 use skydir_core::change::Touched;
 use skydir_core::directory::{Group, GroupMember, Org, User, UserStatus};
-use skydir_core::ids::{GroupId, OrgId, UserId};
+use skydir_core::ids::{GroupId, OrgId, ServiceAccountId, UserId};
 use skydir_core::page::{MAX_PAGE, PageRequest};
 use skydir_core::ports::DirectoryStore;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -23,6 +23,8 @@ struct Raw {
     groups: HashMap<GroupId, Group>,
     edges: Vec<(GroupId, GroupMember)>,
     admins: HashSet<UserId>,
+    /// The org's service accounts, with when each one's password was set.
+    services: HashMap<ServiceAccountId, skydir_core::Timestamp>,
 }
 
 /// One org as LDAP sees it. Immutable once built; changes make a new one.
@@ -57,6 +59,16 @@ impl OrgView {
     /// True when `user` holds the org-admin role.
     pub fn is_admin(&self, user: UserId) -> bool {
         self.raw.admins.contains(&user)
+    }
+
+    /// True when service account `id` exists and its password is still the one set at
+    /// `password_set_at` (a deleted or re-keyed account's connections lose access).
+    pub fn service_current(
+        &self,
+        id: ServiceAccountId,
+        password_set_at: skydir_core::Timestamp,
+    ) -> bool {
+        self.raw.services.get(&id) == Some(&password_set_at)
     }
 
     /// The entry of user `id`, if visible.
@@ -124,6 +136,15 @@ impl Tree {
         format!(
             "uid={},ou=users,{}",
             escape_value(username),
+            self.org_dn(slug)
+        )
+    }
+
+    /// `cn=<name>,ou=services,o=<slug>,<suffix>` (a service account's bind DN).
+    pub fn service_dn(&self, slug: &str, name: &str) -> String {
+        format!(
+            "cn={},ou=services,{}",
+            escape_value(name),
             self.org_dn(slug)
         )
     }
@@ -259,6 +280,9 @@ impl ReadModel {
         if t.admins {
             raw.admins = store.admins(t.org).await?.into_iter().collect();
         }
+        if t.service_accounts {
+            raw.services = load_services(store, t.org).await?;
+        }
         let touched: HashSet<UserId> = t.users.iter().copied().collect();
         self.put(build(&self.tree, raw, Some((&current, &touched))));
         Ok(())
@@ -287,12 +311,25 @@ async fn load_org<S: DirectoryStore>(store: &S, org: Org) -> CoreResult<Raw> {
         }
     }
     Ok(Raw {
+        services: load_services(store, org.id).await?,
         edges: store.memberships(org.id).await?,
         admins: store.admins(org.id).await?.into_iter().collect(),
         org,
         users,
         groups,
     })
+}
+
+async fn load_services<S: DirectoryStore>(
+    store: &S,
+    org: OrgId,
+) -> CoreResult<HashMap<ServiceAccountId, skydir_core::Timestamp>> {
+    Ok(store
+        .service_accounts(org)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.password_set_at))
+        .collect())
 }
 
 /// Every user in `group`, directly or through nested groups (cycles are cut).

@@ -2,7 +2,7 @@
 //! identity, a failed one resets it to anonymous (RFC 4511 §4.2.1).
 
 use skydir_core::access::Actor;
-use skydir_core::ids::{OrgId, UserId};
+use skydir_core::ids::{OrgId, ServiceAccountId, UserId};
 
 /// The bound identity of one connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +15,15 @@ pub enum Identity {
         dn: String,
         admin: bool,
     },
+    /// An org's LDAP service account (`cn=<name>,ou=services,o=<org>,<suffix>`): reads the
+    /// whole org, changes nothing, and loses access when the account is deleted or re-keyed.
+    Service {
+        org: OrgId,
+        account: ServiceAccountId,
+        dn: String,
+        /// When the password it bound with was set: a newer one ends this identity's access.
+        password_set_at: skydir_core::Timestamp,
+    },
 }
 
 impl Identity {
@@ -22,7 +31,7 @@ impl Identity {
     pub fn authz_id(&self) -> String {
         match self {
             Identity::Anonymous => String::new(),
-            Identity::User { dn, .. } => format!("dn:{dn}"),
+            Identity::User { dn, .. } | Identity::Service { dn, .. } => format!("dn:{dn}"),
         }
     }
 
@@ -43,6 +52,10 @@ impl Identity {
                 org: *org,
                 user: *user,
             }),
+            Identity::Service { org, account, .. } => Some(Actor::Service {
+                org: *org,
+                account: *account,
+            }),
         }
     }
 
@@ -50,7 +63,7 @@ impl Identity {
     pub fn org(&self) -> Option<OrgId> {
         match self {
             Identity::Anonymous => None,
-            Identity::User { org, .. } => Some(*org),
+            Identity::User { org, .. } | Identity::Service { org, .. } => Some(*org),
         }
     }
 }

@@ -50,12 +50,16 @@ pub struct ServeArgs {
     /// HTTPS listen address (env SKYDIR_HTTP_ADDR; default 127.0.0.1:8443).
     #[arg(long)]
     pub http_addr: Option<String>,
-    /// LDAP (StartTLS) listen address, or `off` (env SKYDIR_LDAP_ADDR; default 127.0.0.1:3389).
+    /// LDAP (StartTLS) listen address, or `off` (env SKYDIR_LDAP_ADDR; default 127.0.0.1:3890).
     #[arg(long)]
     pub ldap_addr: Option<String>,
-    /// LDAPS listen address, or `off` (env SKYDIR_LDAPS_ADDR; default 127.0.0.1:3636).
+    /// LDAPS listen address, or `off` (env SKYDIR_LDAPS_ADDR; default 127.0.0.1:6360).
     #[arg(long)]
     pub ldaps_addr: Option<String>,
+    /// Accept binds and searches on the plain LDAP port without StartTLS (benchmarks and
+    /// trusted loopback set-ups only; env SKYDIR_LDAP_ALLOW_PLAINTEXT).
+    #[arg(long)]
+    pub ldap_allow_plaintext: bool,
 }
 
 /// `skydir token …`.

@@ -30,14 +30,14 @@ pub struct Config {
     /// Concurrent password hashes (bounds CPU and memory use of Argon2).
     pub password_workers: usize,
     pub log_format: LogFormat,
-    /// LDAP with StartTLS (`None` = off). Default 127.0.0.1:3389.
+    /// LDAP with StartTLS (`None` = off). Default 127.0.0.1:3890.
     pub ldap_addr: Option<SocketAddr>,
-    /// LDAPS (`None` = off). Default 127.0.0.1:3636.
+    /// LDAPS (`None` = off). Default 127.0.0.1:6360.
     pub ldaps_addr: Option<SocketAddr>,
     /// The LDAP suffix every org's naming context hangs under. Default `dc=skydir`.
     pub ldap_suffix: String,
     /// Serve binds and searches on the plain LDAP port without StartTLS (benchmarks only).
-    pub ldap_allow_plain: bool,
+    pub ldap_allow_plaintext: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -81,7 +81,7 @@ struct FileConfig {
     ldap_addr: Option<String>,
     ldaps_addr: Option<String>,
     ldap_suffix: Option<String>,
-    ldap_allow_plain: Option<bool>,
+    ldap_allow_plaintext: Option<bool>,
 }
 
 /// Hides the password of a database URL for display.
@@ -150,10 +150,10 @@ impl Config {
             argon2: Argon2Params::default(),
             password_workers: 2,
             log_format: LogFormat::Text,
-            ldap_addr: parse_opt_addr("default", "127.0.0.1:3389")?,
-            ldaps_addr: parse_opt_addr("default", "127.0.0.1:3636")?,
+            ldap_addr: parse_opt_addr("default", "127.0.0.1:3890")?,
+            ldaps_addr: parse_opt_addr("default", "127.0.0.1:6360")?,
             ldap_suffix: "dc=skydir".into(),
-            ldap_allow_plain: false,
+            ldap_allow_plaintext: false,
         };
 
         // File layer.
@@ -205,8 +205,8 @@ impl Config {
             if let Some(v) = f.ldap_suffix {
                 cfg.ldap_suffix = v;
             }
-            if let Some(v) = f.ldap_allow_plain {
-                cfg.ldap_allow_plain = v;
+            if let Some(v) = f.ldap_allow_plaintext {
+                cfg.ldap_allow_plaintext = v;
             }
         }
 
@@ -261,8 +261,8 @@ impl Config {
         if let Some(v) = env_value(env, "SKYDIR_LDAP_SUFFIX")? {
             cfg.ldap_suffix = v;
         }
-        if let Some(v) = env_value(env, "SKYDIR_LDAP_ALLOW_PLAIN")? {
-            cfg.ldap_allow_plain = parse_bool("SKYDIR_LDAP_ALLOW_PLAIN", &v)?;
+        if let Some(v) = env_value(env, "SKYDIR_LDAP_ALLOW_PLAINTEXT")? {
+            cfg.ldap_allow_plaintext = parse_bool("SKYDIR_LDAP_ALLOW_PLAINTEXT", &v)?;
         }
 
         // Flag layer.
@@ -280,6 +280,9 @@ impl Config {
         }
         if let Some(v) = &serve.ldaps_addr {
             cfg.ldaps_addr = parse_opt_addr("--ldaps-addr", v)?;
+        }
+        if serve.ldap_allow_plaintext {
+            cfg.ldap_allow_plaintext = true;
         }
 
         if cfg.tls_cert.is_some() != cfg.tls_key.is_some() {
@@ -376,5 +379,32 @@ mod tests {
             Config::load(&global, &ServeArgs::default(), &env(&[])).unwrap_err()
         );
         assert!(err.contains("data_dri"), "{err}");
+    }
+
+    #[test]
+    fn ldap_listens_on_the_contract_ports_and_plaintext_needs_asking() {
+        let none = Config::load(&GlobalArgs::default(), &ServeArgs::default(), &env(&[])).unwrap();
+        assert_eq!(
+            none.ldap_addr.map(|a| a.to_string()).as_deref(),
+            Some("127.0.0.1:3890")
+        );
+        assert_eq!(
+            none.ldaps_addr.map(|a| a.to_string()).as_deref(),
+            Some("127.0.0.1:6360")
+        );
+        assert!(!none.ldap_allow_plaintext);
+        let by_env = Config::load(
+            &GlobalArgs::default(),
+            &ServeArgs::default(),
+            &env(&[("SKYDIR_LDAP_ALLOW_PLAINTEXT", "true")]),
+        )
+        .unwrap();
+        assert!(by_env.ldap_allow_plaintext);
+        let serve = ServeArgs {
+            ldap_allow_plaintext: true,
+            ..Default::default()
+        };
+        let by_flag = Config::load(&GlobalArgs::default(), &serve, &env(&[])).unwrap();
+        assert!(by_flag.ldap_allow_plaintext);
     }
 }

@@ -82,7 +82,7 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
             suffix: cfg.ldap_suffix.clone(),
             ldap_addr: cfg.ldap_addr,
             ldaps_addr: cfg.ldaps_addr,
-            allow_plain: cfg.ldap_allow_plain,
+            allow_plain: cfg.ldap_allow_plaintext,
             ..Default::default()
         };
         Some(
@@ -112,6 +112,7 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
         dir: wired.dir,
         metrics: metrics_handle(),
         ready,
+        ldap_suffix: cfg.ldap_suffix.clone(),
     });
 
     let listener = TcpListener::bind(cfg.http_addr)

@@ -9,9 +9,10 @@ use skydir_core::audit::{AuditEvent, ChainKey};
 use skydir_core::auth::{ApiToken, Credential};
 use skydir_core::change::Change;
 use skydir_core::directory::{
-    AccessBinding, Email, Group, GroupMember, Name, Org, OrgSlug, Resource, System, User, Username,
+    AccessBinding, Email, Group, GroupMember, Name, Org, OrgSlug, Resource, ServiceAccount, System,
+    User, Username,
 };
-use skydir_core::ids::{BindingId, GroupId, OrgId, UserId};
+use skydir_core::ids::{BindingId, GroupId, OrgId, ServiceAccountId, UserId};
 use skydir_core::page::{Page, PageRequest};
 use skydir_core::ports::DirectoryStore;
 
@@ -114,6 +115,26 @@ impl DirectoryStore for Store {
         page: &PageRequest,
     ) -> CoreResult<Page<AccessBinding>> {
         Ok(self.read_bindings(org, page).await?)
+    }
+
+    async fn service_account_by_name(
+        &self,
+        org: OrgId,
+        name: &Name,
+    ) -> CoreResult<Option<ServiceAccount>> {
+        Ok(self.read_service_by_name(org, name).await?)
+    }
+
+    async fn service_accounts(&self, org: OrgId) -> CoreResult<Vec<ServiceAccount>> {
+        Ok(self.read_services(org).await?)
+    }
+
+    async fn service_credential(
+        &self,
+        org: OrgId,
+        account: ServiceAccountId,
+    ) -> CoreResult<Option<Credential>> {
+        Ok(self.read_service_credential(org, account).await?)
     }
 
     async fn audit_chains(&self) -> CoreResult<Vec<ChainKey>> {

@@ -21,5 +21,7 @@ mod encryption;
 mod keyring;
 #[path = "conformance/orgs.rs"]
 mod orgs;
+#[path = "conformance/services.rs"]
+mod services;
 #[path = "conformance/users.rs"]
 mod users;

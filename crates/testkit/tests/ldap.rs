@@ -847,3 +847,260 @@ async fn searches_are_in_the_audit_log_without_filters_or_names() {
     })
     .await;
 }
+
+/// An application's LDAP service account: created by an org admin over REST, it binds as
+/// `cn=<name>,ou=services,o=<org>,dc=skydir`, reads the whole org (and only that org), cannot
+/// change its own password over LDAP, and loses access when its password is rotated or it is
+/// deleted. The operator cannot create one: it would read personal data.
+#[tokio::test]
+async fn service_accounts_made_over_rest_bind_and_read_their_org_until_rotated_or_deleted() {
+    each_backend(|app| async move {
+        populate(&app, "acme").await;
+        populate(&app, "globex").await;
+        let admin = app.login("acme", "alice", PW).await.unwrap();
+        let base = "/api/v1/orgs/acme/ldap-accounts";
+        let secret = "jenkins service secret 1";
+        let body = json!({"name": "jenkins", "password": secret, "description": "CI"});
+        let (s, b) = app
+            .op(Method::POST, base, Some(body.clone()))
+            .await
+            .unwrap();
+        assert_eq!(s, 403, "the operator cannot create service accounts: {b}");
+        assert!(
+            b["detail"].as_str().unwrap_or("").contains("org admin"),
+            "{b}"
+        );
+        let (s, b) = app
+            .call(
+                Method::POST,
+                base,
+                Some(&admin),
+                Some(json!({"name": "jenkins", "password": "short"})),
+            )
+            .await
+            .unwrap();
+        assert_eq!(s, 400, "{b}");
+        assert_eq!(b["field"], "password", "{b}");
+        let (s, b) = app
+            .call(
+                Method::POST,
+                base,
+                Some(&admin),
+                Some(json!({"name": "Bad Name", "password": secret})),
+            )
+            .await
+            .unwrap();
+        assert_eq!((s, b["field"].as_str()), (400, Some("name")), "{b}");
+        let (s, made) = app
+            .call(Method::POST, base, Some(&admin), Some(body.clone()))
+            .await
+            .unwrap();
+        assert_eq!(s, 201, "{made}");
+        let svc_dn = "cn=jenkins,ou=services,o=acme,dc=skydir";
+        assert_eq!(made["dn"], svc_dn);
+        assert!(made.get("password").is_none() && !made.to_string().contains(secret));
+        let (s, b) = app
+            .call(Method::POST, base, Some(&admin), Some(body))
+            .await
+            .unwrap();
+        assert_eq!((s, b["field"].as_str()), (409, Some("name")), "{b}");
+        let (s, listed) = app
+            .call(Method::GET, base, Some(&admin), None)
+            .await
+            .unwrap();
+        assert_eq!(s, 200);
+        assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+        assert!(
+            !listed.to_string().contains("argon2"),
+            "no hash in listings: {listed}"
+        );
+
+        // ldapwhoami and ldapsearch with the service account, as an application would.
+        let (code, out) = tool(
+            &app,
+            "ldapwhoami",
+            &["-x", "-H", &app.ldaps_url, "-D", svc_dn, "-w", secret],
+        )
+        .await;
+        assert_eq!(code, 0, "{out}");
+        assert!(out.contains(&format!("dn:{svc_dn}")), "{out}");
+        let search = |pw: &'static str, base: &'static str| {
+            let app = &app;
+            async move {
+                tool(
+                    app,
+                    "ldapsearch",
+                    &[
+                        "-LLL",
+                        "-x",
+                        "-o",
+                        "ldif_wrap=no",
+                        "-H",
+                        &app.ldaps_url,
+                        "-D",
+                        svc_dn,
+                        "-w",
+                        pw,
+                        "-b",
+                        base,
+                        "(objectClass=inetOrgPerson)",
+                        "uid",
+                        "mail",
+                        "memberOf",
+                    ],
+                )
+                .await
+            }
+        };
+        let (code, out) = search(secret, "o=acme,dc=skydir").await;
+        assert_eq!(code, 0, "{out}");
+        let mut users = dns(&out);
+        users.sort();
+        assert_eq!(
+            users,
+            [dn("acme", "alice"), dn("acme", "bob"), dn("acme", "carol")],
+            "{out}"
+        );
+        assert!(out.contains("mail: carol@acme.example.com"), "{out}");
+        assert!(
+            out.contains("memberOf: cn=backend,ou=groups,o=acme,dc=skydir"),
+            "{out}"
+        );
+        let (code, out) = search(secret, "o=globex,dc=skydir").await;
+        assert_eq!(code, 32, "another org does not exist for it: {out}");
+        // A wrong password, or the right one on another org's DN, is invalidCredentials (49).
+        let (code, _) = search("wrong password here", "o=acme,dc=skydir").await;
+        assert_eq!(code, 49);
+        let (code, _) = tool(
+            &app,
+            "ldapwhoami",
+            &[
+                "-x",
+                "-H",
+                &app.ldaps_url,
+                "-D",
+                "cn=jenkins,ou=services,o=globex,dc=skydir",
+                "-w",
+                secret,
+            ],
+        )
+        .await;
+        assert_eq!(code, 49);
+        // Password Modify is refused: an org admin rotates service passwords over REST.
+        let (code, out) = tool(
+            &app,
+            "ldappasswd",
+            &[
+                "-x",
+                "-H",
+                &app.ldaps_url,
+                "-D",
+                svc_dn,
+                "-w",
+                secret,
+                "-s",
+                "another secret 12345",
+            ],
+        )
+        .await;
+        assert_eq!(code, 50, "insufficientAccessRights: {out}");
+
+        // A connection bound before a rotation loses access; the new password works.
+        let settings = LdapConnSettings::new().set_config(Arc::new(
+            skydir_testkit::tls_trusting(&app.cert_path).unwrap(),
+        ));
+        let (conn, mut ldap) = LdapConnAsync::with_settings(settings, &app.ldaps_url)
+            .await
+            .unwrap();
+        ldap3::drive!(conn);
+        ldap.simple_bind(svc_dn, secret)
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
+        let (rs, _) = ldap
+            .search("o=acme,dc=skydir", Scope::Subtree, "(uid=bob)", vec!["uid"])
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
+        assert_eq!(rs.len(), 1);
+        let rotated = "jenkins service secret 2";
+        let (s, b) = app
+            .call(
+                Method::PUT,
+                &format!("{base}/jenkins/password"),
+                Some(&admin),
+                Some(json!({"password": rotated})),
+            )
+            .await
+            .unwrap();
+        assert_eq!(s, 200, "{b}");
+        let r = ldap
+            .search("o=acme,dc=skydir", Scope::Subtree, "(uid=bob)", vec!["uid"])
+            .await
+            .unwrap();
+        assert_eq!(r.1.rc, 50, "the old binding is cut off: {:?}", r.1);
+        let (code, _) = search(secret, "o=acme,dc=skydir").await;
+        assert_eq!(code, 49, "the old password no longer binds");
+        let (code, out) = search(rotated, "o=acme,dc=skydir").await;
+        assert_eq!(code, 0, "{out}");
+
+        // Binds, good (batched, written shortly after) and bad, are in the org's audit log
+        // under the account's pseudonymous id.
+        let actor = format!("service:{}", made["id"].as_str().unwrap());
+        let t0 = std::time::Instant::now();
+        let events = loop {
+            let (_, events) = app
+                .op(Method::GET, "/api/v1/orgs/acme/audit?limit=1000", None)
+                .await
+                .unwrap();
+            let binds: Vec<&Value> = events
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["action"] == "ldap_account.bind" && e["actor"] == actor.as_str())
+                .collect();
+            let outcomes = |o: &str| binds.iter().any(|e| e["outcome"] == o);
+            if outcomes("success") && outcomes("denied") {
+                break events;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(5),
+                "bind events missing: {events}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert!(
+            !events.to_string().contains("jenkins service secret"),
+            "no secret in the log"
+        );
+
+        // Deleted: binds fail at once.
+        let (s, _) = app
+            .call(
+                Method::DELETE,
+                &format!("{base}/jenkins"),
+                Some(&admin),
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(s, 204);
+        let (code, _) = search(rotated, "o=acme,dc=skydir").await;
+        assert_eq!(code, 49);
+        let r = ldap
+            .search("o=acme,dc=skydir", Scope::Subtree, "(uid=bob)", vec!["uid"])
+            .await
+            .unwrap();
+        assert_eq!(r.1.rc, 50, "{:?}", r.1);
+        let (s, _) = app
+            .call(Method::GET, &format!("{base}/jenkins"), Some(&admin), None)
+            .await
+            .unwrap();
+        assert_eq!(s, 404);
+        let _ = ldap.unbind().await;
+        app
+    })
+    .await;
+}

@@ -1,6 +1,6 @@
 //! The authenticated party behind a request, built by the front end from its session or token.
 
-use crate::ids::{OrgId, StaffId, UserId};
+use crate::ids::{OrgId, ServiceAccountId, StaffId, UserId};
 use std::fmt;
 
 /// Who is acting.
@@ -15,6 +15,11 @@ pub enum Actor {
     OrgAdmin { org: OrgId, user: UserId },
     /// A user of an org, acting for themself.
     User { org: OrgId, user: UserId },
+    /// An org's LDAP service account (an application): reads its org's directory, nothing else.
+    Service {
+        org: OrgId,
+        account: ServiceAccountId,
+    },
     /// Nobody authenticated.
     Anonymous,
     /// skydir itself (background jobs, verified requests being executed).
@@ -25,7 +30,9 @@ impl Actor {
     /// The org the actor belongs to, if any.
     pub fn org(&self) -> Option<OrgId> {
         match self {
-            Self::OrgAdmin { org, .. } | Self::User { org, .. } => Some(*org),
+            Self::OrgAdmin { org, .. } | Self::User { org, .. } | Self::Service { org, .. } => {
+                Some(*org)
+            }
             _ => None,
         }
     }
@@ -47,6 +54,7 @@ impl fmt::Display for Actor {
             Self::SupportAgent { staff } => write!(f, "agent:{staff}"),
             Self::OrgAdmin { user, .. } => write!(f, "admin:{user}"),
             Self::User { user, .. } => write!(f, "user:{user}"),
+            Self::Service { account, .. } => write!(f, "service:{account}"),
             Self::Anonymous => f.write_str("anonymous"),
             Self::System => f.write_str("system"),
         }

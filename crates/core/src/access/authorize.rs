@@ -5,7 +5,9 @@
 //! 3. Support agents may read an org's plan and nothing else of the directory; whatever the seed
 //!    forbids them (grant access, change membership/roles, delete, disclose) is denied here and
 //!    can only happen through a verified request executed by `System`.
-//! 4. Operators run the deployment and provision orgs, but see no customer personal data.
+//! 4. Operators run the deployment and provision orgs, but see no customer personal data — so
+//!    they cannot create the LDAP service accounts that read it either.
+//! 5. LDAP service accounts read their own org's directory and change nothing.
 
 use super::Actor;
 use crate::error::CoreError;
@@ -41,6 +43,8 @@ pub enum Action {
     ManageResources(OrgId),
     GrantAccess(OrgId),
     ManageOrgTokens(OrgId),
+    /// Create, list, delete and set the password of LDAP service accounts.
+    ManageServiceAccounts(OrgId),
     ReadAudit(OrgId),
     ImportUsers(OrgId),
     ManageStaff,
@@ -72,6 +76,7 @@ impl Action {
             | ManageResources(o)
             | GrantAccess(o)
             | ManageOrgTokens(o)
+            | ManageServiceAccounts(o)
             | ReadAudit(o)
             | ImportUsers(o) => Some(o),
         }
@@ -103,6 +108,7 @@ impl Action {
             ManageResources(_) => "resource.manage",
             GrantAccess(_) => "access.grant",
             ManageOrgTokens(_) => "token.manage",
+            ManageServiceAccounts(_) => "ldap_account.manage",
             ReadAudit(_) => "audit.read",
             ImportUsers(_) => "user.import",
             ManageStaff => "staff.manage",
@@ -142,6 +148,10 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
                 "the provider has no access to customers' personal data; \
                  an org admin or the user can see and change it",
             ),
+            ManageServiceAccounts(_) => deny(
+                "an LDAP service account reads the org's personal data, so only an org admin \
+                 of that org can create or manage one",
+            ),
             _ => Ok(()),
         },
         Actor::SupportAgent { .. } => match action {
@@ -174,6 +184,16 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
                     deny("deleting an organization goes through a verified deletion request")
                 }
                 _ => Ok(()),
+            }
+        }
+        Actor::Service { org: own, .. } => {
+            if action.org() != Some(*own) {
+                return deny("no access outside your own organization");
+            }
+            match action {
+                ReadOrg(_) | ListUsers(_) | ReadUser(..) | ReadPersonalData(..)
+                | ReadDirectory(_) => Ok(()),
+                _ => deny("LDAP service accounts can only read the directory of their org"),
             }
         }
         Actor::User { org: own, user: me } => {
@@ -224,6 +244,7 @@ mod tests {
             ManageResources(org),
             GrantAccess(org),
             ManageOrgTokens(org),
+            ManageServiceAccounts(org),
             ReadAudit(org),
             ImportUsers(org),
             ManageStaff,
@@ -239,23 +260,26 @@ mod tests {
         let me = UserId::from_random([3; 16]);
         let someone = UserId::from_random([4; 16]);
         let staff = StaffId::from_random([5; 16]);
+        let account = crate::ids::ServiceAccountId::from_random([6; 16]);
         let actors = [
             ("operator", Actor::Operator { staff }),
             ("agent", Actor::SupportAgent { staff }),
             ("admin", Actor::OrgAdmin { org, user: me }),
             ("user", Actor::User { org, user: me }),
+            ("service", Actor::Service { org, account }),
             ("anonymous", Actor::Anonymous),
             ("system", Actor::System),
         ];
         // Expected outcome for (actor, action) on the own org, about `someone`:
         // A = allowed, D = denied. Columns follow all_actions() order.
-        let expected: [(&str, &str); 6] = [
-            ("operator", "AAAAAAAADADADAAAAAAAAAAAA"),
-            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDD"),
-            ("admin", "DDADDAAAAAAADAAAAAAAAAAAD"),
-            ("user", "DDADDDDDDDDDDDDDDDDDDDDDD"),
-            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("system", "AAAAAAAAAAAADAAAAAAAAAAAA"),
+        let expected: [(&str, &str); 7] = [
+            ("operator", "AAAAAAAADADADAAAAAAAAADAAA"),
+            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDD"),
+            ("admin", "DDADDAAAAAAADAAAAAAAAAAAAD"),
+            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDD"),
+            ("service", "DDADDADAADDDDDDADDDDDDDDDD"),
+            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("system", "AAAAAAAAAAAADAAAAAAAAAAAAA"),
         ];
         for ((name, actor), (ename, row)) in actors.iter().zip(expected) {
             assert_eq!(*name, ename);
@@ -281,6 +305,7 @@ mod tests {
         for actor in [
             Actor::OrgAdmin { org, user: me },
             Actor::User { org, user: me },
+            Actor::Service { org, account },
         ] {
             for a in all_actions(other, someone) {
                 assert!(

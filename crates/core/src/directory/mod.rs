@@ -8,6 +8,7 @@ pub mod org;
 pub mod personal;
 pub mod plan;
 pub mod resource;
+pub mod service_account;
 pub mod system;
 pub mod user;
 
@@ -18,5 +19,6 @@ pub use org::Org;
 pub use personal::{Address, PersonalData};
 pub use plan::{FREE_USER_LIMIT, Plan, PlanKind};
 pub use resource::{Resource, ResourceKind};
+pub use service_account::ServiceAccount;
 pub use system::{OsFamily, System};
 pub use user::{Posix, SshKey, User, UserStatus};

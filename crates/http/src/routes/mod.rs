@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bindings;
 pub mod groups;
 pub mod health;
+pub mod ldap_accounts;
 pub mod orgs;
 pub mod resources;
 pub mod session;
@@ -114,6 +115,18 @@ pub fn all<S: DirectoryStore + Clone>() -> Table<S> {
     .route(
         "/api/v1/orgs/{org}/bindings/{id}",
         get(bindings::get::<S>).delete(bindings::delete::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/ldap-accounts",
+        get(ldap_accounts::list::<S>).post(ldap_accounts::create::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/ldap-accounts/{name}",
+        get(ldap_accounts::get::<S>).delete(ldap_accounts::delete::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/ldap-accounts/{name}/password",
+        put(ldap_accounts::set_password::<S>),
     )
     .route("/api/v1/orgs/{org}/audit", get(audit::list::<S>))
 }

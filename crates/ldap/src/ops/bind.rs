@@ -1,5 +1,6 @@
-//! Simple bind. A user binds with their entry's DN (`uid=<user>,ou=users,o=<org>,<suffix>`);
-//! the password check is the core's, so lockout, legacy-hash upgrade and the audit event are
+//! Simple bind. A user binds with their entry's DN (`uid=<user>,ou=users,o=<org>,<suffix>`), an
+//! application with its service account's (`cn=<name>,ou=services,o=<org>,<suffix>`); the
+//! password check is the core's, so lockout, legacy-hash upgrade and the audit event are
 //! exactly those of a REST login — except that a plain success's audit event goes through the
 //! batched access log instead of a transaction of its own. Anonymous and unauthenticated binds
 //! are refused.
@@ -9,7 +10,7 @@ use crate::dn::Dn;
 use crate::session::Identity;
 use ldap3_proto::proto::{LdapBindCred, LdapBindRequest, LdapResultCode};
 use skydir_core::CoreError;
-use skydir_core::directory::{OrgSlug, Username};
+use skydir_core::directory::{Name, OrgSlug, Username};
 use skydir_core::ports::DirectoryStore;
 use skydir_core::secret::Secret;
 
@@ -29,21 +30,33 @@ fn refused(code: LdapResultCode, message: &str) -> BindOutcome {
     }
 }
 
-/// The org slug and username a bind DN names, if it is a user entry's DN under our suffix.
-pub fn user_of_dn(ctx_suffix: &Dn, dn: &Dn) -> Option<(OrgSlug, Username)> {
-    if dn.len() != ctx_suffix.len() + 3 || !dn.is_within(ctx_suffix) {
+/// `(org slug, leaf value)` of `<attr>=<value>,ou=<ou>,o=<org>,<suffix>`.
+fn org_leaf<'a>(suffix: &Dn, dn: &'a Dn, attr: &str, ou: &str) -> Option<(OrgSlug, &'a str)> {
+    if dn.len() != suffix.len() + 3 || !dn.is_within(suffix) {
         return None;
     }
-    let (t, uid) = dn.leaf()?;
-    let ou = dn.parent();
-    let org = ou.parent();
-    if t != "uid" || ou.leaf()? != ("ou", "users") {
+    let (t, value) = dn.leaf()?;
+    let parent = dn.parent();
+    if t != attr || parent.leaf()? != ("ou", ou) {
         return None;
     }
+    let org = parent.parent();
     let ("o", slug) = org.leaf()? else {
         return None;
     };
-    Some((OrgSlug::parse(slug).ok()?, Username::parse(uid).ok()?))
+    Some((OrgSlug::parse(slug).ok()?, value))
+}
+
+/// The org slug and username a bind DN names, if it is a user entry's DN under our suffix.
+pub fn user_of_dn(suffix: &Dn, dn: &Dn) -> Option<(OrgSlug, Username)> {
+    let (slug, uid) = org_leaf(suffix, dn, "uid", "users")?;
+    Some((slug, Username::parse(uid).ok()?))
+}
+
+/// The org slug and account name a bind DN names, if it is a service account's DN.
+pub fn service_of_dn(suffix: &Dn, dn: &Dn) -> Option<(OrgSlug, Name)> {
+    let (slug, cn) = org_leaf(suffix, dn, "cn", "services")?;
+    Some((slug, Name::parse(cn).ok()?))
 }
 
 /// Runs a bind request.
@@ -76,7 +89,11 @@ pub async fn bind<S: DirectoryStore>(ctx: &Ctx<S>, req: &LdapBindRequest) -> Bin
     let Ok(dn) = Dn::parse(&req.dn) else {
         return refused(C::InvalidDNSyntax, "the bind DN is not a valid DN");
     };
-    let Some((slug, username)) = user_of_dn(&ctx.model.tree().suffix_dn, &dn) else {
+    let suffix = &ctx.model.tree().suffix_dn;
+    if let Some((slug, name)) = service_of_dn(suffix, &dn) {
+        return bind_service(ctx, slug, name, password).await;
+    }
+    let Some((slug, username)) = user_of_dn(suffix, &dn) else {
         return refused(C::InvalidCredentials, "invalid credentials");
     };
     match ctx
@@ -103,15 +120,54 @@ pub async fn bind<S: DirectoryStore>(ctx: &Ctx<S>, req: &LdapBindRequest) -> Bin
                 },
             }
         }
-        Err(CoreError::LockedOut { retry_after_secs }) => refused(
+        Err(e) => failed(e),
+    }
+}
+
+/// A service account's bind.
+async fn bind_service<S: DirectoryStore>(
+    ctx: &Ctx<S>,
+    slug: OrgSlug,
+    name: Name,
+    password: &str,
+) -> BindOutcome {
+    match ctx
+        .dir
+        .check_service_password(&slug, &name, Secret::new(password.to_string()))
+        .await
+    {
+        Ok((org, account, audit)) => {
+            if let Some(event) = audit {
+                ctx.access.record(event).await;
+            }
+            BindOutcome {
+                code: LdapResultCode::Success,
+                message: String::new(),
+                identity: Identity::Service {
+                    org: org.id,
+                    account: account.id,
+                    dn: ctx.model.tree().service_dn(slug.as_str(), name.as_str()),
+                    password_set_at: account.password_set_at,
+                },
+            }
+        }
+        Err(e) => failed(e),
+    }
+}
+
+/// The answer to a refused bind; the message never says whether the DN exists.
+fn failed(e: CoreError) -> BindOutcome {
+    use LdapResultCode as C;
+    match e {
+        CoreError::LockedOut { retry_after_secs } => refused(
             C::InvalidCredentials,
             &format!("account temporarily locked; try again in {retry_after_secs} s"),
         ),
-        Err(CoreError::AccountInactive { .. }) => {
+        CoreError::AccountInactive { .. } => {
             refused(C::InvalidCredentials, "account is not active")
         }
-        Err(CoreError::BadCredentials) => refused(C::InvalidCredentials, "invalid credentials"),
-        Err(e) => {
+        CoreError::BadCredentials => refused(C::InvalidCredentials, "invalid credentials"),
+        e => {
             tracing::error!(error = %e, "LDAP bind failed on the server side");
             refused(C::Unavailable, "the directory is unavailable; try again")
         }
@@ -141,5 +197,11 @@ mod tests {
                 "{bad}"
             );
         }
+        let svc = Dn::parse("CN=Jenkins,OU=services,o=acme,dc=skydir").unwrap();
+        let (o, n) = service_of_dn(&sfx, &svc).unwrap();
+        assert_eq!((o.as_str(), n.as_str()), ("acme", "jenkins"));
+        assert!(service_of_dn(&sfx, &ok).is_none());
+        let user_ou = Dn::parse("cn=jenkins,ou=users,o=acme,dc=skydir").unwrap();
+        assert!(service_of_dn(&sfx, &user_ou).is_none());
     }
 }

@@ -22,8 +22,17 @@ pub async fn modify<S: DirectoryStore>(
     req: &LdapExtendedRequest,
 ) -> (LdapResultCode, String) {
     use LdapResultCode as C;
-    let Identity::User { dn, .. } = id else {
-        return (C::InsufficentAccessRights, "bind first".into());
+    let dn = match id {
+        Identity::User { dn, .. } => dn,
+        Identity::Service { .. } => {
+            return (
+                C::InsufficentAccessRights,
+                "a service account's password is set by an org admin through the REST API \
+                 (PUT /api/v1/orgs/{org}/ldap-accounts/{name}/password)"
+                    .into(),
+            );
+        }
+        Identity::Anonymous => return (C::InsufficentAccessRights, "bind first".into()),
     };
     let Ok(pm) = LdapPasswordModifyRequest::try_from(req) else {
         return (

@@ -1,8 +1,8 @@
 //! Search: scopes, the filter language, attribute selection, size and time limits and the
 //! paged-results control (RFC 2696), answered from a snapshot of the bound org's read model.
 //!
-//! What a bound identity sees: an org admin sees the whole org; a user sees the containers,
-//! their own entry and the groups they belong to — the same rule as the REST API, where a user
+//! What a bound identity sees: an org admin or service account sees the whole org; a user sees
+//! the containers, their own entry and the groups they belong to — the same rule as the REST API, where a user
 //! cannot read other users. Nothing of another org is ever reachable: its DNs are simply
 //! `noSuchObject`, exactly like names that do not exist.
 
@@ -71,7 +71,9 @@ pub fn search<S>(
     // The root DSE and the subschema entry are readable by anyone.
     if base.is_root() && req.scope == LdapSearchScope::Base {
         let nc = match (id, id.org().and_then(|o| ctx.model.get(o))) {
-            (Identity::User { .. }, Some(view)) => ctx.model.tree().org_dn(view.slug()),
+            (Identity::User { .. } | Identity::Service { .. }, Some(view)) => {
+                ctx.model.tree().org_dn(view.slug())
+            }
             _ => ctx.model.tree().suffix.clone(),
         };
         return single(&dse::root_dse(&nc, starttls), req);
@@ -79,18 +81,34 @@ pub fn search<S>(
     if base == ctx.model.tree().subschema_dn && req.scope == LdapSearchScope::Base {
         return single(&dse::subschema(), req);
     }
-    let Identity::User {
-        org, user, admin, ..
-    } = id
-    else {
-        return done(
-            C::InsufficentAccessRights,
-            "anonymous access is not allowed; bind as a user or service account first",
-        );
+    // Who sees what: `None` is the whole org (admins, service accounts), `Some(u)` user u's part.
+    let (org, reader) = match id {
+        Identity::User {
+            org, user, admin, ..
+        } => (*org, (!*admin).then_some(*user)),
+        Identity::Service { org, .. } => (*org, None),
+        Identity::Anonymous => {
+            return done(
+                C::InsufficentAccessRights,
+                "anonymous access is not allowed; bind as a user or service account first",
+            );
+        }
     };
-    let Some(view) = ctx.model.get(*org) else {
+    let Some(view) = ctx.model.get(org) else {
         return done(C::NoSuchObject, "no such object");
     };
+    if let Identity::Service {
+        account,
+        password_set_at,
+        ..
+    } = id
+        && !view.service_current(*account, *password_set_at)
+    {
+        return done(
+            C::InsufficentAccessRights,
+            "this service account was deleted or its password changed; bind again",
+        );
+    }
     let suffix_entry = &ctx.model.tree().suffix_entry;
     // A subtree or one-level search from the root behaves as one from the suffix.
     let base = if base.is_root() {
@@ -98,8 +116,12 @@ pub fn search<S>(
     } else {
         base
     };
-    let visible =
-        |e: &Entry| -> bool { *admin || e.ndn == suffix_entry.ndn || sees(&view, *user, e) };
+    let visible = |e: &Entry| -> bool {
+        match reader {
+            None => true,
+            Some(user) => e.ndn == suffix_entry.ndn || sees(&view, user, e),
+        }
+    };
     // The base must be an entry this identity can see.
     let base_exists = entry_at(&view, suffix_entry, &base).is_some_and(|e| visible(e));
     if !base_exists {

@@ -24,6 +24,7 @@ enum Unique {
     Member,
     Binding,
     TokenHash,
+    ServiceName,
     Id,
 }
 
@@ -85,6 +86,11 @@ const RULES: &[(&str, &str, Unique)] = &[
         "access_bindings_group_key",
         "access_bindings.org_id, access_bindings.resource_id, access_bindings.subject_group",
         Unique::Binding,
+    ),
+    (
+        "service_accounts_name_key",
+        "service_accounts.org_id, service_accounts.name",
+        Unique::ServiceName,
     ),
     (
         "api_tokens_hash_key",
@@ -216,6 +222,16 @@ fn conflict(u: Unique, w: &Write) -> CoreError {
         Unique::Member => ("member", "is already a member of this group".into()),
         Unique::Binding => ("subject", "already has access to this resource".into()),
         Unique::TokenHash => ("token", "a token with this secret already exists".into()),
+        Unique::ServiceName => (
+            "name",
+            named(
+                "service account",
+                match w {
+                    Write::CreateServiceAccount { account, .. } => Some(account.name.as_str()),
+                    _ => None,
+                },
+            ),
+        ),
         Unique::Id => ("id", "a record with this id already exists".into()),
     };
     CoreError::conflict(field, reason)
@@ -240,6 +256,9 @@ fn missing(w: &Write) -> Option<CoreError> {
             CoreError::not_found("resource or subject", b.resource.to_string())
         }
         Write::CreateToken(t) => CoreError::not_found("token subject", t.id.to_string()),
+        Write::CreateServiceAccount { account, .. } => {
+            CoreError::not_found("organization", account.org.to_string())
+        }
         _ => return None,
     })
 }

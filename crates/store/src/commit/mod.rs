@@ -13,6 +13,7 @@ mod audit;
 mod conflict;
 mod directory;
 mod prepare;
+mod services;
 mod users;
 
 use crate::db::{Tx, args};
@@ -151,6 +152,22 @@ async fn apply_write(
         DeleteBinding(b) => directory::delete_binding(tx, scope_org(change)?, *b).await,
         CreateToken(t) => directory::create_token(tx, t).await,
         RevokeToken { id, at } => directory::revoke_token(tx, change.org, *id, *at).await,
+        CreateServiceAccount {
+            account,
+            credential,
+        } => services::create(tx, account, credential).await,
+        SetServiceCredential {
+            account,
+            credential,
+            set_at,
+        } => {
+            let at = crate::rows::micros(*set_at);
+            services::set_credential(tx, scope_org(change)?, *account, credential, at).await
+        }
+        SetServiceLoginState { account, state } => {
+            services::set_login_state(tx, scope_org(change)?, *account, state).await
+        }
+        DeleteServiceAccount(id) => services::delete(tx, scope_org(change)?, *id).await,
     }
 }
 
@@ -191,6 +208,7 @@ fn check_scope(change: &Change) -> StoreResult<()> {
             CreateSystem(s) | UpdateSystem(s) => Some(s.org),
             CreateResource(r) | UpdateResource(r) => Some(r.org),
             CreateBinding(b) => Some(b.org),
+            CreateServiceAccount { account, .. } => Some(account.org),
             CreateToken(t) => {
                 if t.org() != change.org {
                     return Err(cross_org());

@@ -5,6 +5,7 @@
 mod audit;
 mod groups;
 mod orgs;
+mod services;
 mod things;
 mod users;
 

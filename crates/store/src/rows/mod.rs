@@ -5,6 +5,7 @@ pub(crate) mod access;
 pub(crate) mod audit;
 pub(crate) mod directory;
 pub(crate) mod org;
+pub(crate) mod service;
 pub(crate) mod user;
 
 use crate::error::{StoreError, StoreResult};

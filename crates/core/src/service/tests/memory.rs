@@ -9,10 +9,11 @@ use crate::change::{Change, Write};
 use crate::directory::group::FIRST_GID;
 use crate::directory::user::FIRST_UID;
 use crate::directory::{
-    AccessBinding, Email, Group, GroupMember, Name, Org, OrgSlug, Resource, System, User, Username,
+    AccessBinding, Email, Group, GroupMember, Name, Org, OrgSlug, Resource, ServiceAccount, System,
+    User, Username,
 };
 use crate::error::{CoreError, CoreResult};
-use crate::ids::{BindingId, GroupId, OrgId, UserId};
+use crate::ids::{BindingId, GroupId, OrgId, ServiceAccountId, UserId};
 use crate::page::{Page, PageRequest};
 use crate::ports::DirectoryStore;
 use std::collections::{BTreeMap, HashSet};
@@ -31,6 +32,7 @@ struct State {
     resources: Vec<Resource>,
     bindings: Vec<AccessBinding>,
     tokens: Vec<ApiToken>,
+    services: BTreeMap<ServiceAccountId, (ServiceAccount, Credential)>,
     audit: BTreeMap<ChainKey, Vec<AuditEvent>>,
 }
 
@@ -174,6 +176,45 @@ fn apply(s: &mut State, w: Write) -> CoreResult<()> {
             for t in s.tokens.iter_mut().filter(|t| t.id == id) {
                 t.revoked_at = Some(at);
             }
+        }
+        Write::CreateServiceAccount {
+            account,
+            credential,
+        } => {
+            if s.services
+                .values()
+                .any(|(a, _)| a.org == account.org && a.name == account.name)
+            {
+                return Err(CoreError::conflict(
+                    "name",
+                    "an LDAP service account with this name already exists",
+                ));
+            }
+            s.services.insert(account.id, (account, credential));
+        }
+        Write::SetServiceCredential {
+            account,
+            credential,
+            set_at,
+        } => match s.services.get_mut(&account) {
+            Some(entry) => {
+                entry.0.password_set_at = set_at;
+                entry.1 = credential;
+            }
+            None => {
+                return Err(CoreError::not_found(
+                    "LDAP service account",
+                    account.to_string(),
+                ));
+            }
+        },
+        Write::SetServiceLoginState { account, state } => {
+            if let Some(entry) = s.services.get_mut(&account) {
+                entry.1.state = state;
+            }
+        }
+        Write::DeleteServiceAccount(id) => {
+            s.services.remove(&id);
         }
     }
     Ok(())
@@ -398,6 +439,42 @@ impl DirectoryStore for MemoryStore {
                 |b| b.id.to_string(),
                 p,
             )
+        })
+    }
+    async fn service_account_by_name(
+        &self,
+        org: OrgId,
+        name: &Name,
+    ) -> CoreResult<Option<ServiceAccount>> {
+        self.read(|s| {
+            s.services
+                .values()
+                .find(|(a, _)| a.org == org && a.name == *name)
+                .map(|(a, _)| a.clone())
+        })
+    }
+    async fn service_accounts(&self, org: OrgId) -> CoreResult<Vec<ServiceAccount>> {
+        self.read(|s| {
+            let mut v: Vec<ServiceAccount> = s
+                .services
+                .values()
+                .filter(|(a, _)| a.org == org)
+                .map(|(a, _)| a.clone())
+                .collect();
+            v.sort_by(|a, b| a.name.cmp(&b.name));
+            v
+        })
+    }
+    async fn service_credential(
+        &self,
+        org: OrgId,
+        account: ServiceAccountId,
+    ) -> CoreResult<Option<Credential>> {
+        self.read(|s| {
+            s.services
+                .get(&account)
+                .filter(|(a, _)| a.org == org)
+                .map(|(_, c)| c.clone())
         })
     }
     async fn audit_chains(&self) -> CoreResult<Vec<ChainKey>> {

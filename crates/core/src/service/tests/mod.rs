@@ -7,7 +7,7 @@ mod memory;
 use super::*;
 use crate::audit::{ChainKey, Outcome};
 use crate::auth::Argon2Params;
-use crate::directory::{Email, Plan, PlanKind, UserStatus, Username};
+use crate::directory::{Email, Name, Plan, PlanKind, UserStatus, Username};
 use crate::ports::{Clock, InlinePasswordWork, Rng};
 use crate::secret::Secret;
 use memory::MemoryStore;
@@ -395,4 +395,117 @@ async fn audit_verification_passes_on_an_intact_log() {
         .await
         .is_err()
     );
+}
+
+#[tokio::test]
+async fn service_accounts_are_an_admins_to_make_and_bind_with_lockout_and_audit() {
+    let (dir, store) = directory();
+    let o = org(&dir, "acme", Plan::free()).await;
+    let v = dir
+        .create_user(&op(), &o.slug, new_user("alice", None))
+        .await
+        .unwrap();
+    dir.grant_admin(&op(), &o.slug, &v.username).await.unwrap();
+    let admin = Actor::OrgAdmin {
+        org: o.id,
+        user: v.id,
+    };
+    let name = Name::parse("jenkins").unwrap();
+    let new = |pw: &str| NewServiceAccount {
+        name: name.clone(),
+        description: "CI server".into(),
+        password: Secret::new(pw),
+    };
+    // The operator sees no personal data, so cannot make an account that reads it.
+    let e = dir
+        .create_service_account(&op(), &o.slug, new("a long service secret"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, CoreError::Forbidden { reason } if reason.contains("org admin")),
+        "{e:?}"
+    );
+    let e = dir
+        .create_service_account(&admin, &o.slug, new("short"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, CoreError::Invalid { field, .. } if field == "password"),
+        "{e:?}"
+    );
+    let made = dir
+        .create_service_account(&admin, &o.slug, new("a long service secret"))
+        .await
+        .unwrap();
+    let e = dir
+        .create_service_account(&admin, &o.slug, new("a long service secret"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CoreError::Conflict { .. }), "{e:?}");
+    let listed = dir.list_service_accounts(&admin, &o.slug).await.unwrap();
+    assert_eq!(listed, vec![made.clone()]);
+
+    // A plain success hands its audit event back for batching; the actor is the account.
+    let (_, acct, event) = dir
+        .check_service_password(&o.slug, &name, Secret::new("a long service secret"))
+        .await
+        .unwrap();
+    assert_eq!(acct.id, made.id);
+    let event = event.unwrap();
+    assert_eq!(event.action, "ldap_account.bind");
+    assert_eq!(
+        event.actor,
+        Actor::Service {
+            org: o.id,
+            account: made.id
+        }
+    );
+    // Wrong passwords fail like unknown accounts, are audited, and lock out per the policy.
+    let unknown = dir
+        .check_service_password(&o.slug, &Name::parse("nobody").unwrap(), Secret::new("x"))
+        .await
+        .unwrap_err();
+    assert_eq!(unknown, CoreError::BadCredentials);
+    let mut last = CoreError::BadCredentials;
+    for _ in 0..20 {
+        last = dir
+            .check_service_password(&o.slug, &name, Secret::new("wrong"))
+            .await
+            .unwrap_err();
+        if matches!(last, CoreError::LockedOut { .. }) {
+            break;
+        }
+    }
+    assert!(matches!(last, CoreError::LockedOut { .. }), "{last:?}");
+    let denied = store
+        .events(ChainKey::Org(o.id))
+        .iter()
+        .filter(|e| e.action == "ldap_account.bind" && e.outcome == Outcome::Denied)
+        .count();
+    assert!(denied >= 1);
+    // Rotation resets the lockout; deletion ends binds.
+    dir.set_service_password(&admin, &o.slug, &name, Secret::new("another long secret"))
+        .await
+        .unwrap();
+    assert!(
+        dir.check_service_password(&o.slug, &name, Secret::new("another long secret"))
+            .await
+            .is_ok()
+    );
+    dir.delete_service_account(&admin, &o.slug, &name)
+        .await
+        .unwrap();
+    assert_eq!(
+        dir.check_service_password(&o.slug, &name, Secret::new("another long secret"))
+            .await
+            .unwrap_err(),
+        CoreError::BadCredentials
+    );
+    let ops: Vec<String> = store
+        .events(ChainKey::Org(o.id))
+        .iter()
+        .filter(|e| e.action == "ldap_account.manage" && e.outcome == Outcome::Success)
+        .map(|e| e.detail["op"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(ops, ["create", "password", "delete"]);
 }
