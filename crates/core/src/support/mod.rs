@@ -3,13 +3,21 @@
 //!
 //! The provider's support policy says support hours are "Monday through Friday – 9am to 5pm
 //! Mountain Time (U.S.)", "U.S. Federal holidays excluded", and SLA targets count business time
-//! within those hours. This module turns that sentence into data and arithmetic:
+//! within those hours. This module turns that sentence into data and arithmetic, with no clock
+//! and no I/O: every question takes the instants it is about.
 //!
 //! - [`holidays`]: holiday rules as data, and the eleven US federal holidays of 5 U.S.C. 6103(a).
+//! - [`spec`]: the serde form of a calendar (zone, weekly hours, holidays, closures).
+//! - [`calendar`]: a validated [`Calendar`] and its questions (open at an instant? the open
+//!   intervals of a day, the next opening). [`Calendar::us_support`] is the policy's calendar.
 
+pub mod calendar;
 pub mod holidays;
+pub mod spec;
 
+pub use calendar::{Calendar, Interval};
 pub use holidays::{
     DayOfWeek, Holiday, HolidayDate, HolidayRule, HolidayRuleSpec, Observance, observed_holidays,
     us_federal,
 };
+pub use spec::{CalendarSpec, Closure, OpenHours, WeeklyHours};
