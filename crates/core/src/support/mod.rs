@@ -10,7 +10,10 @@
 //! - [`spec`]: the serde form of a calendar (zone, weekly hours, holidays, closures).
 //! - [`calendar`]: a validated [`Calendar`] and its questions (open at an instant? the open
 //!   intervals of a day, the next opening). [`Calendar::us_support`] is the policy's calendar.
+//! - [`business_time`]: business-time arithmetic on a calendar — where the SLA clock starts,
+//!   the instant a business duration has elapsed, the business time between two instants.
 
+pub mod business_time;
 pub mod calendar;
 pub mod holidays;
 pub mod spec;
