@@ -12,10 +12,12 @@
 //!   intervals of a day, the next opening). [`Calendar::us_support`] is the policy's calendar.
 //! - [`business_time`]: business-time arithmetic on a calendar — where the SLA clock starts,
 //!   the instant a business duration has elapsed, the business time between two instants.
+//! - [`sla_clock`]: an SLA clock recomputed from a ticket's running/paused/stopped history.
 
 pub mod business_time;
 pub mod calendar;
 pub mod holidays;
+pub mod sla_clock;
 pub mod spec;
 
 pub use calendar::{Calendar, Interval};
@@ -23,4 +25,5 @@ pub use holidays::{
     DayOfWeek, Holiday, HolidayDate, HolidayRule, HolidayRuleSpec, Observance, observed_holidays,
     us_federal,
 };
+pub use sla_clock::{ClockEvent, ClockState, SlaStatus, sla_status};
 pub use spec::{CalendarSpec, Closure, OpenHours, WeeklyHours};
