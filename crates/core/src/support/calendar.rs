@@ -54,8 +54,7 @@ impl Calendar {
     /// hours that open before they close and do not overlap, at least one open stretch in the
     /// week, valid holiday rules and closures with a reason (and periods that end after they
     /// start). Errors name the field, e.g. `weekly_hours.monday[1]`.
-    pub fn new(spec: CalendarSpec) -> CoreResult<Self> {
-        let mut spec = spec;
+    pub fn new(mut spec: CalendarSpec) -> CoreResult<Self> {
         if spec.name.trim().is_empty() {
             return Err(CoreError::invalid("name", "a calendar needs a name"));
         }

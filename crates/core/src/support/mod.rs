@@ -13,6 +13,21 @@
 //! - [`business_time`]: business-time arithmetic on a calendar — where the SLA clock starts,
 //!   the instant a business duration has elapsed, the business time between two instants.
 //! - [`sla_clock`]: an SLA clock recomputed from a ticket's running/paused/stopped history.
+//!
+//! ```
+//! use jiff::SignedDuration;
+//! use skydir_core::Timestamp;
+//! use skydir_core::support::{Calendar, ClockEvent, ClockState, sla_status};
+//!
+//! let calendar = Calendar::us_support()?;
+//! // Friday 13 March 2026, 16:30 in Denver (MDT, UTC−6); one business hour to answer.
+//! let created: Timestamp = "2026-03-13T22:30:00Z".parse()?;
+//! let events = [ClockEvent { at: created, state: ClockState::Running }];
+//! let status = sla_status(&calendar, &events, SignedDuration::from_hours(1), created)?;
+//! // Half an hour on Friday, half an hour from Monday 09:00.
+//! assert_eq!(status.due, Some("2026-03-16T15:30:00Z".parse()?));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod business_time;
 pub mod calendar;
