@@ -16,6 +16,7 @@ pub mod page;
 pub mod ports;
 pub mod secret;
 pub mod service;
+pub mod support;
 
 pub use error::{CoreError, CoreResult};
 pub use jiff::Timestamp;
