@@ -4,7 +4,9 @@
 # on this machine:
 #   (a) search by uid at concurrency 1 and 32, (b) simple bind at concurrency 32 with the same
 #   {ARGON2} hash on both sides (from slapd's argon2 module; skydir imports it and is configured
-#   with the same Argon2 parameters), (c) resident memory after the load.
+#   with the same Argon2 parameters), (b') simple bind at concurrency 32 of users imported with
+#   {SSHA} hashes (skydir verifies the legacy hash and upgrades it to Argon2id, as it must), and
+#   (c) resident memory after the load.
 # Each case runs twice unpinned and twice with the server on core 0 and the load generator on
 # core 1. Prints a table of medians and skydir/slapd ratios; raw lines in bench/out/ldap/.
 #   bench/ldap/run.sh [N=100000] [SECONDS=10]
@@ -83,8 +85,8 @@ SLAPD_PID=$(cat "$OUT/slapd/slapd.pid")
 cleanup() { kill "$SKYDIR_PID" 2>/dev/null || true; kill "$SLAPD_PID" 2>/dev/null || true; }
 trap cleanup EXIT
 
-run() { # server label pin(yes/no) run# mode concurrency
-  local server=$1 pin=$2 n=$3 mode=$4 c=$5 pid url base binddn tmpl
+run() { # server pin(yes/no) run# case concurrency
+  local server=$1 pin=$2 n=$3 case=$4 c=$5 mode=$4 first=1 pid url base binddn tmpl
   if [ "$server" = skydir ]; then
     pid=$SKYDIR_PID url="ldap://127.0.0.1:$LPORT" base="o=bench,dc=skydir"
     binddn="uid=user000001,ou=users,o=bench,dc=skydir" tmpl="uid={},ou=users,o=bench,dc=skydir"
@@ -93,11 +95,13 @@ run() { # server label pin(yes/no) run# mode concurrency
     binddn="uid=user000001,ou=users,dc=example,dc=com" tmpl="uid={},ou=users,dc=example,dc=com"
   fi
   local users=$N
-  [ "$mode" = bind ] && users=$BINDERS
+  [ "$case" = bind ] && users=$BINDERS
+  # {SSHA} users are those after the first BINDERS (bench/gen_users.py).
+  [ "$case" = bind-ssha ] && mode=bind first=$((BINDERS + 1))
   local pre=()
   if [ "$pin" = yes ]; then taskset -a -pc 0 "$pid" >/dev/null; pre=(taskset -c 1); else taskset -a -pc 0,1 "$pid" >/dev/null; fi
   "${pre[@]}" "$LOAD" --url "$url" --mode "$mode" --bind-dn "$binddn" --bind-pw 'bench password' \
-    --base "$base" --dn-template "$tmpl" --users "$users" --concurrency "$c" --duration "$SECS" \
+    --base "$base" --dn-template "$tmpl" --users "$users" --first-user "$first" --case "$case" --concurrency "$c" --duration "$SECS" \
     --server-pid "$pid" --label "$server pin=$pin run=$n" | tee -a "$OUT/results.jsonl"
 }
 for pin in no yes; do
@@ -106,6 +110,7 @@ for pin in no yes; do
       run "$server" "$pin" "$n" search 1
       run "$server" "$pin" "$n" search 32
       run "$server" "$pin" "$n" bind 32
+      run "$server" "$pin" "$n" bind-ssha 32
     done
   done
 done

@@ -37,9 +37,15 @@ struct Args {
     /// Password of every user (bind mode).
     #[arg(long, default_value = "bench password")]
     user_pw: String,
-    /// Users are user000001 … user<N>.
+    /// Users are user<FIRST> … user<N>.
     #[arg(long)]
     users: u32,
+    /// The first user number (bind mode: lets one run bind only users with another hash).
+    #[arg(long, default_value_t = 1)]
+    first_user: u32,
+    /// The case name in the output (default: the mode).
+    #[arg(long)]
+    case: Option<String>,
     #[arg(long, default_value_t = 1)]
     concurrency: usize,
     /// Seconds to run (after a 2 s warm-up).
@@ -76,7 +82,7 @@ async fn worker(args: &Args, until: Instant, measure_from: Instant) -> anyhow::R
     }
     let mut lat = Vec::new();
     while Instant::now() < until {
-        let i = rand::rng().random_range(1..=args.users);
+        let i = rand::rng().random_range(args.first_user..=args.users);
         let t = Instant::now();
         match args.mode {
             Mode::Search => {
@@ -143,7 +149,7 @@ async fn main() -> anyhow::Result<()> {
         "{}",
         serde_json::json!({
             "label": args.label,
-            "mode": format!("{:?}", args.mode).to_lowercase(),
+            "mode": args.case.clone().unwrap_or_else(|| format!("{:?}", args.mode).to_lowercase()),
             "concurrency": args.concurrency,
             "ops": ops,
             "ops_per_s": (ops as f64 / secs).round(),

@@ -8,7 +8,7 @@
 
 use crate::access::Staff;
 use crate::audit::{AuditEvent, ChainKey};
-use crate::auth::{ApiToken, Argon2Params, Credential, Verification};
+use crate::auth::{ApiToken, Argon2Params, Credential, LoginRecord, Verification};
 use crate::change::Change;
 use crate::directory::{
     AccessBinding, Email, Group, GroupMember, Name, Org, OrgSlug, Resource, ServiceAccount, System,
@@ -117,6 +117,13 @@ pub trait DirectoryStore: Send + Sync + 'static {
         user: UserId,
     ) -> impl Future<Output = CoreResult<Option<Credential>>> + Send;
     fn admins(&self, org: OrgId) -> impl Future<Output = CoreResult<Vec<UserId>>> + Send;
+    /// The user's id, status and credential by username, in one read and without decrypting
+    /// anything (logins and LDAP binds).
+    fn login_record(
+        &self,
+        org: OrgId,
+        username: &Username,
+    ) -> impl Future<Output = CoreResult<Option<LoginRecord>>> + Send;
 
     // --- groups ---
     fn group_by_name(

@@ -6,7 +6,7 @@ use crate::store::Store;
 use skydir_core::CoreResult;
 use skydir_core::access::Staff;
 use skydir_core::audit::{AuditEvent, ChainKey};
-use skydir_core::auth::{ApiToken, Credential};
+use skydir_core::auth::{ApiToken, Credential, LoginRecord};
 use skydir_core::change::Change;
 use skydir_core::directory::{
     AccessBinding, Email, Group, GroupMember, Name, Org, OrgSlug, Resource, ServiceAccount, System,
@@ -63,6 +63,14 @@ impl DirectoryStore for Store {
 
     async fn credential(&self, org: OrgId, user: UserId) -> CoreResult<Option<Credential>> {
         Ok(self.read_credential(org, user).await?)
+    }
+
+    async fn login_record(
+        &self,
+        org: OrgId,
+        username: &Username,
+    ) -> CoreResult<Option<LoginRecord>> {
+        Ok(self.read_login_record(org, username).await?)
     }
 
     async fn admins(&self, org: OrgId) -> CoreResult<Vec<UserId>> {

@@ -60,6 +60,16 @@ impl std::fmt::Debug for Credential {
     }
 }
 
+/// What a password check needs to know about a user, and nothing more: no personal data is
+/// decrypted for a login or bind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginRecord {
+    pub user: crate::ids::UserId,
+    pub status: crate::directory::UserStatus,
+    /// `None` for a user without a password (they cannot log in with one).
+    pub credential: Option<Credential>,
+}
+
 /// Outcome of checking a password against a stored hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verification {

@@ -6,6 +6,6 @@ pub mod legacy;
 pub mod policy;
 pub mod token;
 
-pub use credential::{Argon2Params, Credential, Verification};
+pub use credential::{Argon2Params, Credential, LoginRecord, Verification};
 pub use policy::{LoginState, PasswordPolicy};
 pub use token::{ApiToken, TokenSubject};

@@ -7,8 +7,9 @@ use crate::access::{Action, Actor};
 use crate::audit::{AuditDraft, Outcome};
 use crate::auth::{Credential, LoginState, TokenSubject, Verification};
 use crate::change::{Change, Write};
-use crate::directory::{Org, OrgSlug, User, UserStatus, Username};
+use crate::directory::{Org, OrgSlug, UserStatus, Username};
 use crate::error::{CoreError, CoreResult};
+use crate::ids::UserId;
 use crate::ports::DirectoryStore;
 use crate::secret::Secret;
 use jiff::SignedDuration;
@@ -24,14 +25,15 @@ pub struct LoginOutcome {
 }
 
 impl<S: DirectoryStore> Directory<S> {
-    /// Checks a user's password (for LDAP binds and logins). Unknown users, wrong passwords and
-    /// users without a password all fail the same way.
+    /// Checks a user's password (for LDAP binds and logins) and returns the org and the user's
+    /// id. Unknown users, wrong passwords and users without a password all fail the same way.
+    /// Nothing of the user's personal data is decrypted for it.
     pub async fn check_password(
         &self,
         slug: &OrgSlug,
         username: &Username,
         password: Secret,
-    ) -> CoreResult<(Org, User)> {
+    ) -> CoreResult<(Org, UserId)> {
         let (org, user, _) = self.verify(slug, username, password, false).await?;
         Ok((org, user))
     }
@@ -45,7 +47,7 @@ impl<S: DirectoryStore> Directory<S> {
         slug: &OrgSlug,
         username: &Username,
         password: Secret,
-    ) -> CoreResult<(Org, User, Option<AccessEvent>)> {
+    ) -> CoreResult<(Org, UserId, Option<AccessEvent>)> {
         self.verify(slug, username, password, true).await
     }
 
@@ -55,31 +57,25 @@ impl<S: DirectoryStore> Directory<S> {
         username: &Username,
         password: Secret,
         defer_audit: bool,
-    ) -> CoreResult<(Org, User, Option<AccessEvent>)> {
+    ) -> CoreResult<(Org, UserId, Option<AccessEvent>)> {
         let org = self
             .store
             .org_by_slug(slug)
             .await?
             .ok_or(CoreError::BadCredentials)?;
-        let user = self
+        let record = self
             .store
-            .user_by_name(org.id, username)
+            .login_record(org.id, username)
             .await?
             .ok_or(CoreError::BadCredentials)?;
-        let cred = self
-            .store
-            .credential(org.id, user.id)
-            .await?
-            .ok_or(CoreError::BadCredentials)?;
+        let cred = record.credential.ok_or(CoreError::BadCredentials)?;
+        let user = record.user;
         let now = self.now();
         let audit = |outcome: Outcome| {
             let mut a = AuditDraft::new(
-                &Actor::User {
-                    org: org.id,
-                    user: user.id,
-                },
+                &Actor::User { org: org.id, user },
                 &Action::ReadOrg(org.id),
-                target("user", user.id),
+                target("user", user),
                 now,
             );
             a.action = "user.login".into();
@@ -95,30 +91,24 @@ impl<S: DirectoryStore> Directory<S> {
             Verification::Mismatch => {
                 let state = cred.state.after_failure(now, &org.password_policy);
                 let change = Change::new(Some(org.id))
-                    .write(Write::SetLoginState {
-                        user: user.id,
-                        state,
-                    })
+                    .write(Write::SetLoginState { user, state })
                     .audit(audit(Outcome::Denied));
                 self.store.commit(change).await?;
                 Err(CoreError::BadCredentials)
             }
             Verification::Match { rehash } => {
-                if user.status != UserStatus::Active {
+                if record.status != UserStatus::Active {
                     return Err(CoreError::AccountInactive {
-                        status: user.status.as_str().into(),
+                        status: record.status.as_str().into(),
                     });
                 }
                 if defer_audit && !rehash && cred.state == LoginState::default() {
                     let event = AccessEvent {
                         org: org.id,
-                        actor: Actor::User {
-                            org: org.id,
-                            user: user.id,
-                        },
+                        actor: Actor::User { org: org.id, user },
                         at: now,
                         action: "user.login",
-                        target: target("user", user.id),
+                        target: target("user", user),
                         outcome: Outcome::Success,
                         detail: serde_json::Value::Null,
                     };
@@ -131,13 +121,10 @@ impl<S: DirectoryStore> Directory<S> {
                         hash,
                         state: LoginState::after_success(),
                     };
-                    change = change.write(Write::SetCredential {
-                        user: user.id,
-                        credential,
-                    });
+                    change = change.write(Write::SetCredential { user, credential });
                 } else if cred.state != LoginState::default() {
                     change = change.write(Write::SetLoginState {
-                        user: user.id,
+                        user,
                         state: LoginState::after_success(),
                     });
                 }
@@ -155,26 +142,17 @@ impl<S: DirectoryStore> Directory<S> {
         password: Secret,
     ) -> CoreResult<LoginOutcome> {
         let (org, user) = self.check_password(slug, username, password).await?;
-        let admin = self.store.admins(org.id).await?.contains(&user.id);
+        let admin = self.store.admins(org.id).await?.contains(&user);
         let actor = if admin {
-            Actor::OrgAdmin {
-                org: org.id,
-                user: user.id,
-            }
+            Actor::OrgAdmin { org: org.id, user }
         } else {
-            Actor::User {
-                org: org.id,
-                user: user.id,
-            }
+            Actor::User { org: org.id, user }
         };
         let expires = self.now().checked_add(SESSION_TTL).ok();
         let token = self
             .issue_token(
                 &actor,
-                TokenSubject::User {
-                    org: org.id,
-                    user: user.id,
-                },
+                TokenSubject::User { org: org.id, user },
                 "session",
                 expires,
             )

@@ -106,7 +106,7 @@ pub async fn bind<S: DirectoryStore>(ctx: &Ctx<S>, req: &LdapBindRequest) -> Bin
                 ctx.access.record(event).await;
             }
             let admin = match ctx.model.get(org.id) {
-                Some(view) => view.is_admin(user.id),
+                Some(view) => view.is_admin(user),
                 None => false,
             };
             BindOutcome {
@@ -114,7 +114,7 @@ pub async fn bind<S: DirectoryStore>(ctx: &Ctx<S>, req: &LdapBindRequest) -> Bin
                 message: String::new(),
                 identity: Identity::User {
                     org: org.id,
-                    user: user.id,
+                    user,
                     dn: ctx.model.tree().user_dn(slug.as_str(), username.as_str()),
                     admin,
                 },

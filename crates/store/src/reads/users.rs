@@ -6,12 +6,12 @@ use crate::crypto::blind_index;
 use crate::db::{Row, args};
 use crate::error::{StoreError, StoreResult};
 use crate::keyring::KeyId;
-use crate::rows::access::{credential_cols, credential_from_row};
-use crate::rows::id;
+use crate::rows::access::{credential_cols, credential_from_row, login_state_at};
 use crate::rows::user::{open_user, user_cols, user_key_id};
+use crate::rows::{id, parsed};
 use crate::store::Store;
-use skydir_core::auth::Credential;
-use skydir_core::directory::{Email, User, Username};
+use skydir_core::auth::{Credential, LoginRecord};
+use skydir_core::directory::{Email, User, UserStatus, Username};
 use skydir_core::ids::{OrgId, UserId};
 use skydir_core::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
@@ -151,6 +151,37 @@ impl Store {
             .as_ref()
             .map(credential_from_row)
             .transpose()
+    }
+
+    pub(crate) async fn read_login_record(
+        &self,
+        org: OrgId,
+        username: &Username,
+    ) -> StoreResult<Option<LoginRecord>> {
+        let Some(row) = self
+            .db()
+            .fetch_optional(
+                "SELECT u.id, u.status, c.hash, c.failures, c.locked_until FROM users u \
+                 LEFT JOIN credentials c ON c.org_id = u.org_id AND c.user_id = u.id \
+                 WHERE u.org_id = $1 AND u.username = $2",
+                args![org.to_string(), username.as_str()],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let credential = match row.opt_text(2)? {
+            Some(hash) => Some(Credential {
+                hash,
+                state: login_state_at(&row, 3)?,
+            }),
+            None => None,
+        };
+        Ok(Some(LoginRecord {
+            user: id(&row.text(0)?, UserId::parse, "users.id")?,
+            status: parsed(&row.text(1)?, UserStatus::parse, "users.status")?,
+            credential,
+        }))
     }
 
     pub(crate) async fn read_admins(&self, org: OrgId) -> StoreResult<Vec<UserId>> {

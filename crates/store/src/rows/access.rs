@@ -122,10 +122,15 @@ pub(crate) fn login_state_args(s: &LoginState) -> (i64, Option<i64>) {
 pub(crate) fn credential_from_row(r: &Row) -> StoreResult<Credential> {
     Ok(Credential {
         hash: r.text(0)?,
-        state: LoginState {
-            failures: u32::try_from(r.int(1)?)
-                .map_err(|_| StoreError::corrupt("credentials.failures is out of range"))?,
-            locked_until: opt_ts(r.opt_int(2)?, "credentials.locked_until")?,
-        },
+        state: login_state_at(r, 1)?,
+    })
+}
+
+/// The login state in columns `i` (failures) and `i + 1` (locked_until) of a row.
+pub(crate) fn login_state_at(r: &Row, i: usize) -> StoreResult<LoginState> {
+    Ok(LoginState {
+        failures: u32::try_from(r.int(i)?)
+            .map_err(|_| StoreError::corrupt("a failed-login count is out of range"))?,
+        locked_until: opt_ts(r.opt_int(i + 1)?, "a lockout time")?,
     })
 }

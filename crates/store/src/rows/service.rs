@@ -1,11 +1,11 @@
 //! LDAP service accounts as rows: the account itself, and (in the same row) its password hash
 //! and lockout state, read only by the password check.
 
-use super::{id, micros, opt_ts, parsed, ts};
+use super::{id, micros, parsed, ts};
 use crate::db::{Arg, Row, args};
-use crate::error::{StoreError, StoreResult};
-use crate::rows::access::login_state_args;
-use skydir_core::auth::{Credential, LoginState};
+use crate::error::StoreResult;
+use crate::rows::access::{login_state_args, login_state_at};
+use skydir_core::auth::Credential;
 use skydir_core::directory::{Name, ServiceAccount};
 use skydir_core::ids::{OrgId, ServiceAccountId};
 
@@ -50,10 +50,6 @@ pub(crate) fn service_from_row(r: &Row) -> StoreResult<ServiceAccount> {
 pub(crate) fn service_credential_from_row(r: &Row) -> StoreResult<Credential> {
     Ok(Credential {
         hash: r.text(0)?,
-        state: LoginState {
-            failures: u32::try_from(r.int(1)?)
-                .map_err(|_| StoreError::corrupt("service_accounts.failures is out of range"))?,
-            locked_until: opt_ts(r.opt_int(2)?, "service_accounts.locked_until")?,
-        },
+        state: login_state_at(r, 1)?,
     })
 }

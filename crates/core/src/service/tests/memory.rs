@@ -4,7 +4,7 @@
 
 use crate::access::Staff;
 use crate::audit::{AuditEvent, ChainKey, GENESIS, chain_hash};
-use crate::auth::{ApiToken, Credential};
+use crate::auth::{ApiToken, Credential, LoginRecord};
 use crate::change::{Change, Write};
 use crate::directory::group::FIRST_GID;
 use crate::directory::user::FIRST_UID;
@@ -326,6 +326,22 @@ impl DirectoryStore for MemoryStore {
                 .get(&user)
                 .filter(|u| u.org == org)
                 .and_then(|_| s.creds.get(&user).cloned())
+        })
+    }
+    async fn login_record(
+        &self,
+        org: OrgId,
+        username: &Username,
+    ) -> CoreResult<Option<LoginRecord>> {
+        self.read(|s| {
+            s.users
+                .values()
+                .find(|u| u.org == org && u.username == *username)
+                .map(|u| LoginRecord {
+                    user: u.id,
+                    status: u.status,
+                    credential: s.creds.get(&u.id).cloned(),
+                })
         })
     }
     async fn admins(&self, org: OrgId) -> CoreResult<Vec<UserId>> {
