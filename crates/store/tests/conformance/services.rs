@@ -106,7 +106,7 @@ async fn service_accounts_round_trip_rotate_lock_and_delete(t: &TempStore) {
         Some(acme.id),
         vec![Write::SetServiceLoginState {
             account: jenkins.id,
-            state: locked.clone(),
+            state: locked,
         }],
     )
     .await;
