@@ -2,12 +2,11 @@
 //! success, and the login that hands out a session token. Every attempt is audited (pseudonymous
 //! ids only), failed ones included.
 
-use super::{AccessEvent, Directory, IssuedToken, target};
-use crate::access::{Action, Actor};
-use crate::audit::{AuditDraft, Outcome};
-use crate::auth::{Credential, LoginState, TokenSubject, Verification};
-use crate::change::{Change, Write};
-use crate::directory::{Org, OrgSlug, UserStatus, Username};
+use super::password_check::Holder;
+use super::{AccessEvent, Directory, IssuedToken};
+use crate::access::Actor;
+use crate::auth::TokenSubject;
+use crate::directory::{Org, OrgSlug, Username};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::UserId;
 use crate::ports::DirectoryStore;
@@ -69,69 +68,14 @@ impl<S: DirectoryStore> Directory<S> {
             .await?
             .ok_or(CoreError::BadCredentials)?;
         let cred = record.credential.ok_or(CoreError::BadCredentials)?;
-        let user = record.user;
-        let now = self.now();
-        let audit = |outcome: Outcome| {
-            let mut a = AuditDraft::new(
-                &Actor::User { org: org.id, user },
-                &Action::ReadOrg(org.id),
-                target("user", user),
-                now,
-            );
-            a.action = "user.login".into();
-            a.outcome = outcome;
-            a
+        let holder = Holder::User {
+            id: record.user,
+            status: record.status,
         };
-        cred.state.check(now)?;
-        match self
-            .passwords
-            .verify(cred.hash.clone(), password.clone())
-            .await?
-        {
-            Verification::Mismatch => {
-                let state = cred.state.after_failure(now, &org.password_policy);
-                let change = Change::new(Some(org.id))
-                    .write(Write::SetLoginState { user, state })
-                    .audit(audit(Outcome::Denied));
-                self.store.commit(change).await?;
-                Err(CoreError::BadCredentials)
-            }
-            Verification::Match { rehash } => {
-                if record.status != UserStatus::Active {
-                    return Err(CoreError::AccountInactive {
-                        status: record.status.as_str().into(),
-                    });
-                }
-                if defer_audit && !rehash && cred.state == LoginState::default() {
-                    let event = AccessEvent {
-                        org: org.id,
-                        actor: Actor::User { org: org.id, user },
-                        at: now,
-                        action: "user.login",
-                        target: target("user", user),
-                        outcome: Outcome::Success,
-                        detail: serde_json::Value::Null,
-                    };
-                    return Ok((org, user, Some(event)));
-                }
-                let mut change = Change::new(Some(org.id)).audit(audit(Outcome::Success));
-                if rehash {
-                    let hash = self.passwords.hash(password, self.random()).await?;
-                    let credential = Credential {
-                        hash,
-                        state: LoginState::after_success(),
-                    };
-                    change = change.write(Write::SetCredential { user, credential });
-                } else if cred.state != LoginState::default() {
-                    change = change.write(Write::SetLoginState {
-                        user,
-                        state: LoginState::after_success(),
-                    });
-                }
-                self.store.commit(change).await?;
-                Ok((org, user, None))
-            }
-        }
+        let event = self
+            .check_credential(&org, holder, cred, password, defer_audit)
+            .await?;
+        Ok((org, record.user, event))
     }
 
     /// Logs a user in and issues a session token acting for them.

@@ -9,6 +9,7 @@ mod auth;
 mod bindings;
 mod groups;
 mod orgs;
+mod password_check;
 mod resources;
 mod service_accounts;
 mod systems;

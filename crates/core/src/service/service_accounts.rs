@@ -3,10 +3,11 @@
 //! `cn=<name>,ou=services,o=<org>,<suffix>` and may then read the org's directory. The password
 //! is checked with the same hashing, lockout and auditing as a user's; it is never returned.
 
+use super::password_check::Holder;
 use super::{AccessEvent, Directory, target};
 use crate::access::{Action, Actor};
-use crate::audit::{AuditDraft, Outcome};
-use crate::auth::{Credential, LoginState, Verification};
+use crate::audit::AuditDraft;
+use crate::auth::{Credential, LoginState};
 use crate::change::{Change, Write};
 use crate::directory::service_account::MAX_DESCRIPTION;
 use crate::directory::{Name, Org, OrgSlug, ServiceAccount};
@@ -191,73 +192,13 @@ impl<S: DirectoryStore> Directory<S> {
             .service_credential(org.id, account.id)
             .await?
             .ok_or(CoreError::BadCredentials)?;
-        let now = self.now();
-        let actor = Actor::Service {
-            org: org.id,
-            account: account.id,
+        let holder = Holder::Service {
+            id: account.id,
+            password_set_at: account.password_set_at,
         };
-        let audit = |outcome: Outcome| {
-            let mut a = AuditDraft::new(
-                &actor,
-                &Action::ReadDirectory(org.id),
-                target("ldap_account", account.id),
-                now,
-            );
-            a.action = "ldap_account.bind".into();
-            a.outcome = outcome;
-            a
-        };
-        cred.state.check(now)?;
-        match self
-            .passwords
-            .verify(cred.hash.clone(), password.clone())
-            .await?
-        {
-            Verification::Mismatch => {
-                let state = cred.state.after_failure(now, &org.password_policy);
-                let change = Change::new(Some(org.id))
-                    .write(Write::SetServiceLoginState {
-                        account: account.id,
-                        state,
-                    })
-                    .audit(audit(Outcome::Denied));
-                self.store.commit(change).await?;
-                Err(CoreError::BadCredentials)
-            }
-            Verification::Match { rehash } => {
-                if !rehash && cred.state == LoginState::default() {
-                    let event = AccessEvent {
-                        org: org.id,
-                        actor,
-                        at: now,
-                        action: "ldap_account.bind",
-                        target: target("ldap_account", account.id),
-                        outcome: Outcome::Success,
-                        detail: serde_json::Value::Null,
-                    };
-                    return Ok((org, account, Some(event)));
-                }
-                let write = if rehash {
-                    Write::SetServiceCredential {
-                        account: account.id,
-                        credential: Credential {
-                            hash: self.passwords.hash(password, self.random()).await?,
-                            state: LoginState::after_success(),
-                        },
-                        set_at: account.password_set_at,
-                    }
-                } else {
-                    Write::SetServiceLoginState {
-                        account: account.id,
-                        state: LoginState::after_success(),
-                    }
-                };
-                let change = Change::new(Some(org.id))
-                    .write(write)
-                    .audit(audit(Outcome::Success));
-                self.store.commit(change).await?;
-                Ok((org, account, None))
-            }
-        }
+        let event = self
+            .check_credential(&org, holder, cred, password, true)
+            .await?;
+        Ok((org, account, event))
     }
 }
