@@ -79,6 +79,21 @@ pub enum Write {
         state: LoginState,
     },
     DeleteServiceAccount(ServiceAccountId),
+    /// Replaces a password hash by a stronger one of the same password, only if the stored
+    /// hash is still `from_hash` (a password changed meanwhile is left alone); the login state
+    /// is not touched. Changes nothing (and is no error) when the hash has moved on.
+    UpgradeHash {
+        owner: HashOwner,
+        from_hash: String,
+        to_hash: String,
+    },
+}
+
+/// Whose password hash an [`Write::UpgradeHash`] replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HashOwner {
+    User(UserId),
+    Service(ServiceAccountId),
 }
 
 /// Asks the store to refuse the change if the org would hold more users than its plan allows,

@@ -68,6 +68,16 @@ impl PasswordWork for InlinePasswordWork {
     }
 }
 
+/// Re-hashes of legacy or outdated password hashes, run after the login that found them instead
+/// of inside it: a login storm after a migration then costs one fast legacy check per login,
+/// not an Argon2 hash and a write each. The server runs the jobs in the background at a bounded
+/// rate; without a queue, logins re-hash inline.
+pub trait RehashQueue: Send + Sync + 'static {
+    /// Takes `job`, or refuses it (full, or the same credential already waiting); a refused
+    /// job is simply offered again at that credential's next successful login.
+    fn offer(&self, job: crate::service::RehashJob) -> bool;
+}
+
 /// Persistence of the directory. Implementations encrypt personal data at rest, keep keys apart
 /// from data, and apply each [`Change`] atomically together with its audit events.
 pub trait DirectoryStore: Send + Sync + 'static {

@@ -29,6 +29,8 @@ pub struct Config {
     pub argon2: Argon2Params,
     /// Concurrent password hashes (bounds CPU and memory use of Argon2).
     pub password_workers: usize,
+    /// Most queued re-hashes of legacy password hashes per second (0: re-hash inside the login).
+    pub rehash_per_second: u32,
     pub log_format: LogFormat,
     /// LDAP with StartTLS (`None` = off). Default 127.0.0.1:3890.
     pub ldap_addr: Option<SocketAddr>,
@@ -77,6 +79,7 @@ struct FileConfig {
     argon2_iterations: Option<u32>,
     argon2_parallelism: Option<u32>,
     password_workers: Option<usize>,
+    rehash_per_second: Option<u32>,
     log_format: Option<LogFormat>,
     ldap_addr: Option<String>,
     ldaps_addr: Option<String>,
@@ -149,6 +152,7 @@ impl Config {
             tls_key: None,
             argon2: Argon2Params::default(),
             password_workers: 2,
+            rehash_per_second: 20,
             log_format: LogFormat::Text,
             ldap_addr: parse_opt_addr("default", "127.0.0.1:3890")?,
             ldaps_addr: parse_opt_addr("default", "127.0.0.1:6360")?,
@@ -192,6 +196,9 @@ impl Config {
             }
             if let Some(v) = f.password_workers {
                 cfg.password_workers = v;
+            }
+            if let Some(v) = f.rehash_per_second {
+                cfg.rehash_per_second = v;
             }
             if let Some(v) = f.log_format {
                 cfg.log_format = v;
@@ -243,6 +250,9 @@ impl Config {
         }
         if let Some(v) = env_value(env, "SKYDIR_PASSWORD_WORKERS")? {
             cfg.password_workers = parse_num("SKYDIR_PASSWORD_WORKERS", v)?;
+        }
+        if let Some(v) = env_value(env, "SKYDIR_REHASH_PER_SECOND")? {
+            cfg.rehash_per_second = parse_num("SKYDIR_REHASH_PER_SECOND", v)?;
         }
         if let Some(v) = env_value(env, "SKYDIR_LOG_FORMAT")? {
             cfg.log_format = match v.as_str() {

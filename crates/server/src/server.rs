@@ -57,7 +57,11 @@ impl Running {
 
 /// Opens the store, bootstraps the operator on first start, binds and starts serving.
 pub async fn start(cfg: Config) -> anyhow::Result<Running> {
-    let wired = wiring::open(&cfg, true).await?;
+    let mut wired = wiring::open(&cfg, true).await?;
+    if cfg.rehash_per_second > 0 {
+        let queue = crate::rehash::start(wired.dir.clone(), cfg.rehash_per_second, 4096);
+        wired.dir = wired.dir.with_rehash_queue(Arc::new(queue));
+    }
     let operator_token = wired
         .dir
         .bootstrap_operator()

@@ -23,6 +23,7 @@ pub use auth::LoginOutcome;
 pub use bindings::NewBinding;
 pub use groups::{GroupPatch, GroupView, MemberRef, NewGroup};
 pub use orgs::{NewOrg, OrgPatch};
+pub use password_check::RehashJob;
 pub use resources::{NewResource, ResourcePatch};
 pub use service_accounts::NewServiceAccount;
 pub use systems::{NewSystem, SystemPatch};
@@ -35,7 +36,7 @@ use crate::audit::AuditDraft;
 use crate::change::Change;
 use crate::directory::{Org, OrgSlug};
 use crate::error::{CoreError, CoreResult};
-use crate::ports::{Clock, DirectoryStore, PasswordWork, Rng};
+use crate::ports::{Clock, DirectoryStore, PasswordWork, RehashQueue, Rng};
 use jiff::Timestamp;
 use std::sync::Arc;
 
@@ -45,6 +46,7 @@ pub struct Directory<S> {
     clock: Arc<dyn Clock>,
     rng: Arc<dyn Rng>,
     passwords: Arc<dyn PasswordWork>,
+    rehash: Option<Arc<dyn RehashQueue>>,
 }
 
 impl<S> std::fmt::Debug for Directory<S> {
@@ -60,6 +62,7 @@ impl<S: Clone> Clone for Directory<S> {
             clock: self.clock.clone(),
             rng: self.rng.clone(),
             passwords: self.passwords.clone(),
+            rehash: self.rehash.clone(),
         }
     }
 }
@@ -77,7 +80,15 @@ impl<S: DirectoryStore> Directory<S> {
             clock,
             rng,
             passwords,
+            rehash: None,
         }
+    }
+
+    /// The same use cases, with re-hashes of legacy hashes queued to `queue` instead of done
+    /// inside the login (see [`RehashQueue`]).
+    pub fn with_rehash_queue(mut self, queue: Arc<dyn RehashQueue>) -> Self {
+        self.rehash = Some(queue);
+        self
     }
 
     /// The store (for front ends that need health checks).

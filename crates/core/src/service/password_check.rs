@@ -3,15 +3,18 @@
 //! counter and is audited in the same transaction; a legacy or outdated hash is re-hashed on
 //! success; and a plain success's audit event can be handed back for the caller to record in a
 //! batch. Who holds the credential changes only the names in the audit log and the writes.
+//!
+//! With a [`crate::ports::RehashQueue`], the re-hash is a [`RehashJob`] run after the login by
+//! [`Directory::rehash`], which replaces the hash only if it is still the one the login saw.
 
 use super::{AccessEvent, Directory, target};
 use crate::access::{Action, Actor};
 use crate::audit::{AuditDraft, Outcome};
 use crate::auth::{Credential, LoginState, Verification};
-use crate::change::{Change, Write};
+use crate::change::{Change, HashOwner, Write};
 use crate::directory::{Org, UserStatus};
 use crate::error::{CoreError, CoreResult};
-use crate::ids::{ServiceAccountId, UserId};
+use crate::ids::{OrgId, ServiceAccountId, UserId};
 use crate::ports::DirectoryStore;
 use crate::secret::Secret;
 use jiff::Timestamp;
@@ -29,7 +32,31 @@ pub(super) enum Holder {
     },
 }
 
+/// A re-hash waiting to run: whose hash, the hash the login verified, and the password it
+/// verified (kept only in memory until the job runs, and wiped on drop).
+#[derive(Debug)]
+pub struct RehashJob {
+    org: OrgId,
+    owner: HashOwner,
+    from_hash: String,
+    password: Secret,
+}
+
+impl RehashJob {
+    /// Identifies the credential, so a queue can hold one job per credential.
+    pub fn key(&self) -> (OrgId, HashOwner) {
+        (self.org, self.owner)
+    }
+}
+
 impl Holder {
+    fn owner(self) -> HashOwner {
+        match self {
+            Holder::User { id, .. } => HashOwner::User(id),
+            Holder::Service { id, .. } => HashOwner::Service(id),
+        }
+    }
+
     fn actor(self, org: &Org) -> Actor {
         match self {
             Holder::User { id, .. } => Actor::User {
@@ -131,6 +158,7 @@ impl<S: DirectoryStore> Directory<S> {
                 status: status.as_str().into(),
             });
         }
+        let rehash = rehash && !self.queue_rehash(org, holder, &cred, &password);
         if defer_audit && !rehash && cred.state == LoginState::default() {
             return Ok(Some(AccessEvent {
                 org: org.id,
@@ -154,5 +182,45 @@ impl<S: DirectoryStore> Directory<S> {
         }
         self.store.commit(change).await?;
         Ok(None)
+    }
+
+    /// Hands the re-hash to the queue, if there is one; false means "do it inline".
+    fn queue_rehash(&self, org: &Org, holder: Holder, cred: &Credential, pw: &Secret) -> bool {
+        let Some(queue) = &self.rehash else {
+            return false;
+        };
+        // Refused (full or already queued): the next successful login offers it again.
+        let _ = queue.offer(RehashJob {
+            org: org.id,
+            owner: holder.owner(),
+            from_hash: cred.hash.clone(),
+            password: pw.clone(),
+        });
+        true
+    }
+
+    /// Runs a queued re-hash: a fresh Argon2id hash of the password replaces `from_hash`
+    /// unless the credential changed meanwhile. Audited as `credential.rehash` by the system.
+    pub async fn rehash(&self, job: RehashJob) -> CoreResult<()> {
+        let to_hash = self.passwords.hash(job.password, self.random()).await?;
+        let target = match job.owner {
+            HashOwner::User(id) => target("user", id),
+            HashOwner::Service(id) => target("ldap_account", id),
+        };
+        let mut audit = AuditDraft::new(
+            &Actor::System,
+            &Action::ReadOrg(job.org),
+            target,
+            self.now(),
+        );
+        audit.action = "credential.rehash".into();
+        let change = Change::new(Some(job.org))
+            .write(Write::UpgradeHash {
+                owner: job.owner,
+                from_hash: job.from_hash,
+                to_hash,
+            })
+            .audit(audit);
+        self.store.commit(change).await
     }
 }

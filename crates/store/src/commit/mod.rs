@@ -168,6 +168,11 @@ async fn apply_write(
             services::set_login_state(tx, scope_org(change)?, *account, state).await
         }
         DeleteServiceAccount(id) => services::delete(tx, scope_org(change)?, *id).await,
+        UpgradeHash {
+            owner,
+            from_hash,
+            to_hash,
+        } => users::upgrade_hash(tx, scope_org(change)?, *owner, from_hash, to_hash).await,
     }
 }
 

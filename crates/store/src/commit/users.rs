@@ -6,6 +6,7 @@ use crate::error::StoreResult;
 use crate::rows::access::login_state_args;
 use crate::rows::user::{SealedUser, user_times};
 use skydir_core::auth::{Credential, LoginState};
+use skydir_core::change::HashOwner;
 use skydir_core::directory::User;
 use skydir_core::directory::user::FIRST_UID;
 use skydir_core::ids::{OrgId, UserId};
@@ -209,5 +210,29 @@ pub(super) async fn erase(tx: &mut Tx, org: OrgId, user: UserId) -> StoreResult<
     ] {
         tx.execute(sql, args![o.as_str(), u.as_str()]).await?;
     }
+    Ok(())
+}
+
+/// Replaces a user's or service account's hash with a stronger one of the same password, only
+/// while it is still `from` (a password changed meanwhile wins); no row changed is no error.
+pub(super) async fn upgrade_hash(
+    tx: &mut Tx,
+    org: OrgId,
+    owner: HashOwner,
+    from: &str,
+    to: &str,
+) -> StoreResult<()> {
+    let (sql, id) = match owner {
+        HashOwner::User(u) => (
+            "UPDATE credentials SET hash = $4 WHERE org_id = $1 AND user_id = $2 AND hash = $3",
+            u.to_string(),
+        ),
+        HashOwner::Service(a) => (
+            "UPDATE service_accounts SET hash = $4 WHERE org_id = $1 AND id = $2 AND hash = $3",
+            a.to_string(),
+        ),
+    };
+    tx.execute(sql, args![org.to_string(), id, from, to])
+        .await?;
     Ok(())
 }

@@ -3,13 +3,16 @@
 
 use crate::fixtures::*;
 use skydir_core::auth::LoginState;
-use skydir_core::change::Write;
+use skydir_core::change::{HashOwner, Write};
 use skydir_core::directory::{Name, ServiceAccount};
 use skydir_core::ids::ServiceAccountId;
 use skydir_core::ports::DirectoryStore;
 use skydir_store::testing::TempStore;
 
-on_both_backends!(service_accounts_round_trip_rotate_lock_and_delete);
+on_both_backends!(
+    service_accounts_round_trip_rotate_lock_and_delete,
+    hash_upgrades_apply_only_over_the_hash_they_were_made_from,
+);
 
 fn account(org: &skydir_core::directory::Org, name: &str, n: u8) -> ServiceAccount {
     ServiceAccount {
@@ -154,4 +157,66 @@ async fn service_accounts_round_trip_rotate_lock_and_delete(t: &TempStore) {
         None
     );
     assert_eq!(s.service_accounts(acme.id).await.unwrap(), vec![gitlab]);
+}
+
+async fn hash_upgrades_apply_only_over_the_hash_they_were_made_from(t: &TempStore) {
+    let acme = new_org(t, "acme").await;
+    let u = new_user(t, &acme, "ann").await;
+    commit(
+        t,
+        Some(acme.id),
+        vec![Write::SetCredential {
+            user: u.id,
+            credential: credential("legacy"),
+        }],
+    )
+    .await;
+    let svc = account(&acme, "jenkins", 7);
+    commit(
+        t,
+        Some(acme.id),
+        vec![Write::CreateServiceAccount {
+            account: svc.clone(),
+            credential: credential("legacy"),
+        }],
+    )
+    .await;
+    let s = &t.store;
+    for owner in [HashOwner::User(u.id), HashOwner::Service(svc.id)] {
+        let upgrade = |from: &str, to: &str| Write::UpgradeHash {
+            owner,
+            from_hash: from.into(),
+            to_hash: to.into(),
+        };
+        // Made from a hash that is no longer there (the password changed): nothing happens.
+        commit(t, Some(acme.id), vec![upgrade("stale", "stronger-stale")]).await;
+        commit(t, Some(acme.id), vec![upgrade("legacy", "stronger")]).await;
+        let hash = match owner {
+            HashOwner::User(id) => s.credential(acme.id, id).await.unwrap().unwrap().hash,
+            HashOwner::Service(id) => {
+                s.service_credential(acme.id, id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .hash
+            }
+        };
+        assert_eq!(hash, "stronger", "{owner:?}");
+    }
+    // Another org's change cannot upgrade these.
+    let globex = new_org(t, "globex").await;
+    commit(
+        t,
+        Some(globex.id),
+        vec![Write::UpgradeHash {
+            owner: HashOwner::User(u.id),
+            from_hash: "stronger".into(),
+            to_hash: "hijacked".into(),
+        }],
+    )
+    .await;
+    assert_eq!(
+        s.credential(acme.id, u.id).await.unwrap().unwrap().hash,
+        "stronger"
+    );
 }

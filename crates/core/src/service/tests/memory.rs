@@ -5,7 +5,7 @@
 use crate::access::Staff;
 use crate::audit::{AuditEvent, ChainKey, GENESIS, chain_hash};
 use crate::auth::{ApiToken, Credential, LoginRecord};
-use crate::change::{Change, Write};
+use crate::change::{Change, HashOwner, Write};
 use crate::directory::group::FIRST_GID;
 use crate::directory::user::FIRST_UID;
 use crate::directory::{
@@ -215,6 +215,19 @@ fn apply(s: &mut State, w: Write) -> CoreResult<()> {
         }
         Write::DeleteServiceAccount(id) => {
             s.services.remove(&id);
+        }
+        Write::UpgradeHash {
+            owner,
+            from_hash,
+            to_hash,
+        } => {
+            let cred = match owner {
+                HashOwner::User(id) => s.creds.get_mut(&id),
+                HashOwner::Service(id) => s.services.get_mut(&id).map(|e| &mut e.1),
+            };
+            if let Some(c) = cred.filter(|c| c.hash == from_hash) {
+                c.hash = to_hash;
+            }
         }
     }
     Ok(())

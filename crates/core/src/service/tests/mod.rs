@@ -509,3 +509,108 @@ async fn service_accounts_are_an_admins_to_make_and_bind_with_lockout_and_audit(
         .collect();
     assert_eq!(ops, ["create", "password", "delete"]);
 }
+
+/// Collects offered re-hash jobs, one per credential.
+#[derive(Default)]
+struct CollectingQueue(Mutex<Vec<RehashJob>>);
+
+impl crate::ports::RehashQueue for CollectingQueue {
+    fn offer(&self, job: RehashJob) -> bool {
+        let mut jobs = self.0.lock().unwrap();
+        if jobs.iter().any(|j| j.key() == job.key()) {
+            return false;
+        }
+        jobs.push(job);
+        true
+    }
+}
+
+#[tokio::test]
+async fn with_a_queue_legacy_hashes_are_upgraded_after_the_login_and_never_over_a_newer_password() {
+    let (dir, store) = directory();
+    let queue = Arc::new(CollectingQueue::default());
+    let dir = dir.with_rehash_queue(queue.clone());
+    let o = org(&dir, "acme", Plan::free()).await;
+    let ssha = |pw: &str| {
+        use base64::Engine;
+        use sha1::{Digest, Sha1};
+        let mut raw = Sha1::new()
+            .chain_update(pw.as_bytes())
+            .chain_update(b"salt")
+            .finalize()
+            .to_vec();
+        raw.extend_from_slice(b"salt");
+        format!(
+            "{{SSHA}}{}",
+            base64::engine::general_purpose::STANDARD.encode(raw)
+        )
+    };
+    let mut u = new_user("carol", None);
+    u.password = PasswordInput::Hash(Secret::new(ssha("legacy secret")));
+    let carol = dir.create_user(&op(), &o.slug, u).await.unwrap();
+    // The login succeeds on the legacy hash and leaves it in place; the job waits in the queue,
+    // once however many logins there are.
+    for _ in 0..3 {
+        dir.login(&o.slug, &carol.username, Secret::new("legacy secret"))
+            .await
+            .unwrap();
+    }
+    assert!(
+        store
+            .credential(o.id, carol.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .hash
+            .starts_with("{SSHA}")
+    );
+    let job = queue.0.lock().unwrap().pop().unwrap();
+    assert!(queue.0.lock().unwrap().is_empty());
+    dir.rehash(job).await.unwrap();
+    let cred = store.credential(o.id, carol.id).await.unwrap().unwrap();
+    assert!(cred.hash.starts_with("$argon2id$"), "upgraded by the job");
+    let last = store.events(ChainKey::Org(o.id)).pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.actor.as_str()),
+        ("credential.rehash", "system")
+    );
+    dir.login(&o.slug, &carol.username, Secret::new("legacy secret"))
+        .await
+        .unwrap();
+
+    // A job that runs after the password changed must not bring the old password back.
+    let mut u = new_user("dave", None);
+    u.password = PasswordInput::Hash(Secret::new(ssha("old secret")));
+    let dave = dir.create_user(&op(), &o.slug, u).await.unwrap();
+    dir.login(&o.slug, &dave.username, Secret::new("old secret"))
+        .await
+        .unwrap();
+    let job = queue.0.lock().unwrap().pop().unwrap();
+    let me = Actor::User {
+        org: o.id,
+        user: dave.id,
+    };
+    dir.change_password(
+        &me,
+        &o.slug,
+        &dave.username,
+        Secret::new("old secret"),
+        Secret::new("a brand new passphrase"),
+    )
+    .await
+    .unwrap();
+    dir.rehash(job).await.unwrap();
+    assert!(
+        dir.login(&o.slug, &dave.username, Secret::new("old secret"))
+            .await
+            .is_err(),
+        "the stale job did not restore the old password"
+    );
+    dir.login(
+        &o.slug,
+        &dave.username,
+        Secret::new("a brand new passphrase"),
+    )
+    .await
+    .unwrap();
+}
