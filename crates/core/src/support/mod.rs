@@ -31,11 +31,13 @@
 
 pub mod business_time;
 pub mod calendar;
+pub mod category;
 pub mod holidays;
 pub mod sla_clock;
 pub mod spec;
 
 pub use calendar::{Calendar, Interval};
+pub use category::Category;
 pub use holidays::{
     DayOfWeek, Holiday, HolidayDate, HolidayRule, HolidayRuleSpec, Observance, observed_holidays,
     us_federal,
