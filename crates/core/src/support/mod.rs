@@ -33,6 +33,7 @@ pub mod business_time;
 pub mod calendar;
 pub mod category;
 pub mod holidays;
+pub mod severity;
 pub mod sla_clock;
 pub mod spec;
 
@@ -41,6 +42,9 @@ pub use category::Category;
 pub use holidays::{
     DayOfWeek, Holiday, HolidayDate, HolidayRule, HolidayRuleSpec, Observance, observed_holidays,
     us_federal,
+};
+pub use severity::{
+    DefinitionsSpec, Effect, Impact, Severity, SeverityDefinition, SeverityDefinitions, assess,
 };
 pub use sla_clock::{ClockEvent, ClockState, SlaStatus, sla_status};
 pub use spec::{CalendarSpec, Closure, OpenHours, WeeklyHours};
