@@ -36,6 +36,7 @@ pub mod holidays;
 pub mod severity;
 pub mod sla_clock;
 pub mod spec;
+pub mod targets;
 
 pub use calendar::{Calendar, Interval};
 pub use category::Category;
@@ -48,3 +49,6 @@ pub use severity::{
 };
 pub use sla_clock::{ClockEvent, ClockState, SlaStatus, sla_status};
 pub use spec::{CalendarSpec, Closure, OpenHours, WeeklyHours};
+pub use targets::{
+    ClassTargets, NearBreach, PlanClass, SlaTargets, SlaTargetsSpec, Targets, Urgency,
+};
