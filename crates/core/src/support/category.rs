@@ -31,7 +31,7 @@ pub enum Category {
     UnsupportedIntegration,
     /// Consulting or implementation work done for the customer.
     ProfessionalServices,
-    /// A request from, or on behalf of, an end user of a customer's organization.
+    /// A request from an end user of a customer's organization rather than its administrators.
     EndUserSupport,
     /// Passwords, access to resources, admin rights, account deletion, account information.
     AccountSecurity,

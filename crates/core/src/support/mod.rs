@@ -33,6 +33,7 @@ pub mod business_time;
 pub mod calendar;
 pub mod category;
 pub mod holidays;
+pub mod language;
 pub mod severity;
 pub mod sla_clock;
 pub mod spec;
@@ -44,6 +45,7 @@ pub use holidays::{
     DayOfWeek, Holiday, HolidayDate, HolidayRule, HolidayRuleSpec, Observance, observed_holidays,
     us_federal,
 };
+pub use language::is_probably_english;
 pub use severity::{
     DefinitionsSpec, Effect, Impact, Severity, SeverityDefinition, SeverityDefinitions, assess,
 };
