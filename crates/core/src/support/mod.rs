@@ -34,6 +34,7 @@ pub mod calendar;
 pub mod category;
 pub mod holidays;
 pub mod language;
+pub mod security;
 pub mod severity;
 pub mod sla_clock;
 pub mod spec;
@@ -46,6 +47,7 @@ pub use holidays::{
     us_federal,
 };
 pub use language::is_probably_english;
+pub use security::{SecurityHandling, SecurityRequest, Verification, handling, may_carry_out};
 pub use severity::{
     DefinitionsSpec, Effect, Impact, Severity, SeverityDefinition, SeverityDefinitions, assess,
 };
