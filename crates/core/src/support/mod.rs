@@ -32,6 +32,7 @@
 pub mod business_time;
 pub mod calendar;
 pub mod category;
+pub mod eligibility;
 pub mod holidays;
 pub mod language;
 pub mod security;
@@ -42,6 +43,7 @@ pub mod targets;
 
 pub use calendar::{Calendar, Interval};
 pub use category::Category;
+pub use eligibility::{Eligibility, EligibilityContext, Queue, decide};
 pub use holidays::{
     DayOfWeek, Holiday, HolidayDate, HolidayRule, HolidayRuleSpec, Observance, observed_holidays,
     us_federal,
