@@ -40,6 +40,7 @@ pub mod severity;
 pub mod sla_clock;
 pub mod spec;
 pub mod targets;
+pub mod version;
 
 pub use calendar::{Calendar, Interval};
 pub use category::Category;
@@ -58,3 +59,4 @@ pub use spec::{CalendarSpec, Closure, OpenHours, WeeklyHours};
 pub use targets::{
     ClassTargets, NearBreach, PlanClass, SlaTargets, SlaTargetsSpec, Targets, Urgency,
 };
+pub use version::Version;
