@@ -35,6 +35,7 @@ pub mod category;
 pub mod eligibility;
 pub mod holidays;
 pub mod language;
+pub mod lifecycle;
 pub mod security;
 pub mod severity;
 pub mod sla_clock;
@@ -50,6 +51,9 @@ pub use holidays::{
     us_federal,
 };
 pub use language::is_probably_english;
+pub use lifecycle::{
+    FamilyVersions, Lifecycle, Platform, Release, SupportedVersions, SupportedVersionsSpec,
+};
 pub use security::{SecurityHandling, SecurityRequest, Verification, handling, may_carry_out};
 pub use severity::{
     DefinitionsSpec, Effect, Impact, Severity, SeverityDefinition, SeverityDefinitions, assess,
