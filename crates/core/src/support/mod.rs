@@ -34,6 +34,7 @@ pub mod calendar;
 pub mod category;
 pub mod eligibility;
 pub mod holidays;
+pub mod intake;
 pub mod language;
 pub mod lifecycle;
 pub mod security;
@@ -49,6 +50,10 @@ pub use eligibility::{Eligibility, EligibilityContext, Queue, decide};
 pub use holidays::{
     DayOfWeek, Holiday, HolidayDate, HolidayRule, HolidayRuleSpec, Observance, observed_holidays,
     us_federal,
+};
+pub use intake::{
+    AGENT_LOG_UNIX, AGENT_LOG_WINDOWS, AffectedSystem, Attachment, AttachmentKind, Detail, Missing,
+    TicketDetails, agent_log_path, missing_details, request_message,
 };
 pub use language::is_probably_english;
 pub use lifecycle::{
