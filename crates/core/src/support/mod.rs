@@ -1,11 +1,16 @@
-//! The support desk's business-time rules: when support is open, and how much of an SLA target
-//! has elapsed.
+//! The support desk's rules: when support is open and how much of an SLA target has elapsed,
+//! and what the provider's support policy covers, for whom, how urgently, and on what
+//! conditions.
 //!
 //! The provider's support policy says support hours are "Monday through Friday – 9am to 5pm
 //! Mountain Time (U.S.)", "U.S. Federal holidays excluded", and SLA targets count business time
-//! within those hours. This module turns that sentence into data and arithmetic, with no clock
-//! and no I/O: every question takes the instants it is about.
+//! within those hours; that paying, free and JumpStart customers get different support; what
+//! support includes and does not; that support is severity based; that systems must be up to
+//! date; and what a ticket should contain. This module turns those sentences into data and
+//! rules, with no clock, no storage and no I/O: every question takes the instants, plans and
+//! texts it is about. Tickets, mail intake and the REST API are built on top of it.
 //!
+//! Business time:
 //! - [`holidays`]: holiday rules as data, and the eleven US federal holidays of 5 U.S.C. 6103(a).
 //! - [`spec`]: the serde form of a calendar (zone, weekly hours, holidays, closures).
 //! - [`calendar`]: a validated [`Calendar`] and its questions (open at an instant? the open
@@ -13,6 +18,20 @@
 //! - [`business_time`]: business-time arithmetic on a calendar — where the SLA clock starts,
 //!   the instant a business duration has elapsed, the business time between two instants.
 //! - [`sla_clock`]: an SLA clock recomputed from a ticket's running/paused/stopped history.
+//!
+//! Policy:
+//! - [`category`]: what a ticket is about ([`Category`]).
+//! - [`eligibility`]: [`decide`] — covered (and in which [`Queue`]), routed to Customer Success,
+//!   or not covered with the customer-facing reason, by plan and category.
+//! - [`security`]: what staff never do (passwords, access to resources) and what needs a
+//!   verified request (deletion, account information, admin rights).
+//! - [`severity`]: S1–S4, their written definitions as data, and [`severity::assess`].
+//! - [`targets`]: first-response and resolution targets per severity and plan class as data,
+//!   and the near-breach rule.
+//! - [`version`] and [`lifecycle`]: numeric versions, and the supported-versions list that says
+//!   whether a system is supported, end of life, out of date or not listed.
+//! - [`intake`]: which of the policy's ticket details are missing, and the request for each.
+//! - [`language`]: [`is_probably_english`], for the English-only rule.
 //!
 //! ```
 //! use jiff::SignedDuration;
@@ -28,17 +47,72 @@
 //! assert_eq!(status.due, Some("2026-03-16T15:30:00Z".parse()?));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! A monthly customer's how-to question, in English, is covered in the support queue with a
+//! four-hour first response at S2:
+//!
+//! ```
+//! use skydir_core::directory::plan::{Plan, PlanKind};
+//! use skydir_core::support::{
+//!     Category, Eligibility, EligibilityContext, Queue, Severity, SlaTargets, decide,
+//!     is_probably_english,
+//! };
+//!
+//! let plan = Plan::new(PlanKind::Monthly, Some(25), None)?;
+//! let at = "2026-03-02T16:00:00Z".parse()?;
+//! let message = "How do I add a user to a group with the API?";
+//! let ctx = EligibilityContext {
+//!     at,
+//!     critical_defect: false,
+//!     english: is_probably_english(message),
+//!     sales_contact: "sales@example.com",
+//! };
+//! assert_eq!(
+//!     decide(&plan, Category::HowTo, &ctx),
+//!     Eligibility::Covered { queue: Queue::Support }
+//! );
+//! let targets = SlaTargets::default_policy().targets_for(&plan, Severity::S2, at);
+//! assert_eq!(targets.first_response, jiff::SignedDuration::from_hours(4));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod business_time;
 pub mod calendar;
+pub mod category;
+pub mod eligibility;
 pub mod holidays;
+pub mod intake;
+pub mod language;
+pub mod lifecycle;
+pub mod security;
+pub mod severity;
 pub mod sla_clock;
 pub mod spec;
+pub mod targets;
+pub mod version;
 
 pub use calendar::{Calendar, Interval};
+pub use category::Category;
+pub use eligibility::{Eligibility, EligibilityContext, Queue, decide};
 pub use holidays::{
     DayOfWeek, Holiday, HolidayDate, HolidayRule, HolidayRuleSpec, Observance, observed_holidays,
     us_federal,
 };
+pub use intake::{
+    AGENT_LOG_UNIX, AGENT_LOG_WINDOWS, AffectedSystem, Attachment, AttachmentKind, Detail, Missing,
+    TicketDetails, agent_log_path, missing_details, request_message,
+};
+pub use language::is_probably_english;
+pub use lifecycle::{
+    FamilyVersions, Lifecycle, Platform, Release, SupportedVersions, SupportedVersionsSpec,
+};
+pub use security::{SecurityHandling, SecurityRequest, Verification};
+pub use severity::{
+    DefinitionsSpec, Effect, Impact, Severity, SeverityDefinition, SeverityDefinitions,
+};
 pub use sla_clock::{ClockEvent, ClockState, SlaStatus, sla_status};
 pub use spec::{CalendarSpec, Closure, OpenHours, WeeklyHours};
+pub use targets::{
+    ClassTargets, NearBreach, PlanClass, SlaTargets, SlaTargetsSpec, Targets, Urgency,
+};
+pub use version::Version;

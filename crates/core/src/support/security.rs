@@ -1,0 +1,121 @@
+//! What support staff may do about an account-security request.
+//!
+//! The provider's support policy is that support staff never change a password and never add
+//! anyone to a resource an organization controls, whoever asks; and that deleting an
+//! account, disclosing account information and making a user an administrator happen only on
+//! a verified request. An account-security ticket is always accepted (see
+//! [`decide`](super::eligibility::decide)) so that it reaches the verification flow; this
+//! module is the rule that flow applies. The directory's own authorization
+//! (`access::authorize`) already denies a support agent these actions; this is the answer the
+//! desk gives the customer, and the check before staff act on a verified request.
+
+use crate::error::{CoreError, CoreResult};
+use serde::{Deserialize, Serialize};
+
+/// An account-security request a customer may make of support.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SecurityRequest {
+    /// Change or set someone's password.
+    ChangePassword,
+    /// Add someone to a resource (a group, a system, an application) the org controls.
+    AddToResource,
+    /// Make a user an administrator of the org.
+    MakeAdmin,
+    /// Delete a user's account or the org's account.
+    DeleteAccount,
+    /// Disclose information about an account.
+    DiscloseAccountInformation,
+}
+
+impl SecurityRequest {
+    /// Every request, in declaration order.
+    pub const ALL: [SecurityRequest; 5] = [
+        Self::ChangePassword,
+        Self::AddToResource,
+        Self::MakeAdmin,
+        Self::DeleteAccount,
+        Self::DiscloseAccountInformation,
+    ];
+}
+
+/// How support handles a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "handling", rename_all = "snake_case")]
+pub enum SecurityHandling {
+    /// Support staff never do this, whoever asks; `instead` says who can.
+    Never { reason: String, instead: String },
+    /// Done only on a verified request; `reason` tells the customer what that takes.
+    VerifiedRequestOnly { reason: String },
+}
+
+/// What stands behind a request once the verification flow has run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct Verification {
+    /// The request was submitted by an active administrator of the organization it is about.
+    pub from_active_admin: bool,
+    /// That administrator's identity was confirmed through the verification flow (not merely
+    /// by the address the request came from).
+    pub identity_confirmed: bool,
+}
+
+impl Verification {
+    /// Whether the request counts as verified: both conditions hold.
+    pub fn is_verified(&self) -> bool {
+        self.from_active_admin && self.identity_confirmed
+    }
+}
+
+/// How support handles `request`.
+pub fn handling(request: SecurityRequest) -> SecurityHandling {
+    const VERIFIED: &str = "the request must come from an active administrator of your \
+                            organization and be verified by us before we act on it";
+    match request {
+        SecurityRequest::ChangePassword => SecurityHandling::Never {
+            reason: "Support staff never change a password or set it to one you tell us."
+                .to_string(),
+            instead: "Users change their own password; an administrator of your organization \
+                      can send a password reset."
+                .to_string(),
+        },
+        SecurityRequest::AddToResource => SecurityHandling::Never {
+            reason: "Support staff never add anyone to a resource your organization controls."
+                .to_string(),
+            instead: "An administrator of your organization grants access to groups, systems \
+                      and applications."
+                .to_string(),
+        },
+        SecurityRequest::MakeAdmin => SecurityHandling::VerifiedRequestOnly {
+            reason: format!("To make a user an administrator, {VERIFIED}."),
+        },
+        SecurityRequest::DeleteAccount => SecurityHandling::VerifiedRequestOnly {
+            reason: format!("To delete an account, {VERIFIED}."),
+        },
+        SecurityRequest::DiscloseAccountInformation => SecurityHandling::VerifiedRequestOnly {
+            reason: format!("To disclose account information, {VERIFIED}."),
+        },
+    }
+}
+
+/// Whether support staff may carry out `request` given its `verification`. Errors with
+/// [`CoreError::Forbidden`] naming the rule (and who can act instead) for a request staff
+/// never carry out, or one that is not verified.
+pub fn may_carry_out(request: SecurityRequest, verification: &Verification) -> CoreResult<()> {
+    match handling(request) {
+        SecurityHandling::Never { reason, instead } => {
+            Err(CoreError::forbidden(format!("{reason} {instead}")))
+        }
+        SecurityHandling::VerifiedRequestOnly { .. } if verification.is_verified() => Ok(()),
+        SecurityHandling::VerifiedRequestOnly { reason } => Err(CoreError::forbidden(format!(
+            "{reason} {}",
+            if verification.from_active_admin {
+                "The administrator's identity has not been confirmed yet."
+            } else {
+                "This request did not come from an active administrator."
+            }
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests;
