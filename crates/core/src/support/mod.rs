@@ -89,6 +89,7 @@ pub mod severity;
 pub mod sla_clock;
 pub mod spec;
 pub mod targets;
+pub mod ticket;
 pub mod version;
 
 pub use calendar::{Calendar, Interval};
@@ -115,4 +116,5 @@ pub use spec::{CalendarSpec, Closure, OpenHours, WeeklyHours};
 pub use targets::{
     ClassTargets, NearBreach, PlanClass, SlaTargets, SlaTargetsSpec, Targets, Urgency,
 };
+pub use ticket::{Author, HistoryEntry, TicketHistory, TicketSla, TicketStatus};
 pub use version::Version;
