@@ -314,7 +314,7 @@ fn dump(label: &str, view: &OrgView) {
     let entries = view
         .containers
         .iter()
-        .chain(view.users.values())
+        .chain(view.users())
         .chain(view.groups.values());
     for e in entries {
         let r = project(e, &all, false);
@@ -452,7 +452,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     model.apply(&fake, &change).await?;
     let apply = t.elapsed();
-    let users = model.get(o.id).map_or(0, |v| v.users.len());
+    let users = model.get(o.id).map_or(0, |v| v.users().len());
     println!(
         "users={users} groups={groups} rss_before={} MiB rss_after_load={} MiB model={:.0} B/user \
          rss_after_change={} MiB peak={} MiB load={:.2?} one_change={:.2?}",

@@ -36,7 +36,7 @@ pub struct OrgView {
     /// The org entry and its `ou=users` / `ou=groups` containers.
     pub containers: Vec<Arc<Entry>>,
     /// Visible users by normalized uid (sorted: the order of search results and paging).
-    pub users: BTreeMap<String, Arc<Entry>>,
+    users: BTreeMap<String, Arc<Entry>>,
     /// Groups by normalized cn.
     pub groups: BTreeMap<String, Arc<Entry>>,
     /// For each user, every group they are in directly or through nesting.
@@ -71,6 +71,16 @@ impl OrgView {
         self.raw.services.get(&id) == Some(&password_set_at)
     }
 
+    /// The entry of the visible user whose normalized uid is `uid`.
+    pub fn user_by_uid(&self, uid: &str) -> Option<&Arc<Entry>> {
+        self.users.get(uid)
+    }
+
+    /// Every visible user's entry, by normalized uid (the order of search results and paging).
+    pub fn users(&self) -> impl ExactSizeIterator<Item = &Arc<Entry>> + '_ {
+        self.users.values()
+    }
+
     /// The entry of user `id`, if visible.
     pub fn user_entry(&self, id: UserId) -> Option<&Arc<Entry>> {
         self.user_keys.get(&id).and_then(|k| self.users.get(k))
@@ -103,7 +113,7 @@ impl Tree {
     /// A tree under `suffix` (already validated as a DN).
     pub fn new(suffix: &str) -> Self {
         let suffix_dn = Dn::parse(suffix).unwrap_or_else(|_| Dn::root());
-        let mut e = Entry::new(suffix.to_string());
+        let mut e = Entry::builder(suffix);
         match suffix_dn.leaf() {
             Some(("dc", v)) => {
                 e = e
@@ -120,7 +130,7 @@ impl Tree {
         }
         Self {
             suffix: suffix.to_string(),
-            suffix_entry: Arc::new(e.with("hasSubordinates", ["TRUE"])),
+            suffix_entry: Arc::new(e.with("hasSubordinates", ["TRUE"]).build()),
             subschema_dn: Dn::parse(crate::ops::dse::SUBSCHEMA_DN).unwrap_or_else(|_| Dn::root()),
             suffix_dn,
         }
@@ -369,28 +379,31 @@ fn build(tree: &Tree, raw: Raw, prev: Option<(&OrgView, &HashSet<UserId>)>) -> O
     let org_dn = tree.org_dn(&slug);
     let containers = vec![
         Arc::new(
-            Entry::new(org_dn.clone())
+            Entry::builder(&org_dn)
                 .with("objectClass", ["top", "organization"])
                 .with("o", [slug.clone()])
                 .with("description", [raw.org.name.clone()])
                 .with("structuralObjectClass", ["organization"])
                 .with("entryUUID", [raw.org.id.to_string()])
                 .with("createTimestamp", [ldap_time(raw.org.created_at)])
-                .with("hasSubordinates", ["TRUE"]),
+                .with("hasSubordinates", ["TRUE"])
+                .build(),
         ),
         Arc::new(
-            Entry::new(format!("ou=users,{org_dn}"))
+            Entry::builder(format!("ou=users,{org_dn}"))
                 .with("objectClass", ["top", "organizationalUnit"])
                 .with("ou", ["users"])
                 .with("structuralObjectClass", ["organizationalUnit"])
-                .with("hasSubordinates", ["TRUE"]),
+                .with("hasSubordinates", ["TRUE"])
+                .build(),
         ),
         Arc::new(
-            Entry::new(format!("ou=groups,{org_dn}"))
+            Entry::builder(format!("ou=groups,{org_dn}"))
                 .with("objectClass", ["top", "organizationalUnit"])
                 .with("ou", ["groups"])
                 .with("structuralObjectClass", ["organizationalUnit"])
-                .with("hasSubordinates", ["TRUE"]),
+                .with("hasSubordinates", ["TRUE"])
+                .build(),
         ),
     ];
     let visible = |u: &User| u.status != UserStatus::Staged;
@@ -431,7 +444,7 @@ fn build(tree: &Tree, raw: Raw, prev: Option<(&OrgView, &HashSet<UserId>)>) -> O
         }
         members.sort_unstable();
         let description = (!g.description.is_empty()).then(|| g.description.clone());
-        let entry = Entry::new(tree.group_dn(&slug, g.name.as_str()))
+        let entry = Entry::builder(tree.group_dn(&slug, g.name.as_str()))
             .with("objectClass", ["top", "groupOfNames", "posixGroup"])
             .with("cn", [g.name.as_str()])
             .with("gidNumber", [g.gid_number.to_string()])
@@ -441,7 +454,8 @@ fn build(tree: &Tree, raw: Raw, prev: Option<(&OrgView, &HashSet<UserId>)>) -> O
             .with("structuralObjectClass", ["groupOfNames"])
             .with("entryUUID", [g.id.to_string()])
             .with("createTimestamp", [ldap_time(g.created_at)])
-            .with("hasSubordinates", ["FALSE"]);
+            .with("hasSubordinates", ["FALSE"])
+            .build();
         groups.insert(normalize_value(g.name.as_str()), Arc::new(entry));
     }
     let mut users = BTreeMap::new();
@@ -471,17 +485,19 @@ fn build(tree: &Tree, raw: Raw, prev: Option<(&OrgView, &HashSet<UserId>)>) -> O
                 return None;
             }
             let e = view.user_entry(u.id)?;
-            let old = e
-                .get_key("memberof")
-                .map_or(&[][..], |a| a.values.as_slice());
-            (old == gs.as_slice()).then(|| e.clone())
+            let old = e.get("memberOf").map(|a| a.values);
+            let same = match old {
+                Some(v) => v.iter().eq(gs.iter().map(String::as_str)),
+                None => gs.is_empty(),
+            };
+            same.then(|| e.clone())
         });
         if let Some(e) = reused {
             user_keys.insert(u.id, key.clone());
             users.insert(key, e);
             continue;
         }
-        let entry = Entry::new(tree.user_dn(&slug, u.username.as_str()))
+        let entry = Entry::builder(tree.user_dn(&slug, u.username.as_str()))
             .with(
                 "objectClass",
                 [
@@ -504,16 +520,14 @@ fn build(tree: &Tree, raw: Raw, prev: Option<(&OrgView, &HashSet<UserId>)>) -> O
             .with("homeDirectory", [u.posix.home_directory.clone()])
             .with("loginShell", [u.posix.login_shell.clone()])
             .with("gecos", [cn])
-            .with(
-                "sshPublicKey",
-                u.ssh_keys.iter().map(|k| k.as_str().to_string()),
-            )
+            .with("sshPublicKey", u.ssh_keys.iter().map(|k| k.as_str()))
             .with("memberOf", gs)
             .with("structuralObjectClass", ["inetOrgPerson"])
             .with("entryUUID", [u.id.to_string()])
             .with("createTimestamp", [ldap_time(u.created_at)])
             .with("modifyTimestamp", [ldap_time(u.updated_at)])
-            .with("hasSubordinates", ["FALSE"]);
+            .with("hasSubordinates", ["FALSE"])
+            .build();
         user_keys.insert(u.id, key.clone());
         users.insert(key, Arc::new(entry));
     }
