@@ -425,6 +425,25 @@ mod tests {
                     (d, want)
                 }))
                 .collect();
+            // And the tail of `a` cut inside an RDN, which must not count as an ancestor.
+            let mut parsed = parsed;
+            if let Some((_, want)) = parsed.first() {
+                let mut cut_rdn: Rdns = want.iter().skip(cut.min(want.len())).cloned().collect();
+                if let Some(first) = cut_rdn.first_mut().filter(|r| r.len() > 1) {
+                    first.remove(0);
+                    let text = cut_rdn
+                        .iter()
+                        .map(|r| {
+                            r.iter()
+                                .map(|(t, v)| format!("{t}={}", escape_value(v)))
+                                .collect::<Vec<_>>()
+                                .join("+")
+                        })
+                        .collect::<Vec<_>>()
+                        .join(",");
+                    parsed.push((Dn::parse(&text).unwrap(), cut_rdn));
+                }
+            }
             for (d, want) in &parsed {
                 prop_assert_eq!(&rdns(d), want);
                 prop_assert_eq!(d.len(), want.len());
