@@ -7,17 +7,36 @@
 use crate::error::LdapError;
 use crate::schema;
 
-/// A parsed DN: its RDNs from the leaf up, each one `(canonical type, normalized value)`.
-/// Multi-valued RDNs (`a=1+b=2`) keep their parts sorted, so order does not matter.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A parsed DN: its RDNs from the leaf up, each one a set of `(canonical type, normalized value)`
+/// assertions. Multi-valued RDNs (`a=1+b=2`) keep their parts sorted, so order does not matter.
+///
+/// Stored compactly, since the read model holds one per entry: every assertion as
+/// `type=value` (the value unescaped; types never contain `=`) back to back in one string, and
+/// where each one ends, flagged when it is the last of its RDN. The layout follows from the RDNs
+/// alone, so two DNs are equal exactly when both fields are.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Dn {
-    rdns: Vec<Vec<(String, String)>>,
+    text: Box<str>,
+    /// End offset of each assertion in `text`; [`LAST`] marks the last one of an RDN.
+    avas: Box<[u32]>,
+}
+
+/// Flag of an assertion that ends its RDN.
+const LAST: u32 = 1 << 31;
+
+impl std::fmt::Debug for Dn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Dn({:?})", self.normalized())
+    }
 }
 
 impl Dn {
     /// The empty DN (the root DSE).
     pub fn root() -> Self {
-        Self { rdns: Vec::new() }
+        Self {
+            text: Box::default(),
+            avas: Box::default(),
+        }
     }
 
     /// Parses an RFC 4514 string.
@@ -31,7 +50,8 @@ impl Dn {
         if s.len() > 4096 {
             return Err(bad("longer than 4096 bytes"));
         }
-        let mut rdns = Vec::new();
+        let mut text = String::with_capacity(s.len());
+        let mut avas = Vec::new();
         let mut rdn: Vec<(String, String)> = Vec::new();
         let mut chars = s.chars().peekable();
         loop {
@@ -109,70 +129,121 @@ impl Dn {
                 Some('+') => continue,
                 other => {
                     rdn.sort();
-                    rdns.push(std::mem::take(&mut rdn));
+                    let parts = rdn.len();
+                    for (i, (t, v)) in rdn.drain(..).enumerate() {
+                        text.push_str(&t);
+                        text.push('=');
+                        text.push_str(&v);
+                        let flag = if i + 1 == parts { LAST } else { 0 };
+                        avas.push(offset(text.len())? | flag);
+                    }
                     if other.is_none() {
                         break;
                     }
                 }
             }
         }
-        Ok(Self { rdns })
+        Ok(Self {
+            text: text.into_boxed_str(),
+            avas: avas.into_boxed_slice(),
+        })
+    }
+
+    /// The assertions as `(type, value, last of its RDN)`, leaf first.
+    fn parts(&self) -> impl Iterator<Item = (&str, &str, bool)> + '_ {
+        let mut start = 0usize;
+        self.avas.iter().map(move |&a| {
+            let end = (a & !LAST) as usize;
+            let ava = self.text.get(start..end).unwrap_or_default();
+            start = end;
+            let (t, v) = ava.split_once('=').unwrap_or((ava, ""));
+            (t, v, a & LAST != 0)
+        })
     }
 
     /// True for the root DSE's empty name.
     pub fn is_root(&self) -> bool {
-        self.rdns.is_empty()
+        self.avas.is_empty()
     }
 
     /// Number of RDNs.
     pub fn len(&self) -> usize {
-        self.rdns.len()
+        self.avas.iter().filter(|a| *a & LAST != 0).count()
     }
 
     /// True when the DN has no RDN (same as [`Dn::is_root`]).
     pub fn is_empty(&self) -> bool {
-        self.rdns.is_empty()
+        self.avas.is_empty()
     }
 
     /// The DN of the parent entry (the root's parent is the root).
     pub fn parent(&self) -> Dn {
+        let Some(i) = self.avas.iter().position(|a| a & LAST != 0) else {
+            return Dn::root();
+        };
+        let cut = self.avas[i] & !LAST;
         Dn {
-            rdns: self.rdns.iter().skip(1).cloned().collect(),
+            text: self.text.get(cut as usize..).unwrap_or_default().into(),
+            avas: self.avas[i + 1..].iter().map(|a| a - cut).collect(),
         }
     }
 
     /// True when `self` is `other` or lies below it.
     pub fn is_within(&self, other: &Dn) -> bool {
-        self.rdns.len() >= other.rdns.len()
-            && self.rdns[self.rdns.len() - other.rdns.len()..] == other.rdns[..]
+        let (mine, theirs) = (self.avas.len(), other.avas.len());
+        if theirs == 0 {
+            return true;
+        }
+        if theirs > mine {
+            return false;
+        }
+        // `other` must be the tail of `self`, starting right after one of its RDNs.
+        let first = mine - theirs;
+        let cut = match first.checked_sub(1).map(|i| self.avas[i]) {
+            None => 0,
+            Some(a) if a & LAST != 0 => a & !LAST,
+            Some(_) => return false,
+        };
+        self.text.as_bytes().get(cut as usize..) == Some(other.text.as_bytes())
+            && self.avas[first..]
+                .iter()
+                .zip(other.avas.iter())
+                .all(|(a, b)| a - cut == *b)
     }
 
     /// The single-valued leaf RDN as `(type, value)`, if the leaf is single-valued.
     pub fn leaf(&self) -> Option<(&str, &str)> {
-        match self.rdns.first()?.as_slice() {
-            [(t, v)] => Some((t, v)),
+        match self.parts().next()? {
+            (t, v, true) => Some((t, v)),
             _ => None,
         }
     }
 
     /// The normalized string form (`uid=alice,ou=users,o=acme,dc=skydir`).
     pub fn normalized(&self) -> String {
-        let mut out = String::new();
-        for (i, rdn) in self.rdns.iter().enumerate() {
+        let mut out = String::with_capacity(self.text.len() + self.avas.len());
+        let mut new_rdn = true;
+        for (i, (t, v, last)) in self.parts().enumerate() {
             if i > 0 {
-                out.push(',');
+                out.push(if new_rdn { ',' } else { '+' });
             }
-            for (j, (t, v)) in rdn.iter().enumerate() {
-                if j > 0 {
-                    out.push('+');
-                }
-                out.push_str(t);
-                out.push('=');
-                out.push_str(&escape_value(v));
-            }
+            out.push_str(t);
+            out.push('=');
+            out.push_str(&escape_value(v));
+            new_rdn = last;
         }
         out
     }
+}
+
+/// `len` as an offset into a DN's text (DNs are at most 4096 bytes, far below [`LAST`]).
+fn offset(len: usize) -> Result<u32, LdapError> {
+    u32::try_from(len)
+        .ok()
+        .filter(|l| l & LAST == 0)
+        .ok_or_else(|| LdapError::InvalidDn {
+            reason: "too long".to_string(),
+        })
 }
 
 /// Folds a directory-string value for comparison: lower case, runs of spaces as one, no leading
@@ -265,7 +336,129 @@ mod tests {
         }
     }
 
+    #[test]
+    fn multi_valued_rdns_only_match_whole() {
+        let d = Dn::parse("x=1,a=1+b=2,c=3").unwrap();
+        assert_eq!(d.len(), 3);
+        assert!(!d.is_within(&Dn::parse("b=2,c=3").unwrap()));
+        assert!(d.is_within(&Dn::parse("b=2+a=1,c=3").unwrap()));
+        assert_eq!(d.parent().leaf(), None);
+        assert_eq!(d.parent().parent(), Dn::parse("c=3").unwrap());
+        assert_eq!(d.normalized(), "x=1,a=1+b=2,c=3");
+        assert!(Dn::root().parent().is_root() && Dn::root().leaf().is_none());
+    }
+
+    type Rdns = Vec<Vec<(String, String)>>;
+
+    /// The RDNs of `d` as plain lists (the model the compact form must behave like).
+    fn rdns(d: &Dn) -> Rdns {
+        let mut out: Rdns = Vec::new();
+        let mut new_rdn = true;
+        for (t, v, last) in d.parts() {
+            if new_rdn {
+                out.push(Vec::new());
+            }
+            if let Some(r) = out.last_mut() {
+                r.push((t.to_string(), v.to_string()));
+            }
+            new_rdn = last;
+        }
+        out
+    }
+
+    /// The normalized form of plain RDNs, as the list-based DN computed it.
+    fn normalized(r: &Rdns) -> String {
+        let rdn = |r: &Vec<(String, String)>| {
+            let avas: Vec<String> = r
+                .iter()
+                .map(|(t, v)| format!("{t}={}", escape_value(v)))
+                .collect();
+            avas.join("+")
+        };
+        r.iter().map(rdn).collect::<Vec<_>>().join(",")
+    }
+
+    fn dn_text(r: &[Vec<(usize, String)>]) -> String {
+        const TYPES: [&str; 5] = ["cn", "commonName", "UID", "o", "x-a"];
+        let rdn = |r: &Vec<(usize, String)>| {
+            let avas: Vec<String> = r
+                .iter()
+                .map(|(t, v)| format!("{}={}", TYPES[t % TYPES.len()], escape_value(v)))
+                .collect();
+            avas.join("+")
+        };
+        r.iter().map(rdn).collect::<Vec<_>>().join(",")
+    }
+
+    fn rdns_strategy() -> impl Strategy<Value = Vec<Vec<(usize, String)>>> {
+        proptest::collection::vec(
+            proptest::collection::vec((0usize..5, "[abAB ,+=\\\\<;#é]{1,3}"), 1..3),
+            0..4,
+        )
+    }
+
     proptest! {
+        #[test]
+        fn the_compact_form_behaves_like_lists_of_rdns(
+            a in rdns_strategy(),
+            cut in 0usize..4,
+            c in rdns_strategy(),
+        ) {
+            let b = a[cut.min(a.len())..].to_vec();
+            let parsed: Vec<(Dn, Rdns)> = [a, b, c]
+                .iter()
+                .filter_map(|r| Dn::parse(&dn_text(r)).ok().map(|d| {
+                    let want: Rdns = r
+                        .iter()
+                        .map(|rdn| {
+                            let mut v: Vec<(String, String)> = rdn
+                                .iter()
+                                .map(|(t, v)| (
+                                    schema::canonical_name(["cn", "commonName", "UID", "o", "x-a"][*t % 5]),
+                                    normalize_value(v.trim_start()),
+                                ))
+                                .collect();
+                            v.sort();
+                            v
+                        })
+                        .collect();
+                    (d, want)
+                }))
+                .collect();
+            // And the tail of `a` cut inside an RDN, which must not count as an ancestor.
+            let mut parsed = parsed;
+            if let Some((_, want)) = parsed.first() {
+                let mut cut_rdn: Rdns = want.iter().skip(cut.min(want.len())).cloned().collect();
+                if let Some(first) = cut_rdn.first_mut().filter(|r| r.len() > 1) {
+                    first.remove(0);
+                    let text = cut_rdn
+                        .iter()
+                        .map(|r| {
+                            r.iter()
+                                .map(|(t, v)| format!("{t}={}", escape_value(v)))
+                                .collect::<Vec<_>>()
+                                .join("+")
+                        })
+                        .collect::<Vec<_>>()
+                        .join(",");
+                    parsed.push((Dn::parse(&text).unwrap(), cut_rdn));
+                }
+            }
+            for (d, want) in &parsed {
+                prop_assert_eq!(&rdns(d), want);
+                prop_assert_eq!(d.len(), want.len());
+                prop_assert_eq!(d.is_root(), want.is_empty());
+                prop_assert_eq!(d.normalized(), normalized(want));
+                prop_assert_eq!(rdns(&d.parent()), want.iter().skip(1).cloned().collect::<Rdns>());
+                let leaf = want.first().filter(|r| r.len() == 1).map(|r| (r[0].0.as_str(), r[0].1.as_str()));
+                prop_assert_eq!(d.leaf(), leaf);
+                for (e, other) in &parsed {
+                    prop_assert_eq!(d == e, want == other);
+                    prop_assert_eq!(d.is_within(e), want.ends_with(other));
+                }
+            }
+        }
+
         #[test]
         fn parsing_never_panics(s in ".{0,80}") {
             let _ = Dn::parse(&s);

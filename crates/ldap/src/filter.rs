@@ -4,7 +4,7 @@
 //! exactly as in OpenLDAP. Values compare by the attribute's matching rule from [`schema`].
 
 use crate::dn::{Dn, normalize_value};
-use crate::entry::Entry;
+use crate::entry::{Attr, Entry};
 use crate::schema::{self, Matching};
 use ldap3_proto::proto::{LdapFilter, LdapSubstringFilter};
 use std::cmp::Ordering;
@@ -87,11 +87,10 @@ pub fn eval(filter: &LdapFilter, entry: &Entry, depth: usize) -> Tri {
 }
 
 fn present(entry: &Entry, attr: &str) -> bool {
-    let key = schema::canonical_name(attr);
-    if key == "objectclass" {
-        return true;
-    }
-    entry.get_key(&key).is_some_and(|a| !a.values.is_empty())
+    let Some(index) = schema::type_index(attr) else {
+        return false;
+    };
+    index == schema::OBJECT_CLASS || entry.get_type(index).is_some_and(|a| !a.values.is_empty())
 }
 
 /// A value normalized for comparison under `m`, or `None` if it cannot hold that syntax.
@@ -117,17 +116,21 @@ fn cmp(a: &Norm, b: &Norm) -> Option<Ordering> {
     }
 }
 
+/// The attribute `attr` (any name or OID) of `entry`, if the schema knows it and the entry has it.
+fn attribute<'a>(entry: &'a Entry, attr: &str) -> Option<Attr<'a>> {
+    entry.get_type(schema::type_index(attr)?)
+}
+
 fn compare_each(entry: &Entry, attr: &str, asserted: &str, ok: impl Fn(Ordering) -> bool) -> Tri {
-    let key = schema::canonical_name(attr);
-    let Some(values) = entry.get_key(&key).map(|a| &a.values) else {
+    let Some(a) = attribute(entry, attr) else {
         return Tri::Undefined;
     };
-    let m = schema::matching(&key);
+    let m = a.ty.matching;
     let Some(want) = normalize(m, asserted) else {
         return Tri::Undefined;
     };
     let mut out = Tri::False;
-    for v in values {
+    for v in a.values.iter() {
         match normalize(m, v).and_then(|have| cmp(&have, &want)) {
             Some(o) if ok(o) => return Tri::True,
             Some(_) => {}
@@ -138,11 +141,10 @@ fn compare_each(entry: &Entry, attr: &str, asserted: &str, ok: impl Fn(Ordering)
 }
 
 fn substring(entry: &Entry, attr: &str, sub: &LdapSubstringFilter) -> Tri {
-    let key = schema::canonical_name(attr);
-    let Some(values) = entry.get_key(&key).map(|a| &a.values) else {
+    let Some(a) = attribute(entry, attr) else {
         return Tri::Undefined;
     };
-    let fold: fn(&str) -> String = match schema::matching(&key) {
+    let fold: fn(&str) -> String = match a.ty.matching {
         Matching::CaseExact => |s: &str| s.to_string(),
         Matching::Integer => return Tri::Undefined,
         Matching::Dn => |s: &str| normalize_value(s),
@@ -152,7 +154,7 @@ fn substring(entry: &Entry, attr: &str, sub: &LdapSubstringFilter) -> Tri {
     let any: Vec<String> = sub.any.iter().map(|s| fold(s)).collect();
     let final_ = sub.final_.as_deref().map(fold);
     Tri::from_bool(
-        values
+        a.values
             .iter()
             .any(|v| substring_matches(&fold(v), initial.as_deref(), &any, final_.as_deref())),
     )
@@ -192,7 +194,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn alice() -> Entry {
-        Entry::new("uid=alice,ou=users,o=acme,dc=skydir".into())
+        Entry::builder("uid=alice,ou=users,o=acme,dc=skydir")
             .with(
                 "objectClass",
                 ["top", "person", "inetOrgPerson", "posixAccount"],
@@ -204,6 +206,7 @@ mod tests {
             .with("uidNumber", ["10001"])
             .with("memberOf", ["cn=eng,ou=groups,o=acme,dc=skydir"])
             .with("homeDirectory", ["/home/alice"])
+            .build()
     }
 
     fn m(f: &str) -> bool {

@@ -16,13 +16,14 @@ use tokio_util::codec::Decoder;
 pub const MAX_PDU: usize = 64 * 1024;
 
 fn sample() -> Entry {
-    Entry::new("uid=alice,ou=users,o=acme,dc=skydir".into())
+    Entry::builder("uid=alice,ou=users,o=acme,dc=skydir")
         .with("objectClass", ["top", "inetOrgPerson", "posixAccount"])
         .with("uid", ["alice"])
         .with("cn", ["Alice Liddell"])
         .with("mail", ["alice@example.com"])
         .with("uidNumber", ["10000"])
         .with("memberOf", ["cn=eng,ou=groups,o=acme,dc=skydir"])
+        .build()
 }
 
 /// Decodes every PDU in `data` and runs what the server would run on each. Returns how many

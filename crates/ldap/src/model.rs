@@ -3,23 +3,24 @@
 //! A search takes a snapshot (`Arc<OrgView>`) and never waits for the store or a writer; a
 //! change builds a new view beside the old one and swaps it in.
 
+mod build;
+
 use crate::dn::{Dn, escape_value, normalize_value};
 use crate::entry::Entry;
 use skydir_core::CoreResult;
 use skydir_core::change::Touched;
-use skydir_core::directory::{Group, GroupMember, Org, User, UserStatus};
+use skydir_core::directory::{Group, GroupMember, Org};
 use skydir_core::ids::{GroupId, OrgId, ServiceAccountId, UserId};
 use skydir_core::page::{MAX_PAGE, PageRequest};
 use skydir_core::ports::DirectoryStore;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
-/// The records of one org, as loaded from the store.
+/// The records of one org the view is built from, besides its users: few and small, kept as
+/// loaded.
 #[derive(Debug, Clone)]
-struct Raw {
+struct Records {
     org: Org,
-    /// Shared, so a new view copies pointers, not records.
-    users: HashMap<UserId, Arc<User>>,
     groups: HashMap<GroupId, Group>,
     edges: Vec<(GroupId, GroupMember)>,
     admins: HashSet<UserId>,
@@ -27,38 +28,55 @@ struct Raw {
     services: HashMap<ServiceAccountId, skydir_core::Timestamp>,
 }
 
+/// A visible user: its id and its entry.
+#[derive(Debug, Clone)]
+struct UserSlot {
+    id: UserId,
+    entry: Arc<Entry>,
+}
+
 /// One org as LDAP sees it. Immutable once built; changes make a new one.
+///
+/// Users are kept only as their LDAP entries (a user's full record — personal data LDAP never
+/// shows included — is not held): a change reloads the users it names from the store, and an
+/// untouched user whose groups moved gets a copy of its entry with the new `memberOf`.
 #[derive(Debug, Clone)]
 pub struct OrgView {
-    raw: Raw,
+    rec: Records,
     /// `o=<slug>,<suffix>`.
     pub base: Dn,
     /// The org entry and its `ou=users` / `ou=groups` containers.
     pub containers: Vec<Arc<Entry>>,
-    /// Visible users by normalized uid (sorted: the order of search results and paging).
-    pub users: BTreeMap<String, Arc<Entry>>,
+    /// Visible users, sorted by normalized uid — their DN's leaf value (the order of search
+    /// results and paging).
+    users: Vec<UserSlot>,
+    /// Where each visible user is in `users`.
+    user_index: HashMap<UserId, u32>,
     /// Groups by normalized cn.
     pub groups: BTreeMap<String, Arc<Entry>>,
     /// For each user, every group they are in directly or through nesting.
-    member_of: HashMap<UserId, Vec<GroupId>>,
-    /// The normalized DN of each group entry and user entry, by id.
-    user_keys: HashMap<UserId, String>,
+    member_of: HashMap<UserId, Box<[GroupId]>>,
+}
+
+/// The sort key of a user entry: its normalized uid.
+fn uid_key(e: &Entry) -> &str {
+    e.ndn.leaf().map_or("", |(_, v)| v)
 }
 
 impl OrgView {
     /// The org's id.
     pub fn org_id(&self) -> OrgId {
-        self.raw.org.id
+        self.rec.org.id
     }
 
     /// The org's slug.
     pub fn slug(&self) -> &str {
-        self.raw.org.slug.as_str()
+        self.rec.org.slug.as_str()
     }
 
     /// True when `user` holds the org-admin role.
     pub fn is_admin(&self, user: UserId) -> bool {
-        self.raw.admins.contains(&user)
+        self.rec.admins.contains(&user)
     }
 
     /// True when service account `id` exists and its password is still the one set at
@@ -68,22 +86,37 @@ impl OrgView {
         id: ServiceAccountId,
         password_set_at: skydir_core::Timestamp,
     ) -> bool {
-        self.raw.services.get(&id) == Some(&password_set_at)
+        self.rec.services.get(&id) == Some(&password_set_at)
+    }
+
+    /// The entry of the visible user whose normalized uid is `uid` (a binary search).
+    pub fn user_by_uid(&self, uid: &str) -> Option<&Arc<Entry>> {
+        let i = self
+            .users
+            .binary_search_by(|s| uid_key(&s.entry).cmp(uid))
+            .ok()?;
+        self.users.get(i).map(|s| &s.entry)
+    }
+
+    /// Every visible user's entry, by normalized uid (the order of search results and paging).
+    pub fn users(&self) -> impl ExactSizeIterator<Item = &Arc<Entry>> + '_ {
+        self.users.iter().map(|s| &s.entry)
     }
 
     /// The entry of user `id`, if visible.
     pub fn user_entry(&self, id: UserId) -> Option<&Arc<Entry>> {
-        self.user_keys.get(&id).and_then(|k| self.users.get(k))
+        let i = *self.user_index.get(&id)?;
+        self.users.get(i as usize).map(|s| &s.entry)
     }
 
     /// The groups (ids) user `id` is in, nesting resolved.
     pub fn groups_of(&self, id: UserId) -> &[GroupId] {
-        self.member_of.get(&id).map_or(&[], Vec::as_slice)
+        self.member_of.get(&id).map_or(&[], |g| g)
     }
 
     /// The entry of group `id`.
     pub fn group_entry(&self, id: GroupId) -> Option<&Arc<Entry>> {
-        let g = self.raw.groups.get(&id)?;
+        let g = self.rec.groups.get(&id)?;
         self.groups.get(&normalize_value(g.name.as_str()))
     }
 }
@@ -103,7 +136,7 @@ impl Tree {
     /// A tree under `suffix` (already validated as a DN).
     pub fn new(suffix: &str) -> Self {
         let suffix_dn = Dn::parse(suffix).unwrap_or_else(|_| Dn::root());
-        let mut e = Entry::new(suffix.to_string());
+        let mut e = Entry::builder(suffix);
         match suffix_dn.leaf() {
             Some(("dc", v)) => {
                 e = e
@@ -120,7 +153,7 @@ impl Tree {
         }
         Self {
             suffix: suffix.to_string(),
-            suffix_entry: Arc::new(e.with("hasSubordinates", ["TRUE"])),
+            suffix_entry: Arc::new(e.with("hasSubordinates", ["TRUE"]).build()),
             subschema_dn: Dn::parse(crate::ops::dse::SUBSCHEMA_DN).unwrap_or_else(|_| Dn::root()),
             suffix_dn,
         }
@@ -232,8 +265,7 @@ impl ReadModel {
         loop {
             let p = store.list_orgs(&page).await?;
             for org in p.items {
-                let raw = load_org(store, org).await?;
-                self.put(build(&self.tree, raw, None));
+                self.put(load_org(store, &self.tree, org).await?);
                 n += 1;
             }
             match p.next {
@@ -251,55 +283,45 @@ impl ReadModel {
         let current = if t.reload { None } else { self.get(t.org) };
         let Some(current) = current else {
             if let Some(org) = store.org_by_id(t.org).await? {
-                let raw = load_org(store, org).await?;
-                self.put(build(&self.tree, raw, None));
+                self.put(load_org(store, &self.tree, org).await?);
             }
             return Ok(());
         };
-        let mut raw = current.raw.clone();
+        let mut rec = current.rec.clone();
         if t.org_record
             && let Some(org) = store.org_by_id(t.org).await?
         {
-            raw.org = org;
+            rec.org = org;
         }
+        // The users the change names, as they are now (`None`: gone or not visible).
+        let mut fresh = HashMap::new();
         for id in &t.users {
-            match store.user_by_id(t.org, *id).await? {
-                Some(u) => raw.users.insert(*id, Arc::new(u)),
-                None => raw.users.remove(id),
-            };
+            let u = store.user_by_id(t.org, *id).await?;
+            fresh.insert(*id, u.filter(build::visible));
         }
         for id in &t.groups {
             match store.group_by_id(t.org, *id).await? {
-                Some(g) => raw.groups.insert(*id, g),
-                None => raw.groups.remove(id),
+                Some(g) => rec.groups.insert(*id, g),
+                None => rec.groups.remove(id),
             };
         }
         if t.memberships {
-            raw.edges = store.memberships(t.org).await?;
+            rec.edges = store.memberships(t.org).await?;
         }
         if t.admins {
-            raw.admins = store.admins(t.org).await?.into_iter().collect();
+            rec.admins = store.admins(t.org).await?.into_iter().collect();
         }
         if t.service_accounts {
-            raw.services = load_services(store, t.org).await?;
+            rec.services = load_services(store, t.org).await?;
         }
-        let touched: HashSet<UserId> = t.users.iter().copied().collect();
-        self.put(build(&self.tree, raw, Some((&current, &touched))));
+        self.put(build::rebuild(&self.tree, rec, &current, fresh));
         Ok(())
     }
 }
 
-async fn load_org<S: DirectoryStore>(store: &S, org: Org) -> CoreResult<Raw> {
-    let mut users = HashMap::new();
-    let mut page = PageRequest::first(MAX_PAGE);
-    loop {
-        let p = store.list_users(org.id, &page).await?;
-        users.extend(p.items.into_iter().map(|u| (u.id, Arc::new(u))));
-        match p.next {
-            Some(next) => page.after = Some(next),
-            None => break,
-        }
-    }
+/// Loads org `org` from the store and builds its view, turning each page of users into entries
+/// as it arrives (so the full user records are never all in memory at once).
+async fn load_org<S: DirectoryStore>(store: &S, tree: &Tree, org: Org) -> CoreResult<OrgView> {
     let mut groups = HashMap::new();
     let mut page = PageRequest::first(MAX_PAGE);
     loop {
@@ -310,14 +332,26 @@ async fn load_org<S: DirectoryStore>(store: &S, org: Org) -> CoreResult<Raw> {
             None => break,
         }
     }
-    Ok(Raw {
+    let rec = Records {
         services: load_services(store, org.id).await?,
         edges: store.memberships(org.id).await?,
         admins: store.admins(org.id).await?.into_iter().collect(),
         org,
-        users,
         groups,
-    })
+    };
+    let mut b = build::Builder::new(tree, rec);
+    let mut page = PageRequest::first(MAX_PAGE);
+    loop {
+        let p = store.list_users(b.org_id(), &page).await?;
+        for u in p.items.iter().filter(|u| build::visible(u)) {
+            b.add_user(u);
+        }
+        match p.next {
+            Some(next) => page.after = Some(next),
+            None => break,
+        }
+    }
+    Ok(b.finish())
 }
 
 async fn load_services<S: DirectoryStore>(
@@ -330,200 +364,4 @@ async fn load_services<S: DirectoryStore>(
         .into_iter()
         .map(|a| (a.id, a.password_set_at))
         .collect())
-}
-
-/// Every user in `group`, directly or through nested groups (cycles are cut).
-fn transitive_users(
-    group: GroupId,
-    children: &HashMap<GroupId, Vec<GroupMember>>,
-) -> HashSet<UserId> {
-    let mut out = HashSet::new();
-    let mut seen = HashSet::from([group]);
-    let mut stack = vec![group];
-    while let Some(g) = stack.pop() {
-        for m in children.get(&g).map_or(&[][..], Vec::as_slice) {
-            match m {
-                GroupMember::User(u) => {
-                    out.insert(*u);
-                }
-                GroupMember::Group(c) => {
-                    if seen.insert(*c) {
-                        stack.push(*c);
-                    }
-                }
-            }
-        }
-    }
-    out
-}
-
-fn ldap_time(t: skydir_core::Timestamp) -> String {
-    t.strftime("%Y%m%d%H%M%SZ").to_string()
-}
-
-/// Builds the view of `raw`. With `prev` (the view before a change, and the users the change
-/// touched), entries of untouched users whose groups are unchanged are shared with `prev`
-/// instead of rebuilt, so a change costs in proportion to what it changed.
-fn build(tree: &Tree, raw: Raw, prev: Option<(&OrgView, &HashSet<UserId>)>) -> OrgView {
-    let slug = raw.org.slug.as_str().to_string();
-    let org_dn = tree.org_dn(&slug);
-    let containers = vec![
-        Arc::new(
-            Entry::new(org_dn.clone())
-                .with("objectClass", ["top", "organization"])
-                .with("o", [slug.clone()])
-                .with("description", [raw.org.name.clone()])
-                .with("structuralObjectClass", ["organization"])
-                .with("entryUUID", [raw.org.id.to_string()])
-                .with("createTimestamp", [ldap_time(raw.org.created_at)])
-                .with("hasSubordinates", ["TRUE"]),
-        ),
-        Arc::new(
-            Entry::new(format!("ou=users,{org_dn}"))
-                .with("objectClass", ["top", "organizationalUnit"])
-                .with("ou", ["users"])
-                .with("structuralObjectClass", ["organizationalUnit"])
-                .with("hasSubordinates", ["TRUE"]),
-        ),
-        Arc::new(
-            Entry::new(format!("ou=groups,{org_dn}"))
-                .with("objectClass", ["top", "organizationalUnit"])
-                .with("ou", ["groups"])
-                .with("structuralObjectClass", ["organizationalUnit"])
-                .with("hasSubordinates", ["TRUE"]),
-        ),
-    ];
-    let visible = |u: &User| u.status != UserStatus::Staged;
-    let mut children: HashMap<GroupId, Vec<GroupMember>> = HashMap::new();
-    for (g, m) in &raw.edges {
-        children.entry(*g).or_default().push(*m);
-    }
-    let mut member_of: HashMap<UserId, Vec<GroupId>> = HashMap::new();
-    let mut groups = BTreeMap::new();
-    let mut sorted_groups: Vec<&Group> = raw.groups.values().collect();
-    sorted_groups.sort_by(|a, b| a.name.as_str().cmp(b.name.as_str()));
-    for g in sorted_groups {
-        let all = transitive_users(g.id, &children);
-        let mut member_uids: Vec<&str> = all
-            .iter()
-            .filter_map(|u| raw.users.get(u))
-            .filter(|u| visible(u))
-            .map(|u| u.username.as_str())
-            .collect();
-        member_uids.sort_unstable();
-        for u in &all {
-            member_of.entry(*u).or_default().push(g.id);
-        }
-        let mut members: Vec<String> = Vec::new();
-        for m in children.get(&g.id).map_or(&[][..], Vec::as_slice) {
-            match m {
-                GroupMember::User(u) => {
-                    if let Some(u) = raw.users.get(u).filter(|u| visible(u)) {
-                        members.push(tree.user_dn(&slug, u.username.as_str()));
-                    }
-                }
-                GroupMember::Group(c) => {
-                    if let Some(c) = raw.groups.get(c) {
-                        members.push(tree.group_dn(&slug, c.name.as_str()));
-                    }
-                }
-            }
-        }
-        members.sort_unstable();
-        let description = (!g.description.is_empty()).then(|| g.description.clone());
-        let entry = Entry::new(tree.group_dn(&slug, g.name.as_str()))
-            .with("objectClass", ["top", "groupOfNames", "posixGroup"])
-            .with("cn", [g.name.as_str()])
-            .with("gidNumber", [g.gid_number.to_string()])
-            .with("description", description)
-            .with("member", members)
-            .with("memberUid", member_uids)
-            .with("structuralObjectClass", ["groupOfNames"])
-            .with("entryUUID", [g.id.to_string()])
-            .with("createTimestamp", [ldap_time(g.created_at)])
-            .with("hasSubordinates", ["FALSE"]);
-        groups.insert(normalize_value(g.name.as_str()), Arc::new(entry));
-    }
-    let mut users = BTreeMap::new();
-    let mut user_keys = HashMap::new();
-    for u in raw.users.values().filter(|u| visible(u)) {
-        let given = u.personal.given_name.0.clone();
-        let family = u.personal.family_name.0.clone();
-        let cn = match (&given, &family) {
-            (Some(g), Some(f)) => format!("{g} {f}"),
-            (Some(n), None) | (None, Some(n)) => n.clone(),
-            (None, None) => u.username.as_str().to_string(),
-        };
-        let sn = family
-            .clone()
-            .unwrap_or_else(|| u.username.as_str().to_string());
-        let mut gs: Vec<String> = member_of
-            .get(&u.id)
-            .map_or(&[][..], Vec::as_slice)
-            .iter()
-            .filter_map(|g| raw.groups.get(g))
-            .map(|g| tree.group_dn(&slug, g.name.as_str()))
-            .collect();
-        gs.sort_unstable();
-        let key = normalize_value(u.username.as_str());
-        let reused = prev.and_then(|(view, touched)| {
-            if touched.contains(&u.id) {
-                return None;
-            }
-            let e = view.user_entry(u.id)?;
-            let old = e
-                .get_key("memberof")
-                .map_or(&[][..], |a| a.values.as_slice());
-            (old == gs.as_slice()).then(|| e.clone())
-        });
-        if let Some(e) = reused {
-            user_keys.insert(u.id, key.clone());
-            users.insert(key, e);
-            continue;
-        }
-        let entry = Entry::new(tree.user_dn(&slug, u.username.as_str()))
-            .with(
-                "objectClass",
-                [
-                    "top",
-                    "person",
-                    "organizationalPerson",
-                    "inetOrgPerson",
-                    "posixAccount",
-                    "ldapPublicKey",
-                ],
-            )
-            .with("uid", [u.username.as_str()])
-            .with("cn", [cn.clone()])
-            .with("sn", [sn])
-            .with("givenName", given)
-            .with("displayName", [cn.clone()])
-            .with("mail", [u.email.as_str()])
-            .with("uidNumber", [u.posix.uid_number.to_string()])
-            .with("gidNumber", [u.posix.gid_number.to_string()])
-            .with("homeDirectory", [u.posix.home_directory.clone()])
-            .with("loginShell", [u.posix.login_shell.clone()])
-            .with("gecos", [cn])
-            .with(
-                "sshPublicKey",
-                u.ssh_keys.iter().map(|k| k.as_str().to_string()),
-            )
-            .with("memberOf", gs)
-            .with("structuralObjectClass", ["inetOrgPerson"])
-            .with("entryUUID", [u.id.to_string()])
-            .with("createTimestamp", [ldap_time(u.created_at)])
-            .with("modifyTimestamp", [ldap_time(u.updated_at)])
-            .with("hasSubordinates", ["FALSE"]);
-        user_keys.insert(u.id, key.clone());
-        users.insert(key, Arc::new(entry));
-    }
-    OrgView {
-        base: Dn::parse(&org_dn).unwrap_or_else(|_| Dn::root()),
-        raw,
-        containers,
-        users,
-        groups,
-        member_of,
-        user_keys,
-    }
 }

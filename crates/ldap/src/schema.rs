@@ -52,6 +52,9 @@ macro_rules! at {
     };
 }
 
+/// The position of `objectClass` in [`ATTRIBUTES`].
+pub const OBJECT_CLASS: usize = 0;
+
 /// Every attribute type skydir's entries carry.
 pub static ATTRIBUTES: &[AttributeType] = &[
     at!("2.5.4.0", ["objectClass"], OID, CaseIgnore, false, false),
@@ -351,11 +354,17 @@ pub static OBJECT_CLASSES: &[&str] = &[
     "( 2.5.20.1 NAME 'subschema' AUXILIARY MAY ( attributeTypes $ objectClasses $ matchingRules $ ldapSyntaxes ) )",
 ];
 
-/// The attribute type called `name` (any of its names, any case).
+/// The attribute type called `name` (any of its names, any case, or its OID).
 pub fn attribute(name: &str) -> Option<&'static AttributeType> {
+    type_index(name).and_then(|i| ATTRIBUTES.get(i))
+}
+
+/// The position in [`ATTRIBUTES`] of the attribute type called `name` (any of its names, any
+/// case, or its OID). Entries store attribute types as these positions.
+pub fn type_index(name: &str) -> Option<usize> {
     ATTRIBUTES
         .iter()
-        .find(|a| a.names.iter().any(|n| n.eq_ignore_ascii_case(name)) || a.oid == name)
+        .position(|a| a.names.iter().any(|n| n.eq_ignore_ascii_case(name)) || a.oid == name)
 }
 
 /// The lower-cased canonical name of `name` (unknown names are simply lower-cased), used as the
@@ -433,5 +442,11 @@ mod tests {
             }
         }
         assert_eq!(attribute_type_descriptions().len(), ATTRIBUTES.len());
+        // Entries keep a type as one byte.
+        assert!(ATTRIBUTES.len() <= usize::from(u8::MAX));
+        assert_eq!(type_index("CommonName"), Some(1));
+        assert_eq!(type_index("2.5.4.0"), Some(OBJECT_CLASS));
+        assert_eq!(ATTRIBUTES[OBJECT_CLASS].names, ["objectClass"]);
+        assert_eq!(type_index("x-unknown"), None);
     }
 }

@@ -26,7 +26,7 @@ pub fn root_dse(naming_context: &str, starttls: bool) -> Entry {
     if starttls {
         ext.push(OID_STARTTLS);
     }
-    Entry::new(String::new())
+    Entry::builder("")
         .with("objectClass", ["top"])
         .with("namingContexts", [naming_context])
         .with("supportedLDAPVersion", ["3"])
@@ -36,13 +36,15 @@ pub fn root_dse(naming_context: &str, starttls: bool) -> Entry {
         .with("subschemaSubentry", [SUBSCHEMA_DN])
         .with("vendorName", ["skydir"])
         .with("vendorVersion", [env!("CARGO_PKG_VERSION")])
+        .build()
 }
 
 /// The subschema entry (`cn=Subschema`).
 pub fn subschema() -> Entry {
-    Entry::new(SUBSCHEMA_DN.to_string())
+    Entry::builder(SUBSCHEMA_DN)
         .with("objectClass", ["top", "subentry", "subschema"])
         .with("cn", ["Subschema"])
         .with("attributeTypes", schema::attribute_type_descriptions())
         .with("objectClasses", schema::OBJECT_CLASSES.iter().copied())
+        .build()
 }

@@ -19,7 +19,6 @@ use ldap3_proto::proto::{
     LdapFilter, LdapPartialAttribute, LdapResultCode, LdapSearchRequest, LdapSearchResultEntry,
     LdapSearchScope,
 };
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -230,7 +229,7 @@ fn candidates<'a>(
     uid: Option<&str>,
 ) -> Box<dyn Iterator<Item = &'a Arc<Entry>> + 'a> {
     if let Some(u) = uid {
-        return Box::new(view.users.get(&normalize_value(u)).into_iter());
+        return Box::new(view.user_by_uid(&normalize_value(u)).into_iter());
     }
     if let Some(e) = entry_at(view, suffix, base)
         && matches!(base.leaf(), Some(("uid" | "cn", _)))
@@ -247,7 +246,7 @@ fn candidates<'a>(
     Box::new(
         std::iter::once(suffix)
             .chain(view.containers.iter())
-            .chain(view.users.values())
+            .chain(view.users())
             .chain(view.groups.values()),
     )
 }
@@ -261,7 +260,7 @@ fn entry_at<'a>(view: &'a OrgView, suffix: &'a Arc<Entry>, dn: &Dn) -> Option<&'
         return Some(c);
     }
     let found = match dn.leaf()? {
-        ("uid", v) => view.users.get(v),
+        ("uid", v) => view.user_by_uid(v),
         ("cn", v) => view.groups.get(v),
         _ => None,
     };
@@ -307,20 +306,21 @@ fn uid_equality(f: &LdapFilter) -> Option<String> {
 pub fn project(e: &Entry, attrs: &[String], types_only: bool) -> LdapSearchResultEntry {
     let all_user = attrs.is_empty() || attrs.iter().any(|a| a == "*");
     let all_operational = attrs.iter().any(|a| a == "+");
-    let named: HashSet<String> = attrs
+    // Types by their position in the schema (a name outside it matches nothing: entries carry
+    // only the schema's types).
+    let named: Vec<usize> = attrs
         .iter()
         .filter(|a| !matches!(a.as_str(), "*" | "+" | "1.1"))
-        .map(|a| schema::canonical_name(a))
+        .filter_map(|a| schema::type_index(a))
         .collect();
     let attributes = e
-        .attrs
-        .iter()
+        .attrs()
         .filter(|a| {
-            let op = schema::is_operational(&a.key);
-            (all_user && !op) || (all_operational && op) || named.contains(&a.key)
+            let op = a.ty.operational;
+            (all_user && !op) || (all_operational && op) || named.contains(&a.index)
         })
         .map(|a| LdapPartialAttribute {
-            atype: a.name.clone(),
+            atype: a.name.to_string(),
             vals: if types_only {
                 Vec::new()
             } else {
@@ -329,7 +329,7 @@ pub fn project(e: &Entry, attrs: &[String], types_only: bool) -> LdapSearchResul
         })
         .collect();
     LdapSearchResultEntry {
-        dn: e.dn.clone(),
+        dn: e.dn().to_string(),
         attributes,
     }
 }
@@ -342,10 +342,11 @@ mod tests {
 
     #[test]
     fn attribute_selection() {
-        let e = Entry::new("uid=a,o=x".into())
+        let e = Entry::builder("uid=a,o=x")
             .with("uid", ["a"])
             .with("mail", ["a@x.io"])
-            .with("memberOf", ["cn=g,o=x"]);
+            .with("memberOf", ["cn=g,o=x"])
+            .build();
         let names = |attrs: &[&str]| -> Vec<String> {
             let attrs: Vec<String> = attrs.iter().map(|s| s.to_string()).collect();
             project(&e, &attrs, false)

@@ -1,0 +1,3 @@
+//! Shared helpers of the integration tests (and the `model_memory` example).
+
+pub mod fake_store;
