@@ -7,7 +7,7 @@
 use skydir_core::CoreResult;
 use skydir_core::access::Staff;
 use skydir_core::audit::{AuditEvent, ChainKey};
-use skydir_core::auth::{ApiToken, Credential};
+use skydir_core::auth::{ApiToken, Credential, LoginRecord};
 use skydir_core::change::Change;
 use skydir_core::directory::{
     AccessBinding, Email, Group, GroupMember, Name, Org, OrgSlug, PersonalData, Posix, Resource,
@@ -201,6 +201,9 @@ impl DirectoryStore for Fake {
         Ok(self.with(|s| s.n as u64))
     }
     async fn credential(&self, _: OrgId, _: UserId) -> CoreResult<Option<Credential>> {
+        Ok(None)
+    }
+    async fn login_record(&self, _: OrgId, _: &Username) -> CoreResult<Option<LoginRecord>> {
         Ok(None)
     }
     async fn admins(&self, _: OrgId) -> CoreResult<Vec<UserId>> {
