@@ -79,6 +79,22 @@ fn new_user(name: &str, password: Option<&str>) -> NewUser {
     }
 }
 
+/// An OpenLDAP `{SSHA}` hash of `pw` with the salt "salt", as an import would bring it.
+fn ssha(pw: &str) -> String {
+    use base64::Engine;
+    use sha1::{Digest, Sha1};
+    let mut raw = Sha1::new()
+        .chain_update(pw.as_bytes())
+        .chain_update(b"salt")
+        .finalize()
+        .to_vec();
+    raw.extend_from_slice(b"salt");
+    format!(
+        "{{SSHA}}{}",
+        base64::engine::general_purpose::STANDARD.encode(raw)
+    )
+}
+
 async fn org(dir: &Directory<MemoryStore>, name: &str, plan: Plan) -> Org {
     dir.create_org(
         &op(),
@@ -170,22 +186,7 @@ async fn login_locks_out_after_the_policy_failures_and_rehashes_legacy_hashes() 
     let (dir, store) = directory();
     let o = org(&dir, "acme", Plan::free()).await;
     let mut u = new_user("carol", None);
-    // {SSHA} of "legacy secret" with salt "salt".
-    let ssha = {
-        use base64::Engine;
-        use sha1::{Digest, Sha1};
-        let mut raw = Sha1::new()
-            .chain_update(b"legacy secret")
-            .chain_update(b"salt")
-            .finalize()
-            .to_vec();
-        raw.extend_from_slice(b"salt");
-        format!(
-            "{{SSHA}}{}",
-            base64::engine::general_purpose::STANDARD.encode(raw)
-        )
-    };
-    u.password = PasswordInput::Hash(Secret::new(ssha));
+    u.password = PasswordInput::Hash(Secret::new(ssha("legacy secret")));
     let v = dir.create_user(&op(), &o.slug, u).await.unwrap();
     let name = v.username.clone();
     let out = dir
@@ -531,20 +532,6 @@ async fn with_a_queue_legacy_hashes_are_upgraded_after_the_login_and_never_over_
     let queue = Arc::new(CollectingQueue::default());
     let dir = dir.with_rehash_queue(queue.clone());
     let o = org(&dir, "acme", Plan::free()).await;
-    let ssha = |pw: &str| {
-        use base64::Engine;
-        use sha1::{Digest, Sha1};
-        let mut raw = Sha1::new()
-            .chain_update(pw.as_bytes())
-            .chain_update(b"salt")
-            .finalize()
-            .to_vec();
-        raw.extend_from_slice(b"salt");
-        format!(
-            "{{SSHA}}{}",
-            base64::engine::general_purpose::STANDARD.encode(raw)
-        )
-    };
     let mut u = new_user("carol", None);
     u.password = PasswordInput::Hash(Secret::new(ssha("legacy secret")));
     let carol = dir.create_user(&op(), &o.slug, u).await.unwrap();
