@@ -57,4 +57,12 @@ id_type!(
     ServiceAccountId,
     /// A provider staff member (operator or support agent).
     StaffId,
+    /// A support ticket.
+    TicketId,
+    /// One message (customer reply, agent reply or internal note) of a ticket.
+    MessageId,
+    /// A file attached to a ticket message.
+    AttachmentId,
+    /// A queued outbound mail.
+    MailId,
 );

@@ -84,6 +84,8 @@ pub mod holidays;
 pub mod intake;
 pub mod language;
 pub mod lifecycle;
+pub mod mail;
+pub mod record;
 pub mod security;
 pub mod severity;
 pub mod sla_clock;
@@ -106,6 +108,14 @@ pub use intake::{
 pub use language::is_probably_english;
 pub use lifecycle::{
     FamilyVersions, Lifecycle, Platform, Release, SupportedVersions, SupportedVersionsSpec,
+};
+pub use mail::{
+    AuthResult, AuthResults, InboundAttachment, InboundMail, OutboundMail, SenderCheck,
+    parse_ticket_tag, sender_check, ticket_tag,
+};
+pub use record::{
+    AttachmentMeta, Channel, Identity, MessageAuthor, Satisfaction, SlaMarks, StoredAttachment,
+    Ticket, TicketMessage, Visibility,
 };
 pub use security::{SecurityHandling, SecurityRequest, Verification};
 pub use severity::{
