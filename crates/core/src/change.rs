@@ -9,8 +9,10 @@ use crate::directory::{
     AccessBinding, Group, GroupMember, Org, Plan, Resource, ServiceAccount, System, User,
 };
 use crate::ids::{
-    BindingId, GroupId, OrgId, ResourceId, ServiceAccountId, SystemId, TokenId, UserId,
+    BindingId, GroupId, MailId, OrgId, ResourceId, ServiceAccountId, SystemId, TicketId, TokenId,
+    UserId,
 };
+use crate::support::{OutboundMail, StoredAttachment, Ticket, TicketMessage};
 use jiff::Timestamp;
 
 /// One write. Creations carry the complete record; a POSIX `uid_number`/`gid_number` of 0 asks
@@ -86,6 +88,40 @@ pub enum Write {
         owner: HashOwner,
         from_hash: String,
         to_hash: String,
+    },
+    // --- support desk ---
+    CreateTicket(Box<Ticket>),
+    /// Replaces the ticket's record if its stored version is `ticket.version - 1` (someone
+    /// else's change in between is a conflict: reload and try again).
+    UpdateTicket(Box<Ticket>),
+    /// Appends a message with its attachments (each sealed with the message).
+    AddMessage {
+        message: Box<TicketMessage>,
+        attachments: Vec<StoredAttachment>,
+    },
+    /// Records that mail `Message-ID`s belong to a ticket's thread.
+    LinkMail {
+        ticket: TicketId,
+        message_ids: Vec<String>,
+    },
+    /// Records that an inbound message was handled (a second delivery of it is then a
+    /// duplicate): its duplicate key, what was done, and the ticket it went to.
+    RecordInbound {
+        key: String,
+        outcome: String,
+        ticket: Option<TicketId>,
+    },
+    /// Queues a mail for delivery.
+    QueueMail(Box<OutboundMail>),
+    /// A queued mail was delivered: it leaves the queue.
+    MailDelivered(MailId),
+    /// A delivery attempt failed: try again at `retry_at`, or give up (`retry_at` = `None`),
+    /// keeping `error` (no personal data) for the operator.
+    MailFailed {
+        id: MailId,
+        attempts: u32,
+        retry_at: Option<Timestamp>,
+        error: String,
     },
 }
 

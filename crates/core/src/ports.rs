@@ -15,9 +15,10 @@ use crate::directory::{
     User, Username,
 };
 use crate::error::CoreResult;
-use crate::ids::{BindingId, GroupId, OrgId, ServiceAccountId, UserId};
+use crate::ids::{AttachmentId, BindingId, GroupId, OrgId, ServiceAccountId, TicketId, UserId};
 use crate::page::{Page, PageRequest};
 use crate::secret::Secret;
+use crate::support::{OutboundMail, StoredAttachment, Ticket, TicketMessage};
 use jiff::Timestamp;
 use std::future::Future;
 use std::pin::Pin;
@@ -227,4 +228,109 @@ pub trait DirectoryStore: Send + Sync + 'static {
         &self,
         chain: ChainKey,
     ) -> impl Future<Output = CoreResult<Option<(u64, String)>>> + Send;
+}
+
+/// Which tickets a listing wants.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketFilter {
+    /// Only tickets still being worked (not resolved or closed).
+    pub open_only: bool,
+}
+
+/// A queued outbound mail with its delivery state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedMail {
+    pub mail: OutboundMail,
+    /// Delivery attempts made so far.
+    pub attempts: u32,
+}
+
+/// Persistence of the support desk: tickets, their messages and attachments, the mail thread
+/// index, the record of inbound mail already handled, and the outbound mail queue. Writes go
+/// through [`DirectoryStore::commit`] like every other change, so a ticket, its first message,
+/// the acknowledgement queued for it and their audit events are committed together.
+///
+/// Ticket subjects and message bodies are sealed at rest; the mail queue holds its messages
+/// sealed until they are delivered.
+pub trait DeskStore: Send + Sync + 'static {
+    /// Allocates the next deployment-wide ticket number (numbers are never reused; one
+    /// allocated for a ticket that then fails to commit is simply skipped).
+    fn next_ticket_number(&self) -> impl Future<Output = CoreResult<u64>> + Send;
+
+    fn ticket(
+        &self,
+        org: OrgId,
+        id: TicketId,
+    ) -> impl Future<Output = CoreResult<Option<Ticket>>> + Send;
+
+    /// Finds a ticket by its number, whatever its org: how a quoted number or a mail tag
+    /// finds its ticket in the first place. Callers check the org before showing anything.
+    fn ticket_by_number(
+        &self,
+        number: u64,
+    ) -> impl Future<Output = CoreResult<Option<Ticket>>> + Send;
+
+    /// The org's tickets, newest first; the cursor is the last number.
+    fn tickets(
+        &self,
+        org: OrgId,
+        filter: &TicketFilter,
+        page: &PageRequest,
+    ) -> impl Future<Output = CoreResult<Page<Ticket>>> + Send;
+
+    /// Every open ticket of the deployment (the support queue and the SLA watch): staff work
+    /// across orgs, as the operator's org listing does.
+    fn open_tickets(&self) -> impl Future<Output = CoreResult<Vec<Ticket>>> + Send;
+
+    /// Tickets of every org created in `[from, to)` (SLA compliance reports).
+    fn tickets_created_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> impl Future<Output = CoreResult<Vec<Ticket>>> + Send;
+
+    /// A ticket's messages in order. A message whose author's key was destroyed (the author
+    /// was erased) comes back with an empty body and `erased` in its place.
+    fn messages(
+        &self,
+        org: OrgId,
+        ticket: TicketId,
+    ) -> impl Future<Output = CoreResult<Vec<TicketMessage>>> + Send;
+
+    fn attachment(
+        &self,
+        org: OrgId,
+        ticket: TicketId,
+        id: AttachmentId,
+    ) -> impl Future<Output = CoreResult<Option<StoredAttachment>>> + Send;
+
+    /// The ticket a mail thread belongs to: the first of `message_ids` (In-Reply-To, then
+    /// References newest first) recorded for a ticket.
+    fn ticket_for_mail(
+        &self,
+        message_ids: &[String],
+    ) -> impl Future<Output = CoreResult<Option<(OrgId, TicketId)>>> + Send;
+
+    /// Whether an inbound message with this duplicate key was already handled.
+    fn inbound_seen(&self, key: &str) -> impl Future<Output = CoreResult<bool>> + Send;
+
+    /// Every user with this email address, in any org: how an inbound mail finds its sender
+    /// in the first place (through a deployment-wide blind index; no address is stored).
+    fn users_by_email(
+        &self,
+        email: &Email,
+    ) -> impl Future<Output = CoreResult<Vec<(OrgId, UserId)>>> + Send;
+
+    /// Queued mail due for an attempt at `now`, oldest first, at most `limit`, each claimed
+    /// for this caller until `lease_until` (so two dispatchers never send the same mail at
+    /// once).
+    fn claim_mail(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = CoreResult<Vec<QueuedMail>>> + Send;
+
+    /// Mail still waiting for delivery (for health and tests).
+    fn pending_mail_count(&self) -> impl Future<Output = CoreResult<u64>> + Send;
 }

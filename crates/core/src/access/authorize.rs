@@ -48,6 +48,13 @@ pub enum Action {
     ReadAudit(OrgId),
     ImportUsers(OrgId),
     ManageStaff,
+    /// Open a support ticket for the org (its active admins only: the support policy).
+    OpenTicket(OrgId),
+    /// Read the org's tickets and their public conversation.
+    ReadTickets(OrgId),
+    /// Work the org's tickets as support: replies, internal notes, status, severity,
+    /// category, assignment.
+    WorkTickets(OrgId),
 }
 
 impl Action {
@@ -56,6 +63,7 @@ impl Action {
         use Action::*;
         match *self {
             ListOrgs | CreateOrg | ManageStaff => None,
+            OpenTicket(o) | ReadTickets(o) | WorkTickets(o) => Some(o),
             ReadOrg(o)
             | UpdateOrg(o)
             | DeleteOrg(o)
@@ -112,6 +120,9 @@ impl Action {
             ReadAudit(_) => "audit.read",
             ImportUsers(_) => "user.import",
             ManageStaff => "staff.manage",
+            OpenTicket(_) => "ticket.open",
+            ReadTickets(_) => "ticket.read",
+            WorkTickets(_) => "ticket.work",
         }
     }
 }
@@ -152,10 +163,18 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
                 "an LDAP service account reads the org's personal data, so only an org admin \
                  of that org can create or manage one",
             ),
+            OpenTicket(_) | ReadTickets(_) | WorkTickets(_) => deny(
+                "tickets hold customers' messages: support agents work them and the org's \
+                 admins read them; operators do not",
+            ),
             _ => Ok(()),
         },
         Actor::SupportAgent { .. } => match action {
-            ListOrgs | ReadOrg(_) => Ok(()),
+            ListOrgs | ReadOrg(_) | ReadTickets(_) | WorkTickets(_) => Ok(()),
+            OpenTicket(_) => deny(
+                "support requests are submitted by an active admin of the organization; \
+                 an agent works the tickets they open",
+            ),
             GrantAccess(_) | ChangeMembership(_) | GrantAdmin(_) | RevokeAdmin(_) => deny(
                 "support staff cannot grant access or change memberships or roles; \
                  an org admin does this in the admin console or API",
@@ -180,6 +199,7 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
             }
             match action {
                 UpdateOrg(_) => deny("the plan and its limits are set by the provider"),
+                WorkTickets(_) => deny("tickets are worked by the provider's support agents"),
                 DeleteOrg(_) => {
                     deny("deleting an organization goes through a verified deletion request")
                 }
@@ -205,6 +225,10 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
             }
             match *action {
                 ReadOrg(_) => Ok(()),
+                OpenTicket(_) | ReadTickets(_) => deny(
+                    "support requests are submitted by your organization's administrators; \
+                     please ask your IT administrator, who can contact support for you",
+                ),
                 ReadUser(_, u) | ReadPersonalData(_, u) | UpdatePersonalData(_, u) if u == *me => {
                     Ok(())
                 }
@@ -248,6 +272,9 @@ mod tests {
             ReadAudit(org),
             ImportUsers(org),
             ManageStaff,
+            OpenTicket(org),
+            ReadTickets(org),
+            WorkTickets(org),
         ]
     }
 
@@ -273,13 +300,13 @@ mod tests {
         // Expected outcome for (actor, action) on the own org, about `someone`:
         // A = allowed, D = denied. Columns follow all_actions() order.
         let expected: [(&str, &str); 7] = [
-            ("operator", "AAAAAAAADADADAAAAAAAAADAAA"),
-            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDD"),
-            ("admin", "DDADDAAAAAAADAAAAAAAAAAAAD"),
-            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDD"),
-            ("service", "DDADDADAADDDDDDADDDDDDDDDD"),
-            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("system", "AAAAAAAAAAAADAAAAAAAAAAAAA"),
+            ("operator", "AAAAAAAADADADAAAAAAAAADAAADDD"),
+            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDAA"),
+            ("admin", "DDADDAAAAAAADAAAAAAAAAAAADAAD"),
+            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("service", "DDADDADAADDDDDDADDDDDDDDDDDDD"),
+            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("system", "AAAAAAAAAAAADAAAAAAAAAAAAAAAA"),
         ];
         for ((name, actor), (ename, row)) in actors.iter().zip(expected) {
             assert_eq!(*name, ename);

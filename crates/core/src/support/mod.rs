@@ -79,6 +79,8 @@
 pub mod business_time;
 pub mod calendar;
 pub mod category;
+pub mod classify;
+pub mod desk;
 pub mod eligibility;
 pub mod holidays;
 pub mod intake;
@@ -86,16 +88,19 @@ pub mod language;
 pub mod lifecycle;
 pub mod mail;
 pub mod record;
+pub mod replies;
 pub mod security;
 pub mod severity;
 pub mod sla_clock;
 pub mod spec;
 pub mod targets;
 pub mod ticket;
+pub mod triage;
 pub mod version;
 
 pub use calendar::{Calendar, Interval};
 pub use category::Category;
+pub use desk::{Contacts, DeskPolicy};
 pub use eligibility::{Eligibility, EligibilityContext, Queue, decide};
 pub use holidays::{
     DayOfWeek, Holiday, HolidayDate, HolidayRule, HolidayRuleSpec, Observance, observed_holidays,

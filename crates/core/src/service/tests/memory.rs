@@ -34,6 +34,7 @@ struct State {
     tokens: Vec<ApiToken>,
     services: BTreeMap<ServiceAccountId, (ServiceAccount, Credential)>,
     audit: BTreeMap<ChainKey, Vec<AuditEvent>>,
+    desk: super::memory_desk::DeskState,
 }
 
 /// The fake store.
@@ -55,6 +56,29 @@ impl MemoryStore {
             .unwrap_or(0)
     }
 
+    /// Runs `f` on the desk's state (the desk fake in `memory_desk`).
+    pub fn with_desk<T>(
+        &self,
+        f: impl FnOnce(&mut super::memory_desk::DeskState) -> T,
+    ) -> CoreResult<T> {
+        let mut s = self
+            .0
+            .lock()
+            .map_err(|_| CoreError::Internal("poisoned".into()))?;
+        Ok(f(&mut s.desk))
+    }
+
+    /// Every (org, user) with this address.
+    pub fn users_with_email(&self, email: &Email) -> CoreResult<Vec<(OrgId, UserId)>> {
+        self.read(|s| {
+            s.users
+                .values()
+                .filter(|u| &u.email == email)
+                .map(|u| (u.org, u.id))
+                .collect()
+        })
+    }
+
     /// Events of a chain.
     pub fn events(&self, chain: ChainKey) -> Vec<AuditEvent> {
         self.read(|s| s.audit.get(&chain).cloned().unwrap_or_default())
@@ -64,6 +88,14 @@ impl MemoryStore {
 
 fn apply(s: &mut State, w: Write) -> CoreResult<()> {
     match w {
+        w @ (Write::CreateTicket(_)
+        | Write::UpdateTicket(_)
+        | Write::AddMessage { .. }
+        | Write::LinkMail { .. }
+        | Write::RecordInbound { .. }
+        | Write::QueueMail(_)
+        | Write::MailDelivered(_)
+        | Write::MailFailed { .. }) => return super::memory_desk::apply(&mut s.desk, w),
         Write::CreateOrg(o) => {
             if s.orgs.values().any(|x| x.slug == o.slug) {
                 return Err(CoreError::conflict("slug", "taken"));

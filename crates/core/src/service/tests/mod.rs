@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod memory;
+mod memory_desk;
 
 use super::*;
 use crate::audit::{ChainKey, Outcome};

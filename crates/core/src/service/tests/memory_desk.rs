@@ -1,0 +1,231 @@
+//! The in-memory store's support desk: tickets, messages, the mail thread index, handled
+//! inbound mail and the outbound queue, with the real store's rules (ticket versions, unique
+//! duplicate keys, leases on queued mail).
+
+use super::memory::MemoryStore;
+use crate::change::Write;
+use crate::directory::Email;
+use crate::error::{CoreError, CoreResult};
+use crate::ids::{AttachmentId, MailId, OrgId, TicketId, UserId};
+use crate::page::{Page, PageRequest};
+use crate::ports::{DeskStore, QueuedMail, TicketFilter};
+use crate::support::{OutboundMail, StoredAttachment, Ticket, TicketMessage};
+use jiff::Timestamp;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Default)]
+pub struct DeskState {
+    next_number: u64,
+    tickets: BTreeMap<TicketId, Ticket>,
+    messages: Vec<TicketMessage>,
+    attachments: Vec<(TicketId, StoredAttachment)>,
+    threads: BTreeMap<String, TicketId>,
+    inbound: BTreeMap<String, String>,
+    outbox: BTreeMap<MailId, (OutboundMail, u32, Option<Timestamp>, Option<Timestamp>)>,
+}
+
+/// Applies one desk write.
+pub fn apply(s: &mut DeskState, w: Write) -> CoreResult<()> {
+    match w {
+        Write::CreateTicket(t) => {
+            if s.tickets.values().any(|x| x.number == t.number) {
+                return Err(CoreError::conflict("number", "taken"));
+            }
+            s.tickets.insert(t.id, *t);
+        }
+        Write::UpdateTicket(t) => {
+            let current = s
+                .tickets
+                .get(&t.id)
+                .ok_or_else(|| CoreError::not_found("ticket", t.number.to_string()))?;
+            if current.version + 1 != t.version {
+                return Err(CoreError::conflict(
+                    "ticket",
+                    "the ticket was changed meanwhile; reload it and try again",
+                ));
+            }
+            s.tickets.insert(t.id, *t);
+        }
+        Write::AddMessage {
+            message,
+            attachments,
+        } => {
+            for a in attachments {
+                s.attachments.push((message.ticket, a));
+            }
+            s.messages.push(*message);
+        }
+        Write::LinkMail {
+            ticket,
+            message_ids,
+        } => {
+            for id in message_ids {
+                s.threads.entry(id).or_insert(ticket);
+            }
+        }
+        Write::RecordInbound { key, outcome, .. } => {
+            if s.inbound.contains_key(&key) {
+                return Err(CoreError::conflict("message_id", "already handled"));
+            }
+            s.inbound.insert(key, outcome);
+        }
+        Write::QueueMail(m) => {
+            s.outbox.insert(m.id, (*m, 0, None, None));
+        }
+        Write::MailDelivered(id) => {
+            s.outbox.remove(&id);
+        }
+        Write::MailFailed {
+            id,
+            attempts,
+            retry_at,
+            ..
+        } => match retry_at {
+            Some(at) => {
+                if let Some(e) = s.outbox.get_mut(&id) {
+                    e.1 = attempts;
+                    e.2 = Some(at);
+                    e.3 = None;
+                }
+            }
+            None => {
+                s.outbox.remove(&id);
+            }
+        },
+        _ => return Err(CoreError::Internal("not a desk write".into())),
+    }
+    Ok(())
+}
+
+impl DeskStore for MemoryStore {
+    async fn next_ticket_number(&self) -> CoreResult<u64> {
+        self.with_desk(|d| {
+            d.next_number += 1;
+            d.next_number
+        })
+    }
+
+    async fn ticket(&self, org: OrgId, id: TicketId) -> CoreResult<Option<Ticket>> {
+        self.with_desk(|d| d.tickets.get(&id).filter(|t| t.org == org).cloned())
+    }
+
+    async fn ticket_by_number(&self, number: u64) -> CoreResult<Option<Ticket>> {
+        self.with_desk(|d| d.tickets.values().find(|t| t.number == number).cloned())
+    }
+
+    async fn tickets(
+        &self,
+        org: OrgId,
+        filter: &TicketFilter,
+        page: &PageRequest,
+    ) -> CoreResult<Page<Ticket>> {
+        self.with_desk(|d| {
+            let after: Option<u64> = page.after.as_deref().and_then(|a| a.parse().ok());
+            let mut rows: Vec<Ticket> = d
+                .tickets
+                .values()
+                .filter(|t| t.org == org && (!filter.open_only || t.is_open()))
+                .filter(|t| after.is_none_or(|a| t.number < a))
+                .cloned()
+                .collect();
+            rows.sort_by_key(|t| std::cmp::Reverse(t.number));
+            rows.truncate(page.limit as usize + 1);
+            Page::from_overfetch(rows, page.limit, |t| t.number.to_string())
+        })
+    }
+
+    async fn open_tickets(&self) -> CoreResult<Vec<Ticket>> {
+        self.with_desk(|d| {
+            d.tickets
+                .values()
+                .filter(|t| t.is_open())
+                .cloned()
+                .collect()
+        })
+    }
+
+    async fn tickets_created_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> CoreResult<Vec<Ticket>> {
+        self.with_desk(|d| {
+            d.tickets
+                .values()
+                .filter(|t| t.created_at >= from && t.created_at < to)
+                .cloned()
+                .collect()
+        })
+    }
+
+    async fn messages(&self, org: OrgId, ticket: TicketId) -> CoreResult<Vec<TicketMessage>> {
+        self.with_desk(|d| {
+            d.messages
+                .iter()
+                .filter(|m| m.org == org && m.ticket == ticket)
+                .cloned()
+                .collect()
+        })
+    }
+
+    async fn attachment(
+        &self,
+        org: OrgId,
+        ticket: TicketId,
+        id: AttachmentId,
+    ) -> CoreResult<Option<StoredAttachment>> {
+        let owned = self.with_desk(|d| d.tickets.get(&ticket).is_some_and(|t| t.org == org))?;
+        self.with_desk(|d| {
+            d.attachments
+                .iter()
+                .find(|(t, a)| owned && *t == ticket && a.meta.id == id)
+                .map(|(_, a)| a.clone())
+        })
+    }
+
+    async fn ticket_for_mail(&self, ids: &[String]) -> CoreResult<Option<(OrgId, TicketId)>> {
+        self.with_desk(|d| {
+            ids.iter().find_map(|i| {
+                let t = d.threads.get(i)?;
+                d.tickets.get(t).map(|t| (t.org, t.id))
+            })
+        })
+    }
+
+    async fn inbound_seen(&self, key: &str) -> CoreResult<bool> {
+        self.with_desk(|d| d.inbound.contains_key(key))
+    }
+
+    async fn users_by_email(&self, email: &Email) -> CoreResult<Vec<(OrgId, UserId)>> {
+        self.users_with_email(email)
+    }
+
+    async fn claim_mail(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> CoreResult<Vec<QueuedMail>> {
+        self.with_desk(|d| {
+            let mut out = Vec::new();
+            for (m, attempts, retry_at, lease) in d.outbox.values_mut() {
+                if out.len() >= limit as usize {
+                    break;
+                }
+                if retry_at.is_some_and(|r| r > now) || lease.is_some_and(|l| l > now) {
+                    continue;
+                }
+                *lease = Some(lease_until);
+                out.push(QueuedMail {
+                    mail: m.clone(),
+                    attempts: *attempts,
+                });
+            }
+            out
+        })
+    }
+
+    async fn pending_mail_count(&self) -> CoreResult<u64> {
+        self.with_desk(|d| d.outbox.len() as u64)
+    }
+}
