@@ -55,6 +55,8 @@ pub enum Action {
     /// Work the org's tickets as support: replies, internal notes, status, severity,
     /// category, assignment.
     WorkTickets(OrgId),
+    /// See the support queue across orgs (support agents).
+    SupportQueue,
 }
 
 impl Action {
@@ -62,7 +64,7 @@ impl Action {
     pub fn org(&self) -> Option<OrgId> {
         use Action::*;
         match *self {
-            ListOrgs | CreateOrg | ManageStaff => None,
+            ListOrgs | CreateOrg | ManageStaff | SupportQueue => None,
             OpenTicket(o) | ReadTickets(o) | WorkTickets(o) => Some(o),
             ReadOrg(o)
             | UpdateOrg(o)
@@ -123,6 +125,7 @@ impl Action {
             OpenTicket(_) => "ticket.open",
             ReadTickets(_) => "ticket.read",
             WorkTickets(_) => "ticket.work",
+            SupportQueue => "ticket.queue",
         }
     }
 }
@@ -163,14 +166,14 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
                 "an LDAP service account reads the org's personal data, so only an org admin \
                  of that org can create or manage one",
             ),
-            OpenTicket(_) | ReadTickets(_) | WorkTickets(_) => deny(
+            OpenTicket(_) | ReadTickets(_) | WorkTickets(_) | SupportQueue => deny(
                 "tickets hold customers' messages: support agents work them and the org's \
                  admins read them; operators do not",
             ),
             _ => Ok(()),
         },
         Actor::SupportAgent { .. } => match action {
-            ListOrgs | ReadOrg(_) | ReadTickets(_) | WorkTickets(_) => Ok(()),
+            ListOrgs | ReadOrg(_) | ReadTickets(_) | WorkTickets(_) | SupportQueue => Ok(()),
             OpenTicket(_) => deny(
                 "support requests are submitted by an active admin of the organization; \
                  an agent works the tickets they open",
@@ -275,6 +278,7 @@ mod tests {
             OpenTicket(org),
             ReadTickets(org),
             WorkTickets(org),
+            SupportQueue,
         ]
     }
 
@@ -300,13 +304,13 @@ mod tests {
         // Expected outcome for (actor, action) on the own org, about `someone`:
         // A = allowed, D = denied. Columns follow all_actions() order.
         let expected: [(&str, &str); 7] = [
-            ("operator", "AAAAAAAADADADAAAAAAAAADAAADDD"),
-            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDAA"),
-            ("admin", "DDADDAAAAAAADAAAAAAAAAAAADAAD"),
-            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("service", "DDADDADAADDDDDDADDDDDDDDDDDDD"),
-            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("system", "AAAAAAAAAAAADAAAAAAAAAAAAAAAA"),
+            ("operator", "AAAAAAAADADADAAAAAAAAADAAADDDD"),
+            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDAAA"),
+            ("admin", "DDADDAAAAAAADAAAAAAAAAAAADAADD"),
+            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("service", "DDADDADAADDDDDDADDDDDDDDDDDDDD"),
+            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("system", "AAAAAAAAAAAADAAAAAAAAAAAAAAAAA"),
         ];
         for ((name, actor), (ename, row)) in actors.iter().zip(expected) {
             assert_eq!(*name, ename);

@@ -7,11 +7,13 @@ mod admins;
 mod audit;
 mod auth;
 mod bindings;
+mod desk;
 mod groups;
 mod orgs;
 mod password_check;
 mod resources;
 mod service_accounts;
+mod staff;
 mod systems;
 mod tokens;
 mod users;
@@ -21,6 +23,10 @@ pub use access_log::AccessEvent;
 pub use audit::ChainReport;
 pub use auth::LoginOutcome;
 pub use bindings::NewBinding;
+pub use desk::{
+    MailFate, MailOutcome, MessageView, NewAttachment, NewTicket, QueueItem, TicketPatch,
+    TicketView,
+};
 pub use groups::{GroupPatch, GroupView, MemberRef, NewGroup};
 pub use orgs::{NewOrg, OrgPatch};
 pub use password_check::RehashJob;
@@ -37,6 +43,7 @@ use crate::change::Change;
 use crate::directory::{Org, OrgSlug};
 use crate::error::{CoreError, CoreResult};
 use crate::ports::{Clock, DirectoryStore, PasswordWork, RehashQueue, Rng};
+use crate::support::DeskPolicy;
 use jiff::Timestamp;
 use std::sync::Arc;
 
@@ -47,6 +54,7 @@ pub struct Directory<S> {
     rng: Arc<dyn Rng>,
     passwords: Arc<dyn PasswordWork>,
     rehash: Option<Arc<dyn RehashQueue>>,
+    desk: Option<Arc<DeskPolicy>>,
 }
 
 impl<S> std::fmt::Debug for Directory<S> {
@@ -63,6 +71,7 @@ impl<S: Clone> Clone for Directory<S> {
             rng: self.rng.clone(),
             passwords: self.passwords.clone(),
             rehash: self.rehash.clone(),
+            desk: self.desk.clone(),
         }
     }
 }
@@ -81,7 +90,15 @@ impl<S: DirectoryStore> Directory<S> {
             rng,
             passwords,
             rehash: None,
+            desk: None,
         }
+    }
+
+    /// The same use cases with the support desk's policy (calendar, targets, contacts …);
+    /// without it the desk runs on the provider's default policy and local contacts.
+    pub fn with_desk(mut self, policy: DeskPolicy) -> Self {
+        self.desk = Some(Arc::new(policy));
+        self
     }
 
     /// The same use cases, with re-hashes of legacy hashes queued to `queue` instead of done

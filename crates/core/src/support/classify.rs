@@ -386,5 +386,146 @@ pub fn read(subject: &str, body: &str) -> Reading {
     }
 }
 
+/// Which part of a message a heading line starts, if it is one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Troubleshooting,
+    Errors,
+    Other,
+}
+
+/// Whether `line` is a heading (`Troubleshooting:`, `Error messages:` …) and of which part;
+/// the text after its colon belongs to the part.
+fn heading(line: &str) -> Option<(Part, &str)> {
+    let (head, rest) = line.split_once(':')?;
+    let h = head
+        .trim()
+        .trim_start_matches(['#', '*', '-', ' '])
+        .to_lowercase();
+    if h.is_empty() || h.split_whitespace().count() > 5 {
+        return None;
+    }
+    let part = if [
+        "troubleshooting",
+        "steps taken",
+        "what i tried",
+        "what we tried",
+        "tried",
+        "already tried",
+        "actions taken",
+    ]
+    .iter()
+    .any(|k| h.starts_with(k))
+    {
+        Part::Troubleshooting
+    } else if [
+        "error",
+        "errors",
+        "error message",
+        "error messages",
+        "log",
+        "logs",
+        "output",
+        "exception",
+    ]
+    .iter()
+    .any(|k| h.starts_with(k))
+    {
+        Part::Errors
+    } else if [
+        "description",
+        "issue",
+        "problem",
+        "details",
+        "summary",
+        "expected",
+        "steps to reproduce",
+        "system",
+        "hostname",
+        "category",
+        "severity",
+    ]
+    .iter()
+    .any(|k| h.starts_with(k))
+    {
+        Part::Other
+    } else {
+        return None;
+    };
+    Some((part, rest))
+}
+
+/// The troubleshooting already taken and the error messages in a free-form message: the
+/// text under headings such as `Troubleshooting:` and `Error messages:`, and otherwise the
+/// lines that read like them ("we restarted…", "…failed with error 49").
+pub fn sections(text: &str) -> (String, String) {
+    // Text under headings, and lines that merely read like each part; headings win.
+    let (mut trouble, mut errors) = (Vec::new(), Vec::new());
+    let (mut trouble_guess, mut errors_guess) = (Vec::new(), Vec::new());
+    let mut current: Option<Part> = None;
+    for line in text.lines() {
+        if line.trim_start().starts_with('>') {
+            continue; // quoted earlier mail
+        }
+        if let Some((part, rest)) = heading(line) {
+            current = Some(part);
+            let rest = rest.trim();
+            if !rest.is_empty() {
+                match part {
+                    Part::Troubleshooting => trouble.push(rest.to_string()),
+                    Part::Errors => errors.push(rest.to_string()),
+                    Part::Other => {}
+                }
+            }
+            continue;
+        }
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        match current {
+            Some(Part::Troubleshooting) => trouble.push(t.to_string()),
+            Some(Part::Errors) => errors.push(t.to_string()),
+            _ => {
+                let w = words(t);
+                if any(
+                    &w,
+                    &[
+                        "i tried",
+                        "we tried",
+                        "i have tried",
+                        "we have tried",
+                        "i've tried",
+                        "we've tried",
+                    ],
+                ) || any_stem(
+                    &w,
+                    &[
+                        "restart",
+                        "reinstall",
+                        "reboot",
+                        "re install",
+                        "cleared",
+                        "rolled back",
+                        "checked",
+                    ],
+                ) {
+                    trouble_guess.push(t.to_string());
+                }
+                if any_stem(&w, &["error", "exception", "fail", "denied", "refus"])
+                    || t.contains("code=")
+                    || t.contains("err=")
+                {
+                    errors_guess.push(t.to_string());
+                }
+            }
+        }
+    }
+    let pick = |found: Vec<String>, guessed: Vec<String>| {
+        if found.is_empty() { guessed } else { found }.join("\n")
+    };
+    (pick(trouble, trouble_guess), pick(errors, errors_guess))
+}
+
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,7 @@ use super::category::Category;
 use super::eligibility::{Eligibility, Queue};
 use super::intake::Detail;
 use super::severity::Severity;
+use super::targets::PlanClass;
 use super::ticket::{TicketHistory, TicketStatus};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{AttachmentId, MessageId, OrgId, StaffId, TicketId, UserId};
@@ -84,6 +85,8 @@ pub struct Ticket {
     pub subject: String,
     pub category: Category,
     pub severity: Severity,
+    /// The org's plan class when the ticket was opened: it fixes the SLA targets.
+    pub plan_class: PlanClass,
     /// The admin who opened it.
     pub requester: UserId,
     pub channel: Channel,

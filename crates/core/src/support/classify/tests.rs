@@ -156,3 +156,23 @@ fn reading_never_panics_on_odd_text() {
         let _ = read(s, s);
     }
 }
+
+#[test]
+fn sections_come_from_headings_or_from_lines_that_read_like_them() {
+    let (t, e) = sections(
+        "LDAP binds fail.\n\nTroubleshooting:\nRestarted slapd proxy\nChecked the password\n\n\
+         Error messages: ldap_bind: Invalid credentials (49)\n> quoted old mail: error 1\n",
+    );
+    assert_eq!(t, "Restarted slapd proxy\nChecked the password");
+    assert_eq!(e, "ldap_bind: Invalid credentials (49)");
+    let (t, e) = sections(
+        "Since 9am the VPN refuses logins.\nWe restarted the concentrator, no change.\n\
+         The log says: auth failed code=49\nThanks",
+    );
+    assert_eq!(t, "We restarted the concentrator, no change.");
+    assert_eq!(
+        e,
+        "Since 9am the VPN refuses logins.\nThe log says: auth failed code=49"
+    );
+    assert_eq!(sections(""), (String::new(), String::new()));
+}

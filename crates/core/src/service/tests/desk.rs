@@ -1,0 +1,355 @@
+//! The desk's use cases over the in-memory store: mail intake, threading, replies, the queue.
+//! (The same flows run end to end through the real doors in `skydir-testkit`.)
+
+use super::*;
+use crate::access::StaffRole;
+use crate::ports::DeskStore;
+use crate::secret::Personal;
+use crate::support::{
+    AuthResult, AuthResults, Category, Identity, InboundMail, Severity, TicketStatus, Visibility,
+};
+
+struct Desk {
+    dir: Directory<MemoryStore>,
+    store: MemoryStore,
+    org: Org,
+    agent: Actor,
+    admin: Actor,
+}
+
+async fn desk() -> Desk {
+    let (dir, store) = directory();
+    let org = org(
+        &dir,
+        "acme",
+        Plan::new(PlanKind::Monthly, Some(20), None).unwrap(),
+    )
+    .await;
+    for name in ["alice", "bob"] {
+        dir.create_user(&op(), &org.slug, new_user(name, Some("a long passphrase")))
+            .await
+            .unwrap();
+    }
+    dir.grant_admin(&op(), &org.slug, &Username::parse("alice").unwrap())
+        .await
+        .unwrap();
+    let alice = store
+        .users_with_email(&Email::parse("alice@example.com").unwrap())
+        .unwrap()[0];
+    let (staff, _) = dir
+        .create_staff(&op(), "ann", StaffRole::Agent)
+        .await
+        .unwrap();
+    Desk {
+        dir,
+        store,
+        org,
+        agent: Actor::SupportAgent { staff: staff.id },
+        admin: Actor::OrgAdmin {
+            org: alice.0,
+            user: alice.1,
+        },
+    }
+}
+
+fn mail(from: &str, id: &str, subject: &str, text: &str) -> InboundMail {
+    InboundMail {
+        message_id: Some(id.into()),
+        from: Some(from.into()),
+        subject: subject.into(),
+        text: text.into(),
+        recipients: vec!["support@skydir.localhost".into()],
+        ..InboundMail::default()
+    }
+}
+
+#[tokio::test]
+async fn mail_from_an_active_admin_opens_an_acknowledged_ticket_once() {
+    let d = desk().await;
+    let m = mail(
+        "Alice@Example.com",
+        "m1@example.com",
+        "LDAP binds fail for everyone",
+        "Since 9am every LDAP bind fails with error 49, nobody can log in.\n\
+         Troubleshooting: restarted the VPN concentrator.\n",
+    );
+    let out = d.dir.ingest_mail(&Actor::System, m.clone()).await.unwrap();
+    let MailOutcome::Created { number } = out else {
+        panic!("{out:?}")
+    };
+    let t = d.store.ticket_by_number(number).await.unwrap().unwrap();
+    assert_eq!(t.category, Category::Defect);
+    assert_eq!(t.severity, Severity::S1);
+    assert!(
+        matches!(t.identity, Identity::UnverifiedMail { .. }),
+        "no trusted MTA configured"
+    );
+    // The agent log is still missing: the ticket waits on the customer.
+    assert_eq!(t.status(), TicketStatus::WaitingOnCustomer);
+    assert_eq!(
+        d.store.pending_mail_count().await.unwrap(),
+        1,
+        "the acknowledgement"
+    );
+    let msgs = d.store.messages(t.org, t.id).await.unwrap();
+    assert_eq!(msgs.len(), 2);
+    assert!(
+        msgs[1].body.contains("skydir-agent.log"),
+        "{}",
+        msgs[1].body
+    );
+    // A second delivery of the same message does nothing.
+    assert_eq!(
+        d.dir.ingest_mail(&Actor::System, m).await.unwrap(),
+        MailOutcome::Duplicate
+    );
+    assert_eq!(d.store.pending_mail_count().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn verified_mail_is_marked_so_when_our_mta_vouches_for_it() {
+    let d = desk().await;
+    let mut policy = d.dir.desk_policy().unwrap().as_ref().clone();
+    policy.contacts.trusted_authserv_ids = vec!["mx.skydir.test".into()];
+    let dir = d.dir.clone().with_desk(policy);
+    let mut m = mail(
+        "alice@example.com",
+        "v1@example.com",
+        "How do I add a group?",
+        "How do I add a group with the API? Thanks.",
+    );
+    m.auth_results = vec![AuthResults {
+        authserv_id: "mx.skydir.test".into(),
+        results: vec![AuthResult {
+            method: "dmarc".into(),
+            result: "pass".into(),
+            properties: vec![("header.from".into(), "example.com".into())],
+        }],
+    }];
+    let MailOutcome::Created { number } = dir.ingest_mail(&Actor::System, m).await.unwrap() else {
+        panic!()
+    };
+    let t = d.store.ticket_by_number(number).await.unwrap().unwrap();
+    assert_eq!(
+        t.identity,
+        Identity::VerifiedMail {
+            method: "dmarc".into()
+        }
+    );
+    assert_eq!(t.category, Category::HowTo);
+    assert_eq!(t.status(), TicketStatus::New);
+}
+
+#[tokio::test]
+async fn non_admins_strangers_and_robots_get_no_ticket() {
+    let d = desk().await;
+    let bob = mail(
+        "bob@example.com",
+        "b1@x",
+        "Help",
+        "My laptop cannot log in.",
+    );
+    assert_eq!(
+        d.dir.ingest_mail(&Actor::System, bob).await.unwrap(),
+        MailOutcome::Answered {
+            reason: "not_an_admin".into()
+        }
+    );
+    let eve = mail("eve@elsewhere.test", "e1@x", "Help", "Please help.");
+    assert_eq!(
+        d.dir.ingest_mail(&Actor::System, eve).await.unwrap(),
+        MailOutcome::Answered {
+            reason: "unknown_sender".into()
+        }
+    );
+    let mut robot = mail("alice@example.com", "r1@x", "Out of office", "I am away.");
+    robot.automatic = true;
+    assert!(matches!(
+        d.dir.ingest_mail(&Actor::System, robot).await.unwrap(),
+        MailOutcome::Ignored { .. }
+    ));
+    assert_eq!(d.store.pending_mail_count().await.unwrap(), 2);
+    // Only skydir itself (or the operator's gateway) delivers mail.
+    let m = mail("alice@example.com", "x@x", "s", "t");
+    assert!(d.dir.ingest_mail(&d.agent, m).await.is_err());
+}
+
+#[tokio::test]
+async fn replies_thread_by_tag_or_references_and_reopen_the_ticket() {
+    let d = desk().await;
+    let first = mail(
+        "alice@example.com",
+        "t1@example.com",
+        "LDAP binds fail",
+        "LDAP binds fail with error 49 since this morning on all hosts.",
+    );
+    let MailOutcome::Created { number } = d.dir.ingest_mail(&Actor::System, first).await.unwrap()
+    else {
+        panic!()
+    };
+    let by_tag = mail(
+        "alice@example.com",
+        "t2@example.com",
+        &format!("Re: [#{number}] LDAP binds fail"),
+        "We restarted everything. Log attached.",
+    );
+    assert_eq!(
+        d.dir.ingest_mail(&Actor::System, by_tag).await.unwrap(),
+        MailOutcome::Appended { number }
+    );
+    let t = d.store.ticket_by_number(number).await.unwrap().unwrap();
+    assert_eq!(
+        t.status(),
+        TicketStatus::Open,
+        "the answer resumes the clock"
+    );
+    let mut by_refs = mail(
+        "alice@example.com",
+        "t3@example.com",
+        "Re: no tag",
+        "One more thing.",
+    );
+    by_refs.in_reply_to = vec!["t2@example.com".into()];
+    assert_eq!(
+        d.dir.ingest_mail(&Actor::System, by_refs).await.unwrap(),
+        MailOutcome::Appended { number }
+    );
+    // A stranger quoting the tag does not get onto the ticket.
+    let eve = mail(
+        "eve@elsewhere.test",
+        "t4@x",
+        &format!("[#{number}] hi"),
+        "let me in",
+    );
+    assert!(matches!(
+        d.dir.ingest_mail(&Actor::System, eve).await.unwrap(),
+        MailOutcome::Answered { .. }
+    ));
+    assert_eq!(d.store.messages(t.org, t.id).await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn agents_reply_by_mail_and_note_privately_and_customers_never_see_notes() {
+    let d = desk().await;
+    let view = d
+        .dir
+        .open_ticket(
+            &d.admin,
+            &d.org.slug,
+            NewTicket {
+                subject: Personal("Adding groups".into()),
+                category: Category::HowTo,
+                severity: None,
+                impact: None,
+                description: Personal("How do I add a group with the API, please?".into()),
+                troubleshooting: Personal(String::new()),
+                error_messages: Personal(String::new()),
+                system: None,
+                attachments: vec![],
+                critical: false,
+            },
+            crate::support::Channel::Api,
+        )
+        .await
+        .unwrap();
+    assert_eq!(view.status, TicketStatus::New);
+    assert!(view.first_response.due.is_some());
+    let before = d.store.pending_mail_count().await.unwrap();
+    d.dir
+        .agent_reply(
+            &d.agent,
+            view.number,
+            "Internal: check docs".into(),
+            Visibility::Internal,
+            None,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        d.store.pending_mail_count().await.unwrap(),
+        before,
+        "notes are not mailed"
+    );
+    let v = d
+        .dir
+        .agent_reply(
+            &d.agent,
+            view.number,
+            "Use POST /groups.".into(),
+            Visibility::Public,
+            None,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(v.status, TicketStatus::Open);
+    assert!(v.first_response.breached_at.is_none());
+    assert_eq!(d.store.pending_mail_count().await.unwrap(), before + 1);
+    let customer = d
+        .dir
+        .get_ticket(&d.admin, &d.org.slug, view.number)
+        .await
+        .unwrap();
+    let bodies: Vec<String> = customer
+        .messages
+        .unwrap()
+        .iter()
+        .map(|m| m.body.get().clone())
+        .collect();
+    assert!(bodies.iter().all(|b| !b.contains("Internal")), "{bodies:?}");
+    assert!(bodies.iter().any(|b| b.contains("POST /groups")));
+    // Customers cannot work tickets; agents cannot open them.
+    assert!(
+        d.dir
+            .update_ticket(&d.admin, view.number, TicketPatch::default())
+            .await
+            .is_err()
+    );
+    // Resolve, then the customer rates it.
+    d.dir
+        .update_ticket(
+            &d.agent,
+            view.number,
+            TicketPatch {
+                status: Some(TicketStatus::Resolved),
+                ..TicketPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    let rated = d
+        .dir
+        .rate_ticket(&d.admin, &d.org.slug, view.number, 5, "quick")
+        .await
+        .unwrap();
+    assert_eq!(rated.satisfaction.map(|s| s.rating), Some(5));
+}
+
+#[tokio::test]
+async fn the_queue_puts_the_most_urgent_first_and_is_for_agents_only() {
+    let d = desk().await;
+    for (i, (subject, text)) in [
+        ("Question", "How do I add a user to a group, please?"),
+        (
+            "Outage",
+            "LDAP is down, nobody can log in. Troubleshooting: restarted. Error: 49",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        d.dir
+            .ingest_mail(
+                &Actor::System,
+                mail("alice@example.com", &format!("q{i}@x"), subject, text),
+            )
+            .await
+            .unwrap();
+    }
+    let q = d.dir.support_queue(&d.agent).await.unwrap();
+    let sev: Vec<Severity> = q.iter().map(|i| i.ticket.severity).collect();
+    assert_eq!(sev, vec![Severity::S1, Severity::S4]);
+    assert!(d.dir.support_queue(&op()).await.is_err());
+    assert!(d.dir.support_queue(&d.admin).await.is_err());
+}
