@@ -110,6 +110,7 @@ pub enum Write {
         key: String,
         outcome: String,
         ticket: Option<TicketId>,
+        at: Timestamp,
     },
     /// Queues a mail for delivery.
     QueueMail(Box<OutboundMail>),

@@ -334,3 +334,8 @@ pub trait DeskStore: Send + Sync + 'static {
     /// Mail still waiting for delivery (for health and tests).
     fn pending_mail_count(&self) -> impl Future<Output = CoreResult<u64>> + Send;
 }
+
+/// Every store port at once: what a front end serving the whole product (HTTP) needs.
+pub trait Storage: DirectoryStore + DeskStore {}
+
+impl<T: DirectoryStore + DeskStore> Storage for T {}

@@ -9,13 +9,13 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use skydir_core::CoreError;
 use skydir_core::access::Actor;
-use skydir_core::ports::DirectoryStore;
+use skydir_core::ports::Storage;
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone, Copy)]
 pub struct Caller(pub Actor);
 
-impl<S: DirectoryStore + Clone> FromRequestParts<AppState<S>> for Caller {
+impl<S: Storage + Clone> FromRequestParts<AppState<S>> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, ApiError> {

@@ -15,7 +15,7 @@ pub use problem::{ApiError, Problem};
 
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
-use skydir_core::ports::{BoxFuture, DirectoryStore};
+use skydir_core::ports::{BoxFuture, Storage};
 use skydir_core::service::Directory;
 use std::sync::Arc;
 
@@ -53,12 +53,12 @@ impl<S> std::fmt::Debug for AppState<S> {
 
 /// Every path the application routes (as written in the route table, e.g.
 /// `/api/v1/orgs/{org}`): what the OpenAPI document must describe.
-pub fn routed_paths<S: DirectoryStore + Clone>() -> Vec<&'static str> {
+pub fn routed_paths<S: Storage + Clone>() -> Vec<&'static str> {
     routes::all::<S>().paths
 }
 
 /// The complete HTTP application.
-pub fn router<S: DirectoryStore + Clone>(state: AppState<S>) -> Router {
+pub fn router<S: Storage + Clone>(state: AppState<S>) -> Router {
     routes::all::<S>()
         .router
         .fallback(routes::not_found)

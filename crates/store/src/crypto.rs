@@ -24,6 +24,9 @@ const NONCE_LEN: usize = 24;
 /// HKDF info for the key of the email blind index.
 const BLIND_INDEX_INFO: &[u8] = b"skydir/blind-index/email";
 
+/// HKDF info for the key of the deployment-wide email index.
+const GLOBAL_INDEX_INFO: &[u8] = b"skydir/blind-index/email/deployment";
+
 /// A 32-byte symmetric key held in memory only, zeroized on drop.
 #[derive(Clone)]
 pub(crate) struct DataKey(Zeroizing<[u8; 32]>);
@@ -104,18 +107,45 @@ pub(crate) fn user_field_aad(org: &str, user: &str, field: &str) -> String {
     format!("skydir/v1|{org}|users|{user}|{field}")
 }
 
+/// A key derived from `key` for one purpose (HKDF-SHA256; `info` names the purpose), so one
+/// stored key can serve several uses without any two sharing key material.
+pub(crate) fn derive(key: &DataKey, info: &[u8]) -> StoreResult<DataKey> {
+    let hk = Hkdf::<Sha256>::new(None, key.bytes());
+    let mut out = Zeroizing::new([0u8; 32]);
+    hk.expand(info, out.as_mut())
+        .map_err(|_| StoreError::corrupt("key derivation failed"))?;
+    Ok(DataKey(out))
+}
+
+/// Hex HMAC-SHA256 of `value` under `key`: an equality index that reveals nothing without
+/// the key.
+pub(crate) fn keyed_hash(key: &DataKey, value: &[u8]) -> StoreResult<String> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.bytes())
+        .map_err(|_| StoreError::corrupt("index key has the wrong length"))?;
+    mac.update(value);
+    Ok(hex::encode(mac.finalize().into_bytes()))
+}
+
 /// The email blind index: hex HMAC-SHA256 of the normalized address, keyed by a key derived
 /// (HKDF-SHA256) from the org's data key. Equal addresses in one org give equal indexes; the
 /// index reveals nothing without the org key.
 pub(crate) fn blind_index(org_key: &DataKey, normalized_email: &str) -> StoreResult<String> {
-    let hk = Hkdf::<Sha256>::new(None, org_key.bytes());
-    let mut mac_key = Zeroizing::new([0u8; 32]);
-    hk.expand(BLIND_INDEX_INFO, mac_key.as_mut())
-        .map_err(|_| StoreError::corrupt("blind-index key derivation failed"))?;
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(mac_key.as_ref())
-        .map_err(|_| StoreError::corrupt("blind-index key has the wrong length"))?;
-    mac.update(normalized_email.as_bytes());
-    Ok(hex::encode(mac.finalize().into_bytes()))
+    keyed_hash(
+        &derive(org_key, BLIND_INDEX_INFO)?,
+        normalized_email.as_bytes(),
+    )
+}
+
+/// The deployment-wide email index: the same, keyed from the deployment key, so an address
+/// is found in every org that has it (how inbound mail finds its sender).
+pub(crate) fn global_email_index(
+    deployment_key: &DataKey,
+    normalized_email: &str,
+) -> StoreResult<String> {
+    keyed_hash(
+        &derive(deployment_key, GLOBAL_INDEX_INFO)?,
+        normalized_email.as_bytes(),
+    )
 }
 
 #[cfg(test)]

@@ -41,28 +41,36 @@ const CHUNK: usize = 500;
 /// Whose key it is. The text form is the key's id and the associated data of its wrapping.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum KeyId {
+    /// The deployment's own key: it seals the outbound mail queue and keys the blind indexes
+    /// that work across orgs (sender addresses, mail thread ids). Never swept, never shredded.
+    Deployment,
     Org(OrgId),
     User(OrgId, UserId),
 }
 
+/// The `org_id` the deployment key is stored under (no org has it).
+pub(crate) const DEPLOYMENT_OWNER: &str = "deployment";
+
 impl KeyId {
-    /// `org/<org>` or `user/<org>/<user>`.
+    /// `deployment`, `org/<org>` or `user/<org>/<user>`.
     pub(crate) fn text(&self) -> String {
         match self {
+            Self::Deployment => DEPLOYMENT_OWNER.to_string(),
             Self::Org(o) => format!("org/{o}"),
             Self::User(o, u) => format!("user/{o}/{u}"),
         }
     }
 
-    fn org(&self) -> OrgId {
+    fn owner(&self) -> String {
         match self {
-            Self::Org(o) | Self::User(o, _) => *o,
+            Self::Deployment => DEPLOYMENT_OWNER.to_string(),
+            Self::Org(o) | Self::User(o, _) => o.to_string(),
         }
     }
 
     fn user(&self) -> Option<UserId> {
         match self {
-            Self::Org(_) => None,
+            Self::Deployment | Self::Org(_) => None,
             Self::User(_, u) => Some(*u),
         }
     }
@@ -217,7 +225,7 @@ impl Keyring {
         let wrapped = crypto::seal(self.kek.bytes(), text.as_bytes(), key.bytes())?;
         let row = args![
             text.clone(),
-            id.org().to_string(),
+            id.owner(),
             id.user().map(|u| u.to_string()),
             wrapped
         ];
@@ -245,6 +253,18 @@ impl Keyring {
             out.insert(id, key);
         }
         Ok(out)
+    }
+
+    /// The deployment key, created on first use (a second process creating it at the same
+    /// moment loses the insert and reads the winner's).
+    pub(crate) async fn deployment(&self) -> StoreResult<DataKey> {
+        match self.get(KeyId::Deployment).await {
+            Err(StoreError::KeyMissing { .. }) => match self.create(KeyId::Deployment).await {
+                Ok(k) => Ok(k),
+                Err(_) => self.get(KeyId::Deployment).await,
+            },
+            other => other,
+        }
     }
 
     /// The key of `id`, or `KeyMissing`.

@@ -3,6 +3,7 @@
 //! their meaning (conflict, not found, plan limit), everything else is `Internal`.
 
 use crate::store::Store;
+use jiff::Timestamp;
 use skydir_core::CoreResult;
 use skydir_core::access::Staff;
 use skydir_core::audit::{AuditEvent, ChainKey};
@@ -12,9 +13,11 @@ use skydir_core::directory::{
     AccessBinding, Email, Group, GroupMember, Name, Org, OrgSlug, Resource, ServiceAccount, System,
     User, Username,
 };
+use skydir_core::ids::{AttachmentId, TicketId};
 use skydir_core::ids::{BindingId, GroupId, OrgId, ServiceAccountId, UserId};
 use skydir_core::page::{Page, PageRequest};
-use skydir_core::ports::DirectoryStore;
+use skydir_core::ports::{DeskStore, DirectoryStore, QueuedMail, TicketFilter};
+use skydir_core::support::{StoredAttachment, Ticket, TicketMessage};
 
 impl DirectoryStore for Store {
     async fn commit(&self, change: Change) -> CoreResult<()> {
@@ -160,5 +163,81 @@ impl DirectoryStore for Store {
 
     async fn audit_head(&self, chain: ChainKey) -> CoreResult<Option<(u64, String)>> {
         Ok(self.read_audit_head(chain).await?)
+    }
+}
+
+impl DeskStore for Store {
+    async fn next_ticket_number(&self) -> CoreResult<u64> {
+        Ok(self.read_next_ticket_number().await?)
+    }
+
+    async fn ticket(&self, org: OrgId, id: TicketId) -> CoreResult<Option<Ticket>> {
+        Ok(self.read_ticket(org, id).await?)
+    }
+
+    async fn ticket_by_number(&self, number: u64) -> CoreResult<Option<Ticket>> {
+        Ok(self.read_ticket_by_number(number).await?)
+    }
+
+    async fn tickets(
+        &self,
+        org: OrgId,
+        filter: &TicketFilter,
+        page: &PageRequest,
+    ) -> CoreResult<Page<Ticket>> {
+        Ok(self.read_tickets(org, filter, page).await?)
+    }
+
+    async fn open_tickets(&self) -> CoreResult<Vec<Ticket>> {
+        Ok(self.read_open_tickets().await?)
+    }
+
+    async fn tickets_created_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> CoreResult<Vec<Ticket>> {
+        Ok(self.read_tickets_created_between(from, to).await?)
+    }
+
+    async fn messages(&self, org: OrgId, ticket: TicketId) -> CoreResult<Vec<TicketMessage>> {
+        Ok(self.read_messages(org, ticket).await?)
+    }
+
+    async fn attachment(
+        &self,
+        org: OrgId,
+        ticket: TicketId,
+        id: AttachmentId,
+    ) -> CoreResult<Option<StoredAttachment>> {
+        Ok(self.read_attachment(org, ticket, id).await?)
+    }
+
+    async fn ticket_for_mail(
+        &self,
+        message_ids: &[String],
+    ) -> CoreResult<Option<(OrgId, TicketId)>> {
+        Ok(self.read_ticket_for_mail(message_ids).await?)
+    }
+
+    async fn inbound_seen(&self, key: &str) -> CoreResult<bool> {
+        Ok(self.read_inbound_seen(key).await?)
+    }
+
+    async fn users_by_email(&self, email: &Email) -> CoreResult<Vec<(OrgId, UserId)>> {
+        Ok(self.read_users_by_email(email).await?)
+    }
+
+    async fn claim_mail(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> CoreResult<Vec<QueuedMail>> {
+        Ok(self.claim_queued_mail(now, lease_until, limit).await?)
+    }
+
+    async fn pending_mail_count(&self) -> CoreResult<u64> {
+        Ok(self.read_pending_mail_count().await?)
     }
 }

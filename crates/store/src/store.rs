@@ -151,6 +151,10 @@ impl Store {
         if swept > 0 {
             tracing::info!(swept, "destroyed data keys whose records no longer exist");
         }
+        let indexed = store.fill_email_index().await?;
+        if indexed > 0 {
+            tracing::info!(indexed, "indexed users' addresses for mail intake");
+        }
         Ok(store)
     }
 

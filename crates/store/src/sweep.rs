@@ -6,7 +6,7 @@
 
 use crate::db::Arg;
 use crate::error::StoreResult;
-use crate::keyring::{KeyOwner, placeholders};
+use crate::keyring::{DEPLOYMENT_OWNER, KeyOwner, placeholders};
 use crate::store::Store;
 use sqlx::AssertSqlSafe;
 use std::collections::HashSet;
@@ -30,6 +30,7 @@ impl Store {
         let live_users = self.existing("users", &users).await?;
         let orphans: Vec<String> = keys
             .into_iter()
+            .filter(|k| !(k.org == DEPLOYMENT_OWNER && k.user.is_none()))
             .filter(|KeyOwner { org, user, .. }| match user {
                 Some(u) => !live_users.contains(u),
                 None => !live_orgs.contains(org),

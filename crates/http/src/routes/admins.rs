@@ -6,12 +6,12 @@ use crate::problem::ApiResult;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use skydir_core::ports::DirectoryStore;
+use skydir_core::ports::Storage;
 
 /// Usernames of the org's admins.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/admins", tag = "admins",
     responses((status = 200, body = Vec<String>)))]
-pub async fn list<S: DirectoryStore + Clone>(
+pub async fn list<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,
@@ -25,7 +25,7 @@ pub async fn list<S: DirectoryStore + Clone>(
 /// Makes a user an org admin (idempotent).
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/admins/{username}", tag = "admins",
     responses((status = 204, description = "is admin"), (status = 403, body = crate::Problem)))]
-pub async fn grant<S: DirectoryStore + Clone>(
+pub async fn grant<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, user)): Path<(String, String)>,
@@ -39,7 +39,7 @@ pub async fn grant<S: DirectoryStore + Clone>(
 /// Removes the admin role (the last admin cannot be removed).
 #[utoipa::path(delete, path = "/api/v1/orgs/{org}/admins/{username}", tag = "admins",
     responses((status = 204, description = "no longer admin"), (status = 409, body = crate::Problem)))]
-pub async fn revoke<S: DirectoryStore + Clone>(
+pub async fn revoke<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, user)): Path<(String, String)>,

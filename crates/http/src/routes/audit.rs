@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use skydir_core::audit::AuditEvent;
-use skydir_core::ports::DirectoryStore;
+use skydir_core::ports::Storage;
 use utoipa::{IntoParams, ToSchema};
 
 /// Which events to read.
@@ -54,7 +54,7 @@ impl From<AuditEvent> for AuditOut {
 /// Reads the org's audit chain, oldest first.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/audit", tag = "audit", params(AuditQuery),
     responses((status = 200, body = Vec<AuditOut>)))]
-pub async fn list<S: DirectoryStore + Clone>(
+pub async fn list<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use skydir_core::CoreError;
 use skydir_core::directory::{AccessBinding, BindingSubject};
 use skydir_core::ids::BindingId;
-use skydir_core::ports::DirectoryStore;
+use skydir_core::ports::Storage;
 use skydir_core::service::{MemberRef, NewBinding};
 use utoipa::ToSchema;
 
@@ -64,7 +64,7 @@ fn binding_id(s: &str) -> Result<BindingId, CoreError> {
 /// Grants a resource.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/bindings", tag = "bindings", request_body = BindingIn,
     responses((status = 201, body = BindingOut), (status = 403, body = crate::Problem), (status = 409, body = crate::Problem)))]
-pub async fn create<S: DirectoryStore + Clone>(
+pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,
@@ -88,7 +88,7 @@ pub async fn create<S: DirectoryStore + Clone>(
 /// Lists bindings.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/bindings", tag = "bindings", params(PageQuery),
     responses((status = 200, body = PageOut<BindingOut>)))]
-pub async fn list<S: DirectoryStore + Clone>(
+pub async fn list<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,
@@ -105,7 +105,7 @@ pub async fn list<S: DirectoryStore + Clone>(
 /// Reads a binding.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/bindings/{id}", tag = "bindings",
     responses((status = 200, body = BindingOut), (status = 404, body = crate::Problem)))]
-pub async fn get<S: DirectoryStore + Clone>(
+pub async fn get<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, id)): Path<(String, String)>,
@@ -120,7 +120,7 @@ pub async fn get<S: DirectoryStore + Clone>(
 /// Revokes a binding.
 #[utoipa::path(delete, path = "/api/v1/orgs/{org}/bindings/{id}", tag = "bindings",
     responses((status = 204, description = "revoked")))]
-pub async fn delete<S: DirectoryStore + Clone>(
+pub async fn delete<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, id)): Path<(String, String)>,

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use skydir_core::directory::Group;
-use skydir_core::ports::DirectoryStore;
+use skydir_core::ports::Storage;
 use skydir_core::service::{GroupPatch, GroupView, MemberRef, NewGroup};
 use utoipa::ToSchema;
 
@@ -85,7 +85,7 @@ impl From<GroupView> for GroupOut {
 /// Creates a group.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/groups", tag = "groups", request_body = GroupIn,
     responses((status = 201, body = GroupOut), (status = 409, body = crate::Problem)))]
-pub async fn create<S: DirectoryStore + Clone>(
+pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,
@@ -105,7 +105,7 @@ pub async fn create<S: DirectoryStore + Clone>(
 /// Lists groups by name.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/groups", tag = "groups", params(PageQuery),
     responses((status = 200, body = PageOut<GroupOut>)))]
-pub async fn list<S: DirectoryStore + Clone>(
+pub async fn list<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,
@@ -122,7 +122,7 @@ pub async fn list<S: DirectoryStore + Clone>(
 /// Reads a group with its direct members.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/groups/{name}", tag = "groups",
     responses((status = 200, body = GroupOut), (status = 404, body = crate::Problem)))]
-pub async fn get<S: DirectoryStore + Clone>(
+pub async fn get<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, name)): Path<(String, String)>,
@@ -137,7 +137,7 @@ pub async fn get<S: DirectoryStore + Clone>(
 /// Changes a group's description.
 #[utoipa::path(patch, path = "/api/v1/orgs/{org}/groups/{name}", tag = "groups", request_body = GroupPatchIn,
     responses((status = 200, body = GroupOut)))]
-pub async fn update<S: DirectoryStore + Clone>(
+pub async fn update<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, name)): Path<(String, String)>,
@@ -162,7 +162,7 @@ pub async fn update<S: DirectoryStore + Clone>(
 /// Deletes a group.
 #[utoipa::path(delete, path = "/api/v1/orgs/{org}/groups/{name}", tag = "groups",
     responses((status = 204, description = "deleted")))]
-pub async fn delete<S: DirectoryStore + Clone>(
+pub async fn delete<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, name)): Path<(String, String)>,
@@ -176,7 +176,7 @@ pub async fn delete<S: DirectoryStore + Clone>(
 /// Adds a user to a group.
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/groups/{name}/members/users/{username}", tag = "groups",
     responses((status = 200, body = GroupOut)))]
-pub async fn add_user<S: DirectoryStore + Clone>(
+pub async fn add_user<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, name, user)): Path<(String, String, String)>,
@@ -192,7 +192,7 @@ pub async fn add_user<S: DirectoryStore + Clone>(
 /// Removes a user from a group.
 #[utoipa::path(delete, path = "/api/v1/orgs/{org}/groups/{name}/members/users/{username}", tag = "groups",
     responses((status = 204, description = "removed")))]
-pub async fn remove_user<S: DirectoryStore + Clone>(
+pub async fn remove_user<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, name, user)): Path<(String, String, String)>,
@@ -207,7 +207,7 @@ pub async fn remove_user<S: DirectoryStore + Clone>(
 /// Nests a group inside another (cycles are refused).
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/groups/{name}/members/groups/{child}", tag = "groups",
     responses((status = 200, body = GroupOut), (status = 409, body = crate::Problem)))]
-pub async fn add_group<S: DirectoryStore + Clone>(
+pub async fn add_group<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, name, child)): Path<(String, String, String)>,
@@ -223,7 +223,7 @@ pub async fn add_group<S: DirectoryStore + Clone>(
 /// Removes a nested group.
 #[utoipa::path(delete, path = "/api/v1/orgs/{org}/groups/{name}/members/groups/{child}", tag = "groups",
     responses((status = 204, description = "removed")))]
-pub async fn remove_group<S: DirectoryStore + Clone>(
+pub async fn remove_group<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, name, child)): Path<(String, String, String)>,

@@ -4,7 +4,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use skydir_core::ports::DirectoryStore;
+use skydir_core::ports::Storage;
 
 /// Liveness: the process answers.
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "alive")))]
@@ -15,7 +15,7 @@ pub async fn healthz() -> &'static str {
 /// Readiness: the store answers.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, description = "ready"), (status = 503, description = "store unavailable")))]
-pub async fn readyz<S: DirectoryStore + Clone>(State(st): State<AppState<S>>) -> impl IntoResponse {
+pub async fn readyz<S: Storage + Clone>(State(st): State<AppState<S>>) -> impl IntoResponse {
     if (st.ready)().await {
         (StatusCode::OK, "ready\n")
     } else {
@@ -25,9 +25,7 @@ pub async fn readyz<S: DirectoryStore + Clone>(State(st): State<AppState<S>>) ->
 
 /// Prometheus text exposition.
 #[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "metrics")))]
-pub async fn metrics<S: DirectoryStore + Clone>(
-    State(st): State<AppState<S>>,
-) -> impl IntoResponse {
+pub async fn metrics<S: Storage + Clone>(State(st): State<AppState<S>>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         st.metrics.render(),

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use skydir_core::directory::ServiceAccount;
-use skydir_core::ports::DirectoryStore;
+use skydir_core::ports::Storage;
 use skydir_core::secret::Secret;
 use skydir_core::service::NewServiceAccount;
 use utoipa::ToSchema;
@@ -69,7 +69,7 @@ fn out(suffix: &str, org: &str, a: ServiceAccount) -> LdapAccountOut {
     request_body = LdapAccountIn,
     responses((status = 201, body = LdapAccountOut), (status = 403, body = crate::Problem),
         (status = 409, body = crate::Problem), (status = 400, body = crate::Problem)))]
-pub async fn create<S: DirectoryStore + Clone>(
+pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,
@@ -92,7 +92,7 @@ pub async fn create<S: DirectoryStore + Clone>(
 /// Lists the org's LDAP service accounts by name.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/ldap-accounts", tag = "ldap-accounts",
     responses((status = 200, body = Vec<LdapAccountOut>), (status = 403, body = crate::Problem)))]
-pub async fn list<S: DirectoryStore + Clone>(
+pub async fn list<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,
@@ -109,7 +109,7 @@ pub async fn list<S: DirectoryStore + Clone>(
 /// Reads one LDAP service account.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/ldap-accounts/{name}", tag = "ldap-accounts",
     responses((status = 200, body = LdapAccountOut), (status = 404, body = crate::Problem)))]
-pub async fn get<S: DirectoryStore + Clone>(
+pub async fn get<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, name)): Path<(String, String)>,
@@ -126,7 +126,7 @@ pub async fn get<S: DirectoryStore + Clone>(
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/ldap-accounts/{name}/password", tag = "ldap-accounts",
     request_body = LdapPasswordIn,
     responses((status = 200, body = LdapAccountOut), (status = 400, body = crate::Problem)))]
-pub async fn set_password<S: DirectoryStore + Clone>(
+pub async fn set_password<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, name)): Path<(String, String)>,
@@ -145,7 +145,7 @@ pub async fn set_password<S: DirectoryStore + Clone>(
 /// Deletes an LDAP service account; its binds stop working at once.
 #[utoipa::path(delete, path = "/api/v1/orgs/{org}/ldap-accounts/{name}", tag = "ldap-accounts",
     responses((status = 204, description = "deleted"), (status = 404, body = crate::Problem)))]
-pub async fn delete<S: DirectoryStore + Clone>(
+pub async fn delete<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, name)): Path<(String, String)>,

@@ -18,7 +18,7 @@ use axum::Router;
 use axum::routing::{MethodRouter, get, post, put};
 use skydir_core::CoreError;
 use skydir_core::directory::{Name, OrgSlug, Username};
-use skydir_core::ports::DirectoryStore;
+use skydir_core::ports::Storage;
 
 /// The route table: the router plus the list of its paths, so a test can hold the OpenAPI
 /// document and the served routes to each other in both directions.
@@ -27,7 +27,7 @@ pub struct Table<S> {
     pub paths: Vec<&'static str>,
 }
 
-impl<S: DirectoryStore + Clone> Table<S> {
+impl<S: Storage + Clone> Table<S> {
     fn route(mut self, path: &'static str, handlers: MethodRouter<AppState<S>>) -> Self {
         self.router = self.router.route(path, handlers);
         self.paths.push(path);
@@ -36,7 +36,7 @@ impl<S: DirectoryStore + Clone> Table<S> {
 }
 
 /// Every route of the application.
-pub fn all<S: DirectoryStore + Clone>() -> Table<S> {
+pub fn all<S: Storage + Clone>() -> Table<S> {
     Table {
         router: Router::new(),
         paths: Vec::new(),

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use skydir_core::CoreError;
 use skydir_core::auth::PasswordPolicy;
 use skydir_core::directory::{Org, Plan, PlanKind};
-use skydir_core::ports::DirectoryStore;
+use skydir_core::ports::Storage;
 use skydir_core::service::{NewOrg, OrgPatch};
 use utoipa::ToSchema;
 
@@ -95,7 +95,7 @@ impl OrgOut {
 /// Creates an organization (operator).
 #[utoipa::path(post, path = "/api/v1/orgs", tag = "orgs", request_body = OrgIn,
     responses((status = 201, body = OrgOut), (status = 400, body = crate::Problem), (status = 409, body = crate::Problem)))]
-pub async fn create<S: DirectoryStore + Clone>(
+pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     body: Result<Json<OrgIn>, JsonRejection>,
@@ -114,7 +114,7 @@ pub async fn create<S: DirectoryStore + Clone>(
 /// Lists organizations (provider staff).
 #[utoipa::path(get, path = "/api/v1/orgs", tag = "orgs", params(PageQuery),
     responses((status = 200, body = PageOut<OrgOut>)))]
-pub async fn list<S: DirectoryStore + Clone>(
+pub async fn list<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     q: Result<Query<PageQuery>, QueryRejection>,
@@ -128,7 +128,7 @@ pub async fn list<S: DirectoryStore + Clone>(
 /// Reads an organization.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}", tag = "orgs",
     responses((status = 200, body = OrgOut), (status = 404, body = crate::Problem)))]
-pub async fn get<S: DirectoryStore + Clone>(
+pub async fn get<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,
@@ -140,7 +140,7 @@ pub async fn get<S: DirectoryStore + Clone>(
 /// Changes an organization's name, plan or password policy (operator).
 #[utoipa::path(patch, path = "/api/v1/orgs/{org}", tag = "orgs", request_body = OrgPatchIn,
     responses((status = 200, body = OrgOut), (status = 400, body = crate::Problem)))]
-pub async fn update<S: DirectoryStore + Clone>(
+pub async fn update<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,

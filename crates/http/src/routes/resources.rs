@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use skydir_core::directory::{Resource, ResourceKind};
-use skydir_core::ports::DirectoryStore;
+use skydir_core::ports::Storage;
 use skydir_core::service::{NewResource, ResourcePatch};
 use utoipa::ToSchema;
 
@@ -60,7 +60,7 @@ impl From<Resource> for ResourceOut {
 /// Creates a resource.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/resources", tag = "resources", request_body = ResourceIn,
     responses((status = 201, body = ResourceOut), (status = 409, body = crate::Problem)))]
-pub async fn create<S: DirectoryStore + Clone>(
+pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,
@@ -80,7 +80,7 @@ pub async fn create<S: DirectoryStore + Clone>(
 /// Lists resources by name.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/resources", tag = "resources", params(PageQuery),
     responses((status = 200, body = PageOut<ResourceOut>)))]
-pub async fn list<S: DirectoryStore + Clone>(
+pub async fn list<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,
@@ -97,7 +97,7 @@ pub async fn list<S: DirectoryStore + Clone>(
 /// Reads a resource.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/resources/{name}", tag = "resources",
     responses((status = 200, body = ResourceOut), (status = 404, body = crate::Problem)))]
-pub async fn get<S: DirectoryStore + Clone>(
+pub async fn get<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, name)): Path<(String, String)>,
@@ -112,7 +112,7 @@ pub async fn get<S: DirectoryStore + Clone>(
 /// Changes a resource's description.
 #[utoipa::path(patch, path = "/api/v1/orgs/{org}/resources/{name}", tag = "resources", request_body = ResourcePatchIn,
     responses((status = 200, body = ResourceOut)))]
-pub async fn update<S: DirectoryStore + Clone>(
+pub async fn update<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, name)): Path<(String, String)>,
@@ -137,7 +137,7 @@ pub async fn update<S: DirectoryStore + Clone>(
 /// Deletes a resource and its bindings.
 #[utoipa::path(delete, path = "/api/v1/orgs/{org}/resources/{name}", tag = "resources",
     responses((status = 204, description = "deleted")))]
-pub async fn delete<S: DirectoryStore + Clone>(
+pub async fn delete<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, name)): Path<(String, String)>,

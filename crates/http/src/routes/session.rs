@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use skydir_core::ports::DirectoryStore;
+use skydir_core::ports::Storage;
 use skydir_core::secret::Secret;
 use utoipa::ToSchema;
 
@@ -32,7 +32,7 @@ pub struct TokenOut {
 /// Logs an org user in.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginIn,
     responses((status = 200, body = TokenOut), (status = 401, body = crate::Problem), (status = 429, body = crate::Problem)))]
-pub async fn login<S: DirectoryStore + Clone>(
+pub async fn login<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     body: Result<Json<LoginIn>, JsonRejection>,
 ) -> ApiResult<Json<TokenOut>> {

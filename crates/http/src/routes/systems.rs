@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use skydir_core::directory::{OsFamily, System};
-use skydir_core::ports::DirectoryStore;
+use skydir_core::ports::Storage;
 use skydir_core::service::{NewSystem, SystemPatch};
 use utoipa::ToSchema;
 
@@ -69,7 +69,7 @@ impl From<System> for SystemOut {
 /// Registers a system.
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/systems", tag = "systems", request_body = SystemIn,
     responses((status = 201, body = SystemOut), (status = 409, body = crate::Problem)))]
-pub async fn create<S: DirectoryStore + Clone>(
+pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,
@@ -90,7 +90,7 @@ pub async fn create<S: DirectoryStore + Clone>(
 /// Lists systems by hostname.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/systems", tag = "systems", params(PageQuery),
     responses((status = 200, body = PageOut<SystemOut>)))]
-pub async fn list<S: DirectoryStore + Clone>(
+pub async fn list<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,
@@ -107,7 +107,7 @@ pub async fn list<S: DirectoryStore + Clone>(
 /// Reads a system.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/systems/{hostname}", tag = "systems",
     responses((status = 200, body = SystemOut), (status = 404, body = crate::Problem)))]
-pub async fn get<S: DirectoryStore + Clone>(
+pub async fn get<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, host)): Path<(String, String)>,
@@ -122,7 +122,7 @@ pub async fn get<S: DirectoryStore + Clone>(
 /// Changes a system.
 #[utoipa::path(patch, path = "/api/v1/orgs/{org}/systems/{hostname}", tag = "systems", request_body = SystemPatchIn,
     responses((status = 200, body = SystemOut)))]
-pub async fn update<S: DirectoryStore + Clone>(
+pub async fn update<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, host)): Path<(String, String)>,
@@ -142,7 +142,7 @@ pub async fn update<S: DirectoryStore + Clone>(
 /// Removes a system.
 #[utoipa::path(delete, path = "/api/v1/orgs/{org}/systems/{hostname}", tag = "systems",
     responses((status = 204, description = "deleted")))]
-pub async fn delete<S: DirectoryStore + Clone>(
+pub async fn delete<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, host)): Path<(String, String)>,

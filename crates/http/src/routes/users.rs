@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use skydir_core::CoreError;
 use skydir_core::directory::personal::Address;
 use skydir_core::directory::{Email, PersonalData, Posix, SshKey, UserStatus, Username};
-use skydir_core::ports::DirectoryStore;
+use skydir_core::ports::Storage;
 use skydir_core::secret::{Personal, Secret};
 use skydir_core::service::{NewUser, PasswordInput, UserPatch, UserView};
 use std::collections::BTreeMap;
@@ -269,7 +269,7 @@ fn new_user(b: UserIn) -> Result<NewUser, CoreError> {
 #[utoipa::path(post, path = "/api/v1/orgs/{org}/users", tag = "users", request_body = UserIn,
     responses((status = 201, body = UserOut), (status = 400, body = crate::Problem),
               (status = 403, body = crate::Problem), (status = 409, body = crate::Problem)))]
-pub async fn create<S: DirectoryStore + Clone>(
+pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,
@@ -284,7 +284,7 @@ pub async fn create<S: DirectoryStore + Clone>(
 /// Lists users by username.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/users", tag = "users", params(PageQuery),
     responses((status = 200, body = PageOut<UserOut>)))]
-pub async fn list<S: DirectoryStore + Clone>(
+pub async fn list<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path(org): Path<String>,
@@ -301,7 +301,7 @@ pub async fn list<S: DirectoryStore + Clone>(
 /// Reads a user.
 #[utoipa::path(get, path = "/api/v1/orgs/{org}/users/{username}", tag = "users",
     responses((status = 200, body = UserOut), (status = 404, body = crate::Problem)))]
-pub async fn get<S: DirectoryStore + Clone>(
+pub async fn get<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, user)): Path<(String, String)>,
@@ -316,7 +316,7 @@ pub async fn get<S: DirectoryStore + Clone>(
 /// Changes a user.
 #[utoipa::path(patch, path = "/api/v1/orgs/{org}/users/{username}", tag = "users", request_body = UserPatchIn,
     responses((status = 200, body = UserOut), (status = 400, body = crate::Problem)))]
-pub async fn update<S: DirectoryStore + Clone>(
+pub async fn update<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, user)): Path<(String, String)>,
@@ -344,7 +344,7 @@ pub async fn update<S: DirectoryStore + Clone>(
 /// Erases a user: records deleted, data key destroyed.
 #[utoipa::path(delete, path = "/api/v1/orgs/{org}/users/{username}", tag = "users",
     responses((status = 204, description = "erased"), (status = 404, body = crate::Problem)))]
-pub async fn delete<S: DirectoryStore + Clone>(
+pub async fn delete<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, user)): Path<(String, String)>,
@@ -359,7 +359,7 @@ pub async fn delete<S: DirectoryStore + Clone>(
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/users/{username}/password", tag = "users",
     request_body = PasswordChangeIn,
     responses((status = 204, description = "changed"), (status = 403, body = crate::Problem)))]
-pub async fn change_password<S: DirectoryStore + Clone>(
+pub async fn change_password<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
     Path((org, user)): Path<(String, String)>,

@@ -25,6 +25,8 @@ enum Unique {
     Binding,
     TokenHash,
     ServiceName,
+    TicketNumber,
+    InboundMail,
     Id,
 }
 
@@ -97,6 +99,12 @@ const RULES: &[(&str, &str, Unique)] = &[
         "api_tokens.secret_hash",
         Unique::TokenHash,
     ),
+    ("tickets_number_key", "tickets.number", Unique::TicketNumber),
+    (
+        "inbound_mail_pkey",
+        "inbound_mail.key_hash",
+        Unique::InboundMail,
+    ),
 ];
 
 fn which_unique(constraint: Option<&str>, message: &str) -> Option<Unique> {
@@ -149,6 +157,9 @@ fn conflict(u: Unique, w: &Write) -> CoreError {
                 _ => "an organization with this slug already exists".into(),
             },
         ),
+        Unique::TicketNumber => ("number", "this ticket number is already taken".into()),
+        // Mail intake treats this as "a second delivery of the same message".
+        Unique::InboundMail => ("message_id", "this message was already handled".into()),
         Unique::StaffHandle => (
             "handle",
             "a staff member with this handle already exists".into(),

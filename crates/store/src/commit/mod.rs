@@ -11,6 +11,7 @@
 
 mod audit;
 mod conflict;
+mod desk;
 mod directory;
 mod prepare;
 mod services;
@@ -173,6 +174,32 @@ async fn apply_write(
             from_hash,
             to_hash,
         } => users::upgrade_hash(tx, scope_org(change)?, *owner, from_hash, to_hash).await,
+        CreateTicket(t) => desk::create_ticket(tx, t, prepared.desk(index)?).await,
+        UpdateTicket(t) => {
+            desk::update_ticket(tx, scope_org(change)?, t, prepared.desk(index)?).await
+        }
+        AddMessage { message, .. } => {
+            desk::add_message(tx, scope_org(change)?, message, prepared.desk(index)?).await
+        }
+        LinkMail { ticket, .. } => {
+            desk::link_mail(tx, scope_org(change)?, *ticket, prepared.desk(index)?).await
+        }
+        RecordInbound {
+            outcome,
+            ticket,
+            at,
+            ..
+        } => {
+            desk::record_inbound(tx, change.org, outcome, *ticket, *at, prepared.desk(index)?).await
+        }
+        QueueMail(m) => desk::queue_mail(tx, change.org, m, prepared.desk(index)?).await,
+        MailDelivered(id) => desk::mail_delivered(tx, *id).await,
+        MailFailed {
+            id,
+            attempts,
+            retry_at,
+            error,
+        } => desk::mail_failed(tx, *id, *attempts, *retry_at, error).await,
     }
 }
 
@@ -214,6 +241,8 @@ fn check_scope(change: &Change) -> StoreResult<()> {
             CreateResource(r) | UpdateResource(r) => Some(r.org),
             CreateBinding(b) => Some(b.org),
             CreateServiceAccount { account, .. } => Some(account.org),
+            CreateTicket(t) | UpdateTicket(t) => Some(t.org),
+            AddMessage { message, .. } => Some(message.org),
             CreateToken(t) => {
                 if t.org() != change.org {
                     return Err(cross_org());

@@ -3,17 +3,39 @@
 
 use crate::error::{StoreError, StoreResult};
 use crate::keyring::KeyId;
+use crate::rows::mail::{inbound_hash, seal_mail, thread_hash};
+use crate::rows::ticket::{
+    MessageContent, SealedTicket, seal_attachment, seal_message, seal_ticket,
+};
 use crate::rows::user::{SealedUser, seal_user};
 use crate::store::Store;
 use skydir_core::CoreError;
 use skydir_core::change::{Change, Write};
 use skydir_core::directory::User;
+use skydir_core::ids::UserId;
+use skydir_core::support::MessageAuthor;
+
+/// A desk write's sealed values and keyed hashes.
+#[derive(Debug, Clone)]
+pub(super) enum SealedDesk {
+    Ticket(SealedTicket),
+    Message {
+        content: String,
+        sealed_for: Option<UserId>,
+        /// Per attachment: id, size and sealed content.
+        attachments: Vec<(String, i64, String)>,
+    },
+    Mail(String),
+    Hashes(Vec<String>),
+}
 
 /// What the transaction needs from step 1, and what to clean up after it.
 #[derive(Debug, Default)]
 pub(super) struct Prepared {
     /// Sealed personal fields, by the index of the write that stores them.
     sealed: Vec<Option<SealedUser>>,
+    /// Sealed desk values, by the index of the write that stores them.
+    desk: Vec<Option<SealedDesk>>,
     /// Keys created for this change (destroyed again if it fails).
     pub created: Vec<KeyId>,
     /// Keys to destroy once the change has committed.
@@ -21,6 +43,16 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
+    /// The sealed desk values of write `index`.
+    pub(super) fn desk(&self, index: usize) -> StoreResult<&SealedDesk> {
+        self.desk
+            .get(index)
+            .and_then(Option::as_ref)
+            .ok_or_else(|| {
+                StoreError::Refused(CoreError::Internal("a desk write was not prepared".into()))
+            })
+    }
+
     /// The sealed user of write `index`.
     pub(super) fn sealed(&self, index: usize) -> StoreResult<&SealedUser> {
         self.sealed
@@ -36,6 +68,7 @@ impl Prepared {
 pub(super) async fn prepare(store: &Store, change: &Change) -> StoreResult<Prepared> {
     let mut p = Prepared {
         sealed: vec![None; change.writes.len()],
+        desk: vec![None; change.writes.len()],
         ..Prepared::default()
     };
     match fill(store, change, &mut p).await {
@@ -89,10 +122,75 @@ async fn fill(store: &Store, change: &Change, p: &mut Prepared) -> StoreResult<(
                     p.erased.push(KeyId::User(org, *user));
                 }
             }
-            _ => {}
+            w => p.desk[i] = seal_desk(store, w).await?,
         }
     }
     Ok(())
+}
+
+/// Seals a desk write's customer text and hashes its mail ids; `None` for other writes.
+async fn seal_desk(store: &Store, w: &Write) -> StoreResult<Option<SealedDesk>> {
+    let keyring = store.keyring();
+    Ok(Some(match w {
+        Write::CreateTicket(t) | Write::UpdateTicket(t) => {
+            let org_key = keyring.get(KeyId::Org(t.org)).await?;
+            SealedDesk::Ticket(seal_ticket(t, &org_key)?)
+        }
+        Write::AddMessage {
+            message,
+            attachments,
+        } => {
+            let sealed_for = match message.author {
+                MessageAuthor::Customer { user } => Some(user),
+                _ => None,
+            };
+            let key = match sealed_for {
+                Some(user) => match keyring.get(KeyId::User(message.org, user)).await {
+                    Err(StoreError::KeyMissing { .. }) => {
+                        return Err(CoreError::not_found("user", user.to_string()).into());
+                    }
+                    other => other?,
+                },
+                None => keyring.get(KeyId::Org(message.org)).await?,
+            };
+            let content = MessageContent {
+                body: message.body.clone(),
+                mail_id: message.mail_id.clone(),
+                attachments: message.attachments.clone(),
+            };
+            let mid = message.id.to_string();
+            let mut files = Vec::with_capacity(attachments.len());
+            for a in attachments {
+                let aid = a.meta.id.to_string();
+                let size = i64::try_from(a.content.len())
+                    .map_err(|_| StoreError::corrupt("attachment size"))?;
+                files.push((
+                    aid.clone(),
+                    size,
+                    seal_attachment(message.org, &aid, &a.content, &key)?,
+                ));
+            }
+            SealedDesk::Message {
+                content: seal_message(message.org, &mid, &content, &key)?,
+                sealed_for,
+                attachments: files,
+            }
+        }
+        Write::QueueMail(m) => SealedDesk::Mail(seal_mail(m, &keyring.deployment().await?)?),
+        Write::LinkMail { message_ids, .. } => {
+            let key = keyring.deployment().await?;
+            SealedDesk::Hashes(
+                message_ids
+                    .iter()
+                    .map(|id| thread_hash(&key, id))
+                    .collect::<StoreResult<_>>()?,
+            )
+        }
+        Write::RecordInbound { key, .. } => {
+            SealedDesk::Hashes(vec![inbound_hash(&keyring.deployment().await?, key)?])
+        }
+        _ => return Ok(None),
+    }))
 }
 
 async fn seal(
@@ -101,5 +199,6 @@ async fn seal(
     user_key: &crate::crypto::DataKey,
 ) -> StoreResult<SealedUser> {
     let org_key = store.keyring().get(KeyId::Org(user.org)).await?;
-    seal_user(user, user_key, &org_key)
+    let deployment_key = store.keyring().deployment().await?;
+    seal_user(user, user_key, &org_key, &deployment_key)
 }

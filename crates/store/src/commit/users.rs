@@ -50,8 +50,9 @@ pub(super) async fn create(
     tx.execute(
         "INSERT INTO users (id, org_id, username, email_bidx, email_ct, status, uid_number, \
          gid_number, home_directory, login_shell, ssh_keys_ct, given_name_ct, family_name_ct, \
-         phones_ct, addresses_ct, custom_ct, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+         phones_ct, addresses_ct, custom_ct, created_at, updated_at, email_gidx) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+         $19)",
         args![
             u.id.to_string(),
             u.org.to_string(),
@@ -71,6 +72,7 @@ pub(super) async fn create(
             &s.custom,
             created,
             updated,
+            &s.email_gidx,
         ],
     )
     .await?;
@@ -101,7 +103,7 @@ pub(super) async fn update(tx: &mut Tx, u: &User, s: &SealedUser) -> StoreResult
             "UPDATE users SET username = $3, email_bidx = $4, email_ct = $5, status = $6, \
              uid_number = $7, gid_number = $8, home_directory = $9, login_shell = $10, \
              ssh_keys_ct = $11, given_name_ct = $12, family_name_ct = $13, phones_ct = $14, \
-             addresses_ct = $15, custom_ct = $16, updated_at = $17 \
+             addresses_ct = $15, custom_ct = $16, updated_at = $17, email_gidx = $18 \
              WHERE org_id = $1 AND id = $2",
             args![
                 u.org.to_string(),
@@ -121,6 +123,7 @@ pub(super) async fn update(tx: &mut Tx, u: &User, s: &SealedUser) -> StoreResult
                 &s.addresses,
                 &s.custom,
                 updated,
+                &s.email_gidx,
             ],
         )
         .await?;

@@ -3,6 +3,7 @@
 //! page exists.
 
 mod audit;
+mod desk;
 mod groups;
 mod orgs;
 mod services;

@@ -4,8 +4,10 @@
 pub(crate) mod access;
 pub(crate) mod audit;
 pub(crate) mod directory;
+pub(crate) mod mail;
 pub(crate) mod org;
 pub(crate) mod service;
+pub(crate) mod ticket;
 pub(crate) mod user;
 
 use crate::error::{StoreError, StoreResult};

@@ -28,6 +28,8 @@ pub(crate) use user_cols;
 #[derive(Debug, Clone)]
 pub(crate) struct SealedUser {
     pub email_bidx: String,
+    /// The deployment-wide index of the email (see `crypto::global_email_index`).
+    pub email_gidx: String,
     pub email: String,
     pub ssh_keys: String,
     pub given_name: String,
@@ -69,6 +71,7 @@ pub(crate) fn seal_user(
     u: &User,
     user_key: &DataKey,
     org_key: &DataKey,
+    deployment_key: &DataKey,
 ) -> StoreResult<SealedUser> {
     let s = Sealer {
         key: user_key,
@@ -78,6 +81,7 @@ pub(crate) fn seal_user(
     let p = &u.personal;
     Ok(SealedUser {
         email_bidx: crypto::blind_index(org_key, u.email.as_str())?,
+        email_gidx: crypto::global_email_index(deployment_key, u.email.as_str())?,
         email: s.seal("email", &u.email)?,
         ssh_keys: s.seal("ssh_keys", &u.ssh_keys)?,
         given_name: s.seal("given_name", &p.given_name)?,

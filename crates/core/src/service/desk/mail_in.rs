@@ -175,6 +175,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
                 key: key.to_string(),
                 outcome: outcome.name(),
                 ticket: None,
+                at: self.now(),
             })
             .audit(self.mail_audit(actor, org, &outcome));
         self.commit_inbound(change, outcome).await
@@ -251,6 +252,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
                 key: key.to_string(),
                 outcome: outcome.name(),
                 ticket: None,
+                at: self.now(),
             })
             .write(Write::QueueMail(Box::new(reply)))
             .audit(self.mail_audit(actor, org, &outcome));
@@ -296,6 +298,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
                 key: key.to_string(),
                 outcome: outcome.name(),
                 ticket: Some(ticket.id),
+                at: self.now(),
             })
             .audit(self.mail_audit(actor, Some(ticket.org), &outcome));
         let mut body = mail.text.clone();
@@ -351,6 +354,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
             key: key.to_string(),
             outcome: "created".into(),
             ticket: None,
+            at: self.now(),
         });
         let admission = Admission {
             org: &m.org,
