@@ -21,6 +21,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod auth_results;
 mod error;
 
+pub use auth_results::parse_authentication_results;
 pub use error::MailError;
