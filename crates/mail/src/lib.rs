@@ -23,6 +23,8 @@
 
 mod auth_results;
 mod error;
+mod inbound;
 
 pub use auth_results::parse_authentication_results;
 pub use error::MailError;
+pub use inbound::{Limits, parse};
