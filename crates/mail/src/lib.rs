@@ -24,7 +24,9 @@
 mod auth_results;
 mod error;
 mod inbound;
+mod outbound;
 
 pub use auth_results::parse_authentication_results;
 pub use error::MailError;
 pub use inbound::{Limits, parse};
+pub use outbound::render;
