@@ -22,11 +22,14 @@
 #![warn(missing_docs)]
 
 mod auth_results;
+mod deliver;
 mod error;
 mod inbound;
 mod outbound;
+pub mod testing;
 
 pub use auth_results::parse_authentication_results;
+pub use deliver::{Security, SmtpRelay, Transport, outbox_file_name};
 pub use error::MailError;
 pub use inbound::{Limits, parse};
 pub use outbound::render;
