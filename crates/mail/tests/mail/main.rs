@@ -8,3 +8,4 @@ mod common;
 mod delivery;
 mod inbound;
 mod outbound;
+mod properties;
