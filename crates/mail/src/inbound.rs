@@ -44,8 +44,9 @@ impl Default for Limits {
 /// Parses one raw message into what the desk needs to know about it.
 ///
 /// Refuses input over `limits.max_message_bytes` ([`MailError::TooLarge`]) and input that is
-/// not a message ([`MailError::NotAMessage`]): empty, without header fields, or with no `From`,
-/// no `Message-ID` and no body at all. Never panics.
+/// not a message ([`MailError::NotAMessage`]): empty, without header fields, with no `From`,
+/// no `Message-ID` and no body at all, or — in debug builds only, see below — with a MIME
+/// structure too damaged to read. Never panics.
 pub fn parse(raw: &[u8], limits: &Limits) -> Result<InboundMail, MailError> {
     let raw_len = u64::try_from(raw.len()).unwrap_or(u64::MAX);
     if raw_len > limits.max_message_bytes {
@@ -59,6 +60,17 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<InboundMail, MailError> {
             reason: "the input is empty",
         });
     }
+    // mail-parser 0.11.9 has `debug_assert!`s that hostile input reaches (nested messages with
+    // broken boundaries, found by fuzzing); they panic in debug builds and are compiled out of
+    // release builds. A stranger's message must never take its caller down, so a panic while
+    // reading it refuses the message instead.
+    std::panic::catch_unwind(|| read(raw, raw_len)).unwrap_or(Err(MailError::NotAMessage {
+        reason: "its MIME structure is too damaged to read",
+    }))
+}
+
+/// Reads a message already known to be within the limits and not blank.
+fn read(raw: &[u8], raw_len: u64) -> Result<InboundMail, MailError> {
     let message = MessageParser::default()
         .parse(raw)
         .filter(|m| !m.root_part().headers.is_empty())

@@ -302,3 +302,19 @@ fn what_is_not_a_message_is_refused_with_the_reason() {
     assert!(parse_str("From: a@b.test\n\n").is_ok());
     assert!(parse_str("Subject: hi\n\nbody\n").is_ok());
 }
+
+#[test]
+fn nested_messages_with_broken_boundaries_do_not_panic() {
+    // Found by the fuzzer: mail-parser 0.11.9 reaches a `debug_assert!` on it, which panics in
+    // debug builds. The message must be refused or read, never crash the caller.
+    for raw in [
+        fixture("damaged_nested_rfc822.eml"),
+        b"From: a@b.test\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\n\
+          Content-Type: message/rfc822\n\ne\nContent-Type: message/rfc822\n\nx\n\n--b--\n"
+            .to_vec(),
+    ] {
+        if let Err(e) = parse(&raw, &Limits::default()) {
+            assert!(matches!(e, MailError::NotAMessage { .. }), "{e:?}");
+        }
+    }
+}
