@@ -73,7 +73,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Result<InboundMail, MailError> {
 fn read(raw: &[u8], raw_len: u64) -> Result<InboundMail, MailError> {
     let message = MessageParser::default()
         .parse(raw)
-        .filter(|m| !m.root_part().headers.is_empty())
+        .filter(|m| m.parts.first().is_some_and(|root| !root.headers.is_empty()))
         .ok_or(MailError::NotAMessage {
             reason: "it has no header fields",
         })?;
