@@ -22,6 +22,10 @@ use std::sync::Arc;
 /// Largest request body accepted (JSON bodies are small; imports go through the CLI).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// Largest body of the routes that carry files: tickets and replies with base64 attachments
+/// (25 MiB of files grow by a third), and raw inbound mail.
+pub const MAX_UPLOAD_BYTES: usize = 40 * 1024 * 1024;
+
 /// Readiness probe supplied by the server (e.g. a database ping).
 pub type ReadyCheck = Arc<dyn Fn() -> BoxFuture<'static, bool> + Send + Sync>;
 

@@ -2,8 +2,8 @@
 //! `/api/v1/openapi.json` so clients can be generated from the running server.
 
 use crate::routes::{
-    admins, audit, bindings, groups, health, ldap_accounts, orgs, resources, session, systems,
-    users,
+    admins, audit, bindings, groups, health, ldap_accounts, mail, orgs, resources, session, staff,
+    support, systems, tickets, users,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -39,6 +39,11 @@ impl Modify for BearerAuth {
         ldap_accounts::create, ldap_accounts::list, ldap_accounts::get, ldap_accounts::delete,
         ldap_accounts::set_password,
         audit::list,
+        staff::create, staff::list,
+        tickets::create, tickets::list, tickets::get, tickets::reply, tickets::set_status,
+        tickets::rate, tickets::attachment,
+        support::queue, support::get, support::reply, support::update, support::attachment,
+        mail::inbound,
     ),
     components(schemas(crate::Problem))
 )]

@@ -38,8 +38,10 @@ pub struct Problem {
 #[derive(Debug)]
 pub enum ApiError {
     Core(CoreError),
-    /// The request body is larger than [`crate::MAX_BODY_BYTES`].
-    BodyTooLarge,
+    /// The request body is larger than the route accepts (`limit` bytes).
+    BodyTooLarge {
+        limit: usize,
+    },
 }
 
 impl From<CoreError> for ApiError {
@@ -48,10 +50,24 @@ impl From<CoreError> for ApiError {
     }
 }
 
+impl ApiError {
+    /// A rejected body of a route that carries files (limit [`crate::MAX_UPLOAD_BYTES`]).
+    pub fn upload(r: JsonRejection) -> Self {
+        match Self::from(r) {
+            Self::BodyTooLarge { .. } => Self::BodyTooLarge {
+                limit: crate::MAX_UPLOAD_BYTES,
+            },
+            other => other,
+        }
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            return Self::BodyTooLarge;
+            return Self::BodyTooLarge {
+                limit: crate::MAX_BODY_BYTES,
+            };
         }
         Self::Core(CoreError::invalid("body", r.body_text()))
     }
@@ -88,17 +104,17 @@ impl ApiError {
     pub fn problem(&self) -> Problem {
         let core = match self {
             Self::Core(e) => e,
-            Self::BodyTooLarge => {
+            Self::BodyTooLarge { limit } => {
                 return Problem {
                     field: Some("body".into()),
-                    limit: Some(crate::MAX_BODY_BYTES as u64),
+                    limit: Some(*limit as u64),
                     ..base(
                         "body-too-large",
                         "Request body too large",
                         StatusCode::PAYLOAD_TOO_LARGE,
                         format!(
-                            "the request body is larger than {} bytes; bulk loads go through `skydir import`",
-                            crate::MAX_BODY_BYTES
+                            "the request body is larger than {limit} bytes; bulk loads go \
+                             through `skydir import`"
                         ),
                     )
                 };

@@ -42,6 +42,19 @@ pub enum Command {
     /// Work with the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The support desk's mail.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+/// `skydir mail …`.
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Handle one RFC 5322 message read from standard input (for an MTA's pipe transport):
+    /// exit 0 when it was handled, 65 when it cannot be read as mail, 75 when it could not be
+    /// processed now (it is then kept under <data-dir>/inbound/retry/ and retried by the next
+    /// run).
+    Ingest,
 }
 
 /// `skydir serve`.

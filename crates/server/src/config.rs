@@ -40,6 +40,18 @@ pub struct Config {
     pub ldap_suffix: String,
     /// Serve binds and searches on the plain LDAP port without StartTLS (benchmarks only).
     pub ldap_allow_plaintext: bool,
+    /// Where the desk's mail goes: `smtp://host:port`, `smtp://host:port?tls=required` or
+    /// `smtps://…`; `None` writes `.eml` files to `<data_dir>/outbox/`.
+    pub smtp_url: Option<String>,
+    /// The support desk's contacts: the support address (mail `From:` and intake address),
+    /// sales / Customer Success, feedback, and the public base URL of the pages.
+    pub support_address: String,
+    pub sales_address: String,
+    pub feedback_address: String,
+    /// Default `https://<http_addr>`.
+    pub public_url: Option<String>,
+    /// The authserv-ids of our own receiving MTAs, whose `Authentication-Results` are trusted.
+    pub mail_trusted_authserv_ids: Vec<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -53,6 +65,7 @@ impl std::fmt::Debug for Config {
             )
             .field("kek_file", &self.kek_file)
             .field("kek", &self.kek_hex.as_ref().map(|_| "***"))
+            .field("smtp", &self.smtp_url.as_ref().map(|u| redact_url(u)))
             .finish_non_exhaustive()
     }
 }
@@ -85,6 +98,12 @@ struct FileConfig {
     ldaps_addr: Option<String>,
     ldap_suffix: Option<String>,
     ldap_allow_plaintext: Option<bool>,
+    smtp_url: Option<String>,
+    support_address: Option<String>,
+    sales_address: Option<String>,
+    feedback_address: Option<String>,
+    public_url: Option<String>,
+    mail_trusted_authserv_ids: Option<Vec<String>>,
 }
 
 /// Hides the password of a database URL for display.
@@ -158,6 +177,12 @@ impl Config {
             ldaps_addr: parse_opt_addr("default", "127.0.0.1:6360")?,
             ldap_suffix: "dc=skydir".into(),
             ldap_allow_plaintext: false,
+            smtp_url: None,
+            support_address: "support@skydir.localhost".into(),
+            sales_address: "sales@skydir.localhost".into(),
+            feedback_address: "feedback@skydir.localhost".into(),
+            public_url: None,
+            mail_trusted_authserv_ids: Vec::new(),
         };
 
         // File layer.
@@ -214,6 +239,14 @@ impl Config {
             }
             if let Some(v) = f.ldap_allow_plaintext {
                 cfg.ldap_allow_plaintext = v;
+            }
+            cfg.smtp_url = f.smtp_url.or(cfg.smtp_url);
+            cfg.support_address = f.support_address.unwrap_or(cfg.support_address);
+            cfg.sales_address = f.sales_address.unwrap_or(cfg.sales_address);
+            cfg.feedback_address = f.feedback_address.unwrap_or(cfg.feedback_address);
+            cfg.public_url = f.public_url.or(cfg.public_url);
+            if let Some(v) = f.mail_trusted_authserv_ids {
+                cfg.mail_trusted_authserv_ids = v;
             }
         }
 
@@ -275,6 +308,29 @@ impl Config {
             cfg.ldap_allow_plaintext = parse_bool("SKYDIR_LDAP_ALLOW_PLAINTEXT", &v)?;
         }
 
+        if let Some(v) = env_value(env, "SKYDIR_SMTP_URL")? {
+            cfg.smtp_url = (!v.trim().is_empty()).then(|| v.trim().to_string());
+        }
+        for (key, slot) in [
+            ("SKYDIR_SUPPORT_ADDRESS", &mut cfg.support_address),
+            ("SKYDIR_SALES_ADDRESS", &mut cfg.sales_address),
+            ("SKYDIR_FEEDBACK_ADDRESS", &mut cfg.feedback_address),
+        ] {
+            if let Some(v) = env_value(env, key)? {
+                *slot = v.trim().to_string();
+            }
+        }
+        if let Some(v) = env_value(env, "SKYDIR_PUBLIC_URL")? {
+            cfg.public_url = Some(v.trim().trim_end_matches('/').to_string());
+        }
+        if let Some(v) = env_value(env, "SKYDIR_MAIL_TRUSTED_AUTHSERV_IDS")? {
+            cfg.mail_trusted_authserv_ids = v
+                .split(',')
+                .map(|s| s.trim().to_ascii_lowercase())
+                .filter(|s| !s.is_empty())
+                .collect();
+        }
+
         // Flag layer.
         if let Some(v) = &global.data_dir {
             cfg.data_dir = v.clone();
@@ -306,7 +362,24 @@ impl Config {
         cfg.argon2
             .check()
             .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
+        cfg.desk_contacts()
+            .check()
+            .map_err(|e| anyhow::anyhow!("support desk settings: {e}"))?;
         Ok(cfg)
+    }
+
+    /// The support desk's contacts from these settings.
+    pub fn desk_contacts(&self) -> skydir_core::support::Contacts {
+        skydir_core::support::Contacts {
+            support: self.support_address.clone(),
+            sales: self.sales_address.clone(),
+            feedback: self.feedback_address.clone(),
+            public_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("https://{}", self.http_addr)),
+            trusted_authserv_ids: self.mail_trusted_authserv_ids.clone(),
+        }
     }
 }
 

@@ -46,6 +46,16 @@ impl DataDir {
         self.root.join("keys").join("kek")
     }
 
+    /// Where outbound mail is written as `.eml` files when no SMTP relay is configured.
+    pub fn outbox(&self) -> PathBuf {
+        self.root.join("outbox")
+    }
+
+    /// Where `skydir mail ingest` keeps messages it could not process, for a retry.
+    pub fn inbound_retry(&self) -> PathBuf {
+        self.root.join("inbound").join("retry")
+    }
+
     /// Default TLS certificate and key paths.
     pub fn tls(&self) -> (PathBuf, PathBuf) {
         (

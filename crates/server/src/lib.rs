@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod datadir;
+pub mod mailer;
 pub mod rehash;
 pub mod server;
 pub mod telemetry;

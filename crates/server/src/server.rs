@@ -40,6 +40,7 @@ pub struct Running {
     /// The LDAP suffix.
     pub ldap_suffix: String,
     ldap: Option<skydir_ldap::LdapRunning>,
+    mail: crate::mailer::Dispatcher,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
@@ -50,6 +51,7 @@ impl Running {
         if let Some(l) = self.ldap {
             l.stop().await;
         }
+        self.mail.stop().await;
         let _ = self.shutdown.send(true);
         let _ = self.task.await;
     }
@@ -106,6 +108,13 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
     } else {
         None
     };
+
+    let transport = crate::mailer::transport(&cfg, &wired.data)?;
+    let mail = crate::mailer::Dispatcher::start(
+        wired.dir.clone(),
+        Arc::new(transport),
+        cfg.desk_contacts().mail_domain().to_string(),
+    );
 
     let store = wired.store.clone();
     let ready: ReadyCheck = Arc::new(move || {
@@ -168,6 +177,7 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
         ldaps_addr: ldap.as_ref().and_then(|l| l.ldaps_addr),
         ldap_suffix: cfg.ldap_suffix.clone(),
         ldap,
+        mail,
         operator_token,
         cert_path,
         generated_cert,

@@ -8,6 +8,7 @@ use crate::datadir::{DataDir, load_or_create_kek, parse_kek};
 use anyhow::Context;
 use skydir_core::ports::Rng;
 use skydir_core::service::Directory;
+use skydir_core::support::DeskPolicy;
 use skydir_store::{Kek, KeyringLocation, Store, StoreConfig};
 use std::sync::Arc;
 
@@ -58,11 +59,14 @@ pub async fn open(cfg: &Config, create: bool) -> anyhow::Result<Wired> {
     })
     .await
     .context("opening the store")?;
+    let desk = DeskPolicy::with_contacts(cfg.desk_contacts())
+        .map_err(|e| anyhow::anyhow!("support desk settings: {e}"))?;
     let dir = Directory::new(
         store.clone(),
         Arc::new(SystemClock),
         Arc::new(OsRandom),
         Arc::new(BlockingPasswordWork::new(cfg.argon2, cfg.password_workers)),
-    );
+    )
+    .with_desk(desk);
     Ok(Wired { data, store, dir })
 }

@@ -6,15 +6,21 @@ pub mod bindings;
 pub mod groups;
 pub mod health;
 pub mod ldap_accounts;
+pub mod mail;
 pub mod orgs;
 pub mod resources;
 pub mod session;
+pub mod staff;
+pub mod support;
 pub mod systems;
+pub mod ticket_wire;
+pub mod tickets;
 pub mod users;
 
 use crate::AppState;
 use crate::problem::ApiError;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, get, post, put};
 use skydir_core::CoreError;
 use skydir_core::directory::{Name, OrgSlug, Username};
@@ -129,6 +135,54 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
         put(ldap_accounts::set_password::<S>),
     )
     .route("/api/v1/orgs/{org}/audit", get(audit::list::<S>))
+    .route(
+        "/api/v1/staff",
+        get(staff::list::<S>).post(staff::create::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/tickets",
+        get(tickets::list::<S>)
+            .post(tickets::create::<S>)
+            .layer(uploads()),
+    )
+    .route(
+        "/api/v1/orgs/{org}/tickets/{id}",
+        get(tickets::get::<S>).patch(tickets::set_status::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/tickets/{id}/messages",
+        post(tickets::reply::<S>).layer(uploads()),
+    )
+    .route(
+        "/api/v1/orgs/{org}/tickets/{id}/satisfaction",
+        put(tickets::rate::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/tickets/{id}/attachments/{attachment}",
+        get(tickets::attachment::<S>),
+    )
+    .route("/api/v1/support/queue", get(support::queue::<S>))
+    .route(
+        "/api/v1/support/tickets/{id}",
+        get(support::get::<S>).patch(support::update::<S>),
+    )
+    .route(
+        "/api/v1/support/tickets/{id}/messages",
+        post(support::reply::<S>).layer(uploads()),
+    )
+    .route(
+        "/api/v1/support/tickets/{id}/attachments/{attachment}",
+        get(support::attachment::<S>),
+    )
+    .route(
+        "/api/v1/mail/inbound",
+        post(mail::inbound::<S>).layer(uploads()),
+    )
+}
+
+/// The body limit of the routes that carry files.
+fn uploads() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(crate::MAX_UPLOAD_BYTES)
 }
 
 /// 404 for unknown routes, as a problem document.

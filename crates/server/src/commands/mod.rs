@@ -2,10 +2,11 @@
 
 mod audit;
 mod import;
+mod mail;
 mod serve;
 mod token;
 
-use crate::cli::{AuditCommand, Cli, Command, ImportCommand, TokenCommand};
+use crate::cli::{AuditCommand, Cli, Command, ImportCommand, MailCommand, TokenCommand};
 use crate::config::{Config, Env};
 use std::process::ExitCode;
 
@@ -31,6 +32,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }) => {
             let cfg = Config::load(&cli.global, &Default::default(), &env)?;
             import::users(cfg, &file, &org, dry_run, all_or_nothing, quiet).await
+        }
+        Command::Mail(MailCommand::Ingest) => {
+            let cfg = Config::load(&cli.global, &Default::default(), &env)?;
+            mail::ingest(cfg).await
         }
         Command::Audit(AuditCommand::Verify) => {
             let cfg = Config::load(&cli.global, &Default::default(), &env)?;

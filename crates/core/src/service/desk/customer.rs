@@ -107,6 +107,19 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
     ) -> CoreResult<StoredAttachment> {
         let org = self.org_for(actor, slug, Action::ReadTickets).await?;
         let ticket = self.ticket_in(&org, number).await?;
+        self.attachment_of(actor, &org, &ticket, id).await
+    }
+
+    /// An attachment of `ticket`, if a message `actor` may read carries it; the read is
+    /// audited.
+    pub(super) async fn attachment_of(
+        &self,
+        actor: &Actor,
+        org: &Org,
+        ticket: &Ticket,
+        id: AttachmentId,
+    ) -> CoreResult<StoredAttachment> {
+        let number = ticket.number;
         let staff = matches!(actor, Actor::SupportAgent { .. } | Actor::System);
         let messages = self.store.messages(org.id, ticket.id).await?;
         let visible = messages.iter().any(|m| {

@@ -108,6 +108,17 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
         self.ticket_detail(actor, &org, &ticket, true).await
     }
 
+    /// An attachment of a ticket, for staff (internal notes' files included).
+    pub async fn ticket_attachment_as_staff(
+        &self,
+        actor: &Actor,
+        number: u64,
+        id: crate::ids::AttachmentId,
+    ) -> CoreResult<crate::support::StoredAttachment> {
+        let (org, ticket) = self.staff_ticket(actor, number).await?;
+        self.attachment_of(actor, &org, &ticket, id).await
+    }
+
     /// An agent's public reply (mailed to the requester) or internal note, optionally moving
     /// the ticket to `status` in the same change. A first public reply stops the
     /// first-response clock; a reply to a new ticket opens it.

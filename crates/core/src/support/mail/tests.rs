@@ -47,6 +47,15 @@ fn dmarc_pass_from_our_mail_server_verifies_the_sender() {
 }
 
 #[test]
+fn a_job_id_after_the_authserv_id_still_names_our_server() {
+    let m = mail_with(vec![stamped(
+        "mx.skydir.test/4F3C2",
+        vec![result("dmarc", "pass", &[("header.from", "acme.test")])],
+    )]);
+    assert!(sender_check(&m, "acme.test", &trusted()).is_verified());
+}
+
+#[test]
 fn results_stamped_by_anyone_else_are_ignored() {
     // A forger can write any header into the message before sending it.
     let m = mail_with(vec![stamped(

@@ -1,0 +1,155 @@
+//! The agents' workspace over REST: the support queue across orgs, a ticket with its internal
+//! notes, public replies (mailed to the requester) and internal notes, changes of status,
+//! severity, category and assignee, and attachments. Support agents only: `authorize` refuses
+//! everyone else, and refuses agents whatever the policy forbids them.
+
+use super::ticket_wire::{AttachmentIn, QueueItemOut, TicketOut, attachments};
+use super::tickets::{attachment_id, file_response, number};
+use crate::AppState;
+use crate::caller::Caller;
+use crate::problem::{ApiError, ApiResult};
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use skydir_core::CoreError;
+use skydir_core::ids::StaffId;
+use skydir_core::ports::Storage;
+use skydir_core::service::TicketPatch;
+use skydir_core::support::{Category, Severity, TicketStatus, Visibility};
+use utoipa::ToSchema;
+
+/// An agent's reply or internal note.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentReplyIn {
+    pub body: String,
+    /// An internal note, seen by support only (default: a public reply, mailed to the
+    /// requester).
+    #[serde(default)]
+    pub internal: bool,
+    /// Move the ticket to this status with the reply (e.g. `waiting_on_customer`, `resolved`).
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub attachments: Vec<AttachmentIn>,
+}
+
+/// Changes an agent makes to a ticket.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketPatchIn {
+    pub status: Option<String>,
+    pub severity: Option<String>,
+    pub category: Option<String>,
+    /// A support agent's staff id; `null` unassigns.
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub assignee: Option<Option<String>>,
+}
+
+fn status(s: Option<&str>) -> Result<Option<TicketStatus>, ApiError> {
+    Ok(s.map(TicketStatus::parse).transpose()?)
+}
+
+/// The support queue: every open ticket, most urgent first (severity, then due time).
+#[utoipa::path(get, path = "/api/v1/support/queue", tag = "support",
+    responses((status = 200, body = Vec<QueueItemOut>), (status = 403, body = crate::Problem)))]
+pub async fn queue<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+) -> ApiResult<Json<Vec<QueueItemOut>>> {
+    let items = st.dir.support_queue(&actor).await?;
+    Ok(Json(items.into_iter().map(Into::into).collect()))
+}
+
+/// A ticket with its whole conversation, internal notes included.
+#[utoipa::path(get, path = "/api/v1/support/tickets/{id}", tag = "support",
+    responses((status = 200, body = TicketOut), (status = 404, body = crate::Problem)))]
+pub async fn get<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<TicketOut>> {
+    let view = st.dir.get_ticket_as_staff(&actor, number(&id)?).await?;
+    Ok(Json(view.into()))
+}
+
+/// Replies publicly (mailed to the requester) or adds an internal note.
+#[utoipa::path(post, path = "/api/v1/support/tickets/{id}/messages", tag = "support",
+    request_body = AgentReplyIn,
+    responses((status = 201, body = TicketOut), (status = 400, body = crate::Problem)))]
+pub async fn reply<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    body: Result<Json<AgentReplyIn>, JsonRejection>,
+) -> ApiResult<(StatusCode, Json<TicketOut>)> {
+    let Json(b) = body.map_err(ApiError::upload)?;
+    let visibility = if b.internal {
+        Visibility::Internal
+    } else {
+        Visibility::Public
+    };
+    let view = st
+        .dir
+        .agent_reply(
+            &actor,
+            number(&id)?,
+            b.body,
+            visibility,
+            status(b.status.as_deref())?,
+            attachments(b.attachments)?,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(view.into())))
+}
+
+/// Changes status, severity, category or assignee.
+#[utoipa::path(patch, path = "/api/v1/support/tickets/{id}", tag = "support",
+    request_body = TicketPatchIn,
+    responses((status = 200, body = TicketOut), (status = 409, body = crate::Problem)))]
+pub async fn update<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    body: Result<Json<TicketPatchIn>, JsonRejection>,
+) -> ApiResult<Json<TicketOut>> {
+    let Json(b) = body?;
+    let assignee = match b.assignee {
+        None => None,
+        Some(None) => Some(None),
+        Some(Some(s)) => {
+            Some(Some(StaffId::parse(&s).ok_or_else(|| {
+                CoreError::invalid("assignee", "is not a staff id")
+            })?))
+        }
+    };
+    let patch = TicketPatch {
+        status: status(b.status.as_deref())?,
+        severity: b.severity.as_deref().map(Severity::parse).transpose()?,
+        category: b.category.as_deref().map(Category::parse).transpose()?,
+        assignee,
+    };
+    let view = st.dir.update_ticket(&actor, number(&id)?, patch).await?;
+    Ok(Json(view.into()))
+}
+
+/// Downloads an attachment of a ticket.
+#[utoipa::path(get, path = "/api/v1/support/tickets/{id}/attachments/{attachment}",
+    tag = "support",
+    responses((status = 200, description = "the file", content_type = "application/octet-stream"),
+        (status = 404, body = crate::Problem)))]
+pub async fn attachment<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+    Path((id, attachment)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let a = st
+        .dir
+        .ticket_attachment_as_staff(&actor, number(&id)?, attachment_id(&attachment)?)
+        .await?;
+    Ok(file_response(a))
+}
