@@ -29,6 +29,20 @@ pub const MAX_UPLOAD_BYTES: usize = 40 * 1024 * 1024;
 /// Readiness probe supplied by the server (e.g. a database ping).
 pub type ReadyCheck = Arc<dyn Fn() -> BoxFuture<'static, bool> + Send + Sync>;
 
+/// Why a raw message could not be read as mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Larger than the reader accepts.
+    TooLarge,
+    /// Not a mail message; the reason, for the sender of the request.
+    NotMail(String),
+}
+
+/// Reads one raw RFC 5322 message (supplied by the server: `skydir-mail`'s parser), so the
+/// HTTP front end depends on the core alone.
+pub type MailReader =
+    Arc<dyn Fn(&[u8]) -> Result<skydir_core::support::InboundMail, Unreadable> + Send + Sync>;
+
 /// What every handler can reach.
 pub struct AppState<S> {
     pub dir: Directory<S>,
@@ -36,6 +50,8 @@ pub struct AppState<S> {
     pub ready: ReadyCheck,
     /// The LDAP suffix (`dc=skydir`), to tell API clients their service accounts' bind DNs.
     pub ldap_suffix: String,
+    /// Reads raw inbound mail for `POST /api/v1/mail/inbound`.
+    pub read_mail: MailReader,
 }
 
 impl<S: Clone> Clone for AppState<S> {
@@ -45,6 +61,7 @@ impl<S: Clone> Clone for AppState<S> {
             metrics: self.metrics.clone(),
             ready: self.ready.clone(),
             ldap_suffix: self.ldap_suffix.clone(),
+            read_mail: self.read_mail.clone(),
         }
     }
 }

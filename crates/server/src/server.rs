@@ -126,6 +126,15 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
         metrics: metrics_handle(),
         ready,
         ldap_suffix: cfg.ldap_suffix.clone(),
+        read_mail: Arc::new(|raw: &[u8]| {
+            let limits = skydir_mail::Limits {
+                max_message_bytes: skydir_http::MAX_UPLOAD_BYTES as u64,
+            };
+            skydir_mail::parse(raw, &limits).map_err(|e| match e {
+                skydir_mail::MailError::TooLarge { .. } => skydir_http::Unreadable::TooLarge,
+                other => skydir_http::Unreadable::NotMail(other.to_string()),
+            })
+        }),
     });
 
     let listener = TcpListener::bind(cfg.http_addr)

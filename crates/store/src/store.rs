@@ -147,6 +147,9 @@ impl Store {
                 *l = Some(task.abort_handle());
             }
         }
+        // The deployment key exists from the first start on (it is the deployment's, not any
+        // change's: a change that fails never leaves it behind, because it was already there).
+        store.keyring().deployment().await?;
         let swept = store.sweep_orphan_keys().await?;
         if swept > 0 {
             tracing::info!(swept, "destroyed data keys whose records no longer exist");

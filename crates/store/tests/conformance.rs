@@ -11,6 +11,8 @@ mod fixtures;
 mod audit;
 #[path = "conformance/conflicts.rs"]
 mod conflicts;
+#[path = "conformance/desk.rs"]
+mod desk;
 #[path = "conformance/directory.rs"]
 mod directory;
 #[path = "conformance/durability.rs"]

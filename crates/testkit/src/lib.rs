@@ -31,14 +31,23 @@ impl Backend {
 
 /// Runs `f` against a fresh server on every backend of [`Backend::all`], stopping each after.
 /// A test harness: a server that cannot start fails the test with the reason.
-#[allow(clippy::panic)]
 pub async fn each_backend<F, Fut>(f: F)
 where
     F: Fn(TestApp) -> Fut,
     Fut: std::future::Future<Output = TestApp>,
 {
+    each_backend_with(&[], f).await
+}
+
+/// [`each_backend`] with extra settings for every server.
+#[allow(clippy::panic)]
+pub async fn each_backend_with<F, Fut>(extra: &[(&str, &str)], f: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = TestApp>,
+{
     for backend in Backend::all() {
-        let app = match TestApp::spawn_on(backend).await {
+        let app = match TestApp::spawn_with(backend, extra).await {
             Ok(app) => app,
             Err(e) => panic!("starting a server on {backend:?}: {e:#}"),
         };
@@ -123,6 +132,12 @@ impl TestApp {
 
     /// Starts a server on the given backend.
     pub async fn spawn_on(backend: Backend) -> anyhow::Result<Self> {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    /// Starts a server on the given backend with extra `SKYDIR_*` settings (e.g. an SMTP
+    /// relay for the desk's mail).
+    pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> anyhow::Result<Self> {
         let tmp = Arc::new(tempfile::tempdir()?);
         let data_dir = tmp.path().join("data");
         let mut env: Env = [
@@ -142,6 +157,9 @@ impl TestApp {
         };
         if let Some(url) = &database_url {
             env.insert("SKYDIR_DATABASE_URL".into(), url.clone());
+        }
+        for (k, v) in extra {
+            env.insert((*k).to_string(), (*v).to_string());
         }
         let cfg = Config::load(&GlobalArgs::default(), &ServeArgs::default(), &env)?;
         let running = start(cfg).await?;

@@ -55,6 +55,7 @@ fn crate_dependencies_point_one_way() {
         "skydir-http",
         "skydir-ldap",
         "skydir-import",
+        "skydir-mail",
     ] {
         assert_eq!(
             deps[front],
@@ -85,7 +86,15 @@ fn crate_dependencies_point_one_way() {
     let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
     for p in meta["packages"].as_array().unwrap() {
         let name = p["name"].as_str().unwrap();
-        if ["skydir-core", "skydir-http", "skydir-ldap", "skydir-import"].contains(&name) {
+        if [
+            "skydir-core",
+            "skydir-http",
+            "skydir-ldap",
+            "skydir-import",
+            "skydir-mail",
+        ]
+        .contains(&name)
+        {
             let sql = p["dependencies"]
                 .as_array()
                 .unwrap()

@@ -183,9 +183,9 @@ pub fn sender_check(mail: &InboundMail, from_domain: &str, trusted: &[String]) -
         .auth_results
         .iter()
         .filter(|h| {
-            trusted
-                .iter()
-                .any(|t| t.eq_ignore_ascii_case(&h.authserv_id))
+            // OpenDKIM/OpenDMARC may append a job id: `mx.example.org/4F3C2`.
+            let id = h.authserv_id.split('/').next().unwrap_or("");
+            trusted.iter().any(|t| t.eq_ignore_ascii_case(id))
         })
         .flat_map(|h| h.results.iter())
         .collect();

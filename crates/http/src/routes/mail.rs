@@ -2,9 +2,9 @@
 //! (`Content-Type: message/rfc822`) per request, authenticated with an operator token. It is
 //! handled exactly as `skydir mail ingest` handles a message piped from the MTA.
 
-use crate::AppState;
 use crate::caller::Caller;
 use crate::problem::{ApiError, ApiResult};
+use crate::{AppState, Unreadable};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -13,7 +13,6 @@ use serde::Serialize;
 use skydir_core::CoreError;
 use skydir_core::ports::Storage;
 use skydir_core::service::MailOutcome;
-use skydir_mail::{Limits, MailError};
 use utoipa::ToSchema;
 
 /// What was done with a message.
@@ -45,12 +44,12 @@ impl From<MailOutcome> for MailOutcomeOut {
 }
 
 /// Refusals of a message that cannot be read at all.
-pub fn unreadable(e: MailError) -> ApiError {
+fn unreadable(e: Unreadable) -> ApiError {
     match e {
-        MailError::TooLarge { .. } => ApiError::BodyTooLarge {
+        Unreadable::TooLarge => ApiError::BodyTooLarge {
             limit: crate::MAX_UPLOAD_BYTES,
         },
-        other => ApiError::Core(CoreError::invalid("body", other.to_string())),
+        Unreadable::NotMail(why) => ApiError::Core(CoreError::invalid("body", why)),
     }
 }
 
@@ -77,13 +76,7 @@ pub async fn inbound<S: Storage + Clone>(
     if matches!(actor, skydir_core::access::Actor::Anonymous) {
         return Err(CoreError::Unauthenticated.into());
     }
-    let mail = skydir_mail::parse(
-        &body,
-        &Limits {
-            max_message_bytes: crate::MAX_UPLOAD_BYTES as u64,
-        },
-    )
-    .map_err(unreadable)?;
+    let mail = (st.read_mail)(&body).map_err(unreadable)?;
     let outcome = st.dir.ingest_mail(&actor, mail).await?;
     Ok(Json(outcome.into()))
 }

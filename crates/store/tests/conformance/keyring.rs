@@ -84,7 +84,11 @@ async fn a_failed_change_leaves_no_key_behind(t: &TempStore) {
     new_group(t, &o, "taken").await;
     let (ring, table) = Raw::open_keyring(t).await;
     let before = ring.key_ids(table).await;
-    assert_eq!(before, vec![format!("org/{}", o.id)]);
+    // The deployment's own key exists from the store's first start; the org's from its creation.
+    assert_eq!(
+        before,
+        vec!["deployment".to_string(), format!("org/{}", o.id)]
+    );
 
     let doomed = user(&o, "doomed");
     let change = Change::new(Some(o.id))
@@ -158,6 +162,10 @@ async fn orphaned_keys_are_swept_at_open(t: &TempStore) {
     );
     assert!(ids.contains(&format!("org/{}", o.id)), "{ids:?}");
     assert!(ids.contains(&user_key_id(&live)), "{ids:?}");
+    assert!(
+        ids.contains(&"deployment".to_string()),
+        "never swept: {ids:?}"
+    );
     assert_eq!(
         reopened.user_by_id(o.id, live.id).await.unwrap(),
         Some(live)

@@ -1,0 +1,548 @@
+//! The support desk through its REST doors, on SQLite and (when `SKYDIR_TEST_DATABASE_URL` is
+//! set) PostgreSQL: admins open tickets and the policy answers at once; agents work the queue
+//! and their replies arrive by SMTP; the policy's forbidden actions stay forbidden to agents;
+//! raw mail enters through the gateway endpoint; attachments are kept and served back.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use reqwest::Method;
+use serde_json::{Value, json};
+use skydir_mail::testing::{Received, SmtpSink};
+use skydir_testkit::{TestApp, each_backend, each_backend_with};
+use std::time::Duration;
+
+const PW: &str = "correct horse battery staple";
+
+struct Acme {
+    alice: String,
+    bob: String,
+}
+
+/// Org `acme` on `plan` with admin alice (alice@acme.test), user bob and an end-of-life
+/// Windows 10 system `build-01`.
+async fn acme(app: &TestApp, plan: Value) -> Acme {
+    let mut body = json!({"slug": "acme", "name": "Acme"});
+    for (k, v) in plan.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let (s, b) = app
+        .op(Method::POST, "/api/v1/orgs", Some(body))
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{b}");
+    for name in ["alice", "bob"] {
+        let (s, b) = app
+            .op(
+                Method::POST,
+                "/api/v1/orgs/acme/users",
+                Some(
+                    json!({"username": name, "email": format!("{name}@acme.test"),
+                            "password": PW, "given_name": name}),
+                ),
+            )
+            .await
+            .unwrap();
+        assert_eq!(s, 201, "{b}");
+    }
+    let (s, _) = app
+        .op(Method::PUT, "/api/v1/orgs/acme/admins/alice", None)
+        .await
+        .unwrap();
+    assert_eq!(s, 204);
+    let alice = app.login("acme", "alice", PW).await.unwrap();
+    let (s, b) = app
+        .call(
+            Method::POST,
+            "/api/v1/orgs/acme/systems",
+            Some(&alice),
+            Some(json!({"hostname": "build-01", "os_family": "windows",
+                        "os_version": "10.0.19045", "agent_version": "3.0.0"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{b}");
+    Acme {
+        alice,
+        bob: app.login("acme", "bob", PW).await.unwrap(),
+    }
+}
+
+async fn agent(app: &TestApp) -> (String, String) {
+    let (s, b) = app
+        .op(
+            Method::POST,
+            "/api/v1/staff",
+            Some(json!({"handle": "ann"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(b["role"], "agent");
+    (
+        b["token"].as_str().unwrap().to_string(),
+        b["id"].as_str().unwrap().to_string(),
+    )
+}
+
+async fn open(app: &TestApp, token: &str, ticket: Value) -> (u16, Value) {
+    app.call(
+        Method::POST,
+        "/api/v1/orgs/acme/tickets",
+        Some(token),
+        Some(ticket),
+    )
+    .await
+    .unwrap()
+}
+
+fn how_to() -> Value {
+    json!({"subject": "Adding users to groups", "category": "how_to",
+           "description": "How do I add a user to a group with the API, please?"})
+}
+
+fn outage() -> Value {
+    json!({"subject": "LDAP down", "category": "defect",
+           "impact": {"effect": "blocked", "actively_used": true, "workaround": false},
+           "description": "Every LDAP bind fails since 9am; nobody can log in to the VPN.",
+           "troubleshooting": "Restarted the VPN concentrator and checked the service account.",
+           "error_messages": "ldap_bind: Invalid credentials (49)",
+           "attachments": [{"filename": "skydir-agent.log", "content_type": "text/plain",
+                            "content_base64": STANDARD.encode("agent log line 1\n")}]})
+}
+
+fn body(r: &Received) -> String {
+    String::from_utf8_lossy(&r.data).replace("=\r\n", "")
+}
+
+fn header(r: &Received, name: &str) -> Option<String> {
+    let raw = String::from_utf8_lossy(&r.data).to_string();
+    let head = raw
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or("")
+        .replace("\r\n ", " ");
+    head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+    })
+}
+
+#[tokio::test]
+async fn admins_open_tickets_over_rest_and_the_policy_answers_at_once() {
+    each_backend(|app| async move {
+        let a = acme(&app, json!({"plan": "monthly", "seats": 20})).await;
+        let (s, t) = open(&app, &a.alice, how_to()).await;
+        assert_eq!(s, 201, "{t}");
+        assert_eq!(t["id"], 1);
+        assert_eq!(
+            (t["category"].as_str(), t["severity"].as_str()),
+            (Some("how_to"), Some("s4"))
+        );
+        assert_eq!(t["status"], "new");
+        assert_eq!(t["queue"], "support");
+        assert_eq!(t["identity"]["kind"], "session");
+        for f in ["first_response_due", "resolution_due"] {
+            let due = t[f].as_str().unwrap_or_else(|| panic!("{f}: {t}"));
+            assert!(
+                due.ends_with('Z') && due.parse::<skydir_core::Timestamp>().is_ok(),
+                "{due}"
+            );
+        }
+
+        // Only active admins may ask: the user gets the policy's answer.
+        let (s, e) = open(&app, &a.bob, how_to()).await;
+        assert_eq!(s, 403, "{e}");
+        assert!(
+            e["detail"]
+                .as_str()
+                .unwrap()
+                .contains("ask your IT administrator"),
+            "{e}"
+        );
+
+        // A defect about an end-of-life system waits for the update, and says so.
+        let mut eol = outage();
+        eol["system"] = json!("build-01");
+        let (s, t) = open(&app, &a.alice, eol).await;
+        assert_eq!(s, 201, "{t}");
+        assert_eq!(t["status"], "waiting_on_customer", "{t}");
+        assert_eq!(t["severity"], "s1");
+        let (_, full) = app
+            .call(
+                Method::GET,
+                "/api/v1/orgs/acme/tickets/2",
+                Some(&a.alice),
+                None,
+            )
+            .await
+            .unwrap();
+        let ack = full["messages"][1]["body"].as_str().unwrap();
+        assert_eq!(full["messages"][1]["author"], "desk");
+        assert!(ack.contains("end of life"), "{ack}");
+        assert!(ack.contains("update"), "{ack}");
+
+        // What support does not cover is answered at once with the reason and the way.
+        let (s, t) = open(
+            &app,
+            &a.alice,
+            json!({"subject": "Our logo", "category": "customization",
+                   "description": "Please customize the login page with our logo and colours."}),
+        )
+        .await;
+        assert_eq!(s, 201, "{t}");
+        assert_eq!(t["status"], "resolved");
+        assert_eq!(t["eligibility"]["outcome"], "not_covered");
+        assert!(
+            t["eligibility"]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("customizations")
+        );
+        assert!(t["queue"].is_null());
+
+        // Bad input names the field and changes nothing.
+        let (s, e) = open(
+            &app,
+            &a.alice,
+            json!({"subject": "x", "category": "bananas", "description": "something long enough"}),
+        )
+        .await;
+        assert_eq!((s, e["field"].as_str()), (400, Some("category")), "{e}");
+        assert!(
+            e["detail"].as_str().unwrap().contains("how_to"),
+            "lists the names: {e}"
+        );
+        let mut ghost = how_to();
+        ghost["system"] = json!("no-such-host");
+        let (s, e) = open(&app, &a.alice, ghost).await;
+        assert_eq!((s, e["field"].as_str()), (400, Some("system")), "{e}");
+        let (_, list) = app
+            .call(
+                Method::GET,
+                "/api/v1/orgs/acme/tickets",
+                Some(&a.alice),
+                None,
+            )
+            .await
+            .unwrap();
+        let items = list["items"].as_array().unwrap();
+        assert_eq!(items.len(), 3, "{list}");
+        assert_eq!(items[0]["id"], 3, "newest first");
+        for k in [
+            "id",
+            "subject",
+            "category",
+            "severity",
+            "status",
+            "first_response_due",
+            "resolution_due",
+        ] {
+            assert!(items[0].get(k).is_some(), "{k} missing: {}", items[0]);
+        }
+        let (_, open_only) = app
+            .call(
+                Method::GET,
+                "/api/v1/orgs/acme/tickets?status=open",
+                Some(&a.alice),
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(open_only["items"].as_array().unwrap().len(), 2);
+
+        // The operator runs the deployment but reads no customer's tickets.
+        let (s, _) = app
+            .op(Method::GET, "/api/v1/orgs/acme/tickets", None)
+            .await
+            .unwrap();
+        assert_eq!(s, 403);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn free_plans_get_the_policys_limits_and_best_effort_targets() {
+    each_backend(|app| async move {
+        let a = acme(&app, json!({"plan": "free"})).await;
+        let (s, t) = open(
+            &app,
+            &a.alice,
+            json!({"subject": "Migration", "category": "onboarding",
+                   "description": "Can you help us plan our migration from OpenLDAP?"}),
+        )
+        .await;
+        assert_eq!(s, 201, "{t}");
+        assert_eq!(t["eligibility"]["outcome"], "not_covered");
+        assert!(
+            t["eligibility"]["remedy"]
+                .as_str()
+                .unwrap()
+                .contains("sales@skydir.localhost")
+        );
+        let (_, t) = open(&app, &a.alice, how_to()).await;
+        assert_eq!(t["sla"]["best_effort"], true, "{t}");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn agents_work_the_queue_reply_by_mail_and_never_do_what_the_policy_forbids() {
+    let sink = SmtpSink::start().await.unwrap();
+    let url = sink.url();
+    each_backend_with(&[("SKYDIR_SMTP_URL", url.as_str())], |app| {
+        let sink = &sink;
+        async move {
+            // The sink serves every backend's run: count from here.
+            let start = sink.received().len();
+            let a = acme(&app, json!({"plan": "annual", "seats": 50})).await;
+            let (agent, agent_id) = agent(&app).await;
+            let (_, q4) = open(&app, &a.alice, how_to()).await;
+            let (_, q1) = open(&app, &a.alice, outage()).await;
+            assert_eq!(q1["status"], "new", "complete: {q1}");
+            let acks = sink.wait_for(start + 2, Duration::from_secs(20)).await;
+            assert_eq!(acks.len(), start + 2, "acknowledgements by mail");
+            let before = start + 2;
+
+            // The queue: most urgent first.
+            let (s, q) = app
+                .call(Method::GET, "/api/v1/support/queue", Some(&agent), None)
+                .await
+                .unwrap();
+            assert_eq!(s, 200, "{q}");
+            let ids: Vec<u64> = q
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|i| i["org"] == "acme")
+                .map(|i| i["id"].as_u64().unwrap())
+                .collect();
+            assert_eq!(ids, vec![q1["id"].as_u64().unwrap(), q4["id"].as_u64().unwrap()]);
+            assert!(q[0]["next_due"].is_string() && q[0]["urgency"].is_string(), "{q}");
+            let n = q1["id"].as_u64().unwrap();
+
+            // An internal note is not mailed and customers never see it.
+            let (s, _) = app
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/support/tickets/{n}/messages"),
+                    Some(&agent),
+                    Some(json!({"body": "Internal: looks like the lockout bug", "internal": true})),
+                )
+                .await
+                .unwrap();
+            assert_eq!(s, 201);
+            // A public reply is mailed, threaded on the ticket.
+            let (s, t) = app
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/support/tickets/{n}/messages"),
+                    Some(&agent),
+                    Some(json!({"body": "Please rotate the service account password."})),
+                )
+                .await
+                .unwrap();
+            assert_eq!(s, 201, "{t}");
+            assert_eq!(t["status"], "open");
+            assert_eq!(t["assignee"], agent_id.as_str(), "the replying agent takes it");
+            assert!(t["sla"]["first_response"]["state"] == "stopped", "{t}");
+            let got = sink.wait_for(before + 1, Duration::from_secs(20)).await;
+            let reply = got.last().unwrap();
+            assert_eq!(reply.rcpt_to, vec!["alice@acme.test".to_string()]);
+            assert!(body(reply).contains("rotate the service account"), "{}", body(reply));
+            assert!(header(reply, "In-Reply-To").is_some());
+            assert!(header(reply, "Subject").unwrap().starts_with(&format!("[#{n}]")));
+            assert!(header(reply, "Auto-Submitted").is_none(), "a person's reply");
+            let (_, seen) = app
+                .call(Method::GET, &format!("/api/v1/orgs/acme/tickets/{n}"), Some(&a.alice), None)
+                .await
+                .unwrap();
+            let text = seen["messages"].to_string();
+            assert!(!text.contains("lockout bug"), "{text}");
+            assert!(text.contains("rotate the service account"));
+
+            // Whatever a ticket asks, agents cannot grant access, roles or memberships,
+            // read the directory, delete or set passwords.
+            for (m, path, b) in [
+                (Method::PUT, "/api/v1/orgs/acme/admins/bob", None),
+                (Method::GET, "/api/v1/orgs/acme/users", None),
+                (Method::GET, "/api/v1/orgs/acme/users/bob", None),
+                (Method::DELETE, "/api/v1/orgs/acme/users/bob", None),
+                (Method::PUT, "/api/v1/orgs/acme/users/bob/password", Some(json!({"current_password": "whatever it was", "new_password": "x long new password"}))),
+                (Method::POST, "/api/v1/orgs/acme/groups", Some(json!({"name": "ops"}))),
+                (Method::GET, "/api/v1/orgs/acme/audit", None),
+            ] {
+                let (s, e) = app.call(m.clone(), path, Some(&agent), b).await.unwrap();
+                assert_eq!(s, 403, "{m} {path}: {e}");
+            }
+            // Customers cannot work tickets from the agents' side.
+            let (s, _) = app
+                .call(Method::GET, "/api/v1/support/queue", Some(&a.alice), None)
+                .await
+                .unwrap();
+            assert_eq!(s, 403);
+
+            // Rating waits for resolution; resolving tells the customer by mail.
+            let rate = json!({"rating": 5, "comment": "fast"});
+            let (s, _) = app
+                .call(Method::PUT, &format!("/api/v1/orgs/acme/tickets/{n}/satisfaction"), Some(&a.alice), Some(rate.clone()))
+                .await
+                .unwrap();
+            assert_eq!(s, 409);
+            let (s, t) = app
+                .call(Method::PATCH, &format!("/api/v1/support/tickets/{n}"), Some(&agent),
+                      Some(json!({"status": "resolved", "severity": "s2"})))
+                .await
+                .unwrap();
+            assert_eq!(s, 200, "{t}");
+            assert_eq!((t["status"].as_str(), t["severity"].as_str()), (Some("resolved"), Some("s2")));
+            let got = sink.wait_for(before + 2, Duration::from_secs(20)).await;
+            assert!(body(got.last().unwrap()).contains("resolved"));
+            let (s, t) = app
+                .call(Method::PUT, &format!("/api/v1/orgs/acme/tickets/{n}/satisfaction"), Some(&a.alice), Some(rate))
+                .await
+                .unwrap();
+            assert_eq!(s, 200, "{t}");
+            assert_eq!(t["satisfaction"]["rating"], 5);
+            // The customer may reopen it.
+            let (s, t) = app
+                .call(Method::PATCH, &format!("/api/v1/orgs/acme/tickets/{n}"), Some(&a.alice),
+                      Some(json!({"status": "open"})))
+                .await
+                .unwrap();
+            assert_eq!((s, t["status"].as_str()), (200, Some("open")), "{t}");
+            app
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn raw_mail_enters_through_the_gateway_endpoint_only() {
+    each_backend(|app| async move {
+        let a = acme(&app, json!({"plan": "monthly", "seats": 5})).await;
+        let raw = "From: alice@acme.test\r\nTo: support@skydir.localhost\r\n\
+                   Subject: How do I add a group?\r\nMessage-ID: <gw1@acme.test>\r\n\r\n\
+                   How do I add a group with the API? Thanks.\r\n";
+        let post = |token: Option<String>, body: &'static str| {
+            let req = app
+                .req(Method::POST, "/api/v1/mail/inbound", token.as_deref())
+                .header("content-type", "message/rfc822")
+                .body(body);
+            async move { TestApp::json(req.send().await.unwrap()).await.unwrap() }
+        };
+        let op = Some(app.operator_token.clone());
+        let (s, b) = post(op.clone(), raw).await;
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(
+            (b["outcome"].as_str(), b["ticket"].as_u64()),
+            (Some("created"), Some(1))
+        );
+        let (s, b) = post(op.clone(), raw).await;
+        assert_eq!((s, b["outcome"].as_str()), (200, Some("duplicate")), "{b}");
+        let (s, _) = post(None, raw).await;
+        assert_eq!(s, 401);
+        let (s, _) = post(Some(a.alice.clone()), raw).await;
+        assert_eq!(s, 403);
+        let (s, b) = post(op, "").await;
+        assert_eq!((s, b["field"].as_str()), (400, Some("body")), "{b}");
+        let (_, list) = app
+            .call(
+                Method::GET,
+                "/api/v1/orgs/acme/tickets",
+                Some(&a.alice),
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(list["items"].as_array().unwrap().len(), 1);
+        assert_eq!(list["items"][0]["channel"], "email");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn attachments_are_kept_sealed_and_served_only_to_who_may_read_the_ticket() {
+    each_backend(|app| async move {
+        let a = acme(&app, json!({"plan": "monthly", "seats": 5})).await;
+        let (agent, _) = agent(&app).await;
+        let png: Vec<u8> = (0..2048u32).map(|i| (i % 251) as u8).collect();
+        let mut t = outage();
+        t["attachments"].as_array_mut().unwrap().push(
+            json!({"filename": "../../screen shot.png", "content_type": "image/png",
+                         "content_base64": STANDARD.encode(&png)}),
+        );
+        let (s, t) = open(&app, &a.alice, t).await;
+        assert_eq!(s, 201, "{t}");
+        assert!(t["missing"].as_array().unwrap().is_empty(), "{t}");
+        let (_, full) = app
+            .call(
+                Method::GET,
+                "/api/v1/orgs/acme/tickets/1",
+                Some(&a.alice),
+                None,
+            )
+            .await
+            .unwrap();
+        let files = full["messages"][0]["attachments"].as_array().unwrap();
+        assert_eq!(files.len(), 2, "{full}");
+        let shot = files
+            .iter()
+            .find(|f| f["content_type"] == "image/png")
+            .unwrap();
+        assert_eq!(shot["filename"], "screen shot.png", "no path survives");
+        assert_eq!(shot["size"], 2048);
+        let id = shot["id"].as_str().unwrap();
+        for (token, path) in [
+            (
+                &a.alice,
+                format!("/api/v1/orgs/acme/tickets/1/attachments/{id}"),
+            ),
+            (
+                &agent,
+                format!("/api/v1/support/tickets/1/attachments/{id}"),
+            ),
+        ] {
+            let resp = app
+                .req(Method::GET, &path, Some(token))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 200);
+            assert!(
+                resp.headers()["content-disposition"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("attachment")
+            );
+            assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
+            assert_eq!(resp.bytes().await.unwrap().to_vec(), png);
+        }
+        // A user of the org, and anyone without a token, get nothing.
+        let path = format!("/api/v1/orgs/acme/tickets/1/attachments/{id}");
+        let (s, _) = app
+            .call(Method::GET, &path, Some(&a.bob), None)
+            .await
+            .unwrap();
+        assert_eq!(s, 403);
+        let (s, _) = app.call(Method::GET, &path, None, None).await.unwrap();
+        assert_eq!(s, 401);
+        // Over the limit: refused naming the file, nothing stored.
+        let mut big = how_to();
+        big["attachments"] = json!([{"filename": "huge.bin",
+            "content_base64": STANDARD.encode(vec![0u8; 10 * 1024 * 1024 + 1])}]);
+        let (s, e) = open(&app, &a.alice, big).await;
+        assert_eq!(
+            (s, e["field"].as_str()),
+            (400, Some("attachments[0]")),
+            "{e}"
+        );
+        assert!(e["detail"].as_str().unwrap().contains("huge.bin"));
+        app
+    })
+    .await;
+}
