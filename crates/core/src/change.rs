@@ -114,6 +114,9 @@ pub enum Write {
     },
     /// Queues a mail for delivery.
     QueueMail(Box<OutboundMail>),
+    /// Creates a knowledge-base article, or replaces the one with the same id.
+    PutArticle(Box<crate::support::Article>),
+    DeleteArticle(crate::ids::ArticleId),
     /// A queued mail was delivered: it leaves the queue.
     MailDelivered(MailId),
     /// A delivery attempt failed: try again at `retry_at`, or give up (`retry_at` = `None`),

@@ -65,4 +65,6 @@ id_type!(
     AttachmentId,
     /// A queued outbound mail.
     MailId,
+    /// A knowledge-base article.
+    ArticleId,
 );

@@ -18,7 +18,8 @@ use crate::error::CoreResult;
 use crate::ids::{AttachmentId, BindingId, GroupId, OrgId, ServiceAccountId, TicketId, UserId};
 use crate::page::{Page, PageRequest};
 use crate::secret::Secret;
-use crate::support::{OutboundMail, StoredAttachment, Ticket, TicketMessage};
+use crate::support::kb::Match;
+use crate::support::{Article, KbCategory, OutboundMail, StoredAttachment, Ticket, TicketMessage};
 use jiff::Timestamp;
 use std::future::Future;
 use std::pin::Pin;
@@ -330,6 +331,26 @@ pub trait DeskStore: Send + Sync + 'static {
         lease_until: Timestamp,
         limit: u32,
     ) -> impl Future<Output = CoreResult<Vec<QueuedMail>>> + Send;
+
+    /// A knowledge-base article by its slug (public or internal).
+    fn article(&self, slug: &Name) -> impl Future<Output = CoreResult<Option<Article>>> + Send;
+
+    /// Knowledge-base articles, by category then title; internal ones only if asked.
+    fn articles(
+        &self,
+        category: Option<KbCategory>,
+        include_internal: bool,
+    ) -> impl Future<Output = CoreResult<Vec<Article>>> + Send;
+
+    /// Full-text search of the knowledge base (the database's own engine), best match first.
+    /// `terms` are plain words ([`crate::support::kb::search_terms`]).
+    fn search_articles(
+        &self,
+        terms: &[String],
+        mode: Match,
+        include_internal: bool,
+        limit: u32,
+    ) -> impl Future<Output = CoreResult<Vec<Article>>> + Send;
 
     /// Mail still waiting for delivery (for health and tests).
     fn pending_mail_count(&self) -> impl Future<Output = CoreResult<u64>> + Send;

@@ -7,6 +7,7 @@ mod caller;
 mod observe;
 mod openapi;
 mod page;
+mod pages;
 mod problem;
 mod routes;
 
@@ -82,6 +83,7 @@ pub fn routed_paths<S: Storage + Clone>() -> Vec<&'static str> {
 pub fn router<S: Storage + Clone>(state: AppState<S>) -> Router {
     routes::all::<S>()
         .router
+        .merge(pages::router::<S>())
         .fallback(routes::not_found)
         .layer(axum::middleware::from_fn(observe::observe))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))

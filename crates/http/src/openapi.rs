@@ -2,8 +2,8 @@
 //! `/api/v1/openapi.json` so clients can be generated from the running server.
 
 use crate::routes::{
-    admins, audit, bindings, groups, health, ldap_accounts, mail, orgs, resources, session, staff,
-    support, systems, tickets, users,
+    admins, audit, bindings, groups, health, kb, ldap_accounts, mail, orgs, resources, session,
+    staff, support, systems, tickets, users,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -44,6 +44,7 @@ impl Modify for BearerAuth {
         tickets::rate, tickets::attachment,
         support::queue, support::get, support::reply, support::update, support::attachment,
         mail::inbound,
+        kb::list, kb::get, kb::create, kb::update, kb::delete, kb::suggest,
     ),
     components(schemas(crate::Problem))
 )]

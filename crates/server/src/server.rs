@@ -71,6 +71,12 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
         .context("creating the operator account")?
         .map(|t| t.secret.expose().to_string());
 
+    wired
+        .dir
+        .sync_builtin_articles()
+        .await
+        .context("writing the built-in knowledge-base articles")?;
+
     let (cert_path, key_path) = match (&cfg.tls_cert, &cfg.tls_key) {
         (Some(c), Some(k)) => (c.clone(), k.clone()),
         _ => wired.data.tls(),

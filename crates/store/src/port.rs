@@ -17,7 +17,8 @@ use skydir_core::ids::{AttachmentId, TicketId};
 use skydir_core::ids::{BindingId, GroupId, OrgId, ServiceAccountId, UserId};
 use skydir_core::page::{Page, PageRequest};
 use skydir_core::ports::{DeskStore, DirectoryStore, QueuedMail, TicketFilter};
-use skydir_core::support::{StoredAttachment, Ticket, TicketMessage};
+use skydir_core::support::kb::Match;
+use skydir_core::support::{Article, KbCategory, StoredAttachment, Ticket, TicketMessage};
 
 impl DirectoryStore for Store {
     async fn commit(&self, change: Change) -> CoreResult<()> {
@@ -235,6 +236,28 @@ impl DeskStore for Store {
         limit: u32,
     ) -> CoreResult<Vec<QueuedMail>> {
         Ok(self.claim_queued_mail(now, lease_until, limit).await?)
+    }
+
+    async fn article(&self, slug: &Name) -> CoreResult<Option<Article>> {
+        Ok(self.read_article(slug).await?)
+    }
+
+    async fn articles(
+        &self,
+        category: Option<KbCategory>,
+        include_internal: bool,
+    ) -> CoreResult<Vec<Article>> {
+        Ok(self.read_articles(category, include_internal).await?)
+    }
+
+    async fn search_articles(
+        &self,
+        terms: &[String],
+        mode: Match,
+        include_internal: bool,
+        limit: u32,
+    ) -> CoreResult<Vec<Article>> {
+        Ok(self.search_kb(terms, mode, include_internal, limit).await?)
     }
 
     async fn pending_mail_count(&self) -> CoreResult<u64> {

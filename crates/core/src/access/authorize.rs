@@ -57,6 +57,10 @@ pub enum Action {
     WorkTickets(OrgId),
     /// See the support queue across orgs (support agents).
     SupportQueue,
+    /// Write, change and delete knowledge-base articles (support agents, operators).
+    ManageKnowledgeBase,
+    /// Read internal knowledge-base articles (support agents).
+    ReadInternalArticles,
 }
 
 impl Action {
@@ -64,7 +68,8 @@ impl Action {
     pub fn org(&self) -> Option<OrgId> {
         use Action::*;
         match *self {
-            ListOrgs | CreateOrg | ManageStaff | SupportQueue => None,
+            ListOrgs | CreateOrg | ManageStaff | SupportQueue | ManageKnowledgeBase
+            | ReadInternalArticles => None,
             OpenTicket(o) | ReadTickets(o) | WorkTickets(o) => Some(o),
             ReadOrg(o)
             | UpdateOrg(o)
@@ -126,6 +131,8 @@ impl Action {
             ReadTickets(_) => "ticket.read",
             WorkTickets(_) => "ticket.work",
             SupportQueue => "ticket.queue",
+            ManageKnowledgeBase => "kb.manage",
+            ReadInternalArticles => "kb.read_internal",
         }
     }
 }
@@ -170,10 +177,12 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
                 "tickets hold customers' messages: support agents work them and the org's \
                  admins read them; operators do not",
             ),
+            ReadInternalArticles => deny("internal articles are written for support agents"),
             _ => Ok(()),
         },
         Actor::SupportAgent { .. } => match action {
-            ListOrgs | ReadOrg(_) | ReadTickets(_) | WorkTickets(_) | SupportQueue => Ok(()),
+            ListOrgs | ReadOrg(_) | ReadTickets(_) | WorkTickets(_) | SupportQueue
+            | ManageKnowledgeBase | ReadInternalArticles => Ok(()),
             OpenTicket(_) => deny(
                 "support requests are submitted by an active admin of the organization; \
                  an agent works the tickets they open",
@@ -279,6 +288,8 @@ mod tests {
             ReadTickets(org),
             WorkTickets(org),
             SupportQueue,
+            ManageKnowledgeBase,
+            ReadInternalArticles,
         ]
     }
 
@@ -304,13 +315,13 @@ mod tests {
         // Expected outcome for (actor, action) on the own org, about `someone`:
         // A = allowed, D = denied. Columns follow all_actions() order.
         let expected: [(&str, &str); 7] = [
-            ("operator", "AAAAAAAADADADAAAAAAAAADAAADDDD"),
-            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDAAA"),
-            ("admin", "DDADDAAAAAAADAAAAAAAAAAAADAADD"),
-            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("service", "DDADDADAADDDDDDADDDDDDDDDDDDDD"),
-            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("system", "AAAAAAAAAAAADAAAAAAAAAAAAAAAAA"),
+            ("operator", "AAAAAAAADADADAAAAAAAAADAAADDDDAD"),
+            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDAAAAA"),
+            ("admin", "DDADDAAAAAAADAAAAAAAAAAAADAADDDD"),
+            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("service", "DDADDADAADDDDDDADDDDDDDDDDDDDDDD"),
+            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("system", "AAAAAAAAAAAADAAAAAAAAAAAAAAAAAAA"),
         ];
         for ((name, actor), (ename, row)) in actors.iter().zip(expected) {
             assert_eq!(*name, ename);

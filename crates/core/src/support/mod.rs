@@ -84,6 +84,7 @@ pub mod desk;
 pub mod eligibility;
 pub mod holidays;
 pub mod intake;
+pub mod kb;
 pub mod language;
 pub mod lifecycle;
 pub mod mail;
@@ -110,6 +111,7 @@ pub use intake::{
     AGENT_LOG_UNIX, AGENT_LOG_WINDOWS, AffectedSystem, Attachment, AttachmentKind, Detail, Missing,
     TicketDetails, agent_log_path, missing_details, request_message,
 };
+pub use kb::{Article, ArticleInput, KbCategory};
 pub use language::is_probably_english;
 pub use lifecycle::{
     FamilyVersions, Lifecycle, Platform, Release, SupportedVersions, SupportedVersionsSpec,

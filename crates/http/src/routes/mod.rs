@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bindings;
 pub mod groups;
 pub mod health;
+pub mod kb;
 pub mod ldap_accounts;
 pub mod mail;
 pub mod orgs;
@@ -174,6 +175,17 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
         "/api/v1/support/tickets/{id}/attachments/{attachment}",
         get(support::attachment::<S>),
     )
+    .route(
+        "/api/v1/kb/articles",
+        get(kb::list::<S>).post(kb::create::<S>),
+    )
+    .route(
+        "/api/v1/kb/articles/{slug}",
+        get(kb::get::<S>)
+            .put(kb::update::<S>)
+            .delete(kb::delete::<S>),
+    )
+    .route("/api/v1/kb/suggest", get(kb::suggest::<S>))
     .route(
         "/api/v1/mail/inbound",
         post(mail::inbound::<S>).layer(uploads()),

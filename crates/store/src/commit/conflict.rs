@@ -27,6 +27,7 @@ enum Unique {
     ServiceName,
     TicketNumber,
     InboundMail,
+    ArticleSlug,
     Id,
 }
 
@@ -101,6 +102,11 @@ const RULES: &[(&str, &str, Unique)] = &[
     ),
     ("tickets_number_key", "tickets.number", Unique::TicketNumber),
     (
+        "kb_articles_slug_key",
+        "kb_articles.slug",
+        Unique::ArticleSlug,
+    ),
+    (
         "inbound_mail_pkey",
         "inbound_mail.key_hash",
         Unique::InboundMail,
@@ -158,6 +164,13 @@ fn conflict(u: Unique, w: &Write) -> CoreError {
             },
         ),
         Unique::TicketNumber => ("number", "this ticket number is already taken".into()),
+        Unique::ArticleSlug => (
+            "slug",
+            match w {
+                Write::PutArticle(a) => format!("an article at /kb/{} already exists", a.slug),
+                _ => "an article with this slug already exists".into(),
+            },
+        ),
         // Mail intake treats this as "a second delivery of the same message".
         Unique::InboundMail => ("message_id", "this message was already handled".into()),
         Unique::StaffHandle => (

@@ -13,6 +13,7 @@ mod audit;
 mod conflict;
 mod desk;
 mod directory;
+mod kb;
 mod prepare;
 mod services;
 mod users;
@@ -193,6 +194,8 @@ async fn apply_write(
             desk::record_inbound(tx, change.org, outcome, *ticket, *at, prepared.desk(index)?).await
         }
         QueueMail(m) => desk::queue_mail(tx, change.org, m, prepared.desk(index)?).await,
+        PutArticle(a) => kb::put_article(tx, a).await,
+        DeleteArticle(id) => kb::delete_article(tx, *id).await,
         MailDelivered(id) => desk::mail_delivered(tx, *id).await,
         MailFailed {
             id,

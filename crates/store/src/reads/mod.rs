@@ -5,6 +5,7 @@
 mod audit;
 mod desk;
 mod groups;
+mod kb;
 mod orgs;
 mod services;
 mod things;

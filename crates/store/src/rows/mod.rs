@@ -2,6 +2,7 @@
 //! table shares (ids as text, times as microseconds, enums as their wire names).
 
 pub(crate) mod access;
+pub(crate) mod article;
 pub(crate) mod audit;
 pub(crate) mod directory;
 pub(crate) mod mail;

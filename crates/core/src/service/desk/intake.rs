@@ -301,6 +301,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
             _ => Expect::Answered,
         };
         let security = a.security.map(handling);
+        let suggestions = self.suggestions(&text).await?;
         let (_, ack_text) = acknowledgement(
             &policy,
             &Ack {
@@ -310,7 +311,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
                 triage: &t,
                 expect,
                 security: security.as_ref(),
-                suggestions: &[],
+                suggestions: &suggestions,
                 dropped: &a.dropped,
                 unverified_mail: matches!(a.identity, Identity::UnverifiedMail { .. }),
             },

@@ -10,6 +10,7 @@
 
 mod customer;
 mod intake;
+mod kb;
 mod mail_in;
 mod outbox;
 mod views;

@@ -95,7 +95,9 @@ fn apply(s: &mut State, w: Write) -> CoreResult<()> {
         | Write::RecordInbound { .. }
         | Write::QueueMail(_)
         | Write::MailDelivered(_)
-        | Write::MailFailed { .. }) => return super::memory_desk::apply(&mut s.desk, w),
+        | Write::MailFailed { .. }
+        | Write::PutArticle(_)
+        | Write::DeleteArticle(_)) => return super::memory_desk::apply(&mut s.desk, w),
         Write::CreateOrg(o) => {
             if s.orgs.values().any(|x| x.slug == o.slug) {
                 return Err(CoreError::conflict("slug", "taken"));

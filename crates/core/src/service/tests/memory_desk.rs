@@ -5,10 +5,13 @@
 use super::memory::MemoryStore;
 use crate::change::Write;
 use crate::directory::Email;
+use crate::directory::Name;
 use crate::error::{CoreError, CoreResult};
-use crate::ids::{AttachmentId, MailId, OrgId, TicketId, UserId};
+use crate::ids::{ArticleId, AttachmentId, MailId, OrgId, TicketId, UserId};
 use crate::page::{Page, PageRequest};
 use crate::ports::{DeskStore, QueuedMail, TicketFilter};
+use crate::support::kb::Match;
+use crate::support::{Article, KbCategory, Visibility};
 use crate::support::{OutboundMail, StoredAttachment, Ticket, TicketMessage};
 use jiff::Timestamp;
 use std::collections::BTreeMap;
@@ -22,6 +25,7 @@ pub struct DeskState {
     threads: BTreeMap<String, TicketId>,
     inbound: BTreeMap<String, String>,
     outbox: BTreeMap<MailId, (OutboundMail, u32, Option<Timestamp>, Option<Timestamp>)>,
+    articles: BTreeMap<ArticleId, Article>,
 }
 
 /// Applies one desk write.
@@ -92,6 +96,18 @@ pub fn apply(s: &mut DeskState, w: Write) -> CoreResult<()> {
                 s.outbox.remove(&id);
             }
         },
+        Write::PutArticle(a) => {
+            if s.articles
+                .values()
+                .any(|x| x.slug == a.slug && x.id != a.id)
+            {
+                return Err(CoreError::conflict("slug", "taken"));
+            }
+            s.articles.insert(a.id, *a);
+        }
+        Write::DeleteArticle(id) => {
+            s.articles.remove(&id);
+        }
         _ => return Err(CoreError::Internal("not a desk write".into())),
     }
     Ok(())
@@ -222,6 +238,60 @@ impl DeskStore for MemoryStore {
                 });
             }
             out
+        })
+    }
+
+    async fn article(&self, slug: &Name) -> CoreResult<Option<Article>> {
+        self.with_desk(|d| d.articles.values().find(|a| &a.slug == slug).cloned())
+    }
+
+    async fn articles(
+        &self,
+        category: Option<KbCategory>,
+        include_internal: bool,
+    ) -> CoreResult<Vec<Article>> {
+        self.with_desk(|d| {
+            let mut v: Vec<Article> = d
+                .articles
+                .values()
+                .filter(|a| category.is_none_or(|c| a.category == c))
+                .filter(|a| include_internal || a.visibility == Visibility::Public)
+                .cloned()
+                .collect();
+            v.sort_by(|a, b| (a.category, &a.title).cmp(&(b.category, &b.title)));
+            v
+        })
+    }
+
+    async fn search_articles(
+        &self,
+        terms: &[String],
+        mode: Match,
+        include_internal: bool,
+        limit: u32,
+    ) -> CoreResult<Vec<Article>> {
+        self.with_desk(|d| {
+            let mut scored: Vec<(usize, Article)> = d
+                .articles
+                .values()
+                .filter(|a| include_internal || a.visibility == Visibility::Public)
+                .filter_map(|a| {
+                    let text =
+                        format!("{} {} {}", a.title, a.body, a.tags.join(" ")).to_lowercase();
+                    let hits = terms.iter().filter(|t| text.contains(t.as_str())).count();
+                    let ok = match mode {
+                        Match::All => hits == terms.len(),
+                        Match::Any => hits > 0,
+                    };
+                    ok.then(|| (hits, a.clone()))
+                })
+                .collect();
+            scored.sort_by_key(|s| std::cmp::Reverse(s.0));
+            scored
+                .into_iter()
+                .take(limit as usize)
+                .map(|(_, a)| a)
+                .collect()
         })
     }
 

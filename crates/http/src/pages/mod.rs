@@ -1,0 +1,41 @@
+//! Server-rendered HTML pages (maud, escaped by construction): today the public knowledge
+//! base. Pages work without JavaScript and load nothing from elsewhere; a strict
+//! Content-Security-Policy says so to the browser. Pages are not API routes, so they are not in
+//! the OpenAPI document.
+
+mod kb;
+mod layout;
+
+use crate::AppState;
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use skydir_core::ports::Storage;
+
+/// The stylesheet every page links.
+const SITE_CSS: &str = include_str!("../../assets/site.css");
+
+/// The pages' routes.
+pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/kb", get(kb::index::<S>))
+        .route("/kb/{slug}", get(kb::article::<S>))
+        .route("/assets/site.css", get(css))
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        SITE_CSS,
+    )
+}
