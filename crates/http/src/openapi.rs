@@ -43,6 +43,7 @@ impl Modify for BearerAuth {
         tickets::create, tickets::list, tickets::get, tickets::reply, tickets::set_status,
         tickets::rate, tickets::attachment,
         support::queue, support::get, support::reply, support::update, support::attachment,
+        support::sla_report,
         mail::inbound,
         kb::list, kb::get, kb::create, kb::update, kb::delete, kb::suggest,
     ),

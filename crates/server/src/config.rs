@@ -48,6 +48,8 @@ pub struct Config {
     pub support_address: String,
     pub sales_address: String,
     pub feedback_address: String,
+    /// Where SLA warnings and breaches are mailed.
+    pub escalation_address: String,
     /// Default `https://<http_addr>`.
     pub public_url: Option<String>,
     /// The authserv-ids of our own receiving MTAs, whose `Authentication-Results` are trusted.
@@ -102,6 +104,7 @@ struct FileConfig {
     support_address: Option<String>,
     sales_address: Option<String>,
     feedback_address: Option<String>,
+    escalation_address: Option<String>,
     public_url: Option<String>,
     mail_trusted_authserv_ids: Option<Vec<String>>,
 }
@@ -181,6 +184,7 @@ impl Config {
             support_address: "support@skydir.localhost".into(),
             sales_address: "sales@skydir.localhost".into(),
             feedback_address: "feedback@skydir.localhost".into(),
+            escalation_address: "escalations@skydir.localhost".into(),
             public_url: None,
             mail_trusted_authserv_ids: Vec::new(),
         };
@@ -244,6 +248,7 @@ impl Config {
             cfg.support_address = f.support_address.unwrap_or(cfg.support_address);
             cfg.sales_address = f.sales_address.unwrap_or(cfg.sales_address);
             cfg.feedback_address = f.feedback_address.unwrap_or(cfg.feedback_address);
+            cfg.escalation_address = f.escalation_address.unwrap_or(cfg.escalation_address);
             cfg.public_url = f.public_url.or(cfg.public_url);
             if let Some(v) = f.mail_trusted_authserv_ids {
                 cfg.mail_trusted_authserv_ids = v;
@@ -315,6 +320,7 @@ impl Config {
             ("SKYDIR_SUPPORT_ADDRESS", &mut cfg.support_address),
             ("SKYDIR_SALES_ADDRESS", &mut cfg.sales_address),
             ("SKYDIR_FEEDBACK_ADDRESS", &mut cfg.feedback_address),
+            ("SKYDIR_ESCALATION_ADDRESS", &mut cfg.escalation_address),
         ] {
             if let Some(v) = env_value(env, key)? {
                 *slot = v.trim().to_string();
@@ -374,6 +380,7 @@ impl Config {
             support: self.support_address.clone(),
             sales: self.sales_address.clone(),
             feedback: self.feedback_address.clone(),
+            escalations: self.escalation_address.clone(),
             public_url: self
                 .public_url
                 .clone()

@@ -10,6 +10,7 @@ pub mod datadir;
 pub mod mailer;
 pub mod rehash;
 pub mod server;
+pub mod sla_watch;
 pub mod telemetry;
 pub mod tls;
 pub mod wiring;

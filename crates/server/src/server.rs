@@ -41,6 +41,7 @@ pub struct Running {
     pub ldap_suffix: String,
     ldap: Option<skydir_ldap::LdapRunning>,
     mail: crate::mailer::Dispatcher,
+    sla: crate::sla_watch::SlaWatch,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
@@ -52,6 +53,7 @@ impl Running {
             l.stop().await;
         }
         self.mail.stop().await;
+        self.sla.stop().await;
         let _ = self.shutdown.send(true);
         let _ = self.task.await;
     }
@@ -121,6 +123,8 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
         Arc::new(transport),
         cfg.desk_contacts().mail_domain().to_string(),
     );
+
+    let sla = crate::sla_watch::SlaWatch::start(wired.dir.clone());
 
     let store = wired.store.clone();
     let ready: ReadyCheck = Arc::new(move || {
@@ -193,6 +197,7 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
         ldap_suffix: cfg.ldap_suffix.clone(),
         ldap,
         mail,
+        sla,
         operator_token,
         cert_path,
         generated_cert,

@@ -546,3 +546,48 @@ async fn attachments_are_kept_sealed_and_served_only_to_who_may_read_the_ticket(
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_sla_report_counts_tickets_per_severity_and_month_for_staff_only() {
+    each_backend(|app| async move {
+        let a = acme(&app, json!({"plan": "monthly", "seats": 5})).await;
+        let (agent, _) = agent(&app).await;
+        open(&app, &a.alice, how_to()).await;
+        open(&app, &a.alice, outage()).await;
+        let path = "/api/v1/support/reports/sla?from=2000-01-01&to=2100-01-01";
+        let (s, rows) = app
+            .call(Method::GET, path, Some(&agent), None)
+            .await
+            .unwrap();
+        assert_eq!(s, 200, "{rows}");
+        let sev: Vec<&str> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["severity"].as_str().unwrap())
+            .collect();
+        assert_eq!(sev, ["s1", "s4"], "{rows}");
+        assert_eq!(rows[0]["tickets"], 1);
+        assert_eq!(rows[0]["first_response"]["pending"], 1);
+        assert!(rows[0]["month"].as_str().unwrap().len() == 7);
+        let (s, _) = app.op(Method::GET, path, None).await.unwrap();
+        assert_eq!(s, 200, "operators read reports: no customer data in them");
+        let (s, _) = app
+            .call(Method::GET, path, Some(&a.alice), None)
+            .await
+            .unwrap();
+        assert_eq!(s, 403);
+        let (s, e) = app
+            .call(
+                Method::GET,
+                "/api/v1/support/reports/sla?from=yesterday&to=2100-01-01",
+                Some(&agent),
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!((s, e["field"].as_str()), (400, Some("from")), "{e}");
+        app
+    })
+    .await;
+}

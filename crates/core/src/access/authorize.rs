@@ -61,6 +61,8 @@ pub enum Action {
     ManageKnowledgeBase,
     /// Read internal knowledge-base articles (support agents).
     ReadInternalArticles,
+    /// Read the desk's reports: SLA compliance, satisfaction (no customer data in them).
+    SupportReports,
 }
 
 impl Action {
@@ -69,7 +71,7 @@ impl Action {
         use Action::*;
         match *self {
             ListOrgs | CreateOrg | ManageStaff | SupportQueue | ManageKnowledgeBase
-            | ReadInternalArticles => None,
+            | ReadInternalArticles | SupportReports => None,
             OpenTicket(o) | ReadTickets(o) | WorkTickets(o) => Some(o),
             ReadOrg(o)
             | UpdateOrg(o)
@@ -133,6 +135,7 @@ impl Action {
             SupportQueue => "ticket.queue",
             ManageKnowledgeBase => "kb.manage",
             ReadInternalArticles => "kb.read_internal",
+            SupportReports => "support.report",
         }
     }
 }
@@ -182,7 +185,7 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
         },
         Actor::SupportAgent { .. } => match action {
             ListOrgs | ReadOrg(_) | ReadTickets(_) | WorkTickets(_) | SupportQueue
-            | ManageKnowledgeBase | ReadInternalArticles => Ok(()),
+            | ManageKnowledgeBase | ReadInternalArticles | SupportReports => Ok(()),
             OpenTicket(_) => deny(
                 "support requests are submitted by an active admin of the organization; \
                  an agent works the tickets they open",
@@ -290,6 +293,7 @@ mod tests {
             SupportQueue,
             ManageKnowledgeBase,
             ReadInternalArticles,
+            SupportReports,
         ]
     }
 
@@ -315,13 +319,13 @@ mod tests {
         // Expected outcome for (actor, action) on the own org, about `someone`:
         // A = allowed, D = denied. Columns follow all_actions() order.
         let expected: [(&str, &str); 7] = [
-            ("operator", "AAAAAAAADADADAAAAAAAAADAAADDDDAD"),
-            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDAAAAA"),
-            ("admin", "DDADDAAAAAAADAAAAAAAAAAAADAADDDD"),
-            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("service", "DDADDADAADDDDDDADDDDDDDDDDDDDDDD"),
-            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("system", "AAAAAAAAAAAADAAAAAAAAAAAAAAAAAAA"),
+            ("operator", "AAAAAAAADADADAAAAAAAAADAAADDDDADA"),
+            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDAAAAAA"),
+            ("admin", "DDADDAAAAAAADAAAAAAAAAAAADAADDDDD"),
+            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("service", "DDADDADAADDDDDDADDDDDDDDDDDDDDDDD"),
+            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("system", "AAAAAAAAAAAADAAAAAAAAAAAAAAAAAAAA"),
         ];
         for ((name, actor), (ename, row)) in actors.iter().zip(expected) {
             assert_eq!(*name, ename);

@@ -25,7 +25,7 @@ pub use auth::LoginOutcome;
 pub use bindings::NewBinding;
 pub use desk::{
     MailFate, MailOutcome, MessageView, NewAttachment, NewTicket, QueueItem, TicketPatch,
-    TicketView,
+    TicketView, WatchRound,
 };
 pub use groups::{GroupPatch, GroupView, MemberRef, NewGroup};
 pub use orgs::{NewOrg, OrgPatch};

@@ -21,6 +21,8 @@ pub struct Contacts {
     pub sales: String,
     /// Product feedback, and the way to the support leadership.
     pub feedback: String,
+    /// Where SLA warnings and breaches are sent (the support team's leads).
+    pub escalations: String,
     /// Base URL of the public pages (knowledge base, support policy), without a trailing `/`.
     pub public_url: String,
     /// The authserv-ids of the operator's own receiving mail servers, whose
@@ -35,6 +37,7 @@ impl Contacts {
             support: "support@skydir.localhost".into(),
             sales: "sales@skydir.localhost".into(),
             feedback: "feedback@skydir.localhost".into(),
+            escalations: "escalations@skydir.localhost".into(),
             public_url: "https://127.0.0.1:8443".into(),
             trusted_authserv_ids: Vec::new(),
         }
@@ -53,6 +56,7 @@ impl Contacts {
             ("support_address", &self.support),
             ("sales_address", &self.sales),
             ("feedback_address", &self.feedback),
+            ("escalation_address", &self.escalations),
         ] {
             crate::directory::Email::parse(v)
                 .map_err(|e| CoreError::invalid(field, format!("'{v}' is not an address: {e}")))?;

@@ -98,6 +98,7 @@ pub mod targets;
 pub mod ticket;
 pub mod triage;
 pub mod version;
+pub mod watch;
 
 pub use calendar::{Calendar, Interval};
 pub use category::Category;

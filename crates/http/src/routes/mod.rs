@@ -163,6 +163,7 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
         get(tickets::attachment::<S>),
     )
     .route("/api/v1/support/queue", get(support::queue::<S>))
+    .route("/api/v1/support/reports/sla", get(support::sla_report::<S>))
     .route(
         "/api/v1/support/tickets/{id}",
         get(support::get::<S>).patch(support::update::<S>),

@@ -153,3 +153,93 @@ pub async fn attachment<S: Storage + Clone>(
         .await?;
     Ok(file_response(a))
 }
+
+/// The period of a report.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct PeriodQuery {
+    /// Start, inclusive: `YYYY-MM-DD` (UTC midnight) or an RFC 3339 instant.
+    pub from: String,
+    /// End, exclusive: `YYYY-MM-DD` or an RFC 3339 instant.
+    pub to: String,
+}
+
+/// How one target fared.
+#[derive(serde::Serialize, ToSchema)]
+pub struct TargetOut {
+    pub met: u64,
+    pub breached: u64,
+    pub pending: u64,
+    /// Met among those decided, in percent; absent before any is decided.
+    pub compliance_percent: Option<f64>,
+}
+
+/// One row of the SLA report: the tickets of one severity opened in one month.
+#[derive(serde::Serialize, ToSchema)]
+pub struct ComplianceOut {
+    /// `YYYY-MM` in the support calendar's zone.
+    pub month: String,
+    pub severity: String,
+    pub tickets: u64,
+    pub first_response: TargetOut,
+    pub resolution: TargetOut,
+    pub median_first_response_minutes: Option<i64>,
+    pub ratings: u64,
+    pub mean_rating: Option<f64>,
+}
+
+fn instant(field: &str, v: &str) -> Result<jiff::Timestamp, ApiError> {
+    if let Ok(t) = v.parse::<jiff::Timestamp>() {
+        return Ok(t);
+    }
+    v.parse::<jiff::civil::Date>()
+        .ok()
+        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+        .map(|z| z.timestamp())
+        .ok_or_else(|| {
+            CoreError::invalid(
+                field,
+                format!("'{v}' is not a date (YYYY-MM-DD) or an RFC 3339 instant"),
+            )
+            .into()
+        })
+}
+
+fn target_out(c: skydir_core::support::watch::TargetCounts) -> TargetOut {
+    TargetOut {
+        met: c.met,
+        breached: c.breached,
+        pending: c.pending,
+        compliance_percent: c.compliance_percent(),
+    }
+}
+
+/// SLA compliance and satisfaction per severity and month, for tickets opened in a period
+/// (agents and operators).
+#[utoipa::path(get, path = "/api/v1/support/reports/sla", tag = "support", params(PeriodQuery),
+    responses((status = 200, body = Vec<ComplianceOut>), (status = 400, body = crate::Problem),
+        (status = 403, body = crate::Problem)))]
+pub async fn sla_report<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+    q: Result<axum::extract::Query<PeriodQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<Vec<ComplianceOut>>> {
+    let axum::extract::Query(q) = q?;
+    let rows = st
+        .dir
+        .sla_report(&actor, instant("from", &q.from)?, instant("to", &q.to)?)
+        .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| ComplianceOut {
+                month: r.month,
+                severity: r.severity.as_str().into(),
+                tickets: r.tickets,
+                first_response: target_out(r.first_response),
+                resolution: target_out(r.resolution),
+                median_first_response_minutes: r.median_first_response_minutes,
+                ratings: r.ratings,
+                mean_rating: r.mean_rating,
+            })
+            .collect(),
+    ))
+}

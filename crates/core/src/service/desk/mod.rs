@@ -14,12 +14,14 @@ mod kb;
 mod mail_in;
 mod outbox;
 mod views;
+mod watch;
 mod work;
 
 pub use intake::{NewAttachment, NewTicket};
 pub use mail_in::MailOutcome;
 pub use outbox::MailFate;
 pub use views::{MessageView, QueueItem, TicketView};
+pub use watch::WatchRound;
 pub use work::TicketPatch;
 
 use super::Directory;

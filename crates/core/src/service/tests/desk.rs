@@ -353,3 +353,118 @@ async fn the_queue_puts_the_most_urgent_first_and_is_for_agents_only() {
     assert!(d.dir.support_queue(&op()).await.is_err());
     assert!(d.dir.support_queue(&d.admin).await.is_err());
 }
+
+#[tokio::test]
+async fn the_sla_watch_warns_then_records_a_breach_once_and_mails_the_escalation_address() {
+    let store = MemoryStore::default();
+    // Monday 1 June 2026, 09:00 in Denver (MDT).
+    let clock = Arc::new(FixedClock(Mutex::new(
+        "2026-06-01T15:00:00Z".parse().unwrap(),
+    )));
+    let dir = Directory::new(
+        store.clone(),
+        clock.clone(),
+        Arc::new(CounterRng(AtomicU64::new(1))),
+        Arc::new(InlinePasswordWork(fast())),
+    );
+    let o = org(
+        &dir,
+        "acme",
+        Plan::new(PlanKind::Annual, Some(5), None).unwrap(),
+    )
+    .await;
+    dir.create_user(&op(), &o.slug, new_user("alice", Some("a long passphrase")))
+        .await
+        .unwrap();
+    dir.grant_admin(&op(), &o.slug, &Username::parse("alice").unwrap())
+        .await
+        .unwrap();
+    let alice = store
+        .users_with_email(&Email::parse("alice@example.com").unwrap())
+        .unwrap()[0];
+    let admin = Actor::OrgAdmin {
+        org: alice.0,
+        user: alice.1,
+    };
+    let t = dir
+        .open_ticket(
+            &admin,
+            &o.slug,
+            NewTicket {
+                subject: Personal("LDAP down".into()),
+                category: Category::Defect,
+                severity: Some(Severity::S1),
+                impact: None,
+                description: Personal("Every LDAP bind fails since 9am for all users.".into()),
+                troubleshooting: Personal("Restarted the proxy.".into()),
+                error_messages: Personal("error 49".into()),
+                system: None,
+                attachments: vec![NewAttachment {
+                    filename: "skydir-agent.log".into(),
+                    content_type: "text/plain".into(),
+                    content: b"log".to_vec(),
+                }],
+                critical: false,
+            },
+            crate::support::Channel::Api,
+        )
+        .await
+        .unwrap();
+    assert_eq!(t.status, TicketStatus::New);
+    let mails = || async { store.pending_mail_count().await.unwrap() };
+    let before = mails().await;
+    let set = |t: &str| *clock.0.lock().unwrap() = t.parse().unwrap();
+
+    set("2026-06-01T15:10:00Z");
+    let r = dir.sla_watch(&Actor::System).await.unwrap();
+    assert_eq!(
+        (r.warnings, r.breaches),
+        (1, 0),
+        "a one-hour target warns at once"
+    );
+    assert_eq!(mails().await, before + 1, "the escalation mail");
+    assert_eq!(
+        dir.sla_watch(&Actor::System).await.unwrap(),
+        WatchRound::default()
+    );
+
+    set("2026-06-01T16:01:00Z");
+    let r = dir.sla_watch(&Actor::System).await.unwrap();
+    assert_eq!((r.warnings, r.breaches), (0, 1));
+    assert_eq!(
+        dir.sla_watch(&Actor::System).await.unwrap(),
+        WatchRound::default()
+    );
+    let breaches = store
+        .events(ChainKey::Org(o.id))
+        .iter()
+        .filter(|e| e.action == "ticket.sla_breach")
+        .count();
+    assert_eq!(breaches, 1, "the breach is recorded");
+    let (staff, _) = dir
+        .create_staff(&op(), "ann", StaffRole::Agent)
+        .await
+        .unwrap();
+    let agent = Actor::SupportAgent { staff: staff.id };
+    let seen = dir.get_ticket_as_staff(&agent, t.number).await.unwrap();
+    let notes: Vec<String> = seen
+        .messages
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.visibility == Visibility::Internal)
+        .map(|m| m.body.get().clone())
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[1].contains("SLA breach"), "{notes:?}");
+    // The report: agents and operators read it, customers do not.
+    let from: Timestamp = "2026-06-01T00:00:00Z".parse().unwrap();
+    let to: Timestamp = "2026-07-01T00:00:00Z".parse().unwrap();
+    let rows = dir.sla_report(&agent, from, to).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].first_response.breached, 1);
+    assert!(dir.sla_report(&op(), from, to).await.is_ok());
+    assert!(dir.sla_report(&admin, from, to).await.is_err());
+    assert!(dir.sla_report(&agent, to, from).await.is_err());
+    // Only skydir runs the watch.
+    assert!(dir.sla_watch(&agent).await.is_err());
+}
