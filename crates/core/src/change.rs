@@ -35,6 +35,18 @@ pub enum Write {
         user: UserId,
         state: LoginState,
     },
+    /// Stores (or replaces) a user's authenticator enrollment.
+    SetTotp {
+        user: UserId,
+        enrollment: crate::auth::TotpEnrollment,
+    },
+    RemoveTotp(UserId),
+    /// Records that the code of `step` was used, refusing (as a conflict on `totp`) a step
+    /// that is not later than the last one used: each code counts once.
+    UseTotpStep {
+        user: UserId,
+        step: u64,
+    },
     /// Deletes the user's records and destroys their data key (crypto-shredding).
     EraseUser(UserId),
     SetAdmin {
@@ -114,6 +126,14 @@ pub enum Write {
     },
     /// Queues a mail for delivery.
     QueueMail(Box<OutboundMail>),
+    /// Opens a verified request with one confirmation link per admin.
+    CreateVerification {
+        request: Box<crate::support::VerificationRequest>,
+        challenges: Vec<crate::support::Challenge>,
+    },
+    /// Replaces a verified request if its stored version is `version - 1` (two admins deciding
+    /// at once: the second gets a conflict).
+    UpdateVerification(Box<crate::support::VerificationRequest>),
     /// Creates a knowledge-base article, or replaces the one with the same id.
     PutArticle(Box<crate::support::Article>),
     DeleteArticle(crate::ids::ArticleId),

@@ -41,6 +41,10 @@ pub enum CoreError {
     #[error("account temporarily locked; try again in {retry_after_secs} seconds")]
     LockedOut { retry_after_secs: u64 },
 
+    /// The password was right, and the account also needs its authenticator code.
+    #[error("an authenticator code (TOTP) is required for this account")]
+    SecondFactorRequired,
+
     /// The account may not log in (suspended or staged).
     #[error("account is {status}")]
     AccountInactive { status: String },

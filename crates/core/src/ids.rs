@@ -67,4 +67,6 @@ id_type!(
     MailId,
     /// A knowledge-base article.
     ArticleId,
+    /// A verified request (a sensitive action waiting for an admin's confirmation).
+    VerificationId,
 );

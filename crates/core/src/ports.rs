@@ -129,6 +129,12 @@ pub trait DirectoryStore: Send + Sync + 'static {
         user: UserId,
     ) -> impl Future<Output = CoreResult<Option<Credential>>> + Send;
     fn admins(&self, org: OrgId) -> impl Future<Output = CoreResult<Vec<UserId>>> + Send;
+    /// The user's authenticator enrollment, if any.
+    fn totp(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> impl Future<Output = CoreResult<Option<crate::auth::TotpEnrollment>>> + Send;
     /// The user's id, status and credential by username, in one read and without decrypting
     /// anything (logins and LDAP binds).
     fn login_record(
@@ -331,6 +337,20 @@ pub trait DeskStore: Send + Sync + 'static {
         lease_until: Timestamp,
         limit: u32,
     ) -> impl Future<Output = CoreResult<Vec<QueuedMail>>> + Send;
+
+    /// A verified request and the admin a confirmation token was sent to, by the token's
+    /// hash — how a confirmation link finds its request in the first place.
+    fn verification_by_token(
+        &self,
+        hash: &[u8; 32],
+    ) -> impl Future<Output = CoreResult<Option<(crate::support::VerificationRequest, UserId)>>> + Send;
+
+    /// The verified requests of a ticket, oldest first.
+    fn verifications(
+        &self,
+        org: OrgId,
+        ticket: TicketId,
+    ) -> impl Future<Output = CoreResult<Vec<crate::support::VerificationRequest>>> + Send;
 
     /// A knowledge-base article by its slug (public or internal).
     fn article(&self, slug: &Name) -> impl Future<Output = CoreResult<Option<Article>>> + Send;

@@ -2,8 +2,8 @@
 //! `/api/v1/openapi.json` so clients can be generated from the running server.
 
 use crate::routes::{
-    admins, audit, bindings, groups, health, kb, ldap_accounts, mail, orgs, resources, session,
-    staff, support, systems, tickets, users,
+    admins, audit, bindings, groups, health, kb, ldap_accounts, mail, me, orgs, resources, session,
+    staff, support, systems, tickets, users, verify,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -28,6 +28,7 @@ impl Modify for BearerAuth {
     security(("bearer" = [])),
     paths(
         health::healthz, health::readyz, health::metrics, session::login,
+        me::begin, me::confirm, me::remove,
         orgs::create, orgs::list, orgs::get, orgs::update,
         users::create, users::list, users::get, users::update, users::delete, users::change_password,
         admins::list, admins::grant, admins::revoke,
@@ -43,7 +44,8 @@ impl Modify for BearerAuth {
         tickets::create, tickets::list, tickets::get, tickets::reply, tickets::set_status,
         tickets::rate, tickets::attachment,
         support::queue, support::get, support::reply, support::update, support::attachment,
-        support::sla_report,
+        support::sla_report, support::open_verification, support::verifications,
+        verify::prompt, verify::decide,
         mail::inbound,
         kb::list, kb::get, kb::create, kb::update, kb::delete, kb::suggest,
     ),

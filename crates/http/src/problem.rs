@@ -174,6 +174,12 @@ impl ApiError {
                     detail,
                 )
             },
+            CoreError::SecondFactorRequired => base(
+                "second-factor-required",
+                "Authenticator code required",
+                StatusCode::UNAUTHORIZED,
+                detail,
+            ),
             CoreError::AccountInactive { .. } => base(
                 "account-inactive",
                 "Account inactive",

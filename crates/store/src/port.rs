@@ -77,6 +77,14 @@ impl DirectoryStore for Store {
         Ok(self.read_login_record(org, username).await?)
     }
 
+    async fn totp(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> CoreResult<Option<skydir_core::auth::TotpEnrollment>> {
+        Ok(self.read_totp(org, user).await?)
+    }
+
     async fn admins(&self, org: OrgId) -> CoreResult<Vec<UserId>> {
         Ok(self.read_admins(org).await?)
     }
@@ -236,6 +244,21 @@ impl DeskStore for Store {
         limit: u32,
     ) -> CoreResult<Vec<QueuedMail>> {
         Ok(self.claim_queued_mail(now, lease_until, limit).await?)
+    }
+
+    async fn verification_by_token(
+        &self,
+        hash: &[u8; 32],
+    ) -> CoreResult<Option<(skydir_core::support::VerificationRequest, UserId)>> {
+        Ok(self.read_verification_by_token(hash).await?)
+    }
+
+    async fn verifications(
+        &self,
+        org: OrgId,
+        ticket: TicketId,
+    ) -> CoreResult<Vec<skydir_core::support::VerificationRequest>> {
+        Ok(self.read_verifications(org, ticket).await?)
     }
 
     async fn article(&self, slug: &Name) -> CoreResult<Option<Article>> {

@@ -33,6 +33,8 @@ pub enum Action {
     DeleteUser(OrgId, UserId),
     /// Set a user's password (other than at creation, which is provisioning).
     SetPassword(OrgId, UserId),
+    /// Enroll or remove a user's authenticator (TOTP): the owner's alone, like the password.
+    ManageSecondFactor(OrgId, UserId),
     GrantAdmin(OrgId),
     RevokeAdmin(OrgId),
     /// Read groups, systems, resources and bindings.
@@ -84,6 +86,7 @@ impl Action {
             | UpdatePersonalData(o, _)
             | DeleteUser(o, _)
             | SetPassword(o, _)
+            | ManageSecondFactor(o, _)
             | GrantAdmin(o)
             | RevokeAdmin(o)
             | ReadDirectory(o)
@@ -116,6 +119,7 @@ impl Action {
             UpdatePersonalData(..) => "user.personal.update",
             DeleteUser(..) => "user.delete",
             SetPassword(..) => "user.password.set",
+            ManageSecondFactor(..) => "user.totp.manage",
             GrantAdmin(_) => "admin.grant",
             RevokeAdmin(_) => "admin.revoke",
             ReadDirectory(_) => "directory.read",
@@ -149,8 +153,8 @@ fn deny(reason: &str) -> Result<(), CoreError> {
 pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
     use Action::*;
 
-    // Rule 1: passwords belong to their owners.
-    if let SetPassword(org, user) = *action {
+    // Rule 1: passwords and second factors belong to their owners.
+    if let SetPassword(org, user) | ManageSecondFactor(org, user) = *action {
         return match actor {
             Actor::User { org: o, user: u } | Actor::OrgAdmin { org: o, user: u }
                 if *o == org && *u == user =>
@@ -274,6 +278,7 @@ mod tests {
             UpdatePersonalData(org, user),
             DeleteUser(org, user),
             SetPassword(org, user),
+            ManageSecondFactor(org, user),
             GrantAdmin(org),
             RevokeAdmin(org),
             ReadDirectory(org),
@@ -319,13 +324,13 @@ mod tests {
         // Expected outcome for (actor, action) on the own org, about `someone`:
         // A = allowed, D = denied. Columns follow all_actions() order.
         let expected: [(&str, &str); 7] = [
-            ("operator", "AAAAAAAADADADAAAAAAAAADAAADDDDADA"),
-            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDAAAAAA"),
-            ("admin", "DDADDAAAAAAADAAAAAAAAAAAADAADDDDD"),
-            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("service", "DDADDADAADDDDDDADDDDDDDDDDDDDDDDD"),
-            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("system", "AAAAAAAAAAAADAAAAAAAAAAAAAAAAAAAA"),
+            ("operator", "AAAAAAAADADADDAAAAAAAAADAAADDDDADA"),
+            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDDAAAAAA"),
+            ("admin", "DDADDAAAAAAADDAAAAAAAAAAAADAADDDDD"),
+            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("service", "DDADDADAADDDDDDDADDDDDDDDDDDDDDDDD"),
+            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("system", "AAAAAAAAAAAADDAAAAAAAAAAAAAAAAAAAA"),
         ];
         for ((name, actor), (ename, row)) in actors.iter().zip(expected) {
             assert_eq!(*name, ename);
@@ -346,6 +351,8 @@ mod tests {
         assert!(authorize(&user, &Action::ReadPersonalData(org, me)).is_ok());
         assert!(authorize(&user, &Action::UpdatePersonalData(org, me)).is_ok());
         assert!(authorize(&user, &Action::SetPassword(org, me)).is_ok());
+        assert!(authorize(&user, &Action::ManageSecondFactor(org, me)).is_ok());
+        assert!(authorize(&Actor::System, &Action::ManageSecondFactor(org, me)).is_err());
         assert!(authorize(&user, &Action::UpdateUser(org, me)).is_err());
         // No org actor reaches another org, for any action.
         for actor in [

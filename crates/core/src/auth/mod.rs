@@ -5,7 +5,9 @@ pub mod credential;
 pub mod legacy;
 pub mod policy;
 pub mod token;
+pub mod totp;
 
 pub use credential::{Argon2Params, Credential, LoginRecord, Verification};
 pub use policy::{LoginState, PasswordPolicy};
 pub use token::{ApiToken, TokenSubject};
+pub use totp::TotpEnrollment;

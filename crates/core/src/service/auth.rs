@@ -6,6 +6,7 @@ use super::password_check::Holder;
 use super::{AccessEvent, Directory, IssuedToken};
 use crate::access::Actor;
 use crate::auth::TokenSubject;
+use crate::change::Change;
 use crate::directory::{Org, OrgSlug, Username};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::UserId;
@@ -78,14 +79,31 @@ impl<S: DirectoryStore> Directory<S> {
         Ok((org, record.user, event))
     }
 
-    /// Logs a user in and issues a session token acting for them.
+    /// Logs a user in and issues a session token acting for them. A user with an
+    /// authenticator also gives its current code (`totp`); without it the answer is
+    /// [`CoreError::SecondFactorRequired`], with a wrong or reused one an `Invalid` on `totp`.
     pub async fn login(
         &self,
         slug: &OrgSlug,
         username: &Username,
         password: Secret,
+        totp: Option<Secret>,
     ) -> CoreResult<LoginOutcome> {
         let (org, user) = self.check_password(slug, username, password).await?;
+        let used = self
+            .second_factor(org.id, user, totp.as_ref(), Change::new(Some(org.id)))
+            .await?;
+        if !used.writes.is_empty() {
+            match self.store.commit(used).await {
+                Err(CoreError::Conflict { field, .. }) if field == "totp" => {
+                    return Err(CoreError::invalid(
+                        "totp",
+                        "the authenticator code is wrong or was already used",
+                    ));
+                }
+                other => other?,
+            }
+        }
         let admin = self.store.admins(org.id).await?.contains(&user);
         let actor = if admin {
             Actor::OrgAdmin { org: org.id, user }

@@ -16,6 +16,7 @@ mod service_accounts;
 mod staff;
 mod systems;
 mod tokens;
+mod totp;
 mod users;
 mod views;
 
@@ -24,8 +25,8 @@ pub use audit::ChainReport;
 pub use auth::LoginOutcome;
 pub use bindings::NewBinding;
 pub use desk::{
-    MailFate, MailOutcome, MessageView, NewAttachment, NewTicket, QueueItem, TicketPatch,
-    TicketView, WatchRound,
+    Decision, MailFate, MailOutcome, MessageView, NewAttachment, NewTicket, QueueItem, TicketPatch,
+    TicketView, VerificationPrompt, VerificationView, WatchRound,
 };
 pub use groups::{GroupPatch, GroupView, MemberRef, NewGroup};
 pub use orgs::{NewOrg, OrgPatch};
@@ -34,6 +35,7 @@ pub use resources::{NewResource, ResourcePatch};
 pub use service_accounts::NewServiceAccount;
 pub use systems::{NewSystem, SystemPatch};
 pub use tokens::IssuedToken;
+pub use totp::TotpProvisioning;
 pub use users::{ImportOptions, ImportReport, NewUser, PasswordInput, RowError, UserPatch};
 pub use views::{Contact, UserView};
 

@@ -97,6 +97,7 @@ pub mod spec;
 pub mod targets;
 pub mod ticket;
 pub mod triage;
+pub mod verification;
 pub mod version;
 pub mod watch;
 
@@ -135,4 +136,5 @@ pub use targets::{
     ClassTargets, NearBreach, PlanClass, SlaTargets, SlaTargetsSpec, Targets, Urgency,
 };
 pub use ticket::{Author, HistoryEntry, TicketHistory, TicketSla, TicketStatus};
+pub use verification::{Challenge, VerificationRequest, VerificationState, VerifiedAction};
 pub use version::Version;

@@ -1,10 +1,11 @@
 //! Server-rendered HTML pages (maud, escaped by construction): today the public knowledge
-//! base. Pages work without JavaScript and load nothing from elsewhere; a strict
+//! base and the confirmation page of verified requests. Pages work without JavaScript and load nothing from elsewhere; a strict
 //! Content-Security-Policy says so to the browser. Pages are not API routes, so they are not in
 //! the OpenAPI document.
 
 mod kb;
 mod layout;
+mod verify;
 
 use crate::AppState;
 use axum::Router;
@@ -21,6 +22,10 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
     Router::new()
         .route("/kb", get(kb::index::<S>))
         .route("/kb/{slug}", get(kb::article::<S>))
+        .route(
+            "/verify/{token}",
+            get(verify::show::<S>).post(verify::decide::<S>),
+        )
         .route("/assets/site.css", get(css))
 }
 

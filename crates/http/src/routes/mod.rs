@@ -8,6 +8,7 @@ pub mod health;
 pub mod kb;
 pub mod ldap_accounts;
 pub mod mail;
+pub mod me;
 pub mod orgs;
 pub mod resources;
 pub mod session;
@@ -17,6 +18,7 @@ pub mod systems;
 pub mod ticket_wire;
 pub mod tickets;
 pub mod users;
+pub mod verify;
 
 use crate::AppState;
 use crate::problem::ApiError;
@@ -53,6 +55,12 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
     .route("/metrics", get(health::metrics::<S>))
     .route("/api/v1/openapi.json", get(crate::openapi::document))
     .route("/api/v1/auth/login", post(session::login::<S>))
+    .route(
+        "/api/v1/me/totp",
+        post(me::begin::<S>)
+            .put(me::confirm::<S>)
+            .delete(me::remove::<S>),
+    )
     .route("/api/v1/orgs", get(orgs::list::<S>).post(orgs::create::<S>))
     .route(
         "/api/v1/orgs/{org}",
@@ -171,6 +179,14 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
     .route(
         "/api/v1/support/tickets/{id}/messages",
         post(support::reply::<S>).layer(uploads()),
+    )
+    .route(
+        "/api/v1/support/tickets/{id}/verifications",
+        get(support::verifications::<S>).post(support::open_verification::<S>),
+    )
+    .route(
+        "/api/v1/verifications/{token}",
+        get(verify::prompt::<S>).post(verify::decide::<S>),
     )
     .route(
         "/api/v1/support/tickets/{id}/attachments/{attachment}",

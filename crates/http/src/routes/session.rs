@@ -19,6 +19,11 @@ pub struct LoginIn {
     pub username: String,
     #[schema(value_type = String, format = Password)]
     pub password: Secret,
+    /// The authenticator's current six-digit code, for accounts that have one (a login
+    /// without it is answered 401 `second-factor-required`).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub totp: Option<Secret>,
 }
 
 /// An issued token; the secret is shown only in this response.
@@ -39,7 +44,7 @@ pub async fn login<S: Storage + Clone>(
     let Json(b) = body?;
     let org = super::slug(&b.org)?;
     let user = super::username(&b.username)?;
-    let out = st.dir.login(&org, &user, b.password).await?;
+    let out = st.dir.login(&org, &user, b.password, b.totp).await?;
     Ok(Json(TokenOut {
         token: out.token.secret.expose().to_string(),
         expires_at: out.token.expires_at,

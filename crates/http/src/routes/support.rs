@@ -243,3 +243,92 @@ pub async fn sla_report<S: Storage + Clone>(
             .collect(),
     ))
 }
+
+/// A verified request to open.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerificationIn {
+    /// What the customer asked: `make_admin`, `delete_account`,
+    /// `disclose_account_information` (verified by an org admin), or `change_password`,
+    /// `add_to_resource` (never done by support: refused with the reason).
+    pub request: String,
+    /// The user it is about (all but disclosure).
+    #[serde(default)]
+    pub username: Option<String>,
+}
+
+/// A verified request.
+#[derive(serde::Serialize, ToSchema)]
+pub struct VerificationOut {
+    pub id: String,
+    pub ticket: u64,
+    pub action: String,
+    pub username: Option<String>,
+    /// `pending`, `expired`, `confirmed` or `rejected`.
+    pub state: String,
+    #[schema(value_type = String)]
+    pub opened_at: jiff::Timestamp,
+    #[schema(value_type = String)]
+    pub expires_at: jiff::Timestamp,
+    /// Active admins a confirmation link went to.
+    pub sent_to: usize,
+}
+
+impl From<skydir_core::service::VerificationView> for VerificationOut {
+    fn from(v: skydir_core::service::VerificationView) -> Self {
+        Self {
+            id: v.id.to_string(),
+            ticket: v.ticket,
+            action: v.action.into(),
+            username: v.subject_username,
+            state: v.state.into(),
+            opened_at: v.opened_at,
+            expires_at: v.expires_at,
+            sent_to: v.sent_to,
+        }
+    }
+}
+
+/// Opens a verified request: every active admin of the org is asked to confirm it, and only
+/// then does skydir carry it out.
+#[utoipa::path(post, path = "/api/v1/support/tickets/{id}/verifications", tag = "support",
+    request_body = VerificationIn,
+    responses((status = 201, body = VerificationOut), (status = 403, body = crate::Problem),
+        (status = 409, body = crate::Problem)))]
+pub async fn open_verification<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+    body: Result<Json<VerificationIn>, JsonRejection>,
+) -> ApiResult<(StatusCode, Json<VerificationOut>)> {
+    let Json(b) = body?;
+    let request: skydir_core::support::SecurityRequest =
+        serde_json::from_value(serde_json::Value::String(b.request.clone())).map_err(|_| {
+            CoreError::invalid(
+                "request",
+                format!(
+                    "'{}' is not a request; use make_admin, delete_account, \
+                     disclose_account_information, change_password or add_to_resource",
+                    b.request
+                ),
+            )
+        })?;
+    let username = b.username.as_deref().map(super::username).transpose()?;
+    let v = st
+        .dir
+        .open_verification(&actor, number(&id)?, request, username.as_ref())
+        .await?;
+    Ok((StatusCode::CREATED, Json(v.into())))
+}
+
+/// The verified requests of a ticket.
+#[utoipa::path(get, path = "/api/v1/support/tickets/{id}/verifications", tag = "support",
+    responses((status = 200, body = Vec<VerificationOut>), (status = 404, body = crate::Problem)))]
+pub async fn verifications<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<VerificationOut>>> {
+    let all = st.dir.verifications_of(&actor, number(&id)?).await?;
+    Ok(Json(all.into_iter().map(Into::into).collect()))
+}

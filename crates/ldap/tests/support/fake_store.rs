@@ -206,6 +206,14 @@ impl DirectoryStore for Fake {
     async fn login_record(&self, _: OrgId, _: &Username) -> CoreResult<Option<LoginRecord>> {
         Ok(None)
     }
+    async fn totp(
+        &self,
+        _: OrgId,
+        _: UserId,
+    ) -> CoreResult<Option<skydir_core::auth::TotpEnrollment>> {
+        Ok(None)
+    }
+
     async fn admins(&self, _: OrgId) -> CoreResult<Vec<UserId>> {
         Ok(self.with(|s| s.admins.clone()))
     }

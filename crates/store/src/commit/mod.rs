@@ -16,7 +16,9 @@ mod directory;
 mod kb;
 mod prepare;
 mod services;
+mod totp;
 mod users;
+mod verification;
 
 use crate::db::{Tx, args};
 use crate::error::{StoreError, StoreResult};
@@ -194,6 +196,23 @@ async fn apply_write(
             desk::record_inbound(tx, change.org, outcome, *ticket, *at, prepared.desk(index)?).await
         }
         QueueMail(m) => desk::queue_mail(tx, change.org, m, prepared.desk(index)?).await,
+        SetTotp { user, enrollment } => {
+            totp::set(
+                tx,
+                scope_org(change)?,
+                *user,
+                enrollment,
+                prepared.desk(index)?,
+            )
+            .await
+        }
+        RemoveTotp(user) => totp::remove(tx, scope_org(change)?, *user).await,
+        UseTotpStep { user, step } => totp::use_step(tx, scope_org(change)?, *user, *step).await,
+        CreateVerification {
+            request,
+            challenges,
+        } => verification::create(tx, scope_org(change)?, request, challenges).await,
+        UpdateVerification(v) => verification::update(tx, scope_org(change)?, v).await,
         PutArticle(a) => kb::put_article(tx, a).await,
         DeleteArticle(id) => kb::delete_article(tx, *id).await,
         MailDelivered(id) => desk::mail_delivered(tx, *id).await,

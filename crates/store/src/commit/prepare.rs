@@ -27,6 +27,8 @@ pub(super) enum SealedDesk {
     },
     Mail(String),
     Hashes(Vec<String>),
+    /// One sealed value (an authenticator secret).
+    Sealed(String),
 }
 
 /// What the transaction needs from step 1, and what to clean up after it.
@@ -122,14 +124,18 @@ async fn fill(store: &Store, change: &Change, p: &mut Prepared) -> StoreResult<(
                     p.erased.push(KeyId::User(org, *user));
                 }
             }
-            w => p.desk[i] = seal_desk(store, w).await?,
+            w => p.desk[i] = seal_desk(store, change.org, w).await?,
         }
     }
     Ok(())
 }
 
 /// Seals a desk write's customer text and hashes its mail ids; `None` for other writes.
-async fn seal_desk(store: &Store, w: &Write) -> StoreResult<Option<SealedDesk>> {
+async fn seal_desk(
+    store: &Store,
+    change_org: Option<skydir_core::ids::OrgId>,
+    w: &Write,
+) -> StoreResult<Option<SealedDesk>> {
     let keyring = store.keyring();
     Ok(Some(match w {
         Write::CreateTicket(t) | Write::UpdateTicket(t) => {
@@ -185,6 +191,23 @@ async fn seal_desk(store: &Store, w: &Write) -> StoreResult<Option<SealedDesk>> 
                     .map(|id| thread_hash(&key, id))
                     .collect::<StoreResult<_>>()?,
             )
+        }
+        Write::SetTotp { user, enrollment } => {
+            let org = change_org.ok_or_else(|| {
+                CoreError::Internal("an authenticator outside an organization".into())
+            })?;
+            let key = match keyring.get(KeyId::User(org, *user)).await {
+                Err(StoreError::KeyMissing { .. }) => {
+                    return Err(CoreError::not_found("user", user.to_string()).into());
+                }
+                other => other?,
+            };
+            SealedDesk::Sealed(crate::rows::user::seal_totp(
+                org,
+                *user,
+                &enrollment.secret[..],
+                &key,
+            )?)
         }
         Write::RecordInbound { key, .. } => {
             SealedDesk::Hashes(vec![inbound_hash(&keyring.deployment().await?, key)?])

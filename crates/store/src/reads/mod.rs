@@ -10,6 +10,7 @@ mod orgs;
 mod services;
 mod things;
 mod users;
+mod verification;
 
 use crate::db::{Arg, args};
 use skydir_core::ids::OrgId;

@@ -184,6 +184,39 @@ impl Store {
         }))
     }
 
+    pub(crate) async fn read_totp(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> StoreResult<Option<skydir_core::auth::TotpEnrollment>> {
+        let Some(r) = self
+            .db()
+            .fetch_optional(
+                "SELECT secret_ct, confirmed, last_step FROM totp_enrollments \
+                 WHERE org_id = $1 AND user_id = $2",
+                args![org.to_string(), user.to_string()],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let key = match self.keyring().get(KeyId::User(org, user)).await {
+            Err(StoreError::KeyMissing { .. }) => return Ok(None),
+            other => other?,
+        };
+        let plain = crate::rows::user::open_totp(org, user, &r.text(0)?, &key)?;
+        let secret: [u8; skydir_core::auth::totp::SECRET_BYTES] = plain
+            .as_slice()
+            .try_into()
+            .map_err(|_| StoreError::corrupt("an authenticator secret has the wrong length"))?;
+        Ok(Some(skydir_core::auth::TotpEnrollment {
+            secret: zeroize::Zeroizing::new(secret),
+            confirmed: r.int(1)? != 0,
+            last_step: u64::try_from(r.int(2)?)
+                .map_err(|_| StoreError::corrupt("totp_enrollments.last_step"))?,
+        }))
+    }
+
     pub(crate) async fn read_admins(&self, org: OrgId) -> StoreResult<Vec<UserId>> {
         self.db()
             .fetch_all(

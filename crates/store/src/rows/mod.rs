@@ -10,6 +10,7 @@ pub(crate) mod org;
 pub(crate) mod service;
 pub(crate) mod ticket;
 pub(crate) mod user;
+pub(crate) mod verification;
 
 use crate::error::{StoreError, StoreResult};
 use jiff::Timestamp;

@@ -140,3 +140,27 @@ pub(crate) fn open_user(r: &Row, key: &DataKey) -> StoreResult<User> {
 pub(crate) fn user_times(u: &User) -> (i64, i64) {
     (micros(u.created_at), micros(u.updated_at))
 }
+
+/// Seals an authenticator secret under the user's key (field `totp`).
+pub(crate) fn seal_totp(
+    org: OrgId,
+    user: UserId,
+    secret: &[u8],
+    key: &DataKey,
+) -> StoreResult<String> {
+    let aad = crypto::user_field_aad(&org.to_string(), &user.to_string(), "totp");
+    crypto::seal(key.bytes(), aad.as_bytes(), secret)
+}
+
+/// Opens an authenticator secret.
+pub(crate) fn open_totp(
+    org: OrgId,
+    user: UserId,
+    sealed: &str,
+    key: &DataKey,
+) -> StoreResult<Zeroizing<Vec<u8>>> {
+    let aad = crypto::user_field_aad(&org.to_string(), &user.to_string(), "totp");
+    crypto::open(key.bytes(), aad.as_bytes(), sealed, || {
+        format!("the authenticator of user {user}")
+    })
+}

@@ -37,7 +37,11 @@ pub struct TicketPatch {
 
 impl<S: DirectoryStore + DeskStore> Directory<S> {
     /// Loads a ticket by number for staff, with its org.
-    async fn staff_ticket(&self, actor: &Actor, number: u64) -> CoreResult<(Org, Ticket)> {
+    pub(super) async fn staff_ticket(
+        &self,
+        actor: &Actor,
+        number: u64,
+    ) -> CoreResult<(Org, Ticket)> {
         let ticket = self
             .store
             .ticket_by_number(number)

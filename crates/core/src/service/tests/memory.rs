@@ -35,6 +35,7 @@ struct State {
     services: BTreeMap<ServiceAccountId, (ServiceAccount, Credential)>,
     audit: BTreeMap<ChainKey, Vec<AuditEvent>>,
     desk: super::memory_desk::DeskState,
+    totp: BTreeMap<UserId, crate::auth::TotpEnrollment>,
 }
 
 /// The fake store.
@@ -97,7 +98,9 @@ fn apply(s: &mut State, w: Write) -> CoreResult<()> {
         | Write::MailDelivered(_)
         | Write::MailFailed { .. }
         | Write::PutArticle(_)
-        | Write::DeleteArticle(_)) => return super::memory_desk::apply(&mut s.desk, w),
+        | Write::DeleteArticle(_)
+        | Write::CreateVerification { .. }
+        | Write::UpdateVerification(_)) => return super::memory_desk::apply(&mut s.desk, w),
         Write::CreateOrg(o) => {
             if s.orgs.values().any(|x| x.slug == o.slug) {
                 return Err(CoreError::conflict("slug", "taken"));
@@ -150,9 +153,20 @@ fn apply(s: &mut State, w: Write) -> CoreResult<()> {
                 c.state = state;
             }
         }
+        Write::SetTotp { user, enrollment } => {
+            s.totp.insert(user, enrollment);
+        }
+        Write::RemoveTotp(user) => {
+            s.totp.remove(&user);
+        }
+        Write::UseTotpStep { user, step } => match s.totp.get_mut(&user) {
+            Some(t) if t.last_step < step => t.last_step = step,
+            _ => return Err(CoreError::conflict("totp", "code already used")),
+        },
         Write::EraseUser(id) => {
             s.users.remove(&id);
             s.creds.remove(&id);
+            s.totp.remove(&id);
             s.admins.remove(&id);
             s.members.retain(|(_, m)| *m != GroupMember::User(id));
         }
@@ -391,6 +405,14 @@ impl DirectoryStore for MemoryStore {
                 })
         })
     }
+    async fn totp(
+        &self,
+        _: OrgId,
+        user: UserId,
+    ) -> CoreResult<Option<crate::auth::TotpEnrollment>> {
+        self.read(|s| s.totp.get(&user).cloned())
+    }
+
     async fn admins(&self, org: OrgId) -> CoreResult<Vec<UserId>> {
         self.read(|s| {
             s.admins

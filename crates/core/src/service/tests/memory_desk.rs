@@ -7,11 +7,11 @@ use crate::change::Write;
 use crate::directory::Email;
 use crate::directory::Name;
 use crate::error::{CoreError, CoreResult};
-use crate::ids::{ArticleId, AttachmentId, MailId, OrgId, TicketId, UserId};
+use crate::ids::{ArticleId, AttachmentId, MailId, OrgId, TicketId, UserId, VerificationId};
 use crate::page::{Page, PageRequest};
 use crate::ports::{DeskStore, QueuedMail, TicketFilter};
 use crate::support::kb::Match;
-use crate::support::{Article, KbCategory, Visibility};
+use crate::support::{Article, Challenge, KbCategory, VerificationRequest, Visibility};
 use crate::support::{OutboundMail, StoredAttachment, Ticket, TicketMessage};
 use jiff::Timestamp;
 use std::collections::BTreeMap;
@@ -26,6 +26,8 @@ pub struct DeskState {
     inbound: BTreeMap<String, String>,
     outbox: BTreeMap<MailId, (OutboundMail, u32, Option<Timestamp>, Option<Timestamp>)>,
     articles: BTreeMap<ArticleId, Article>,
+    verifications: BTreeMap<VerificationId, VerificationRequest>,
+    challenges: Vec<Challenge>,
 }
 
 /// Applies one desk write.
@@ -107,6 +109,23 @@ pub fn apply(s: &mut DeskState, w: Write) -> CoreResult<()> {
         }
         Write::DeleteArticle(id) => {
             s.articles.remove(&id);
+        }
+        Write::CreateVerification {
+            request,
+            challenges,
+        } => {
+            s.challenges.extend(challenges);
+            s.verifications.insert(request.id, *request);
+        }
+        Write::UpdateVerification(r) => {
+            let current = s
+                .verifications
+                .get(&r.id)
+                .ok_or_else(|| CoreError::not_found("verification", r.id.to_string()))?;
+            if current.version + 1 != r.version {
+                return Err(CoreError::conflict("verification", "decided meanwhile"));
+            }
+            s.verifications.insert(r.id, *r);
         }
         _ => return Err(CoreError::Internal("not a desk write".into())),
     }
@@ -238,6 +257,32 @@ impl DeskStore for MemoryStore {
                 });
             }
             out
+        })
+    }
+
+    async fn verification_by_token(
+        &self,
+        hash: &[u8; 32],
+    ) -> CoreResult<Option<(VerificationRequest, UserId)>> {
+        self.with_desk(|d| {
+            let c = d.challenges.iter().find(|c| &c.token_hash == hash)?;
+            d.verifications
+                .get(&c.verification)
+                .map(|r| (r.clone(), c.admin))
+        })
+    }
+
+    async fn verifications(
+        &self,
+        org: OrgId,
+        ticket: TicketId,
+    ) -> CoreResult<Vec<VerificationRequest>> {
+        self.with_desk(|d| {
+            d.verifications
+                .values()
+                .filter(|r| r.org == org && r.ticket == ticket)
+                .cloned()
+                .collect()
         })
     }
 

@@ -5,6 +5,7 @@
 mod desk;
 mod memory;
 mod memory_desk;
+mod verify;
 
 use super::*;
 use crate::audit::{ChainKey, Outcome};
@@ -192,7 +193,7 @@ async fn login_locks_out_after_the_policy_failures_and_rehashes_legacy_hashes() 
     let v = dir.create_user(&op(), &o.slug, u).await.unwrap();
     let name = v.username.clone();
     let out = dir
-        .login(&o.slug, &name, Secret::new("legacy secret"))
+        .login(&o.slug, &name, Secret::new("legacy secret"), None)
         .await
         .unwrap();
     assert_eq!(
@@ -212,13 +213,13 @@ async fn login_locks_out_after_the_policy_failures_and_rehashes_legacy_hashes() 
     );
     for _ in 0..5 {
         let e = dir
-            .login(&o.slug, &name, Secret::new("wrong"))
+            .login(&o.slug, &name, Secret::new("wrong"), None)
             .await
             .unwrap_err();
         assert_eq!(e, CoreError::BadCredentials);
     }
     let e = dir
-        .login(&o.slug, &name, Secret::new("legacy secret"))
+        .login(&o.slug, &name, Secret::new("legacy secret"), None)
         .await
         .unwrap_err();
     assert!(
@@ -252,6 +253,7 @@ async fn tokens_follow_the_users_current_role_and_status() {
             &o.slug,
             &a.username,
             Secret::new("a long enough passphrase"),
+            None,
         )
         .await
         .unwrap()
@@ -540,7 +542,7 @@ async fn with_a_queue_legacy_hashes_are_upgraded_after_the_login_and_never_over_
     // The login succeeds on the legacy hash and leaves it in place; the job waits in the queue,
     // once however many logins there are.
     for _ in 0..3 {
-        dir.login(&o.slug, &carol.username, Secret::new("legacy secret"))
+        dir.login(&o.slug, &carol.username, Secret::new("legacy secret"), None)
             .await
             .unwrap();
     }
@@ -563,7 +565,7 @@ async fn with_a_queue_legacy_hashes_are_upgraded_after_the_login_and_never_over_
         (last.action.as_str(), last.actor.as_str()),
         ("credential.rehash", "system")
     );
-    dir.login(&o.slug, &carol.username, Secret::new("legacy secret"))
+    dir.login(&o.slug, &carol.username, Secret::new("legacy secret"), None)
         .await
         .unwrap();
 
@@ -571,7 +573,7 @@ async fn with_a_queue_legacy_hashes_are_upgraded_after_the_login_and_never_over_
     let mut u = new_user("dave", None);
     u.password = PasswordInput::Hash(Secret::new(ssha("old secret")));
     let dave = dir.create_user(&op(), &o.slug, u).await.unwrap();
-    dir.login(&o.slug, &dave.username, Secret::new("old secret"))
+    dir.login(&o.slug, &dave.username, Secret::new("old secret"), None)
         .await
         .unwrap();
     let job = queue.0.lock().unwrap().pop().unwrap();
@@ -590,7 +592,7 @@ async fn with_a_queue_legacy_hashes_are_upgraded_after_the_login_and_never_over_
     .unwrap();
     dir.rehash(job).await.unwrap();
     assert!(
-        dir.login(&o.slug, &dave.username, Secret::new("old secret"))
+        dir.login(&o.slug, &dave.username, Secret::new("old secret"), None)
             .await
             .is_err(),
         "the stale job did not restore the old password"
@@ -599,6 +601,7 @@ async fn with_a_queue_legacy_hashes_are_upgraded_after_the_login_and_never_over_
         &o.slug,
         &dave.username,
         Secret::new("a brand new passphrase"),
+        None,
     )
     .await
     .unwrap();

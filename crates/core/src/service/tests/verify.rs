@@ -1,0 +1,298 @@
+//! Verified requests over the in-memory store: links go to every active admin, only their
+//! confirmation (with an authenticator code when enrolled) makes skydir act, and what the
+//! policy forbids is refused outright.
+
+use super::*;
+use crate::access::StaffRole;
+use crate::ports::DeskStore;
+use crate::secret::Personal;
+use crate::service::{Decision, NewTicket};
+use crate::support::{Category, SecurityRequest};
+
+struct World {
+    dir: Directory<MemoryStore>,
+    store: MemoryStore,
+    org: Org,
+    agent: Actor,
+    alice: Actor,
+    clock: Arc<FixedClock>,
+}
+
+async fn world() -> World {
+    let store = MemoryStore::default();
+    let clock = Arc::new(FixedClock(Mutex::new(
+        "2026-06-01T15:00:00Z".parse().unwrap(),
+    )));
+    let dir = Directory::new(
+        store.clone(),
+        clock.clone(),
+        Arc::new(CounterRng(AtomicU64::new(7))),
+        Arc::new(InlinePasswordWork(fast())),
+    );
+    let o = org(
+        &dir,
+        "acme",
+        Plan::new(PlanKind::Monthly, Some(9), None).unwrap(),
+    )
+    .await;
+    for n in ["alice", "bob"] {
+        dir.create_user(&op(), &o.slug, new_user(n, Some("a long passphrase")))
+            .await
+            .unwrap();
+    }
+    dir.grant_admin(&op(), &o.slug, &Username::parse("alice").unwrap())
+        .await
+        .unwrap();
+    let a = store
+        .users_with_email(&Email::parse("alice@example.com").unwrap())
+        .unwrap()[0];
+    let (staff, _) = dir
+        .create_staff(&op(), "ann", StaffRole::Agent)
+        .await
+        .unwrap();
+    World {
+        dir,
+        store,
+        org: o,
+        agent: Actor::SupportAgent { staff: staff.id },
+        alice: Actor::OrgAdmin {
+            org: a.0,
+            user: a.1,
+        },
+        clock,
+    }
+}
+
+async fn ticket(w: &World) -> u64 {
+    w.dir
+        .open_ticket(
+            &w.alice,
+            &w.org.slug,
+            NewTicket {
+                subject: Personal("Make Bob an admin".into()),
+                category: Category::AccountSecurity,
+                severity: None,
+                impact: None,
+                description: Personal("Please make Bob an administrator of our account.".into()),
+                troubleshooting: Personal(String::new()),
+                error_messages: Personal(String::new()),
+                system: None,
+                attachments: vec![],
+                critical: false,
+            },
+            crate::support::Channel::Api,
+        )
+        .await
+        .unwrap()
+        .number
+}
+
+/// The confirmation tokens in the queued mail, in order.
+async fn tokens(store: &MemoryStore) -> Vec<String> {
+    let far: Timestamp = "2100-01-01T00:00:00Z".parse().unwrap();
+    store
+        .claim_mail(far, far, 100)
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|q| {
+            let i = q.mail.text.find("/verify/skv_")?;
+            Some(q.mail.text[i + 8..i + 8 + 47].to_string())
+        })
+        .collect()
+}
+
+fn bob() -> Username {
+    Username::parse("bob").unwrap()
+}
+
+#[tokio::test]
+async fn an_admins_confirmation_makes_skydir_grant_the_role_and_nothing_before_it() {
+    let w = world().await;
+    let n = ticket(&w).await;
+    let v = w
+        .dir
+        .open_verification(&w.agent, n, SecurityRequest::MakeAdmin, Some(&bob()))
+        .await
+        .unwrap();
+    assert_eq!((v.state, v.sent_to), ("pending", 1));
+    let bob_id = w
+        .dir
+        .store()
+        .user_by_name(w.org.id, &bob())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert!(
+        !w.dir
+            .store()
+            .admins(w.org.id)
+            .await
+            .unwrap()
+            .contains(&bob_id)
+    );
+    let t = tokens(&w.store).await;
+    assert_eq!(t.len(), 1, "one link per active admin");
+    let prompt = w.dir.verification_prompt(&t[0]).await.unwrap();
+    assert!(
+        prompt
+            .describe
+            .contains("make the user 'bob' an administrator"),
+        "{}",
+        prompt.describe
+    );
+    assert!(!prompt.needs_totp);
+    assert_eq!(
+        w.dir
+            .decide_verification(&t[0], Decision::Confirm, None)
+            .await
+            .unwrap(),
+        "confirmed"
+    );
+    assert!(
+        w.dir
+            .store()
+            .admins(w.org.id)
+            .await
+            .unwrap()
+            .contains(&bob_id)
+    );
+    let grant = w
+        .store
+        .events(ChainKey::Org(w.org.id))
+        .into_iter()
+        .find(|e| e.action == "admin.grant" && e.actor == "system")
+        .expect("skydir granted it, audited");
+    assert!(grant.detail["verification"].is_string());
+    // A link works once.
+    let again = w
+        .dir
+        .decide_verification(&t[0], Decision::Confirm, None)
+        .await;
+    assert!(
+        matches!(again, Err(CoreError::Conflict { .. })),
+        "{again:?}"
+    );
+    // A made-up link finds nothing.
+    assert!(w.dir.verification_prompt("skv_nope").await.is_err());
+}
+
+#[tokio::test]
+async fn what_the_policy_forbids_is_refused_and_links_expire() {
+    let w = world().await;
+    let n = ticket(&w).await;
+    for never in [
+        SecurityRequest::ChangePassword,
+        SecurityRequest::AddToResource,
+    ] {
+        let e = w
+            .dir
+            .open_verification(&w.agent, n, never, Some(&bob()))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, CoreError::Forbidden { .. }), "{e:?}");
+    }
+    // Customers cannot open verifications, agents cannot decide them.
+    assert!(
+        w.dir
+            .open_verification(
+                &w.alice,
+                n,
+                SecurityRequest::DiscloseAccountInformation,
+                None
+            )
+            .await
+            .is_err()
+    );
+    w.dir
+        .open_verification(
+            &w.agent,
+            n,
+            SecurityRequest::DiscloseAccountInformation,
+            None,
+        )
+        .await
+        .unwrap();
+    let t = tokens(&w.store).await;
+    *w.clock.0.lock().unwrap() = "2026-06-02T15:00:01Z".parse().unwrap();
+    let e = w
+        .dir
+        .decide_verification(&t[0], Decision::Confirm, None)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("expired"), "{e}");
+}
+
+#[tokio::test]
+async fn an_enrolled_admin_confirms_with_a_code_and_a_rejection_does_nothing() {
+    let w = world().await;
+    // Alice enrolls an authenticator.
+    let p = w.dir.begin_totp(&w.alice).await.unwrap();
+    let secret = totp_rs::Secret::try_from_base32(p.secret_base32.expose()).unwrap();
+    let totp = totp_rs::Builder::new().with_secret(secret).build().unwrap();
+    let now = |w: &World| w.dir.now().as_second() as u64;
+    w.dir
+        .confirm_totp(&w.alice, &totp.generate(now(&w)).to_string())
+        .await
+        .unwrap();
+    *w.clock.0.lock().unwrap() = "2026-06-01T15:01:00Z".parse().unwrap();
+    let n = ticket(&w).await;
+    w.dir
+        .open_verification(&w.agent, n, SecurityRequest::DeleteAccount, Some(&bob()))
+        .await
+        .unwrap();
+    let t = tokens(&w.store).await;
+    let token = t.last().unwrap();
+    assert!(w.dir.verification_prompt(token).await.unwrap().needs_totp);
+    let e = w
+        .dir
+        .decide_verification(token, Decision::Confirm, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e, CoreError::SecondFactorRequired);
+    let wrong = Secret::new("000000");
+    assert!(
+        w.dir
+            .decide_verification(token, Decision::Confirm, Some(&wrong))
+            .await
+            .is_err()
+    );
+    let code = Secret::new(totp.generate(now(&w)).to_string());
+    assert_eq!(
+        w.dir
+            .decide_verification(token, Decision::Reject, Some(&code))
+            .await
+            .unwrap(),
+        "rejected"
+    );
+    assert!(
+        w.dir
+            .store()
+            .user_by_name(w.org.id, &bob())
+            .await
+            .unwrap()
+            .is_some(),
+        "nothing done"
+    );
+
+    // Deleting the only active admin is refused even when confirmed.
+    *w.clock.0.lock().unwrap() = "2026-06-01T15:03:00Z".parse().unwrap();
+    w.dir
+        .open_verification(
+            &w.agent,
+            n,
+            SecurityRequest::DeleteAccount,
+            Some(&Username::parse("alice").unwrap()),
+        )
+        .await
+        .unwrap();
+    let t = tokens(&w.store).await;
+    let code = Secret::new(totp.generate(now(&w)).to_string());
+    let e = w
+        .dir
+        .decide_verification(t.last().unwrap(), Decision::Confirm, Some(&code))
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("last active administrator"), "{e}");
+}

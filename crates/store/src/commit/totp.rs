@@ -1,0 +1,69 @@
+//! Writes of authenticator enrollments. Every statement names the change's org.
+
+use super::found;
+use super::prepare::SealedDesk;
+use crate::db::{Tx, args};
+use crate::error::{StoreError, StoreResult};
+use skydir_core::CoreError;
+use skydir_core::auth::TotpEnrollment;
+use skydir_core::ids::{OrgId, UserId};
+
+pub(super) async fn set(
+    tx: &mut Tx,
+    org: OrgId,
+    user: UserId,
+    e: &TotpEnrollment,
+    sealed: &SealedDesk,
+) -> StoreResult<()> {
+    let SealedDesk::Sealed(ct) = sealed else {
+        return Err(StoreError::Refused(CoreError::Internal(
+            "an authenticator secret was not sealed".into(),
+        )));
+    };
+    let step = i64::try_from(e.last_step).map_err(|_| StoreError::corrupt("totp step"))?;
+    tx.execute(
+        "INSERT INTO totp_enrollments (org_id, user_id, secret_ct, confirmed, last_step) \
+         SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM users WHERE org_id = $1 AND id = $2) \
+         ON CONFLICT (user_id) DO UPDATE SET secret_ct = excluded.secret_ct, \
+         confirmed = excluded.confirmed, last_step = excluded.last_step",
+        args![
+            org.to_string(),
+            user.to_string(),
+            ct.as_str(),
+            i64::from(e.confirmed),
+            step
+        ],
+    )
+    .await
+    .map_err(StoreError::from)
+    .and_then(|n| found(n, "user", user))
+}
+
+pub(super) async fn remove(tx: &mut Tx, org: OrgId, user: UserId) -> StoreResult<()> {
+    let n = tx
+        .execute(
+            "DELETE FROM totp_enrollments WHERE org_id = $1 AND user_id = $2",
+            args![org.to_string(), user.to_string()],
+        )
+        .await?;
+    found(n, "authenticator", user)
+}
+
+/// Moves the last used step forward, or refuses a code that is not later than it.
+pub(super) async fn use_step(tx: &mut Tx, org: OrgId, user: UserId, step: u64) -> StoreResult<()> {
+    let step = i64::try_from(step).map_err(|_| StoreError::corrupt("totp step"))?;
+    let n = tx
+        .execute(
+            "UPDATE totp_enrollments SET last_step = $3 \
+             WHERE org_id = $1 AND user_id = $2 AND last_step < $3",
+            args![org.to_string(), user.to_string(), step],
+        )
+        .await?;
+    if n == 0 {
+        return Err(StoreError::Refused(CoreError::conflict(
+            "totp",
+            "this authenticator code was already used",
+        )));
+    }
+    Ok(())
+}
