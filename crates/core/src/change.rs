@@ -134,6 +134,11 @@ pub enum Write {
     /// Replaces a verified request if its stored version is `version - 1` (two admins deciding
     /// at once: the second gets a conflict).
     UpdateVerification(Box<crate::support::VerificationRequest>),
+    /// Names the org's dedicated support specialist (JumpStart), or none.
+    SetSpecialist(Option<crate::ids::StaffId>),
+    /// Creates a macro, or replaces the one with the same id.
+    PutMacro(Box<crate::support::Macro>),
+    DeleteMacro(crate::ids::MacroId),
     /// Creates a knowledge-base article, or replaces the one with the same id.
     PutArticle(Box<crate::support::Article>),
     DeleteArticle(crate::ids::ArticleId),

@@ -69,4 +69,6 @@ id_type!(
     ArticleId,
     /// A verified request (a sensitive action waiting for an admin's confirmation).
     VerificationId,
+    /// An agents' saved answer (macro).
+    MacroId,
 );

@@ -352,6 +352,15 @@ pub trait DeskStore: Send + Sync + 'static {
         ticket: TicketId,
     ) -> impl Future<Output = CoreResult<Vec<crate::support::VerificationRequest>>> + Send;
 
+    /// The org's dedicated support specialist, if one is named.
+    fn specialist(
+        &self,
+        org: OrgId,
+    ) -> impl Future<Output = CoreResult<Option<crate::ids::StaffId>>> + Send;
+
+    /// The agents' macros, by name.
+    fn macros(&self) -> impl Future<Output = CoreResult<Vec<crate::support::Macro>>> + Send;
+
     /// A knowledge-base article by its slug (public or internal).
     fn article(&self, slug: &Name) -> impl Future<Output = CoreResult<Option<Article>>> + Send;
 

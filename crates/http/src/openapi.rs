@@ -45,6 +45,8 @@ impl Modify for BearerAuth {
         tickets::rate, tickets::attachment,
         support::queue, support::get, support::reply, support::update, support::attachment,
         support::sla_report, support::open_verification, support::verifications,
+        support::macros, support::put_macro, support::delete_macro,
+        orgs::set_specialist, orgs::clear_specialist,
         verify::prompt, verify::decide,
         mail::inbound,
         kb::list, kb::get, kb::create, kb::update, kb::delete, kb::suggest,

@@ -261,6 +261,14 @@ impl DeskStore for Store {
         Ok(self.read_verifications(org, ticket).await?)
     }
 
+    async fn specialist(&self, org: OrgId) -> CoreResult<Option<skydir_core::ids::StaffId>> {
+        Ok(self.read_specialist(org).await?)
+    }
+
+    async fn macros(&self) -> CoreResult<Vec<skydir_core::support::Macro>> {
+        Ok(self.read_macros().await?)
+    }
+
     async fn article(&self, slug: &Name) -> CoreResult<Option<Article>> {
         Ok(self.read_article(slug).await?)
     }

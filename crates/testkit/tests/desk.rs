@@ -591,3 +591,83 @@ async fn the_sla_report_counts_tickets_per_severity_and_month_for_staff_only() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn jumpstart_tickets_go_to_the_named_specialist_and_macros_answer_in_one_step() {
+    each_backend(|app| async move {
+        let a = acme(&app, json!({"plan": "jumpstart", "trial_ends": "2099-01-01T00:00:00Z"})).await;
+        let (agent, agent_id) = agent(&app).await;
+        // The operator names the specialist; admins and unknown handles are refused.
+        let (s, _) = app
+            .call(Method::PUT, "/api/v1/orgs/acme/specialist", Some(&a.alice), Some(json!({"handle": "ann"})))
+            .await
+            .unwrap();
+        assert_eq!(s, 403);
+        let (s, e) = app
+            .op(Method::PUT, "/api/v1/orgs/acme/specialist", Some(json!({"handle": "nobody"})))
+            .await
+            .unwrap();
+        assert_eq!((s, e["field"].as_str()), (400, Some("handle")), "{e}");
+        let (s, _) = app
+            .op(Method::PUT, "/api/v1/orgs/acme/specialist", Some(json!({"handle": "ann"})))
+            .await
+            .unwrap();
+        assert_eq!(s, 204);
+        let (_, t) = open(&app, &a.alice, how_to()).await;
+        assert_eq!(t["queue"], "dedicated_specialist", "{t}");
+        assert_eq!(t["assignee"], agent_id.as_str());
+        let (_, full) = app
+            .call(Method::GET, "/api/v1/orgs/acme/tickets/1", Some(&a.alice), None)
+            .await
+            .unwrap();
+        assert!(
+            full["messages"][1]["body"].as_str().unwrap().contains("ann will handle this ticket"),
+            "{full}"
+        );
+        let (_, mine) = app
+            .call(Method::GET, "/api/v1/support/queue?queue=dedicated_specialist&assignee=me", Some(&agent), None)
+            .await
+            .unwrap();
+        assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+        let (_, none) = app
+            .call(Method::GET, "/api/v1/support/queue?assignee=none", Some(&agent), None)
+            .await
+            .unwrap();
+        assert!(none.as_array().unwrap().iter().all(|i| i["id"] != 1), "{none}");
+        let (s, e) = app
+            .call(Method::GET, "/api/v1/support/queue?queue=vip", Some(&agent), None)
+            .await
+            .unwrap();
+        assert_eq!((s, e["field"].as_str()), (400, Some("queue")));
+
+        // A macro: the same words every time, with the status it sets.
+        let (s, m) = app
+            .call(Method::PUT, "/api/v1/support/macros/ask-log", Some(&agent),
+                  Some(json!({"title": "Ask for the agent log",
+                              "body": "Hi {requester}, please attach the agent log to #{ticket}. — {agent}",
+                              "status": "waiting_on_customer"})))
+            .await
+            .unwrap();
+        assert_eq!(s, 200, "{m}");
+        let (_, list) = app.call(Method::GET, "/api/v1/support/macros", Some(&agent), None).await.unwrap();
+        assert_eq!(list[0]["name"], "ask-log");
+        let (s, t) = app
+            .call(Method::POST, "/api/v1/support/tickets/1/messages", Some(&agent), Some(json!({"macro": "ask-log"})))
+            .await
+            .unwrap();
+        assert_eq!(s, 201, "{t}");
+        assert_eq!(t["status"], "waiting_on_customer");
+        let last = t["messages"].as_array().unwrap().last().unwrap()["body"].as_str().unwrap().to_string();
+        assert_eq!(last, "Hi alice, please attach the agent log to #1. — ann");
+        let (s, _) = app
+            .call(Method::POST, "/api/v1/support/tickets/1/messages", Some(&agent),
+                  Some(json!({"macro": "ask-log", "body": "x"})))
+            .await
+            .unwrap();
+        assert_eq!(s, 400);
+        let (s, _) = app.call(Method::GET, "/api/v1/support/macros", Some(&a.alice), None).await.unwrap();
+        assert_eq!(s, 403);
+        app
+    })
+    .await;
+}

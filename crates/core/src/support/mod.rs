@@ -87,6 +87,7 @@ pub mod intake;
 pub mod kb;
 pub mod language;
 pub mod lifecycle;
+pub mod macros;
 pub mod mail;
 pub mod record;
 pub mod replies;
@@ -118,6 +119,7 @@ pub use language::is_probably_english;
 pub use lifecycle::{
     FamilyVersions, Lifecycle, Platform, Release, SupportedVersions, SupportedVersionsSpec,
 };
+pub use macros::{Macro, MacroContext};
 pub use mail::{
     AuthResult, AuthResults, InboundAttachment, InboundMail, OutboundMail, SenderCheck,
     parse_ticket_tag, sender_check, ticket_tag,

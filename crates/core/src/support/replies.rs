@@ -51,6 +51,8 @@ pub struct Ack<'a> {
     pub dropped: &'a [String],
     /// The request came by mail that could not be authenticated.
     pub unverified_mail: bool,
+    /// The org's dedicated specialist (JumpStart), by handle, when one is named.
+    pub specialist: Option<&'a str>,
 }
 
 /// A business duration in words: "4 business hours", "2 business days" (8-hour days).
@@ -133,10 +135,19 @@ pub fn acknowledgement(policy: &DeskPolicy, a: &Ack<'_>) -> (String, String) {
                 t.severity, def.name, def.definition
             );
             if *queue == Queue::DedicatedSpecialist {
-                s.push_str(
-                    "Your JumpStart trial includes a dedicated support specialist, who will \
-                     handle this ticket.\n",
-                );
+                match a.specialist {
+                    Some(name) => {
+                        let _ = writeln!(
+                            s,
+                            "Your JumpStart trial includes a dedicated support specialist: \
+                             {name} will handle this ticket."
+                        );
+                    }
+                    None => s.push_str(
+                        "Your JumpStart trial includes a dedicated support specialist, who will \
+                         handle this ticket.\n",
+                    ),
+                }
             }
             if *queue == Queue::Feedback {
                 s.push_str(

@@ -172,6 +172,15 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
     )
     .route("/api/v1/support/queue", get(support::queue::<S>))
     .route("/api/v1/support/reports/sla", get(support::sla_report::<S>))
+    .route("/api/v1/support/macros", get(support::macros::<S>))
+    .route(
+        "/api/v1/support/macros/{name}",
+        put(support::put_macro::<S>).delete(support::delete_macro::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/specialist",
+        put(orgs::set_specialist::<S>).delete(orgs::clear_specialist::<S>),
+    )
     .route(
         "/api/v1/support/tickets/{id}",
         get(support::get::<S>).patch(support::update::<S>),

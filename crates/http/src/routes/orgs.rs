@@ -173,3 +173,42 @@ pub async fn update<S: Storage + Clone>(
     let org = st.dir.update_org(&actor, &slug, patch).await?;
     Ok(Json(OrgOut::of(org, st.dir.now())))
 }
+
+/// The org's dedicated support specialist.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpecialistIn {
+    /// A support agent's handle.
+    pub handle: String,
+}
+
+/// Names the org's dedicated support specialist (JumpStart tickets go to them; operators).
+#[utoipa::path(put, path = "/api/v1/orgs/{org}/specialist", tag = "orgs", request_body = SpecialistIn,
+    responses((status = 204, description = "named"), (status = 400, body = crate::Problem),
+        (status = 403, body = crate::Problem)))]
+pub async fn set_specialist<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+    Path(org): Path<String>,
+    body: Result<Json<SpecialistIn>, JsonRejection>,
+) -> ApiResult<StatusCode> {
+    let Json(b) = body?;
+    st.dir
+        .set_specialist(&actor, &super::slug(&org)?, Some(&b.handle))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Clears the org's dedicated support specialist.
+#[utoipa::path(delete, path = "/api/v1/orgs/{org}/specialist", tag = "orgs",
+    responses((status = 204, description = "cleared"), (status = 403, body = crate::Problem)))]
+pub async fn clear_specialist<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+    Path(org): Path<String>,
+) -> ApiResult<StatusCode> {
+    st.dir
+        .set_specialist(&actor, &super::slug(&org)?, None)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

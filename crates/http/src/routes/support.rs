@@ -21,11 +21,15 @@ use skydir_core::service::TicketPatch;
 use skydir_core::support::{Category, Severity, TicketStatus, Visibility};
 use utoipa::ToSchema;
 
-/// An agent's reply or internal note.
+/// An agent's reply or internal note: a `body`, or the name of a `macro` whose text,
+/// visibility and status are used.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentReplyIn {
-    pub body: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default, rename = "macro")]
+    pub macro_name: Option<String>,
     /// An internal note, seen by support only (default: a public reply, mailed to the
     /// requester).
     #[serde(default)]
@@ -54,15 +58,156 @@ fn status(s: Option<&str>) -> Result<Option<TicketStatus>, ApiError> {
     Ok(s.map(TicketStatus::parse).transpose()?)
 }
 
+/// Queue filters.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct QueueQuery {
+    /// Only this queue: `support`, `dedicated_specialist`, `customer_success`, `feedback`.
+    pub queue: Option<String>,
+    /// `me`, `none` (unassigned) or a staff id.
+    pub assignee: Option<String>,
+}
+
 /// The support queue: every open ticket, most urgent first (severity, then due time).
-#[utoipa::path(get, path = "/api/v1/support/queue", tag = "support",
+#[utoipa::path(get, path = "/api/v1/support/queue", tag = "support", params(QueueQuery),
     responses((status = 200, body = Vec<QueueItemOut>), (status = 403, body = crate::Problem)))]
 pub async fn queue<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
+    q: Result<axum::extract::Query<QueueQuery>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult<Json<Vec<QueueItemOut>>> {
+    let axum::extract::Query(q) = q?;
+    let queue = q
+        .queue
+        .as_deref()
+        .map(|name| {
+            serde_json::from_value::<skydir_core::support::Queue>(serde_json::Value::String(
+                name.to_string(),
+            ))
+            .map_err(|_| {
+                CoreError::invalid(
+                    "queue",
+                    format!(
+                        "'{name}' is not a queue; use support, dedicated_specialist, \
+                         customer_success or feedback"
+                    ),
+                )
+            })
+        })
+        .transpose()?;
+    let assignee: Option<Option<StaffId>> = match q.assignee.as_deref() {
+        None => None,
+        Some("none") => Some(None),
+        Some("me") => match actor {
+            skydir_core::access::Actor::SupportAgent { staff } => Some(Some(staff)),
+            _ => return Err(CoreError::invalid("assignee", "'me' is for support agents").into()),
+        },
+        Some(s) => Some(Some(StaffId::parse(s).ok_or_else(|| {
+            CoreError::invalid("assignee", "is not me, none or a staff id")
+        })?)),
+    };
     let items = st.dir.support_queue(&actor).await?;
-    Ok(Json(items.into_iter().map(Into::into).collect()))
+    Ok(Json(
+        items
+            .into_iter()
+            .filter(|i| queue.is_none_or(|qu| i.ticket.queue == Some(qu)))
+            .filter(|i| assignee.is_none_or(|a| i.ticket.assignee == a))
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// A macro to save.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MacroIn {
+    pub title: String,
+    /// The reply; placeholders `{ticket}`, `{subject}`, `{requester}`, `{agent}`, `{kb}`.
+    pub body: String,
+    /// An internal note rather than a public reply.
+    #[serde(default)]
+    pub internal: bool,
+    /// The status the ticket moves to with it.
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// A macro.
+#[derive(serde::Serialize, ToSchema)]
+pub struct MacroOut {
+    pub name: String,
+    pub title: String,
+    pub body: String,
+    pub internal: bool,
+    pub status: Option<String>,
+}
+
+impl From<skydir_core::support::Macro> for MacroOut {
+    fn from(m: skydir_core::support::Macro) -> Self {
+        Self {
+            name: m.name.as_str().to_string(),
+            title: m.title,
+            body: m.body,
+            internal: m.visibility == Visibility::Internal,
+            status: m.status.map(|s| s.as_str().to_string()),
+        }
+    }
+}
+
+/// The agents' macros.
+#[utoipa::path(get, path = "/api/v1/support/macros", tag = "support",
+    responses((status = 200, body = Vec<MacroOut>), (status = 403, body = crate::Problem)))]
+pub async fn macros<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+) -> ApiResult<Json<Vec<MacroOut>>> {
+    Ok(Json(
+        st.dir
+            .list_macros(&actor)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// Saves a macro under a name.
+#[utoipa::path(put, path = "/api/v1/support/macros/{name}", tag = "support", request_body = MacroIn,
+    responses((status = 200, body = MacroOut), (status = 400, body = crate::Problem)))]
+pub async fn put_macro<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+    Path(name): Path<String>,
+    body: Result<Json<MacroIn>, JsonRejection>,
+) -> ApiResult<Json<MacroOut>> {
+    let Json(b) = body?;
+    let m = st
+        .dir
+        .put_macro(
+            &actor,
+            &super::name(&name)?,
+            &b.title,
+            &b.body,
+            if b.internal {
+                Visibility::Internal
+            } else {
+                Visibility::Public
+            },
+            status(b.status.as_deref())?,
+        )
+        .await?;
+    Ok(Json(m.into()))
+}
+
+/// Deletes a macro.
+#[utoipa::path(delete, path = "/api/v1/support/macros/{name}", tag = "support",
+    responses((status = 204, description = "deleted"), (status = 404, body = crate::Problem)))]
+pub async fn delete_macro<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+    Path(name): Path<String>,
+) -> ApiResult<StatusCode> {
+    st.dir.delete_macro(&actor, &super::name(&name)?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A ticket with its whole conversation, internal notes included.
@@ -93,17 +238,28 @@ pub async fn reply<S: Storage + Clone>(
     } else {
         Visibility::Public
     };
-    let view = st
-        .dir
-        .agent_reply(
-            &actor,
-            number(&id)?,
-            b.body,
-            visibility,
-            status(b.status.as_deref())?,
-            attachments(b.attachments)?,
-        )
-        .await?;
+    let view = match (b.body, b.macro_name) {
+        (Some(_), Some(_)) => {
+            return Err(CoreError::invalid("macro", "give a body or a macro, not both").into());
+        }
+        (None, Some(m)) => {
+            st.dir
+                .reply_with_macro(&actor, number(&id)?, &super::name(&m)?)
+                .await?
+        }
+        (body, None) => {
+            st.dir
+                .agent_reply(
+                    &actor,
+                    number(&id)?,
+                    body.unwrap_or_default(),
+                    visibility,
+                    status(b.status.as_deref())?,
+                    attachments(b.attachments)?,
+                )
+                .await?
+        }
+    };
     Ok((StatusCode::CREATED, Json(view.into())))
 }
 

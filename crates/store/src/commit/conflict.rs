@@ -28,6 +28,7 @@ enum Unique {
     TicketNumber,
     InboundMail,
     ArticleSlug,
+    MacroName,
     Id,
 }
 
@@ -106,6 +107,7 @@ const RULES: &[(&str, &str, Unique)] = &[
         "kb_articles.slug",
         Unique::ArticleSlug,
     ),
+    ("macros_name_key", "macros.name", Unique::MacroName),
     (
         "inbound_mail_pkey",
         "inbound_mail.key_hash",
@@ -164,6 +166,7 @@ fn conflict(u: Unique, w: &Write) -> CoreError {
             },
         ),
         Unique::TicketNumber => ("number", "this ticket number is already taken".into()),
+        Unique::MacroName => ("name", "a macro of this name already exists".into()),
         Unique::ArticleSlug => (
             "slug",
             match w {

@@ -16,6 +16,7 @@ mod directory;
 mod kb;
 mod prepare;
 mod services;
+mod team;
 mod totp;
 mod users;
 mod verification;
@@ -213,6 +214,9 @@ async fn apply_write(
             challenges,
         } => verification::create(tx, scope_org(change)?, request, challenges).await,
         UpdateVerification(v) => verification::update(tx, scope_org(change)?, v).await,
+        SetSpecialist(staff) => team::set_specialist(tx, scope_org(change)?, *staff).await,
+        PutMacro(m) => team::put_macro(tx, m).await,
+        DeleteMacro(id) => team::delete_macro(tx, *id).await,
         PutArticle(a) => kb::put_article(tx, a).await,
         DeleteArticle(id) => kb::delete_article(tx, *id).await,
         MailDelivered(id) => desk::mail_delivered(tx, *id).await,

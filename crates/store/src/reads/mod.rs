@@ -8,6 +8,7 @@ mod groups;
 mod kb;
 mod orgs;
 mod services;
+mod team;
 mod things;
 mod users;
 mod verification;

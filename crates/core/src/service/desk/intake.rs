@@ -267,6 +267,22 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
                 to: TicketStatus::Resolved,
             });
         }
+        let specialist =
+            if t.eligibility.queue() == Some(crate::support::Queue::DedicatedSpecialist) {
+                self.store.specialist(a.org.id).await?
+            } else {
+                None
+            };
+        let specialist_handle = match specialist {
+            Some(id) => self
+                .store
+                .list_staff()
+                .await?
+                .into_iter()
+                .find(|s| s.id == id)
+                .map(|s| s.handle),
+            None => None,
+        };
         let number = self.store.next_ticket_number().await?;
         let plan_class = crate::support::PlanClass::of(&a.org.plan, now);
         let ticket = Ticket {
@@ -282,7 +298,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
             identity: a.identity.clone(),
             eligibility: t.eligibility.clone(),
             queue: t.eligibility.queue(),
-            assignee: None,
+            assignee: specialist,
             system: system.as_ref().map(|s| s.hostname.as_str().to_string()),
             missing: t.missing.iter().map(|m| m.detail).collect(),
             history: TicketHistory::new(entries)?,
@@ -312,6 +328,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
                 expect,
                 security: security.as_ref(),
                 suggestions: &suggestions,
+                specialist: specialist_handle.as_deref(),
                 dropped: &a.dropped,
                 unverified_mail: matches!(a.identity, Identity::UnverifiedMail { .. }),
             },

@@ -13,6 +13,7 @@ mod intake;
 mod kb;
 mod mail_in;
 mod outbox;
+mod team;
 mod verify;
 mod views;
 mod watch;

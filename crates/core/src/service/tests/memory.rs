@@ -87,7 +87,7 @@ impl MemoryStore {
     }
 }
 
-fn apply(s: &mut State, w: Write) -> CoreResult<()> {
+fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
     match w {
         w @ (Write::CreateTicket(_)
         | Write::UpdateTicket(_)
@@ -100,7 +100,10 @@ fn apply(s: &mut State, w: Write) -> CoreResult<()> {
         | Write::PutArticle(_)
         | Write::DeleteArticle(_)
         | Write::CreateVerification { .. }
-        | Write::UpdateVerification(_)) => return super::memory_desk::apply(&mut s.desk, w),
+        | Write::UpdateVerification(_)
+        | Write::SetSpecialist(_)
+        | Write::PutMacro(_)
+        | Write::DeleteMacro(_)) => return super::memory_desk::apply(&mut s.desk, w, org),
         Write::CreateOrg(o) => {
             if s.orgs.values().any(|x| x.slug == o.slug) {
                 return Err(CoreError::conflict("slug", "taken"));
@@ -305,7 +308,7 @@ impl DirectoryStore for MemoryStore {
                 .check_growth(current, change.users_added(), check.now)?;
         }
         for w in change.writes {
-            apply(&mut s, w)?;
+            apply(&mut s, w, change.org)?;
         }
         for d in change.audit {
             let chain = s.audit.entry(d.chain).or_default();

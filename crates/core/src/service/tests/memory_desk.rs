@@ -7,11 +7,13 @@ use crate::change::Write;
 use crate::directory::Email;
 use crate::directory::Name;
 use crate::error::{CoreError, CoreResult};
-use crate::ids::{ArticleId, AttachmentId, MailId, OrgId, TicketId, UserId, VerificationId};
+use crate::ids::{
+    ArticleId, AttachmentId, MacroId, MailId, OrgId, StaffId, TicketId, UserId, VerificationId,
+};
 use crate::page::{Page, PageRequest};
 use crate::ports::{DeskStore, QueuedMail, TicketFilter};
 use crate::support::kb::Match;
-use crate::support::{Article, Challenge, KbCategory, VerificationRequest, Visibility};
+use crate::support::{Article, Challenge, KbCategory, Macro, VerificationRequest, Visibility};
 use crate::support::{OutboundMail, StoredAttachment, Ticket, TicketMessage};
 use jiff::Timestamp;
 use std::collections::BTreeMap;
@@ -28,10 +30,12 @@ pub struct DeskState {
     articles: BTreeMap<ArticleId, Article>,
     verifications: BTreeMap<VerificationId, VerificationRequest>,
     challenges: Vec<Challenge>,
+    specialists: BTreeMap<OrgId, StaffId>,
+    macros: BTreeMap<MacroId, Macro>,
 }
 
 /// Applies one desk write.
-pub fn apply(s: &mut DeskState, w: Write) -> CoreResult<()> {
+pub fn apply(s: &mut DeskState, w: Write, org: Option<OrgId>) -> CoreResult<()> {
     match w {
         Write::CreateTicket(t) => {
             if s.tickets.values().any(|x| x.number == t.number) {
@@ -126,6 +130,19 @@ pub fn apply(s: &mut DeskState, w: Write) -> CoreResult<()> {
                 return Err(CoreError::conflict("verification", "decided meanwhile"));
             }
             s.verifications.insert(r.id, *r);
+        }
+        Write::SetSpecialist(staff) => {
+            let org = org.ok_or_else(|| CoreError::Internal("no org".into()))?;
+            match staff {
+                Some(st) => s.specialists.insert(org, st),
+                None => s.specialists.remove(&org),
+            };
+        }
+        Write::PutMacro(m) => {
+            s.macros.insert(m.id, *m);
+        }
+        Write::DeleteMacro(id) => {
+            s.macros.remove(&id);
         }
         _ => return Err(CoreError::Internal("not a desk write".into())),
     }
@@ -283,6 +300,18 @@ impl DeskStore for MemoryStore {
                 .filter(|r| r.org == org && r.ticket == ticket)
                 .cloned()
                 .collect()
+        })
+    }
+
+    async fn specialist(&self, org: OrgId) -> CoreResult<Option<StaffId>> {
+        self.with_desk(|d| d.specialists.get(&org).copied())
+    }
+
+    async fn macros(&self) -> CoreResult<Vec<Macro>> {
+        self.with_desk(|d| {
+            let mut v: Vec<Macro> = d.macros.values().cloned().collect();
+            v.sort_by(|a, b| a.name.cmp(&b.name));
+            v
         })
     }
 

@@ -54,6 +54,7 @@ fn ack<'a>(t: &'a Triage, expect: Expect) -> Ack<'a> {
         suggestions: &[],
         dropped: &[],
         unverified_mail: false,
+        specialist: None,
     }
 }
 
