@@ -133,6 +133,41 @@ impl<S: DirectoryStore> Directory<S> {
         .await
     }
 
+    /// Ends a session: revokes the presented token (a logout). Unknown or already revoked
+    /// tokens are not an error — the session is over either way.
+    pub async fn logout(&self, presented: &str) -> CoreResult<()> {
+        let Some(hash) = token_hash(presented) else {
+            return Ok(());
+        };
+        let Some(token) = self.store.token_by_hash(&hash).await? else {
+            return Ok(());
+        };
+        if token.revoked_at.is_some() {
+            return Ok(());
+        }
+        let now = self.now();
+        let org = token.org();
+        let actor = match token.subject {
+            TokenSubject::User { org, user } => Actor::User { org, user },
+            TokenSubject::Operator { staff } => Actor::Operator { staff },
+            TokenSubject::Agent { staff } => Actor::SupportAgent { staff },
+        };
+        let mut audit =
+            AuditDraft::new(&actor, &Action::ManageStaff, target("token", token.id), now);
+        audit.chain = crate::audit::ChainKey::for_org(org);
+        audit.action = "session.logout".into();
+        self.store
+            .commit(
+                Change::new(org)
+                    .write(Write::RevokeToken {
+                        id: token.id,
+                        at: now,
+                    })
+                    .audit(audit),
+            )
+            .await
+    }
+
     /// Resolves a presented bearer token to the actor it acts for. Anything wrong — bad shape,
     /// unknown, revoked, expired, user gone or no longer active — is `Unauthenticated`.
     pub async fn authenticate_token(&self, presented: &str) -> CoreResult<Actor> {

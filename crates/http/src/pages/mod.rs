@@ -1,10 +1,12 @@
 //! Server-rendered HTML pages (maud, escaped by construction): today the public knowledge
-//! base and the confirmation page of verified requests. Pages work without JavaScript and load nothing from elsewhere; a strict
+//! base, the confirmation page of verified requests, and the self-service portal's support
+//! pages. Pages work without JavaScript and load nothing from elsewhere; a strict
 //! Content-Security-Policy says so to the browser. Pages are not API routes, so they are not in
 //! the OpenAPI document.
 
 mod kb;
 mod layout;
+mod portal;
 mod verify;
 
 use crate::AppState;
@@ -16,6 +18,8 @@ use skydir_core::ports::Storage;
 
 /// The stylesheet every page links.
 const SITE_CSS: &str = include_str!("../../assets/site.css");
+/// The ticket form's article suggestions.
+const SUGGEST_JS: &str = include_str!("../../assets/suggest.js");
 
 /// The pages' routes.
 pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
@@ -27,6 +31,24 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             get(verify::show::<S>).post(verify::decide::<S>),
         )
         .route("/assets/site.css", get(css))
+        .route("/assets/suggest.js", get(js))
+        .merge(portal::router::<S>())
+}
+
+async fn js() -> impl IntoResponse {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        SUGGEST_JS,
+    )
 }
 
 async fn css() -> impl IntoResponse {

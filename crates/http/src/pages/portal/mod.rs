@@ -1,0 +1,44 @@
+//! The self-service portal's support pages: log in, open tickets, follow and answer them. The
+//! portal is a third door to the same desk: it calls the same core services as the REST API
+//! and mail, as the logged-in user.
+
+mod login;
+mod session;
+mod tickets;
+
+use crate::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::response::Redirect;
+use axum::routing::{get, post};
+use skydir_core::ports::Storage;
+
+/// The portal's routes.
+pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
+    let uploads = || DefaultBodyLimit::max(crate::MAX_UPLOAD_BYTES);
+    Router::new()
+        .route("/portal", get(|| async { Redirect::to("/portal/tickets") }))
+        .route(
+            "/portal/login",
+            get(login::form::<S>).post(login::submit::<S>),
+        )
+        .route("/portal/logout", post(login::logout::<S>))
+        .route("/portal/tickets", get(tickets::list::<S>))
+        .route(
+            "/portal/tickets/new",
+            get(tickets::new::<S>)
+                .post(tickets::create::<S>)
+                .layer(uploads()),
+        )
+        .route("/portal/tickets/{id}", get(tickets::show::<S>))
+        .route(
+            "/portal/tickets/{id}/reply",
+            post(tickets::reply::<S>).layer(uploads()),
+        )
+        .route("/portal/tickets/{id}/status", post(tickets::status::<S>))
+        .route("/portal/tickets/{id}/rating", post(tickets::rate::<S>))
+        .route(
+            "/portal/tickets/{id}/attachments/{attachment}",
+            get(tickets::attachment::<S>),
+        )
+}

@@ -1,0 +1,591 @@
+//! The portal's tickets: an org's admins file tickets with a form (suggested Knowledge Base
+//! articles appear as they type), follow their conversation, reply with files, resolve, close,
+//! reopen and rate them. Plain forms that work without JavaScript; errors appear next to the
+//! field that caused them.
+
+use super::session::{actor, csrf_of, form_allowed, new_csrf};
+use crate::AppState;
+use crate::pages::layout::{page, respond};
+use crate::routes::tickets::file_response;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use skydir_core::CoreError;
+use skydir_core::access::Actor;
+use skydir_core::directory::{Name, OrgSlug};
+use skydir_core::ids::AttachmentId;
+use skydir_core::ports::{Storage, TicketFilter};
+use skydir_core::secret::Personal;
+use skydir_core::service::{NewAttachment, NewTicket, TicketView};
+use skydir_core::support::{Category, Channel, MessageAuthor, Severity, TicketStatus};
+use std::collections::HashMap;
+
+/// The session's actor and its org's slug, or a redirect to the login.
+async fn session<S: Storage + Clone>(
+    st: &AppState<S>,
+    headers: &HeaderMap,
+) -> Result<(Actor, OrgSlug), Response> {
+    let to_login = || Redirect::to("/portal/login").into_response();
+    let (a, _) = actor(st, headers).await.ok_or_else(to_login)?;
+    let org = a.org().ok_or_else(to_login)?;
+    let org = match st.dir.store().org_by_id(org).await {
+        Ok(Some(o)) => o,
+        _ => return Err(to_login()),
+    };
+    Ok((a, org.slug))
+}
+
+fn frame<S: Storage + Clone>(
+    st: &AppState<S>,
+    status: StatusCode,
+    title: &str,
+    csrf: &str,
+    body: Markup,
+) -> Response {
+    let policy = st.dir.desk_policy().ok();
+    let content = html! {
+        nav aria-label="Portal" {
+            a href="/portal/tickets" { "My organization's tickets" } " · "
+            a href="/portal/tickets/new" { "New ticket" } " · "
+            form.inline method="post" action="/portal/logout" {
+                input type="hidden" name="csrf" value=(csrf);
+                button type="submit" { "Log out" }
+            }
+        }
+        (body)
+    };
+    let mut resp = respond(status, page(title, policy.as_deref(), content));
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    resp
+}
+
+fn csrf(headers: &HeaderMap) -> String {
+    csrf_of(headers).unwrap_or_else(new_csrf)
+}
+
+fn due(t: &TicketView) -> String {
+    match t.first_response.due.or(t.resolution.due) {
+        Some(d) => d.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+        None => match t.status {
+            TicketStatus::WaitingOnCustomer => "waiting for your reply".into(),
+            _ => "—".into(),
+        },
+    }
+}
+
+fn label(s: TicketStatus) -> &'static str {
+    match s {
+        TicketStatus::New => "New",
+        TicketStatus::Open => "Open",
+        TicketStatus::WaitingOnCustomer => "Waiting for you",
+        TicketStatus::Resolved => "Resolved",
+        TicketStatus::Closed => "Closed",
+    }
+}
+
+/// `GET /portal/tickets`.
+pub async fn list<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+) -> Response {
+    let (a, slug) = match session(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let token = csrf(&headers);
+    if matches!(a, Actor::User { .. }) {
+        let body = html! {
+            h1 { "Support" }
+            p { "Support requests are submitted by your organization's administrators, and end-user support goes through them: please ask your IT administrator, who can contact support for you." }
+            p { a href="/kb" { "The Knowledge Base" } " is open to everyone." }
+        };
+        return frame(&st, StatusCode::OK, "Support", &token, body);
+    }
+    let page_req = skydir_core::page::PageRequest::first(200);
+    let tickets = match st
+        .dir
+        .list_tickets(&a, &slug, &TicketFilter::default(), &page_req)
+        .await
+    {
+        Ok(p) => p.items,
+        Err(e) => return failure(&st, &token, &e),
+    };
+    let body = html! {
+        h1 { "Tickets of " (slug) }
+        p { a href="/portal/tickets/new" { "Open a new ticket" } }
+        @if tickets.is_empty() {
+            div.empty { p { "No tickets yet. Before opening one, the " a href="/kb" { "Knowledge Base" } " may already have the answer." } }
+        } @else {
+            table {
+                tr { th scope="col" { "#" } th scope="col" { "Subject" } th scope="col" { "Status" } th scope="col" { "Severity" } th scope="col" { "Answer due" } }
+                @for t in &tickets {
+                    tr {
+                        td { (t.number) }
+                        td { a href={ "/portal/tickets/" (t.number) } { (t.subject.get()) } }
+                        td { (label(t.status)) }
+                        td { (t.severity) }
+                        td { (due(t)) }
+                    }
+                }
+            }
+        }
+    };
+    frame(&st, StatusCode::OK, "Tickets", &token, body)
+}
+
+/// A new ticket's form, filled again after an error.
+#[derive(Default)]
+struct Draft {
+    subject: String,
+    category: String,
+    severity: String,
+    description: String,
+    troubleshooting: String,
+    error_messages: String,
+    system: String,
+    critical: bool,
+}
+
+fn new_form(token: &str, d: &Draft, error: Option<(&str, String)>) -> Markup {
+    let err = |field: &str| {
+        error
+            .as_ref()
+            .filter(|(f, _)| *f == field || f.starts_with(&format!("{field}[")))
+            .map(|(_, m)| m.clone())
+    };
+    let field_error = |id: &str| -> Markup {
+        html! { @if let Some(m) = err(id) { span.error id={ (id) "-error" } role="alert" { (m) } } }
+    };
+    html! {
+        h1 { "New ticket" }
+        p.muted { "Please include as much detail as you can: a description, what you have tried, the exact error messages or screenshots, and the agent log of the affected system (Windows: C:\\Windows\\Temp\\skydir-agent.log; Mac and Linux: /var/log/skydir-agent.log)." }
+        @if let Some((f, m)) = &error { @if ["subject", "category", "severity", "description", "system", "attachments"].iter().all(|k| !f.starts_with(k)) { p.error role="alert" { (m) } } }
+        form method="post" action="/portal/tickets/new" enctype="multipart/form-data" {
+            input type="hidden" name="csrf" value=(token);
+            p { label for="subject" { "Subject" } br; input #subject name="subject" required maxlength="200" value=(d.subject) aria-describedby="subject-error"; (field_error("subject")) }
+            p { label for="category" { "What is it about?" } br;
+                select #category name="category" aria-describedby="category-error" {
+                    @for c in Category::ALL { option value=(c.as_str()) selected[d.category == c.as_str()] { (c.description()) } }
+                }
+                (field_error("category"))
+            }
+            p { label for="severity" { "Severity" } br;
+                select #severity name="severity" {
+                    option value="" selected[d.severity.is_empty()] { "Decide from my description" }
+                    @for s in Severity::ALL { option value=(s.as_str()) selected[d.severity == s.as_str()] { (s) } }
+                }
+                (field_error("severity"))
+            }
+            p { label for="description" { "Detailed description" } br; textarea #description name="description" rows="6" required aria-describedby="description-error" { (d.description) } (field_error("description")) }
+            section aria-labelledby="sugg-h" { h2 #sugg-h { "Articles that may help" } ul #suggestions aria-live="polite" { li.muted { "Suggestions appear as you type." } } }
+            p { label for="troubleshooting" { "Troubleshooting already taken" } br; textarea #troubleshooting name="troubleshooting" rows="3" { (d.troubleshooting) } }
+            p { label for="error_messages" { "Error messages" } br; textarea #error_messages name="error_messages" rows="3" { (d.error_messages) } }
+            p { label for="system" { "Hostname of the system involved (optional)" } br; input #system name="system" value=(d.system) aria-describedby="system-error"; (field_error("system")) }
+            p { input #critical type="checkbox" name="critical" value="yes" checked[d.critical]; " " label for="critical" { "This is critical or affects many users" } }
+            p { label for="attachments" { "Screenshots, logs and other files (10 MiB each)" } br; input #attachments type="file" name="attachments" multiple; (field_error("attachments")) }
+            p { button type="submit" { "Open the ticket" } }
+        }
+        script src="/assets/suggest.js" {}
+    }
+}
+
+/// `GET /portal/tickets/new`.
+pub async fn new<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = session(&st, &headers).await {
+        return r;
+    }
+    let token = csrf(&headers);
+    frame(
+        &st,
+        StatusCode::OK,
+        "New ticket",
+        &token,
+        new_form(
+            &token,
+            &Draft {
+                category: "how_to".into(),
+                ..Draft::default()
+            },
+            None,
+        ),
+    )
+}
+
+/// Text fields and files of a multipart form.
+async fn read_multipart(
+    mut m: Multipart,
+) -> Result<(HashMap<String, String>, Vec<NewAttachment>), CoreError> {
+    let mut fields = HashMap::new();
+    let mut files = Vec::new();
+    loop {
+        let field = match m.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(CoreError::invalid(
+                    "attachments",
+                    format!("the upload could not be read: {}", e.body_text()),
+                ));
+            }
+        };
+        let name = field.name().unwrap_or("").to_string();
+        if let Some(filename) = field.file_name().map(str::to_string) {
+            let content_type = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_string();
+            let bytes = field.bytes().await.map_err(|e| {
+                CoreError::invalid(
+                    "attachments",
+                    format!("the upload could not be read: {}", e.body_text()),
+                )
+            })?;
+            if !filename.is_empty() && !bytes.is_empty() {
+                files.push(NewAttachment {
+                    filename,
+                    content_type,
+                    content: bytes.to_vec(),
+                });
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|_| CoreError::invalid(name.clone(), "is not text"))?;
+            fields.insert(name, text);
+        }
+    }
+    Ok((fields, files))
+}
+
+/// `POST /portal/tickets/new`.
+pub async fn create<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    body: Multipart,
+) -> Response {
+    let (a, slug) = match session(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let token = csrf(&headers);
+    let (fields, files) = match read_multipart(body).await {
+        Ok(v) => v,
+        Err(e) => return failure(&st, &token, &e),
+    };
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let draft = Draft {
+        subject: get("subject"),
+        category: get("category"),
+        severity: get("severity"),
+        description: get("description"),
+        troubleshooting: get("troubleshooting"),
+        error_messages: get("error_messages"),
+        system: get("system"),
+        critical: get("critical") == "yes",
+    };
+    if !form_allowed(&headers, &get("csrf")) {
+        let e = CoreError::forbidden("this form expired; please submit it again");
+        return frame(
+            &st,
+            StatusCode::FORBIDDEN,
+            "New ticket",
+            &token,
+            new_form(&token, &draft, Some(("form", e.to_string()))),
+        );
+    }
+    let result: Result<TicketView, CoreError> = async {
+        let new = NewTicket {
+            subject: Personal(draft.subject.clone()),
+            category: Category::parse(&draft.category)?,
+            severity: (!draft.severity.is_empty())
+                .then(|| Severity::parse(&draft.severity))
+                .transpose()?,
+            impact: None,
+            description: Personal(draft.description.clone()),
+            troubleshooting: Personal(draft.troubleshooting.clone()),
+            error_messages: Personal(draft.error_messages.clone()),
+            system: match draft.system.trim() {
+                "" => None,
+                h => Some(Name::parse(h).map_err(|_| {
+                    CoreError::invalid(
+                        "system",
+                        format!("your organization has no system named '{h}'"),
+                    )
+                })?),
+            },
+            attachments: files,
+            critical: draft.critical,
+        };
+        st.dir.open_ticket(&a, &slug, new, Channel::Portal).await
+    }
+    .await;
+    match result {
+        Ok(t) => Redirect::to(&format!("/portal/tickets/{}", t.number)).into_response(),
+        Err(CoreError::Invalid { field, reason }) => {
+            let msg = reason.clone();
+            frame(
+                &st,
+                StatusCode::BAD_REQUEST,
+                "New ticket",
+                &token,
+                new_form(&token, &draft, Some((field.as_str(), msg))),
+            )
+        }
+        Err(e) => failure(&st, &token, &e),
+    }
+}
+
+fn author(m: &MessageAuthor) -> &'static str {
+    match m {
+        MessageAuthor::Customer { .. } => "You (your organization)",
+        MessageAuthor::Agent { .. } => "Support",
+        MessageAuthor::Desk => "Automatic answer",
+    }
+}
+
+/// `GET /portal/tickets/{id}`.
+pub async fn show<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+) -> Response {
+    let (a, slug) = match session(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let token = csrf(&headers);
+    let t = match st.dir.get_ticket(&a, &slug, id).await {
+        Ok(t) => t,
+        Err(e) => return failure(&st, &token, &e),
+    };
+    let open = !matches!(t.status, TicketStatus::Resolved | TicketStatus::Closed);
+    let body = html! {
+        h1 { "#" (t.number) " " (t.subject.get()) }
+        p { strong { (label(t.status)) } " · " (t.severity) " · " (t.category.description()) " · answer due: " (due(&t)) }
+        @for m in t.messages.as_deref().unwrap_or(&[]) {
+            article.message {
+                h2 { (author(&m.author)) " · " small.muted { (m.at.strftime("%Y-%m-%d %H:%M UTC")) } }
+                @for para in m.body.get().split("\n\n") { p { @for (i, line) in para.lines().enumerate() { @if i > 0 { br; } (line) } } }
+                @if !m.attachments.is_empty() {
+                    ul { @for f in &m.attachments { li { a href={ "/portal/tickets/" (t.number) "/attachments/" (f.id) } { (f.filename) } " (" (f.size) " bytes)" } } }
+                }
+            }
+        }
+        @if t.status != TicketStatus::Closed {
+            h2 { "Reply" }
+            form method="post" action={ "/portal/tickets/" (t.number) "/reply" } enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(token);
+                p { label for="body" { "Your message" } br; textarea #body name="body" rows="5" required {} }
+                p { label for="files" { "Files" } br; input #files type="file" name="attachments" multiple; }
+                p { button type="submit" { "Send" } }
+            }
+        }
+        form method="post" action={ "/portal/tickets/" (t.number) "/status" } {
+            input type="hidden" name="csrf" value=(token);
+            @if open {
+                button type="submit" name="status" value="resolved" { "Mark as resolved" } " "
+            } @else if t.status == TicketStatus::Resolved {
+                button type="submit" name="status" value="open" { "Reopen" } " "
+            }
+            @if t.status != TicketStatus::Closed { button type="submit" name="status" value="closed" { "Close" } }
+        }
+        @if !open {
+            h2 { "How did we do?" }
+            @if let Some(s) = &t.satisfaction { p { "You rated this " (s.rating) " of 5." } }
+            form method="post" action={ "/portal/tickets/" (t.number) "/rating" } {
+                input type="hidden" name="csrf" value=(token);
+                fieldset {
+                    legend { "Rating" }
+                    @for r in 1..=5u8 { label { input type="radio" name="rating" value=(r) required; " " (r) } " " }
+                }
+                p { label for="comment" { "Comment (optional)" } br; textarea #comment name="comment" rows="2" {} }
+                p { button type="submit" { "Send rating" } }
+            }
+        }
+    };
+    frame(
+        &st,
+        StatusCode::OK,
+        &format!("Ticket #{}", t.number),
+        &token,
+        body,
+    )
+}
+
+/// `POST /portal/tickets/{id}/reply`.
+pub async fn reply<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    body: Multipart,
+) -> Response {
+    let (a, slug) = match session(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let token = csrf(&headers);
+    let (fields, files) = match read_multipart(body).await {
+        Ok(v) => v,
+        Err(e) => return failure(&st, &token, &e),
+    };
+    if !form_allowed(&headers, fields.get("csrf").map_or("", String::as_str)) {
+        return failure(
+            &st,
+            &token,
+            &CoreError::forbidden("this form expired; please submit it again"),
+        );
+    }
+    let text = fields.get("body").cloned().unwrap_or_default();
+    match st.dir.reply_as_customer(&a, &slug, id, text, files).await {
+        Ok(_) => Redirect::to(&format!("/portal/tickets/{id}")).into_response(),
+        Err(e) => failure(&st, &token, &e),
+    }
+}
+
+/// The status form's fields.
+#[derive(Debug, Deserialize)]
+pub struct StatusForm {
+    csrf: String,
+    status: String,
+}
+
+/// `POST /portal/tickets/{id}/status`.
+pub async fn status<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    body: Result<Form<StatusForm>, FormRejection>,
+) -> Response {
+    let (a, slug) = match session(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let token = csrf(&headers);
+    let Ok(Form(f)) = body else {
+        return failure(
+            &st,
+            &token,
+            &CoreError::invalid("status", "choose a status"),
+        );
+    };
+    if !form_allowed(&headers, &f.csrf) {
+        return failure(
+            &st,
+            &token,
+            &CoreError::forbidden("this form expired; please submit it again"),
+        );
+    }
+    let result = match TicketStatus::parse(&f.status) {
+        Ok(to) => {
+            st.dir
+                .set_ticket_status_as_customer(&a, &slug, id, to)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Redirect::to(&format!("/portal/tickets/{id}")).into_response(),
+        Err(e) => failure(&st, &token, &e),
+    }
+}
+
+/// The rating form's fields.
+#[derive(Debug, Deserialize)]
+pub struct RatingForm {
+    csrf: String,
+    rating: u8,
+    #[serde(default)]
+    comment: String,
+}
+
+/// `POST /portal/tickets/{id}/rating`.
+pub async fn rate<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    body: Result<Form<RatingForm>, FormRejection>,
+) -> Response {
+    let (a, slug) = match session(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let token = csrf(&headers);
+    let Ok(Form(f)) = body else {
+        return failure(
+            &st,
+            &token,
+            &CoreError::invalid("rating", "choose a rating from 1 to 5"),
+        );
+    };
+    if !form_allowed(&headers, &f.csrf) {
+        return failure(
+            &st,
+            &token,
+            &CoreError::forbidden("this form expired; please submit it again"),
+        );
+    }
+    match st
+        .dir
+        .rate_ticket(&a, &slug, id, f.rating, &f.comment)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/portal/tickets/{id}")).into_response(),
+        Err(e) => failure(&st, &token, &e),
+    }
+}
+
+/// `GET /portal/tickets/{id}/attachments/{attachment}`.
+pub async fn attachment<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    Path((id, file)): Path<(u64, String)>,
+) -> Response {
+    let (a, slug) = match session(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let token = csrf(&headers);
+    let Some(aid) = AttachmentId::parse(&file) else {
+        return failure(&st, &token, &CoreError::not_found("attachment", file));
+    };
+    match st.dir.ticket_attachment(&a, &slug, id, aid).await {
+        Ok(f) => file_response(f),
+        Err(e) => failure(&st, &token, &e),
+    }
+}
+
+fn failure<S: Storage + Clone>(st: &AppState<S>, token: &str, e: &CoreError) -> Response {
+    let status = match e {
+        CoreError::NotFound { .. } => StatusCode::NOT_FOUND,
+        CoreError::Forbidden { .. } => StatusCode::FORBIDDEN,
+        CoreError::Conflict { .. } => StatusCode::CONFLICT,
+        CoreError::Invalid { .. } => StatusCode::BAD_REQUEST,
+        CoreError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let text = match e {
+        CoreError::Internal(_) => {
+            tracing::error!(error = %e, "portal page failed");
+            "Something went wrong on our side; please try again.".to_string()
+        }
+        other => other.to_string(),
+    };
+    frame(
+        st,
+        status,
+        "Support",
+        token,
+        html! { h1 { "Support" } p.error role="alert" { (text) } p { a href="/portal/tickets" { "Back to the tickets" } } },
+    )
+}
