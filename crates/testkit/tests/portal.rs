@@ -225,6 +225,8 @@ async fn an_admin_files_follows_resolves_and_rates_a_ticket_in_the_portal() {
         let (s, html, _) = b.get("/portal/tickets").await;
         assert_eq!(s, 200);
         assert!(html.contains("No tickets yet"), "{html}");
+        assert!(html.contains("Support hours: Monday to Friday 09:00"), "hours in the portal: {html}");
+        assert!(html.contains("mailto:support@skydir.localhost"), "contacts in the portal");
         let (_, form, _) = b.get("/portal/tickets/new").await;
         assert!(
             form.contains("<label for=\"description\">"),
