@@ -56,6 +56,17 @@ impl Browser {
         }
     }
 
+    /// Keeps the response's cookies; returns its status, body and redirect target.
+    async fn finish(&mut self, r: reqwest::Response) -> (u16, String, Option<String>) {
+        self.keep(&r);
+        let status = r.status().as_u16();
+        let location = r
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        (status, r.text().await.unwrap(), location)
+    }
+
     async fn get(&mut self, path: &str) -> (u16, String, Option<String>) {
         let r = self
             .http
@@ -64,13 +75,15 @@ impl Browser {
             .send()
             .await
             .unwrap();
-        self.keep(&r);
-        let status = r.status().as_u16();
-        let location = r
-            .headers()
-            .get("location")
-            .map(|l| l.to_str().unwrap().to_string());
-        (status, r.text().await.unwrap(), location)
+        self.finish(r).await
+    }
+
+    /// A POST as a browser sends it from one of our pages (with the cookies and our Origin).
+    fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("origin", self.base.clone())
     }
 
     async fn post_form(
@@ -84,41 +97,18 @@ impl Browser {
             .collect::<Vec<_>>()
             .join("&");
         let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
+            .post(path)
             .header("content-type", "application/x-www-form-urlencoded")
-            .header("origin", self.base.clone())
             .body(body)
             .send()
             .await
             .unwrap();
-        self.keep(&r);
-        let status = r.status().as_u16();
-        let location = r
-            .headers()
-            .get("location")
-            .map(|l| l.to_str().unwrap().to_string());
-        (status, r.text().await.unwrap(), location)
+        self.finish(r).await
     }
 
     async fn post_multipart(&mut self, path: &str, form: Form) -> (u16, String, Option<String>) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
-            .header("origin", self.base.clone())
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        self.keep(&r);
-        let status = r.status().as_u16();
-        let location = r
-            .headers()
-            .get("location")
-            .map(|l| l.to_str().unwrap().to_string());
-        (status, r.text().await.unwrap(), location)
+        let r = self.post(path).multipart(form).send().await.unwrap();
+        self.finish(r).await
     }
 
     fn csrf(&self) -> String {
@@ -225,8 +215,14 @@ async fn an_admin_files_follows_resolves_and_rates_a_ticket_in_the_portal() {
         let (s, html, _) = b.get("/portal/tickets").await;
         assert_eq!(s, 200);
         assert!(html.contains("No tickets yet"), "{html}");
-        assert!(html.contains("Support hours: Monday to Friday 09:00"), "hours in the portal: {html}");
-        assert!(html.contains("mailto:support@skydir.localhost"), "contacts in the portal");
+        assert!(
+            html.contains("Support hours: Monday to Friday 09:00"),
+            "hours in the portal: {html}"
+        );
+        assert!(
+            html.contains("mailto:support@skydir.localhost"),
+            "contacts in the portal"
+        );
         let (_, form, _) = b.get("/portal/tickets/new").await;
         assert!(
             form.contains("<label for=\"description\">"),

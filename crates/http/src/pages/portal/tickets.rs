@@ -440,17 +440,11 @@ pub async fn reply<S: Storage + Clone>(
         Err(e) => return failure(&st, &token, &e),
     };
     if !form_allowed(&headers, fields.get("csrf").map_or("", String::as_str)) {
-        return failure(
-            &st,
-            &token,
-            &CoreError::forbidden("this form expired; please submit it again"),
-        );
+        return expired(&st, &token);
     }
     let text = fields.get("body").cloned().unwrap_or_default();
-    match st.dir.reply_as_customer(&a, &slug, id, text, files).await {
-        Ok(_) => Redirect::to(&format!("/portal/tickets/{id}")).into_response(),
-        Err(e) => failure(&st, &token, &e),
-    }
+    let r = st.dir.reply_as_customer(&a, &slug, id, text, files).await;
+    back_to(&st, &token, id, r)
 }
 
 /// The status form's fields.
@@ -480,13 +474,9 @@ pub async fn status<S: Storage + Clone>(
         );
     };
     if !form_allowed(&headers, &f.csrf) {
-        return failure(
-            &st,
-            &token,
-            &CoreError::forbidden("this form expired; please submit it again"),
-        );
+        return expired(&st, &token);
     }
-    let result = match TicketStatus::parse(&f.status) {
+    let r = match TicketStatus::parse(&f.status) {
         Ok(to) => {
             st.dir
                 .set_ticket_status_as_customer(&a, &slug, id, to)
@@ -494,10 +484,7 @@ pub async fn status<S: Storage + Clone>(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(_) => Redirect::to(&format!("/portal/tickets/{id}")).into_response(),
-        Err(e) => failure(&st, &token, &e),
-    }
+    back_to(&st, &token, id, r)
 }
 
 /// The rating form's fields.
@@ -529,20 +516,13 @@ pub async fn rate<S: Storage + Clone>(
         );
     };
     if !form_allowed(&headers, &f.csrf) {
-        return failure(
-            &st,
-            &token,
-            &CoreError::forbidden("this form expired; please submit it again"),
-        );
+        return expired(&st, &token);
     }
-    match st
+    let r = st
         .dir
         .rate_ticket(&a, &slug, id, f.rating, &f.comment)
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/portal/tickets/{id}")).into_response(),
-        Err(e) => failure(&st, &token, &e),
-    }
+        .await;
+    back_to(&st, &token, id, r)
 }
 
 /// `GET /portal/tickets/{id}/attachments/{attachment}`.
@@ -563,6 +543,28 @@ pub async fn attachment<S: Storage + Clone>(
         Ok(f) => file_response(f),
         Err(e) => failure(&st, &token, &e),
     }
+}
+
+/// Back to the ticket after an action, or the error page.
+fn back_to<S: Storage + Clone, T>(
+    st: &AppState<S>,
+    token: &str,
+    id: u64,
+    r: Result<T, CoreError>,
+) -> Response {
+    match r {
+        Ok(_) => Redirect::to(&format!("/portal/tickets/{id}")).into_response(),
+        Err(e) => failure(st, token, &e),
+    }
+}
+
+/// The answer to a form without a valid CSRF token.
+fn expired<S: Storage + Clone>(st: &AppState<S>, token: &str) -> Response {
+    failure(
+        st,
+        token,
+        &CoreError::forbidden("this form expired; please submit it again"),
+    )
 }
 
 fn failure<S: Storage + Clone>(st: &AppState<S>, token: &str, e: &CoreError) -> Response {
