@@ -126,6 +126,12 @@ pub enum Write {
     },
     /// Queues a mail for delivery.
     QueueMail(Box<OutboundMail>),
+    /// Remembers that the desk sent an automatic answer (no ticket) to `address` at `at`, so a
+    /// flood of messages from — or forged as from — one address gets one answer a day.
+    RecordAnswer {
+        address: String,
+        at: Timestamp,
+    },
     /// Opens a verified request with one confirmation link per admin.
     CreateVerification {
         request: Box<crate::support::VerificationRequest>,

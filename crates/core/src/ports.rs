@@ -318,6 +318,12 @@ pub trait DeskStore: Send + Sync + 'static {
         message_ids: &[String],
     ) -> impl Future<Output = CoreResult<Option<(OrgId, TicketId)>>> + Send;
 
+    /// When the desk last sent `address` an automatic answer without a ticket, if ever.
+    fn last_answer_to(
+        &self,
+        address: &Email,
+    ) -> impl Future<Output = CoreResult<Option<Timestamp>>> + Send;
+
     /// Whether an inbound message with this duplicate key was already handled.
     fn inbound_seen(&self, key: &str) -> impl Future<Output = CoreResult<bool>> + Send;
 

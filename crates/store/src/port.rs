@@ -229,6 +229,10 @@ impl DeskStore for Store {
         Ok(self.read_ticket_for_mail(message_ids).await?)
     }
 
+    async fn last_answer_to(&self, address: &Email) -> CoreResult<Option<Timestamp>> {
+        Ok(self.read_last_answer_to(address).await?)
+    }
+
     async fn inbound_seen(&self, key: &str) -> CoreResult<bool> {
         Ok(self.read_inbound_seen(key).await?)
     }

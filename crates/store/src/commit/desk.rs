@@ -266,3 +266,22 @@ pub(super) async fn mail_failed(
     };
     found(n, "queued mail", id)
 }
+
+pub(super) async fn record_answer(
+    tx: &mut Tx,
+    at: Timestamp,
+    sealed: &SealedDesk,
+) -> StoreResult<()> {
+    let SealedDesk::Hashes(hashes) = sealed else {
+        return Err(refused("an answer record"));
+    };
+    for h in hashes {
+        tx.execute(
+            "INSERT INTO auto_answers (address_hash, last_at) VALUES ($1, $2) \
+             ON CONFLICT (address_hash) DO UPDATE SET last_at = excluded.last_at",
+            args![h.as_str(), micros(at)],
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -197,6 +197,7 @@ async fn apply_write(
             desk::record_inbound(tx, change.org, outcome, *ticket, *at, prepared.desk(index)?).await
         }
         QueueMail(m) => desk::queue_mail(tx, change.org, m, prepared.desk(index)?).await,
+        RecordAnswer { at, .. } => desk::record_answer(tx, *at, prepared.desk(index)?).await,
         SetTotp { user, enrollment } => {
             totp::set(
                 tx,

@@ -209,6 +209,12 @@ async fn seal_desk(
                 &key,
             )?)
         }
+        Write::RecordAnswer { address, .. } => {
+            SealedDesk::Hashes(vec![crate::crypto::global_email_index(
+                &keyring.deployment().await?,
+                address,
+            )?])
+        }
         Write::RecordInbound { key, .. } => {
             SealedDesk::Hashes(vec![inbound_hash(&keyring.deployment().await?, key)?])
         }

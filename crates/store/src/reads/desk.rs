@@ -289,6 +289,21 @@ impl Store {
         Ok(None)
     }
 
+    pub(crate) async fn read_last_answer_to(
+        &self,
+        address: &Email,
+    ) -> StoreResult<Option<Timestamp>> {
+        let dk = self.keyring().deployment().await?;
+        self.db()
+            .fetch_optional(
+                "SELECT last_at FROM auto_answers WHERE address_hash = $1",
+                args![global_email_index(&dk, address.as_str())?],
+            )
+            .await?
+            .map(|r| ts(r.int(0)?, "auto_answers.last_at"))
+            .transpose()
+    }
+
     pub(crate) async fn read_inbound_seen(&self, key: &str) -> StoreResult<bool> {
         let dk = self.keyring().deployment().await?;
         Ok(self

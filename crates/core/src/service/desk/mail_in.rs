@@ -34,6 +34,9 @@ use crate::support::{
 };
 use serde_json::json;
 
+/// How long after an automatic answer the same address gets no other.
+const ANSWER_INTERVAL: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
 /// What mail intake did with a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MailOutcome {
@@ -217,6 +220,15 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
         reason: &str,
         mail: &InboundMail,
     ) -> CoreResult<MailOutcome> {
+        // One automatic answer a day per address: a flood of mail, or mail forged as from
+        // someone, must not make the desk write to them again and again (backscatter).
+        if let Some(last) = self.store.last_answer_to(to).await?
+            && self.now() < last + ANSWER_INTERVAL
+        {
+            return self
+                .record_only(actor, key, org, "already answered this address today")
+                .await;
+        }
         let text = match reason {
             "not_an_admin" => not_an_admin(policy),
             "which_org" => which_org(policy),
@@ -255,6 +267,10 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
                 at: self.now(),
             })
             .write(Write::QueueMail(Box::new(reply)))
+            .write(Write::RecordAnswer {
+                address: to.as_str().to_string(),
+                at: self.now(),
+            })
             .audit(self.mail_audit(actor, org, &outcome));
         self.commit_inbound(change, outcome).await
     }

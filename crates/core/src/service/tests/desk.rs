@@ -169,6 +169,18 @@ async fn non_admins_strangers_and_robots_get_no_ticket() {
         MailOutcome::Ignored { .. }
     ));
     assert_eq!(d.store.pending_mail_count().await.unwrap(), 2);
+    // A second message from the stranger the same day is not answered again (backscatter).
+    let again = mail(
+        "eve@elsewhere.test",
+        "e2@x",
+        "Help!!",
+        "Please help us now.",
+    );
+    assert!(matches!(
+        d.dir.ingest_mail(&Actor::System, again).await.unwrap(),
+        MailOutcome::Ignored { .. }
+    ));
+    assert_eq!(d.store.pending_mail_count().await.unwrap(), 2);
     // Only skydir itself (or the operator's gateway) delivers mail.
     let m = mail("alice@example.com", "x@x", "s", "t");
     assert!(d.dir.ingest_mail(&d.agent, m).await.is_err());

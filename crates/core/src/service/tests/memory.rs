@@ -95,6 +95,7 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
         | Write::LinkMail { .. }
         | Write::RecordInbound { .. }
         | Write::QueueMail(_)
+        | Write::RecordAnswer { .. }
         | Write::MailDelivered(_)
         | Write::MailFailed { .. }
         | Write::PutArticle(_)

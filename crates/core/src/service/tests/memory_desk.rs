@@ -31,6 +31,7 @@ pub struct DeskState {
     verifications: BTreeMap<VerificationId, VerificationRequest>,
     challenges: Vec<Challenge>,
     specialists: BTreeMap<OrgId, StaffId>,
+    answers: BTreeMap<String, Timestamp>,
     macros: BTreeMap<MacroId, Macro>,
 }
 
@@ -130,6 +131,9 @@ pub fn apply(s: &mut DeskState, w: Write, org: Option<OrgId>) -> CoreResult<()> 
                 return Err(CoreError::conflict("verification", "decided meanwhile"));
             }
             s.verifications.insert(r.id, *r);
+        }
+        Write::RecordAnswer { address, at } => {
+            s.answers.insert(address, at);
         }
         Write::SetSpecialist(staff) => {
             let org = org.ok_or_else(|| CoreError::Internal("no org".into()))?;
@@ -242,6 +246,10 @@ impl DeskStore for MemoryStore {
                 d.tickets.get(t).map(|t| (t.org, t.id))
             })
         })
+    }
+
+    async fn last_answer_to(&self, address: &Email) -> CoreResult<Option<Timestamp>> {
+        self.with_desk(|d| d.answers.get(address.as_str()).copied())
     }
 
     async fn inbound_seen(&self, key: &str) -> CoreResult<bool> {
