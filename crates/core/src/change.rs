@@ -145,6 +145,17 @@ pub enum Write {
     /// Creates a macro, or replaces the one with the same id.
     PutMacro(Box<crate::support::Macro>),
     DeleteMacro(crate::ids::MacroId),
+    // --- data protection ---
+    /// Creates a sub-processor's entry, or replaces the one with the same id.
+    PutSubProcessor(Box<crate::privacy::SubProcessor>),
+    /// Appends a dated change to the registry's feed.
+    AddRegistryEvent(Box<crate::privacy::RegistryEvent>),
+    Subscribe(Box<crate::privacy::Subscription>),
+    Unsubscribe(crate::ids::SubscriptionId),
+    RecordObjection(Box<crate::privacy::Objection>),
+    /// Publishes a version of the Data Processing Agreement (versions are never changed).
+    PublishDpa(Box<crate::privacy::DpaVersion>),
+    SignDpa(Box<crate::privacy::DpaSignature>),
     /// Creates a knowledge-base article, or replaces the one with the same id.
     PutArticle(Box<crate::support::Article>),
     DeleteArticle(crate::ids::ArticleId),

@@ -71,4 +71,14 @@ id_type!(
     VerificationId,
     /// An agents' saved answer (macro).
     MacroId,
+    /// A sub-processor in the public registry.
+    SubProcessorId,
+    /// One dated change of the sub-processor registry (a feed item).
+    RegistryEventId,
+    /// An org's execution of the Data Processing Agreement.
+    DpaSignatureId,
+    /// An org's subscription to sub-processor changes.
+    SubscriptionId,
+    /// An org's objection to a sub-processor.
+    ObjectionId,
 );

@@ -14,6 +14,7 @@ pub mod error;
 pub mod ids;
 pub mod page;
 pub mod ports;
+pub mod privacy;
 pub mod secret;
 pub mod service;
 pub mod support;

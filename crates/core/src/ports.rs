@@ -392,6 +392,45 @@ pub trait DeskStore: Send + Sync + 'static {
 }
 
 /// Every store port at once: what a front end serving the whole product (HTTP) needs.
-pub trait Storage: DirectoryStore + DeskStore {}
+pub trait Storage: DirectoryStore + DeskStore + PrivacyStore {}
 
-impl<T: DirectoryStore + DeskStore> Storage for T {}
+impl<T: DirectoryStore + DeskStore + PrivacyStore> Storage for T {}
+
+/// Persistence of the data-protection records: the sub-processor registry and its feed, orgs'
+/// subscriptions and objections, and the Data Processing Agreement's versions and executions.
+/// Writes go through [`DirectoryStore::commit`].
+pub trait PrivacyStore: Send + Sync + 'static {
+    /// Every sub-processor, removed ones included, by name.
+    fn subprocessors(
+        &self,
+    ) -> impl Future<Output = CoreResult<Vec<crate::privacy::SubProcessor>>> + Send;
+
+    /// The registry's changes, newest first, at most `limit`.
+    fn registry_events(
+        &self,
+        limit: u32,
+    ) -> impl Future<Output = CoreResult<Vec<crate::privacy::RegistryEvent>>> + Send;
+
+    /// Every org's subscriptions (to mail a change to): how the provider reaches subscribers
+    /// in the first place.
+    fn subscriptions(
+        &self,
+    ) -> impl Future<Output = CoreResult<Vec<crate::privacy::Subscription>>> + Send;
+
+    /// Objections, of one org or (`None`) of all — the provider's list.
+    fn objections(
+        &self,
+        org: Option<OrgId>,
+    ) -> impl Future<Output = CoreResult<Vec<crate::privacy::Objection>>> + Send;
+
+    /// Every published version of the DPA, oldest first.
+    fn dpa_versions(
+        &self,
+    ) -> impl Future<Output = CoreResult<Vec<crate::privacy::DpaVersion>>> + Send;
+
+    /// The org's executions of the DPA, oldest first.
+    fn dpa_signatures(
+        &self,
+        org: OrgId,
+    ) -> impl Future<Output = CoreResult<Vec<crate::privacy::DpaSignature>>> + Send;
+}

@@ -2,8 +2,8 @@
 //! `/api/v1/openapi.json` so clients can be generated from the running server.
 
 use crate::routes::{
-    admins, audit, bindings, groups, health, kb, ldap_accounts, mail, me, orgs, resources, session,
-    staff, support, systems, tickets, users, verify,
+    admins, audit, bindings, groups, health, kb, ldap_accounts, mail, me, orgs, privacy, resources,
+    session, staff, support, systems, tickets, users, verify,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -50,6 +50,10 @@ impl Modify for BearerAuth {
         verify::prompt, verify::decide,
         mail::inbound,
         kb::list, kb::get, kb::create, kb::update, kb::delete, kb::suggest,
+        privacy::list, privacy::create, privacy::update, privacy::remove, privacy::all_objections,
+        privacy::current_dpa, privacy::publish_dpa, privacy::sign_dpa, privacy::dpa_signatures,
+        privacy::dpa_document, privacy::subscribe, privacy::subscriptions, privacy::unsubscribe,
+        privacy::object, privacy::objections,
     ),
     components(schemas(crate::Problem))
 )]

@@ -16,7 +16,7 @@ use skydir_core::directory::{
 use skydir_core::ids::{AttachmentId, TicketId};
 use skydir_core::ids::{BindingId, GroupId, OrgId, ServiceAccountId, UserId};
 use skydir_core::page::{Page, PageRequest};
-use skydir_core::ports::{DeskStore, DirectoryStore, QueuedMail, TicketFilter};
+use skydir_core::ports::{DeskStore, DirectoryStore, PrivacyStore, QueuedMail, TicketFilter};
 use skydir_core::support::kb::Match;
 use skydir_core::support::{Article, KbCategory, StoredAttachment, Ticket, TicketMessage};
 
@@ -297,5 +297,40 @@ impl DeskStore for Store {
 
     async fn pending_mail_count(&self) -> CoreResult<u64> {
         Ok(self.read_pending_mail_count().await?)
+    }
+}
+
+impl PrivacyStore for Store {
+    async fn subprocessors(&self) -> CoreResult<Vec<skydir_core::privacy::SubProcessor>> {
+        Ok(self.read_subprocessors().await?)
+    }
+
+    async fn registry_events(
+        &self,
+        limit: u32,
+    ) -> CoreResult<Vec<skydir_core::privacy::RegistryEvent>> {
+        Ok(self.read_registry_events(limit).await?)
+    }
+
+    async fn subscriptions(&self) -> CoreResult<Vec<skydir_core::privacy::Subscription>> {
+        Ok(self.read_subscriptions().await?)
+    }
+
+    async fn objections(
+        &self,
+        org: Option<OrgId>,
+    ) -> CoreResult<Vec<skydir_core::privacy::Objection>> {
+        Ok(self.read_objections(org).await?)
+    }
+
+    async fn dpa_versions(&self) -> CoreResult<Vec<skydir_core::privacy::DpaVersion>> {
+        Ok(self.read_dpa_versions().await?)
+    }
+
+    async fn dpa_signatures(
+        &self,
+        org: OrgId,
+    ) -> CoreResult<Vec<skydir_core::privacy::DpaSignature>> {
+        Ok(self.read_dpa_signatures(org).await?)
     }
 }

@@ -65,6 +65,11 @@ pub enum Action {
     ReadInternalArticles,
     /// Read the desk's reports: SLA compliance, satisfaction (no customer data in them).
     SupportReports,
+    /// Keep the sub-processor registry, publish DPA versions, read objections (operators).
+    ManagePrivacyRegistry,
+    /// An org's data-protection dealings with the provider: subscribe to sub-processor
+    /// changes, object to one, execute the DPA (the org's admins).
+    ManageOrgPrivacy(OrgId),
 }
 
 impl Action {
@@ -72,9 +77,15 @@ impl Action {
     pub fn org(&self) -> Option<OrgId> {
         use Action::*;
         match *self {
-            ListOrgs | CreateOrg | ManageStaff | SupportQueue | ManageKnowledgeBase
-            | ReadInternalArticles | SupportReports => None,
-            OpenTicket(o) | ReadTickets(o) | WorkTickets(o) => Some(o),
+            ListOrgs
+            | CreateOrg
+            | ManageStaff
+            | SupportQueue
+            | ManageKnowledgeBase
+            | ReadInternalArticles
+            | SupportReports
+            | ManagePrivacyRegistry => None,
+            OpenTicket(o) | ReadTickets(o) | WorkTickets(o) | ManageOrgPrivacy(o) => Some(o),
             ReadOrg(o)
             | UpdateOrg(o)
             | DeleteOrg(o)
@@ -140,6 +151,8 @@ impl Action {
             ManageKnowledgeBase => "kb.manage",
             ReadInternalArticles => "kb.read_internal",
             SupportReports => "support.report",
+            ManagePrivacyRegistry => "privacy.registry",
+            ManageOrgPrivacy(_) => "privacy.org",
         }
     }
 }
@@ -185,6 +198,9 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
                  admins read them; operators do not",
             ),
             ReadInternalArticles => deny("internal articles are written for support agents"),
+            ManageOrgPrivacy(_) => deny(
+                "an organization's subscriptions, objections and DPA are its admins' to manage",
+            ),
             _ => Ok(()),
         },
         Actor::SupportAgent { .. } => match action {
@@ -207,6 +223,9 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
                 "support staff cannot disclose account information without a verified request \
                      confirmed by an org admin",
             ),
+            ManagePrivacyRegistry | ManageOrgPrivacy(_) => {
+                deny("data-protection records are kept by the operator and the org's admins")
+            }
             _ => deny("support staff cannot change customer organizations"),
         },
         Actor::OrgAdmin { org: own, .. } => {
@@ -299,6 +318,8 @@ mod tests {
             ManageKnowledgeBase,
             ReadInternalArticles,
             SupportReports,
+            ManagePrivacyRegistry,
+            ManageOrgPrivacy(org),
         ]
     }
 
@@ -324,13 +345,13 @@ mod tests {
         // Expected outcome for (actor, action) on the own org, about `someone`:
         // A = allowed, D = denied. Columns follow all_actions() order.
         let expected: [(&str, &str); 7] = [
-            ("operator", "AAAAAAAADADADDAAAAAAAAADAAADDDDADA"),
-            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDDAAAAAA"),
-            ("admin", "DDADDAAAAAAADDAAAAAAAAAAAADAADDDDD"),
-            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("service", "DDADDADAADDDDDDDADDDDDDDDDDDDDDDDD"),
-            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("system", "AAAAAAAAAAAADDAAAAAAAAAAAAAAAAAAAA"),
+            ("operator", "AAAAAAAADADADDAAAAAAAAADAAADDDDADAAD"),
+            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDDAAAAAADD"),
+            ("admin", "DDADDAAAAAAADDAAAAAAAAAAAADAADDDDDDA"),
+            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("service", "DDADDADAADDDDDDDADDDDDDDDDDDDDDDDDDD"),
+            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("system", "AAAAAAAAAAAADDAAAAAAAAAAAAAAAAAAAAAA"),
         ];
         for ((name, actor), (ename, row)) in actors.iter().zip(expected) {
             assert_eq!(*name, ename);

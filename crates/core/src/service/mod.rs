@@ -11,6 +11,7 @@ mod desk;
 mod groups;
 mod orgs;
 mod password_check;
+mod privacy;
 mod resources;
 mod service_accounts;
 mod staff;
@@ -31,6 +32,7 @@ pub use desk::{
 pub use groups::{GroupPatch, GroupView, MemberRef, NewGroup};
 pub use orgs::{NewOrg, OrgPatch};
 pub use password_check::RehashJob;
+pub use privacy::REGISTRY_FEED_ITEMS;
 pub use resources::{NewResource, ResourcePatch};
 pub use service_accounts::NewServiceAccount;
 pub use systems::{NewSystem, SystemPatch};

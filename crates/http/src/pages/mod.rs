@@ -7,6 +7,7 @@
 mod kb;
 mod layout;
 mod portal;
+mod privacy;
 mod verify;
 
 use crate::AppState;
@@ -30,6 +31,9 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             "/verify/{token}",
             get(verify::show::<S>).post(verify::decide::<S>),
         )
+        .route("/privacy/subprocessors", get(privacy::subprocessors::<S>))
+        .route("/privacy/subprocessors.rss", get(privacy::feed::<S>))
+        .route("/privacy/dpa", get(privacy::dpa::<S>))
         .route("/assets/site.css", get(css))
         .route("/assets/suggest.js", get(js))
         .merge(portal::router::<S>())

@@ -10,6 +10,7 @@ pub mod ldap_accounts;
 pub mod mail;
 pub mod me;
 pub mod orgs;
+pub mod privacy;
 pub mod resources;
 pub mod session;
 pub mod staff;
@@ -24,7 +25,7 @@ use crate::AppState;
 use crate::problem::ApiError;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{MethodRouter, get, post, put};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use skydir_core::CoreError;
 use skydir_core::directory::{Name, OrgSlug, Username};
 use skydir_core::ports::Storage;
@@ -212,6 +213,43 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
             .delete(kb::delete::<S>),
     )
     .route("/api/v1/kb/suggest", get(kb::suggest::<S>))
+    .route(
+        "/api/v1/privacy/subprocessors",
+        get(privacy::list::<S>).post(privacy::create::<S>),
+    )
+    .route(
+        "/api/v1/privacy/subprocessors/{slug}",
+        put(privacy::update::<S>).delete(privacy::remove::<S>),
+    )
+    .route(
+        "/api/v1/privacy/objections",
+        get(privacy::all_objections::<S>),
+    )
+    .route("/api/v1/privacy/dpa", get(privacy::current_dpa::<S>))
+    .route(
+        "/api/v1/privacy/dpa/versions",
+        post(privacy::publish_dpa::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/dpa",
+        get(privacy::dpa_signatures::<S>).post(privacy::sign_dpa::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/dpa/{id}/document",
+        get(privacy::dpa_document::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/privacy/subscriptions",
+        get(privacy::subscriptions::<S>).post(privacy::subscribe::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/privacy/subscriptions/{id}",
+        delete(privacy::unsubscribe::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/privacy/objections",
+        get(privacy::objections::<S>).post(privacy::object::<S>),
+    )
     .route(
         "/api/v1/mail/inbound",
         post(mail::inbound::<S>).layer(uploads()),

@@ -29,6 +29,8 @@ enum Unique {
     InboundMail,
     ArticleSlug,
     MacroName,
+    SubProcessorSlug,
+    DpaVersion,
     Id,
 }
 
@@ -109,6 +111,16 @@ const RULES: &[(&str, &str, Unique)] = &[
     ),
     ("macros_name_key", "macros.name", Unique::MacroName),
     (
+        "subprocessors_slug_key",
+        "subprocessors.slug",
+        Unique::SubProcessorSlug,
+    ),
+    (
+        "dpa_versions_pkey",
+        "dpa_versions.version",
+        Unique::DpaVersion,
+    ),
+    (
         "inbound_mail_pkey",
         "inbound_mail.key_hash",
         Unique::InboundMail,
@@ -167,6 +179,11 @@ fn conflict(u: Unique, w: &Write) -> CoreError {
         ),
         Unique::TicketNumber => ("number", "this ticket number is already taken".into()),
         Unique::MacroName => ("name", "a macro of this name already exists".into()),
+        Unique::SubProcessorSlug => (
+            "slug",
+            "a sub-processor of this name is already in the registry".into(),
+        ),
+        Unique::DpaVersion => ("version", "this DPA version is already published".into()),
         Unique::ArticleSlug => (
             "slug",
             match w {

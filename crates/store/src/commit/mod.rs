@@ -15,6 +15,7 @@ mod desk;
 mod directory;
 mod kb;
 mod prepare;
+mod privacy;
 mod services;
 mod team;
 mod totp;
@@ -218,6 +219,15 @@ async fn apply_write(
         SetSpecialist(staff) => team::set_specialist(tx, scope_org(change)?, *staff).await,
         PutMacro(m) => team::put_macro(tx, m).await,
         DeleteMacro(id) => team::delete_macro(tx, *id).await,
+        PutSubProcessor(s) => privacy::put_subprocessor(tx, s).await,
+        AddRegistryEvent(e) => privacy::add_event(tx, e).await,
+        Subscribe(s) => privacy::subscribe(tx, scope_org(change)?, s, prepared.desk(index)?).await,
+        Unsubscribe(id) => privacy::unsubscribe(tx, scope_org(change)?, *id).await,
+        RecordObjection(o) => {
+            privacy::object(tx, scope_org(change)?, o, prepared.desk(index)?).await
+        }
+        PublishDpa(v) => privacy::publish_dpa(tx, v).await,
+        SignDpa(s) => privacy::sign_dpa(tx, scope_org(change)?, s, prepared.desk(index)?).await,
         PutArticle(a) => kb::put_article(tx, a).await,
         DeleteArticle(id) => kb::delete_article(tx, *id).await,
         MailDelivered(id) => desk::mail_delivered(tx, *id).await,

@@ -209,6 +209,41 @@ async fn seal_desk(
                 &key,
             )?)
         }
+        Write::Subscribe(x) => {
+            let key = keyring.get(KeyId::Org(x.org)).await?;
+            SealedDesk::Sealed(crate::rows::privacy::seal(
+                x.org,
+                "privacy_subscriptions",
+                &x.id.to_string(),
+                "email",
+                x.email.as_str(),
+                &key,
+            )?)
+        }
+        Write::RecordObjection(o) => {
+            let key = keyring.get(KeyId::Org(o.org)).await?;
+            SealedDesk::Sealed(crate::rows::privacy::seal(
+                o.org,
+                "privacy_objections",
+                &o.id.to_string(),
+                "reason",
+                &o.reason,
+                &key,
+            )?)
+        }
+        Write::SignDpa(d) => {
+            let key = keyring.get(KeyId::Org(d.org)).await?;
+            let who = serde_json::to_string(&(&d.signer_name, &d.signer_title))
+                .map_err(|_| StoreError::corrupt("a DPA signer does not serialize"))?;
+            SealedDesk::Sealed(crate::rows::privacy::seal(
+                d.org,
+                "dpa_signatures",
+                &d.id.to_string(),
+                "signer",
+                &who,
+                &key,
+            )?)
+        }
         Write::RecordAnswer { address, .. } => {
             SealedDesk::Hashes(vec![crate::crypto::global_email_index(
                 &keyring.deployment().await?,

@@ -7,6 +7,7 @@ mod desk;
 mod groups;
 mod kb;
 mod orgs;
+mod privacy;
 mod services;
 mod team;
 mod things;

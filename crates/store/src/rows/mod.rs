@@ -7,6 +7,7 @@ pub(crate) mod audit;
 pub(crate) mod directory;
 pub(crate) mod mail;
 pub(crate) mod org;
+pub(crate) mod privacy;
 pub(crate) mod service;
 pub(crate) mod ticket;
 pub(crate) mod user;

@@ -60,7 +60,11 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
     }
 
     /// A fresh `Message-ID` (without angle brackets) in the desk's mail domain.
-    fn mail_message_id(&self, policy: &DeskPolicy, ticket: Option<TicketId>) -> String {
+    pub(in crate::service) fn mail_message_id(
+        &self,
+        policy: &DeskPolicy,
+        ticket: Option<TicketId>,
+    ) -> String {
         let r: [u8; 12] = self.random();
         match ticket {
             Some(t) => format!(

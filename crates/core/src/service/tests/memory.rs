@@ -36,6 +36,7 @@ struct State {
     audit: BTreeMap<ChainKey, Vec<AuditEvent>>,
     desk: super::memory_desk::DeskState,
     totp: BTreeMap<UserId, crate::auth::TotpEnrollment>,
+    privacy: super::memory_privacy::PrivacyState,
 }
 
 /// The fake store.
@@ -69,6 +70,18 @@ impl MemoryStore {
         Ok(f(&mut s.desk))
     }
 
+    /// Runs `f` on the data-protection records (the fake in `memory_privacy`).
+    pub fn with_privacy<T>(
+        &self,
+        f: impl FnOnce(&mut super::memory_privacy::PrivacyState) -> T,
+    ) -> CoreResult<T> {
+        let mut s = self
+            .0
+            .lock()
+            .map_err(|_| CoreError::Internal("poisoned".into()))?;
+        Ok(f(&mut s.privacy))
+    }
+
     /// Every (org, user) with this address.
     pub fn users_with_email(&self, email: &Email) -> CoreResult<Vec<(OrgId, UserId)>> {
         self.read(|s| {
@@ -89,6 +102,13 @@ impl MemoryStore {
 
 fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
     match w {
+        w @ (Write::PutSubProcessor(_)
+        | Write::AddRegistryEvent(_)
+        | Write::Subscribe(_)
+        | Write::Unsubscribe(_)
+        | Write::RecordObjection(_)
+        | Write::PublishDpa(_)
+        | Write::SignDpa(_)) => return super::memory_privacy::apply(&mut s.privacy, w),
         w @ (Write::CreateTicket(_)
         | Write::UpdateTicket(_)
         | Write::AddMessage { .. }

@@ -5,6 +5,8 @@
 mod desk;
 mod memory;
 mod memory_desk;
+mod memory_privacy;
+mod privacy;
 mod verify;
 
 use super::*;

@@ -1,0 +1,39 @@
+//! Data protection (the provider's GDPR statement, SPEC §4): the rules and records a provider
+//! of a directory service must keep — sub-processors and their public registry, the Data
+//! Processing Agreement — as data and pure functions. The use cases are in
+//! `service::privacy`; storage behind the `PrivacyStore` port.
+
+pub mod dpa;
+pub mod subprocessor;
+
+pub use dpa::{DpaSignature, DpaVersion};
+
+pub use subprocessor::{
+    RegistryChange, RegistryEvent, SubProcessor, SubProcessorInput, differences,
+};
+
+use crate::directory::Email;
+use crate::ids::{ObjectionId, OrgId, SubscriptionId, UserId};
+use jiff::Timestamp;
+
+/// An org's subscription to registry changes: an address to mail them to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    pub id: SubscriptionId,
+    pub org: OrgId,
+    pub email: Email,
+    pub created_at: Timestamp,
+}
+
+/// An org's objection to a sub-processor (Art. 28(2)): recorded for the provider to answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Objection {
+    pub id: ObjectionId,
+    pub org: OrgId,
+    /// The sub-processor's slug.
+    pub subprocessor: String,
+    pub reason: String,
+    /// The admin who objected.
+    pub by: UserId,
+    pub at: Timestamp,
+}

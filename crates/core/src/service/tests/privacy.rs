@@ -1,0 +1,160 @@
+//! The sub-processor registry, subscriptions, objections and the DPA over the in-memory store.
+
+use super::*;
+use crate::ports::DeskStore;
+use crate::privacy::{RegistryChange, SubProcessorInput};
+
+fn aws() -> SubProcessorInput {
+    SubProcessorInput {
+        name: "Amazon Web Services".into(),
+        purpose: "Hosting of the service".into(),
+        data_categories: vec!["directory records".into(), "contact details".into()],
+        location: "US".into(),
+        dpa_date: "2024-05-01".parse().unwrap(),
+    }
+}
+
+async fn admin_of(
+    dir: &Directory<MemoryStore>,
+    store: &MemoryStore,
+    slug: &str,
+    plan: Plan,
+) -> (Org, Actor) {
+    let o = org(dir, slug, plan).await;
+    let mut u = new_user("dora", Some("a long passphrase"));
+    u.email = Email::parse(&format!("dora@{slug}.test")).unwrap();
+    dir.create_user(&op(), &o.slug, u).await.unwrap();
+    dir.grant_admin(&op(), &o.slug, &Username::parse("dora").unwrap())
+        .await
+        .unwrap();
+    let id = store
+        .users_with_email(&Email::parse(&format!("dora@{slug}.test")).unwrap())
+        .unwrap()[0];
+    (
+        o,
+        Actor::OrgAdmin {
+            org: id.0,
+            user: id.1,
+        },
+    )
+}
+
+#[tokio::test]
+async fn registry_changes_are_dated_feed_items_mailed_to_subscribers() {
+    let (dir, store) = directory();
+    let (o, admin) = admin_of(
+        &dir,
+        &store,
+        "acme",
+        Plan::new(PlanKind::Monthly, Some(5), None).unwrap(),
+    )
+    .await;
+    let slug = Name::parse("aws").unwrap();
+    dir.subscribe_registry(&admin, &o.slug, Email::parse("privacy@acme.test").unwrap())
+        .await
+        .unwrap();
+    dir.add_subprocessor(&op(), &slug, aws()).await.unwrap();
+    let moved = SubProcessorInput {
+        location: "EU (Frankfurt)".into(),
+        ..aws()
+    };
+    dir.update_subprocessor(&op(), &slug, moved).await.unwrap();
+    dir.remove_subprocessor(&op(), &slug).await.unwrap();
+    let feed = dir.registry_feed().await.unwrap();
+    let kinds: Vec<RegistryChange> = feed.iter().map(|e| e.change).collect();
+    assert_eq!(
+        kinds,
+        [
+            RegistryChange::Removed,
+            RegistryChange::Changed,
+            RegistryChange::Added
+        ]
+    );
+    assert!(
+        feed[1]
+            .description()
+            .contains("location: US → EU (Frankfurt)"),
+        "{}",
+        feed[1].description()
+    );
+    assert_eq!(
+        store.pending_mail_count().await.unwrap(),
+        3,
+        "one mail per change to the subscriber"
+    );
+    let listed = dir.subprocessors().await.unwrap();
+    assert!(
+        listed[0].removed_at.is_some(),
+        "a removed entry stays listed"
+    );
+    // Only the operator keeps the registry; admins object.
+    assert!(
+        dir.add_subprocessor(&admin, &Name::parse("x").unwrap(), aws())
+            .await
+            .is_err()
+    );
+    dir.add_subprocessor(
+        &op(),
+        &Name::parse("sendgrid").unwrap(),
+        SubProcessorInput {
+            name: "SendGrid".into(),
+            ..aws()
+        },
+    )
+    .await
+    .unwrap();
+    let obj = dir
+        .object_to_subprocessor(
+            &admin,
+            &o.slug,
+            &Name::parse("sendgrid").unwrap(),
+            "We need EU-only mail delivery.",
+        )
+        .await
+        .unwrap();
+    assert_eq!(dir.objections(&op(), None).await.unwrap(), vec![obj]);
+    assert!(dir.objections(&admin, None).await.is_err());
+}
+
+#[tokio::test]
+async fn only_paying_orgs_execute_the_dpa_and_the_signed_copy_names_the_signer() {
+    let (dir, store) = directory();
+    let (paying, admin) = admin_of(
+        &dir,
+        &store,
+        "acme",
+        Plan::new(PlanKind::Annual, Some(5), None).unwrap(),
+    )
+    .await;
+    let (free, free_admin) = admin_of(&dir, &store, "tiny", Plan::free()).await;
+    assert!(dir.current_dpa().await.is_err(), "nothing published yet");
+    dir.publish_dpa(&op(), "2026-01", "This Data Processing Agreement ...")
+        .await
+        .unwrap();
+    assert!(
+        dir.publish_dpa(&op(), "2026-01", "changed").await.is_err(),
+        "versions never change"
+    );
+    assert_eq!(dir.current_dpa().await.unwrap().version, "2026-01");
+    let e = dir
+        .execute_dpa(&free_admin, &free.slug, "2026-01", "Tia Tiny", "CEO")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("paying customers only"), "{e}");
+    let s = dir
+        .execute_dpa(&admin, &paying.slug, "2026-01", "Dora Admin", "CTO")
+        .await
+        .unwrap();
+    let doc = dir.dpa_document(&admin, &paying.slug, s.id).await.unwrap();
+    assert!(doc.starts_with("This Data Processing Agreement"));
+    assert!(doc.contains("Signed by: Dora Admin, CTO"), "{doc}");
+    assert!(
+        dir.execute_dpa(&admin, &paying.slug, "1999", "Dora", "CTO")
+            .await
+            .is_err()
+    );
+    assert!(
+        dir.dpa_signatures(&free_admin, &paying.slug).await.is_err(),
+        "no other org's"
+    );
+}

@@ -1,0 +1,141 @@
+//! Writes of the data-protection records. Registry entries, feed items and DPA versions are
+//! the provider's; subscriptions, objections and signatures belong to the change's org and
+//! carry the org's sealed text.
+
+use super::prepare::SealedDesk;
+use crate::db::{Tx, args};
+use crate::error::{StoreError, StoreResult};
+use crate::rows::micros;
+use skydir_core::CoreError;
+use skydir_core::ids::{OrgId, SubscriptionId};
+use skydir_core::privacy::{
+    DpaSignature, DpaVersion, Objection, RegistryEvent, SubProcessor, Subscription,
+};
+
+fn json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
+    serde_json::to_string(v).map_err(|_| StoreError::corrupt("a privacy record does not serialize"))
+}
+
+fn sealed(s: &SealedDesk) -> StoreResult<&str> {
+    match s {
+        SealedDesk::Sealed(ct) => Ok(ct),
+        _ => Err(StoreError::Refused(CoreError::Internal(
+            "a privacy record was not sealed".into(),
+        ))),
+    }
+}
+
+fn same_org(record: OrgId, org: OrgId) -> StoreResult<()> {
+    if record == org {
+        Ok(())
+    } else {
+        Err(StoreError::Refused(CoreError::Internal(
+            "a record of another organization".into(),
+        )))
+    }
+}
+
+pub(super) async fn put_subprocessor(tx: &mut Tx, s: &SubProcessor) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO subprocessors (id, slug, entry, removed_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, entry = excluded.entry, \
+         removed_at = excluded.removed_at",
+        args![
+            s.id.to_string(),
+            s.slug.as_str(),
+            json(s)?,
+            s.removed_at.map(micros)
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn add_event(tx: &mut Tx, e: &RegistryEvent) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO registry_events (id, at, event) VALUES ($1, $2, $3)",
+        args![e.id.to_string(), micros(e.at), json(e)?],
+    )
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn subscribe(
+    tx: &mut Tx,
+    org: OrgId,
+    s: &Subscription,
+    ct: &SealedDesk,
+) -> StoreResult<()> {
+    same_org(s.org, org)?;
+    tx.execute(
+        "INSERT INTO privacy_subscriptions (id, org_id, email_ct, created_at) VALUES ($1, $2, $3, $4)",
+        args![s.id.to_string(), org.to_string(), sealed(ct)?, micros(s.created_at)],
+    )
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn unsubscribe(tx: &mut Tx, org: OrgId, id: SubscriptionId) -> StoreResult<()> {
+    let n = tx
+        .execute(
+            "DELETE FROM privacy_subscriptions WHERE org_id = $1 AND id = $2",
+            args![org.to_string(), id.to_string()],
+        )
+        .await?;
+    super::found(n, "subscription", id)
+}
+
+pub(super) async fn object(
+    tx: &mut Tx,
+    org: OrgId,
+    o: &Objection,
+    ct: &SealedDesk,
+) -> StoreResult<()> {
+    same_org(o.org, org)?;
+    tx.execute(
+        "INSERT INTO privacy_objections (id, org_id, subprocessor, reason_ct, by_user, at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        args![
+            o.id.to_string(),
+            org.to_string(),
+            o.subprocessor.as_str(),
+            sealed(ct)?,
+            o.by.to_string(),
+            micros(o.at)
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn publish_dpa(tx: &mut Tx, v: &DpaVersion) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO dpa_versions (version, text, published_at) VALUES ($1, $2, $3)",
+        args![v.version.as_str(), v.text.as_str(), micros(v.published_at)],
+    )
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn sign_dpa(
+    tx: &mut Tx,
+    org: OrgId,
+    s: &DpaSignature,
+    ct: &SealedDesk,
+) -> StoreResult<()> {
+    same_org(s.org, org)?;
+    tx.execute(
+        "INSERT INTO dpa_signatures (id, org_id, version, signer, signer_ct, signed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        args![
+            s.id.to_string(),
+            org.to_string(),
+            s.version.as_str(),
+            s.signer.to_string(),
+            sealed(ct)?,
+            micros(s.signed_at)
+        ],
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! Reads of the data-protection records; an org's sealed text is opened with its key.
+
+use crate::db::{Arg, args};
+use crate::error::{StoreError, StoreResult};
+use crate::keyring::KeyId;
+use crate::rows::privacy::open;
+use crate::rows::{id, parsed, ts};
+use crate::store::Store;
+use skydir_core::directory::Email;
+use skydir_core::ids::{DpaSignatureId, ObjectionId, OrgId, SubscriptionId, UserId};
+use skydir_core::privacy::{
+    DpaSignature, DpaVersion, Objection, RegistryEvent, SubProcessor, Subscription,
+};
+use sqlx::AssertSqlSafe;
+
+impl Store {
+    pub(crate) async fn read_subprocessors(&self) -> StoreResult<Vec<SubProcessor>> {
+        let mut all: Vec<SubProcessor> = self
+            .db()
+            .fetch_all("SELECT entry FROM subprocessors", vec![])
+            .await?
+            .iter()
+            .map(|r| {
+                serde_json::from_str(&r.text(0)?)
+                    .map_err(|_| StoreError::corrupt("subprocessors.entry is malformed"))
+            })
+            .collect::<StoreResult<_>>()?;
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(all)
+    }
+
+    pub(crate) async fn read_registry_events(&self, limit: u32) -> StoreResult<Vec<RegistryEvent>> {
+        self.db()
+            .fetch_all(
+                "SELECT event FROM registry_events ORDER BY at DESC, id DESC LIMIT $1",
+                args![limit],
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                serde_json::from_str(&r.text(0)?)
+                    .map_err(|_| StoreError::corrupt("registry_events.event is malformed"))
+            })
+            .collect()
+    }
+
+    pub(crate) async fn read_subscriptions(&self) -> StoreResult<Vec<Subscription>> {
+        let rows = self
+            .db()
+            .fetch_all("SELECT id, org_id, email_ct, created_at FROM privacy_subscriptions ORDER BY created_at", vec![])
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let sid = r.text(0)?;
+            let org = id(&r.text(1)?, OrgId::parse, "privacy_subscriptions.org_id")?;
+            let Ok(key) = self.keyring().get(KeyId::Org(org)).await else {
+                continue; // the org's key is gone: so is the org
+            };
+            let email = open(
+                org,
+                "privacy_subscriptions",
+                &sid,
+                "email",
+                &r.text(2)?,
+                &key,
+            )?;
+            out.push(Subscription {
+                id: id(&sid, SubscriptionId::parse, "privacy_subscriptions.id")?,
+                org,
+                email: parsed(&email, Email::parse, "privacy_subscriptions.email")?,
+                created_at: ts(r.int(3)?, "privacy_subscriptions.created_at")?,
+            });
+        }
+        Ok(out)
+    }
+
+    pub(crate) async fn read_objections(&self, org: Option<OrgId>) -> StoreResult<Vec<Objection>> {
+        let mut sql = String::from(
+            "SELECT id, org_id, subprocessor, reason_ct, by_user, at FROM privacy_objections",
+        );
+        let mut params: Vec<Arg> = Vec::new();
+        if let Some(o) = org {
+            sql.push_str(" WHERE org_id = $1");
+            params.push(Arg::from(o.to_string()));
+        }
+        sql.push_str(" ORDER BY at");
+        let rows = self.db().fetch_all(AssertSqlSafe(sql), params).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let oid = r.text(0)?;
+            let org = id(&r.text(1)?, OrgId::parse, "privacy_objections.org_id")?;
+            let Ok(key) = self.keyring().get(KeyId::Org(org)).await else {
+                continue;
+            };
+            out.push(Objection {
+                id: id(&oid, ObjectionId::parse, "privacy_objections.id")?,
+                org,
+                subprocessor: r.text(2)?,
+                reason: open(org, "privacy_objections", &oid, "reason", &r.text(3)?, &key)?,
+                by: id(&r.text(4)?, UserId::parse, "privacy_objections.by_user")?,
+                at: ts(r.int(5)?, "privacy_objections.at")?,
+            });
+        }
+        Ok(out)
+    }
+
+    pub(crate) async fn read_dpa_versions(&self) -> StoreResult<Vec<DpaVersion>> {
+        self.db()
+            .fetch_all("SELECT version, text, published_at FROM dpa_versions ORDER BY published_at, version", vec![])
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(DpaVersion {
+                    version: r.text(0)?,
+                    text: r.text(1)?,
+                    published_at: ts(r.int(2)?, "dpa_versions.published_at")?,
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) async fn read_dpa_signatures(&self, org: OrgId) -> StoreResult<Vec<DpaSignature>> {
+        let rows = self
+            .db()
+            .fetch_all(
+                "SELECT id, version, signer, signer_ct, signed_at FROM dpa_signatures \
+                 WHERE org_id = $1 ORDER BY signed_at",
+                args![org.to_string()],
+            )
+            .await?;
+        let key = self.keyring().get(KeyId::Org(org)).await?;
+        rows.iter()
+            .map(|r| {
+                let sid = r.text(0)?;
+                let who = open(org, "dpa_signatures", &sid, "signer", &r.text(3)?, &key)?;
+                let (name, title): (String, String) = serde_json::from_str(&who)
+                    .map_err(|_| StoreError::corrupt("dpa_signatures.signer is malformed"))?;
+                Ok(DpaSignature {
+                    id: id(&sid, DpaSignatureId::parse, "dpa_signatures.id")?,
+                    org,
+                    version: r.text(1)?,
+                    signer: id(&r.text(2)?, UserId::parse, "dpa_signatures.signer")?,
+                    signer_name: name,
+                    signer_title: title,
+                    signed_at: ts(r.int(4)?, "dpa_signatures.signed_at")?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,45 @@
+//! Sealing of what an org writes into the data-protection records (under the org key, bound to
+//! table, record and field).
+
+use crate::crypto::{self, DataKey};
+use crate::error::{StoreError, StoreResult};
+use skydir_core::ids::OrgId;
+
+fn aad(org: OrgId, table: &str, id: &str, field: &str) -> String {
+    format!("skydir/v1|{org}|{table}|{id}|{field}")
+}
+
+/// Seals `value` of record `id` of `table`.
+pub(crate) fn seal(
+    org: OrgId,
+    table: &str,
+    id: &str,
+    field: &str,
+    value: &str,
+    key: &DataKey,
+) -> StoreResult<String> {
+    crypto::seal(
+        key.bytes(),
+        aad(org, table, id, field).as_bytes(),
+        value.as_bytes(),
+    )
+}
+
+/// Opens what [`seal`] sealed.
+pub(crate) fn open(
+    org: OrgId,
+    table: &str,
+    id: &str,
+    field: &str,
+    sealed: &str,
+    key: &DataKey,
+) -> StoreResult<String> {
+    let plain = crypto::open(
+        key.bytes(),
+        aad(org, table, id, field).as_bytes(),
+        sealed,
+        || format!("{table}.{field} of {id}"),
+    )?;
+    String::from_utf8(plain.to_vec())
+        .map_err(|_| StoreError::corrupt(format!("{table}.{field} is not text")))
+}
