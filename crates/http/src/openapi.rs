@@ -2,8 +2,8 @@
 //! `/api/v1/openapi.json` so clients can be generated from the running server.
 
 use crate::routes::{
-    admins, audit, bindings, groups, health, kb, ldap_accounts, mail, me, orgs, privacy, resources,
-    session, staff, support, systems, tickets, users, verify,
+    admins, audit, bindings, data_export, groups, health, kb, ldap_accounts, mail, me, orgs,
+    privacy, resources, session, staff, support, systems, tickets, users, verify,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -54,6 +54,7 @@ impl Modify for BearerAuth {
         privacy::current_dpa, privacy::publish_dpa, privacy::sign_dpa, privacy::dpa_signatures,
         privacy::dpa_document, privacy::subscribe, privacy::subscriptions, privacy::unsubscribe,
         privacy::object, privacy::objections,
+        data_export::mine, data_export::of_user,
     ),
     components(schemas(crate::Problem))
 )]

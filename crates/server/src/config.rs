@@ -54,6 +54,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// The authserv-ids of our own receiving MTAs, whose `Authentication-Results` are trusted.
     pub mail_trusted_authserv_ids: Vec<String>,
+    /// Where this deployment processes data (e.g. "EU (Frankfurt)"), stated in access reports
+    /// and the record of processing.
+    pub processing_location: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -107,6 +110,7 @@ struct FileConfig {
     escalation_address: Option<String>,
     public_url: Option<String>,
     mail_trusted_authserv_ids: Option<Vec<String>>,
+    processing_location: Option<String>,
 }
 
 /// Hides the password of a database URL for display.
@@ -187,6 +191,7 @@ impl Config {
             escalation_address: "escalations@skydir.localhost".into(),
             public_url: None,
             mail_trusted_authserv_ids: Vec::new(),
+            processing_location: None,
         };
 
         // File layer.
@@ -250,6 +255,7 @@ impl Config {
             cfg.feedback_address = f.feedback_address.unwrap_or(cfg.feedback_address);
             cfg.escalation_address = f.escalation_address.unwrap_or(cfg.escalation_address);
             cfg.public_url = f.public_url.or(cfg.public_url);
+            cfg.processing_location = f.processing_location.or(cfg.processing_location);
             if let Some(v) = f.mail_trusted_authserv_ids {
                 cfg.mail_trusted_authserv_ids = v;
             }
@@ -325,6 +331,9 @@ impl Config {
             if let Some(v) = env_value(env, key)? {
                 *slot = v.trim().to_string();
             }
+        }
+        if let Some(v) = env_value(env, "SKYDIR_PROCESSING_LOCATION")? {
+            cfg.processing_location = Some(v.trim().to_string()).filter(|v| !v.is_empty());
         }
         if let Some(v) = env_value(env, "SKYDIR_PUBLIC_URL")? {
             cfg.public_url = Some(v.trim().trim_end_matches('/').to_string());

@@ -67,6 +67,7 @@ pub async fn open(cfg: &Config, create: bool) -> anyhow::Result<Wired> {
         Arc::new(OsRandom),
         Arc::new(BlockingPasswordWork::new(cfg.argon2, cfg.password_workers)),
     )
-    .with_desk(desk);
+    .with_desk(desk)
+    .with_processing_location(cfg.processing_location.as_deref().unwrap_or_default());
     Ok(Wired { data, store, dir })
 }

@@ -70,6 +70,9 @@ pub enum Action {
     /// An org's data-protection dealings with the provider: subscribe to sub-processor
     /// changes, object to one, execute the DPA (the org's admins).
     ManageOrgPrivacy(OrgId),
+    /// The access report about a user (GDPR Art. 15/20): the user themself or their org's
+    /// admins. Not the provider's staff, and not LDAP service accounts.
+    ExportPersonalData(OrgId, UserId),
 }
 
 impl Action {
@@ -86,6 +89,7 @@ impl Action {
             | SupportReports
             | ManagePrivacyRegistry => None,
             OpenTicket(o) | ReadTickets(o) | WorkTickets(o) | ManageOrgPrivacy(o) => Some(o),
+            ExportPersonalData(o, _) => Some(o),
             ReadOrg(o)
             | UpdateOrg(o)
             | DeleteOrg(o)
@@ -153,6 +157,7 @@ impl Action {
             SupportReports => "support.report",
             ManagePrivacyRegistry => "privacy.registry",
             ManageOrgPrivacy(_) => "privacy.org",
+            ExportPersonalData(..) => "user.data_export",
         }
     }
 }
@@ -185,7 +190,7 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
         Actor::Anonymous => Err(CoreError::Unauthenticated),
         Actor::System => Ok(()),
         Actor::Operator { .. } => match action {
-            ReadPersonalData(..) | UpdatePersonalData(..) => deny(
+            ReadPersonalData(..) | UpdatePersonalData(..) | ExportPersonalData(..) => deny(
                 "the provider has no access to customers' personal data; \
                  an org admin or the user can see and change it",
             ),
@@ -218,8 +223,12 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
                 "support staff cannot delete accounts or organizations; \
                  the org admin requests deletion, or an agent opens a verification",
             ),
-            ReadUser(..) | ReadPersonalData(..) | ListUsers(_) | ReadDirectory(_)
-            | ReadAudit(_) => deny(
+            ReadUser(..)
+            | ReadPersonalData(..)
+            | ListUsers(_)
+            | ReadDirectory(_)
+            | ReadAudit(_)
+            | ExportPersonalData(..) => deny(
                 "support staff cannot disclose account information without a verified request \
                      confirmed by an org admin",
             ),
@@ -267,7 +276,12 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
                     "support requests are submitted by your organization's administrators; \
                      please ask your IT administrator, who can contact support for you",
                 ),
-                ReadUser(_, u) | ReadPersonalData(_, u) | UpdatePersonalData(_, u) if u == *me => {
+                ReadUser(_, u)
+                | ReadPersonalData(_, u)
+                | UpdatePersonalData(_, u)
+                | ExportPersonalData(_, u)
+                    if u == *me =>
+                {
                     Ok(())
                 }
                 _ => deny("this needs an org admin"),
@@ -320,6 +334,7 @@ mod tests {
             SupportReports,
             ManagePrivacyRegistry,
             ManageOrgPrivacy(org),
+            ExportPersonalData(org, user),
         ]
     }
 
@@ -345,13 +360,13 @@ mod tests {
         // Expected outcome for (actor, action) on the own org, about `someone`:
         // A = allowed, D = denied. Columns follow all_actions() order.
         let expected: [(&str, &str); 7] = [
-            ("operator", "AAAAAAAADADADDAAAAAAAAADAAADDDDADAAD"),
-            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDDAAAAAADD"),
-            ("admin", "DDADDAAAAAAADDAAAAAAAAAAAADAADDDDDDA"),
-            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("service", "DDADDADAADDDDDDDADDDDDDDDDDDDDDDDDDD"),
-            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("system", "AAAAAAAAAAAADDAAAAAAAAAAAAAAAAAAAAAA"),
+            ("operator", "AAAAAAAADADADDAAAAAAAAADAAADDDDADAADD"),
+            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDDAAAAAADDD"),
+            ("admin", "DDADDAAAAAAADDAAAAAAAAAAAADAADDDDDDAA"),
+            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("service", "DDADDADAADDDDDDDADDDDDDDDDDDDDDDDDDDD"),
+            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("system", "AAAAAAAAAAAADDAAAAAAAAAAAAAAAAAAAAAAA"),
         ];
         for ((name, actor), (ename, row)) in actors.iter().zip(expected) {
             assert_eq!(*name, ename);
@@ -373,6 +388,7 @@ mod tests {
         assert!(authorize(&user, &Action::UpdatePersonalData(org, me)).is_ok());
         assert!(authorize(&user, &Action::SetPassword(org, me)).is_ok());
         assert!(authorize(&user, &Action::ManageSecondFactor(org, me)).is_ok());
+        assert!(authorize(&user, &Action::ExportPersonalData(org, me)).is_ok());
         assert!(authorize(&Actor::System, &Action::ManageSecondFactor(org, me)).is_err());
         assert!(authorize(&user, &Action::UpdateUser(org, me)).is_err());
         // No org actor reaches another org, for any action.

@@ -4,6 +4,8 @@
 //! `service::privacy`; storage behind the `PrivacyStore` port.
 
 pub mod dpa;
+pub mod inventory;
+pub mod report;
 pub mod subprocessor;
 
 pub use dpa::{DpaSignature, DpaVersion};

@@ -59,6 +59,9 @@ pub struct Directory<S> {
     passwords: Arc<dyn PasswordWork>,
     rehash: Option<Arc<dyn RehashQueue>>,
     desk: Option<Arc<DeskPolicy>>,
+    /// Where the provider runs this deployment, as the access report and the record of
+    /// processing state it (e.g. "EU (Frankfurt)").
+    location: Option<Arc<str>>,
 }
 
 impl<S> std::fmt::Debug for Directory<S> {
@@ -76,6 +79,7 @@ impl<S: Clone> Clone for Directory<S> {
             passwords: self.passwords.clone(),
             rehash: self.rehash.clone(),
             desk: self.desk.clone(),
+            location: self.location.clone(),
         }
     }
 }
@@ -95,7 +99,15 @@ impl<S: DirectoryStore> Directory<S> {
             passwords,
             rehash: None,
             desk: None,
+            location: None,
         }
+    }
+
+    /// The same use cases, stating where the provider processes the data.
+    pub fn with_processing_location(mut self, location: &str) -> Self {
+        let l = location.trim();
+        self.location = (!l.is_empty()).then(|| Arc::from(l));
+        self
     }
 
     /// The same use cases with the support desk's policy (calendar, targets, contacts …);

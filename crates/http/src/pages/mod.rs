@@ -4,6 +4,7 @@
 //! Content-Security-Policy says so to the browser. Pages are not API routes, so they are not in
 //! the OpenAPI document.
 
+pub(crate) mod access_report;
 mod kb;
 mod layout;
 mod portal;

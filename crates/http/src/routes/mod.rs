@@ -3,6 +3,7 @@
 pub mod admins;
 pub mod audit;
 pub mod bindings;
+pub mod data_export;
 pub mod groups;
 pub mod health;
 pub mod kb;
@@ -62,6 +63,7 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
             .put(me::confirm::<S>)
             .delete(me::remove::<S>),
     )
+    .route("/api/v1/me/data-export", get(data_export::mine::<S>))
     .route("/api/v1/orgs", get(orgs::list::<S>).post(orgs::create::<S>))
     .route(
         "/api/v1/orgs/{org}",
@@ -76,6 +78,10 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
         get(users::get::<S>)
             .patch(users::update::<S>)
             .delete(users::delete::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/users/{username}/data-export",
+        get(data_export::of_user::<S>),
     )
     .route(
         "/api/v1/orgs/{org}/users/{username}/password",

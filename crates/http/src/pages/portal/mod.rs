@@ -1,8 +1,10 @@
-//! The self-service portal's support pages: log in, open tickets, follow and answer them. The
+//! The self-service portal: log in, open tickets, follow and answer them, and read or download
+//! everything held about oneself ("My data", the GDPR access report). The
 //! portal is a third door to the same desk: it calls the same core services as the REST API
 //! and mail, as the logged-in user.
 
 mod login;
+mod my_data;
 mod session;
 mod tickets;
 
@@ -24,6 +26,8 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
         )
         .route("/portal/logout", post(login::logout::<S>))
         .route("/portal/tickets", get(tickets::list::<S>))
+        .route("/portal/my-data", get(my_data::show::<S>))
+        .route("/portal/my-data.json", get(my_data::download::<S>))
         .route(
             "/portal/tickets/new",
             get(tickets::new::<S>)

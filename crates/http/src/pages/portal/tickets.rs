@@ -25,7 +25,7 @@ use skydir_core::support::{Category, Channel, MessageAuthor, Severity, TicketSta
 use std::collections::HashMap;
 
 /// The session's actor and its org's slug, or a redirect to the login.
-async fn session<S: Storage + Clone>(
+pub(super) async fn session<S: Storage + Clone>(
     st: &AppState<S>,
     headers: &HeaderMap,
 ) -> Result<(Actor, OrgSlug), Response> {
@@ -39,7 +39,7 @@ async fn session<S: Storage + Clone>(
     Ok((a, org.slug))
 }
 
-fn frame<S: Storage + Clone>(
+pub(super) fn frame<S: Storage + Clone>(
     st: &AppState<S>,
     status: StatusCode,
     title: &str,
@@ -51,6 +51,7 @@ fn frame<S: Storage + Clone>(
         nav aria-label="Portal" {
             a href="/portal/tickets" { "My organization's tickets" } " · "
             a href="/portal/tickets/new" { "New ticket" } " · "
+            a href="/portal/my-data" { "My data" } " · "
             form.inline method="post" action="/portal/logout" {
                 input type="hidden" name="csrf" value=(csrf);
                 button type="submit" { "Log out" }
@@ -66,7 +67,7 @@ fn frame<S: Storage + Clone>(
     resp
 }
 
-fn csrf(headers: &HeaderMap) -> String {
+pub(super) fn csrf(headers: &HeaderMap) -> String {
     csrf_of(headers).unwrap_or_else(new_csrf)
 }
 
@@ -567,7 +568,11 @@ fn expired<S: Storage + Clone>(st: &AppState<S>, token: &str) -> Response {
     )
 }
 
-fn failure<S: Storage + Clone>(st: &AppState<S>, token: &str, e: &CoreError) -> Response {
+pub(super) fn failure<S: Storage + Clone>(
+    st: &AppState<S>,
+    token: &str,
+    e: &CoreError,
+) -> Response {
     let status = match e {
         CoreError::NotFound { .. } => StatusCode::NOT_FOUND,
         CoreError::Forbidden { .. } => StatusCode::FORBIDDEN,
