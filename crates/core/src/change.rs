@@ -156,6 +156,11 @@ pub enum Write {
     /// Publishes a version of the Data Processing Agreement (versions are never changed).
     PublishDpa(Box<crate::privacy::DpaVersion>),
     SignDpa(Box<crate::privacy::DpaSignature>),
+    /// Creates a sub-processor's erasure connector, or replaces the one with the same id.
+    PutConnector(Box<crate::privacy::Connector>),
+    /// Creates an erasure request (version 1), or replaces it if the stored version is
+    /// `version - 1` (the dispatcher and a callback updating it at once: one retries).
+    PutErasure(Box<crate::privacy::ErasureRequest>),
     /// Creates a knowledge-base article, or replaces the one with the same id.
     PutArticle(Box<crate::support::Article>),
     DeleteArticle(crate::ids::ArticleId),

@@ -81,4 +81,8 @@ id_type!(
     SubscriptionId,
     /// An org's objection to a sub-processor.
     ObjectionId,
+    /// A sub-processor's erasure connector (a signed webhook).
+    ConnectorId,
+    /// An erasure request (GDPR Art. 17) and its propagation.
+    ErasureId,
 );

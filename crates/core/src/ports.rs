@@ -433,4 +433,25 @@ pub trait PrivacyStore: Send + Sync + 'static {
         &self,
         org: OrgId,
     ) -> impl Future<Output = CoreResult<Vec<crate::privacy::DpaSignature>>> + Send;
+
+    /// Every erasure connector, inactive ones included, by slug.
+    fn connectors(&self)
+    -> impl Future<Output = CoreResult<Vec<crate::privacy::Connector>>> + Send;
+
+    fn erasure(
+        &self,
+        id: crate::ids::ErasureId,
+    ) -> impl Future<Output = CoreResult<Option<crate::privacy::ErasureRequest>>> + Send;
+
+    /// Erasure requests of one org or (`None`) of all, newest first.
+    fn erasures(
+        &self,
+        org: Option<OrgId>,
+    ) -> impl Future<Output = CoreResult<Vec<crate::privacy::ErasureRequest>>> + Send;
+
+    /// Requests with a delivery attempt due at or before `now`.
+    fn erasures_due(
+        &self,
+        now: Timestamp,
+    ) -> impl Future<Output = CoreResult<Vec<crate::privacy::ErasureRequest>>> + Send;
 }

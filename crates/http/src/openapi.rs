@@ -2,8 +2,8 @@
 //! `/api/v1/openapi.json` so clients can be generated from the running server.
 
 use crate::routes::{
-    admins, audit, bindings, data_export, groups, health, kb, ldap_accounts, mail, me, orgs,
-    privacy, resources, session, staff, support, systems, tickets, users, verify,
+    admins, audit, bindings, data_export, erasure, groups, health, kb, ldap_accounts, mail, me,
+    orgs, privacy, resources, session, staff, support, systems, tickets, users, verify,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -55,6 +55,9 @@ impl Modify for BearerAuth {
         privacy::dpa_document, privacy::subscribe, privacy::subscriptions, privacy::unsubscribe,
         privacy::object, privacy::objections,
         data_export::mine, data_export::of_user,
+        erasure::request, erasure::org_list, erasure::org_get, erasure::certificate,
+        erasure::connectors, erasure::add_connector, erasure::update_connector, erasure::all,
+        erasure::confirm, erasure::resolve, erasure::retry,
     ),
     components(schemas(crate::Problem))
 )]

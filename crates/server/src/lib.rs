@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod datadir;
+pub mod erasure_hooks;
 pub mod mailer;
 pub mod rehash;
 pub mod server;

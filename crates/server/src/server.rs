@@ -42,6 +42,7 @@ pub struct Running {
     ldap: Option<skydir_ldap::LdapRunning>,
     mail: crate::mailer::Dispatcher,
     sla: crate::sla_watch::SlaWatch,
+    erasure: crate::erasure_hooks::ErasureHooks,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
@@ -54,6 +55,7 @@ impl Running {
         }
         self.mail.stop().await;
         self.sla.stop().await;
+        self.erasure.stop().await;
         let _ = self.shutdown.send(true);
         let _ = self.task.await;
     }
@@ -125,6 +127,10 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
     );
 
     let sla = crate::sla_watch::SlaWatch::start(wired.dir.clone());
+    let erasure = crate::erasure_hooks::ErasureHooks::start(
+        wired.dir.clone(),
+        crate::erasure_hooks::client()?,
+    );
 
     let store = wired.store.clone();
     let ready: ReadyCheck = Arc::new(move || {
@@ -198,6 +204,7 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
         ldap,
         mail,
         sla,
+        erasure,
         operator_token,
         cert_path,
         generated_cert,

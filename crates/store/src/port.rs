@@ -333,4 +333,29 @@ impl PrivacyStore for Store {
     ) -> CoreResult<Vec<skydir_core::privacy::DpaSignature>> {
         Ok(self.read_dpa_signatures(org).await?)
     }
+
+    async fn connectors(&self) -> CoreResult<Vec<skydir_core::privacy::Connector>> {
+        Ok(self.read_connectors().await?)
+    }
+
+    async fn erasure(
+        &self,
+        id: skydir_core::ids::ErasureId,
+    ) -> CoreResult<Option<skydir_core::privacy::ErasureRequest>> {
+        Ok(self.read_erasure(id).await?)
+    }
+
+    async fn erasures(
+        &self,
+        org: Option<OrgId>,
+    ) -> CoreResult<Vec<skydir_core::privacy::ErasureRequest>> {
+        Ok(self.read_erasures(org).await?)
+    }
+
+    async fn erasures_due(
+        &self,
+        now: jiff::Timestamp,
+    ) -> CoreResult<Vec<skydir_core::privacy::ErasureRequest>> {
+        Ok(self.read_erasures_due(now).await?)
+    }
 }

@@ -4,11 +4,14 @@
 //! `service::privacy`; storage behind the `PrivacyStore` port.
 
 pub mod dpa;
+pub mod erasure;
 pub mod inventory;
 pub mod report;
 pub mod subprocessor;
+pub mod webhook;
 
 pub use dpa::{DpaSignature, DpaVersion};
+pub use erasure::{Connector, ConnectorSecret, DeliveryState, ErasureRequest};
 
 pub use subprocessor::{
     RegistryChange, RegistryEvent, SubProcessor, SubProcessorInput, differences,

@@ -369,36 +369,6 @@ impl<S: DirectoryStore> Directory<S> {
         self.view(actor, &org, user, admin).await
     }
 
-    /// Erases a user: their records are deleted and their data key destroyed, so their personal
-    /// data is unreadable everywhere, backups included.
-    pub async fn delete_user(
-        &self,
-        actor: &Actor,
-        slug: &OrgSlug,
-        username: &Username,
-    ) -> CoreResult<()> {
-        let org = self.org_for(actor, slug, Action::ReadOrg).await?;
-        let user = self.user_in(&org, username).await?;
-        let action = Action::DeleteUser(org.id, user.id);
-        self.check(actor, &action, &target("user", user.id)).await?;
-        let admins = self.store.admins(org.id).await?;
-        if admins == [user.id] {
-            return Err(CoreError::conflict(
-                "username",
-                "this is the organization's only admin; make another user admin first",
-            ));
-        }
-        let change = Change::new(Some(org.id))
-            .write(Write::EraseUser(user.id))
-            .audit(AuditDraft::new(
-                actor,
-                &action,
-                target("user", user.id),
-                self.now(),
-            ));
-        self.store.commit(change).await
-    }
-
     /// Changes the caller's own password after checking the current one.
     pub async fn change_password(
         &self,

@@ -4,6 +4,7 @@ pub mod admins;
 pub mod audit;
 pub mod bindings;
 pub mod data_export;
+pub mod erasure;
 pub mod groups;
 pub mod health;
 pub mod kb;
@@ -26,7 +27,7 @@ use crate::AppState;
 use crate::problem::ApiError;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{MethodRouter, delete, get, post, put};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 use skydir_core::CoreError;
 use skydir_core::directory::{Name, OrgSlug, Username};
 use skydir_core::ports::Storage;
@@ -82,6 +83,40 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
     .route(
         "/api/v1/orgs/{org}/users/{username}/data-export",
         get(data_export::of_user::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/users/{username}/erasure",
+        post(erasure::request::<S>),
+    )
+    .route("/api/v1/orgs/{org}/erasures", get(erasure::org_list::<S>))
+    .route(
+        "/api/v1/orgs/{org}/erasures/{id}",
+        get(erasure::org_get::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/erasures/{id}/certificate",
+        get(erasure::certificate::<S>),
+    )
+    .route(
+        "/api/v1/privacy/connectors",
+        get(erasure::connectors::<S>).post(erasure::add_connector::<S>),
+    )
+    .route(
+        "/api/v1/privacy/connectors/{slug}",
+        patch(erasure::update_connector::<S>),
+    )
+    .route("/api/v1/privacy/erasures", get(erasure::all::<S>))
+    .route(
+        "/api/v1/privacy/erasures/{id}/confirmations",
+        post(erasure::confirm::<S>),
+    )
+    .route(
+        "/api/v1/privacy/erasures/{id}/connectors/{connector}/resolve",
+        post(erasure::resolve::<S>),
+    )
+    .route(
+        "/api/v1/privacy/erasures/{id}/connectors/{connector}/retry",
+        post(erasure::retry::<S>),
     )
     .route(
         "/api/v1/orgs/{org}/users/{username}/password",

@@ -228,6 +228,8 @@ async fn apply_write(
         }
         PublishDpa(v) => privacy::publish_dpa(tx, v).await,
         SignDpa(s) => privacy::sign_dpa(tx, scope_org(change)?, s, prepared.desk(index)?).await,
+        PutConnector(c) => privacy::put_connector(tx, c, prepared.desk(index)?).await,
+        PutErasure(r) => privacy::put_erasure(tx, r, prepared.desk(index)?).await,
         PutArticle(a) => kb::put_article(tx, a).await,
         DeleteArticle(id) => kb::delete_article(tx, *id).await,
         MailDelivered(id) => desk::mail_delivered(tx, *id).await,

@@ -244,6 +244,26 @@ async fn seal_desk(
                 &key,
             )?)
         }
+        Write::PutConnector(c) => {
+            let json = serde_json::to_string(c)
+                .map_err(|_| StoreError::corrupt("a connector does not serialize"))?;
+            SealedDesk::Sealed(crate::rows::privacy::seal_deployment(
+                "privacy_connectors",
+                &c.id.to_string(),
+                &json,
+                &keyring.deployment().await?,
+            )?)
+        }
+        Write::PutErasure(r) => {
+            let json = serde_json::to_string(r)
+                .map_err(|_| StoreError::corrupt("an erasure request does not serialize"))?;
+            SealedDesk::Sealed(crate::rows::privacy::seal_deployment(
+                "erasure_requests",
+                &r.id.to_string(),
+                &json,
+                &keyring.deployment().await?,
+            )?)
+        }
         Write::RecordAnswer { address, .. } => {
             SealedDesk::Hashes(vec![crate::crypto::global_email_index(
                 &keyring.deployment().await?,

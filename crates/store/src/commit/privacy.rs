@@ -9,7 +9,8 @@ use crate::rows::micros;
 use skydir_core::CoreError;
 use skydir_core::ids::{OrgId, SubscriptionId};
 use skydir_core::privacy::{
-    DpaSignature, DpaVersion, Objection, RegistryEvent, SubProcessor, Subscription,
+    Connector, DpaSignature, DpaVersion, ErasureRequest, Objection, RegistryEvent, SubProcessor,
+    Subscription,
 };
 
 fn json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
@@ -137,5 +138,53 @@ pub(super) async fn sign_dpa(
         ],
     )
     .await?;
+    Ok(())
+}
+
+pub(super) async fn put_connector(tx: &mut Tx, c: &Connector, ct: &SealedDesk) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO privacy_connectors (id, slug, entry_ct) VALUES ($1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET slug = excluded.slug, entry_ct = excluded.entry_ct",
+        args![c.id.to_string(), c.slug.as_str(), sealed(ct)?],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Inserts a new request (version 1) or replaces the stored one at `version - 1`.
+pub(super) async fn put_erasure(
+    tx: &mut Tx,
+    r: &ErasureRequest,
+    ct: &SealedDesk,
+) -> StoreResult<()> {
+    let version = i64::try_from(r.version).map_err(|_| StoreError::corrupt("erasure version"))?;
+    let due = r.next_due().map(micros);
+    let n = if r.version == 1 {
+        tx.execute(
+            "INSERT INTO erasure_requests (id, org_id, requested_at, next_due, version, entry_ct) \
+             VALUES ($1, $2, $3, $4, 1, $5)",
+            args![
+                r.id.to_string(),
+                r.org.to_string(),
+                micros(r.requested_at),
+                due,
+                sealed(ct)?
+            ],
+        )
+        .await?
+    } else {
+        tx.execute(
+            "UPDATE erasure_requests SET next_due = $2, version = $3, entry_ct = $4 \
+             WHERE id = $1 AND version = $5",
+            args![r.id.to_string(), due, version, sealed(ct)?, version - 1],
+        )
+        .await?
+    };
+    if n == 0 {
+        return Err(StoreError::Refused(CoreError::conflict(
+            "erasure",
+            "the request changed meanwhile",
+        )));
+    }
     Ok(())
 }

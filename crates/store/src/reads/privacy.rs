@@ -3,13 +3,16 @@
 use crate::db::{Arg, args};
 use crate::error::{StoreError, StoreResult};
 use crate::keyring::KeyId;
-use crate::rows::privacy::open;
+use crate::rows::micros;
+use crate::rows::privacy::{open, open_deployment};
 use crate::rows::{id, parsed, ts};
 use crate::store::Store;
+use jiff::Timestamp;
 use skydir_core::directory::Email;
-use skydir_core::ids::{DpaSignatureId, ObjectionId, OrgId, SubscriptionId, UserId};
+use skydir_core::ids::{DpaSignatureId, ErasureId, ObjectionId, OrgId, SubscriptionId, UserId};
 use skydir_core::privacy::{
-    DpaSignature, DpaVersion, Objection, RegistryEvent, SubProcessor, Subscription,
+    Connector, DpaSignature, DpaVersion, ErasureRequest, Objection, RegistryEvent, SubProcessor,
+    Subscription,
 };
 use sqlx::AssertSqlSafe;
 
@@ -146,5 +149,81 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    pub(crate) async fn read_connectors(&self) -> StoreResult<Vec<Connector>> {
+        let rows = self
+            .db()
+            .fetch_all(
+                "SELECT id, entry_ct FROM privacy_connectors ORDER BY slug",
+                vec![],
+            )
+            .await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let key = self.keyring().deployment().await?;
+        rows.iter()
+            .map(|r| open_deployment("privacy_connectors", &r.text(0)?, &r.text(1)?, &key))
+            .collect()
+    }
+
+    async fn erasure_rows(&self, sql: &str, params: Vec<Arg>) -> StoreResult<Vec<ErasureRequest>> {
+        let rows = self
+            .db()
+            .fetch_all(AssertSqlSafe(sql.to_string()), params)
+            .await?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let key = self.keyring().deployment().await?;
+        rows.iter()
+            .map(|r| open_deployment("erasure_requests", &r.text(0)?, &r.text(1)?, &key))
+            .collect()
+    }
+
+    pub(crate) async fn read_erasure(&self, id: ErasureId) -> StoreResult<Option<ErasureRequest>> {
+        Ok(self
+            .erasure_rows(
+                "SELECT id, entry_ct FROM erasure_requests WHERE id = $1",
+                args![id.to_string()],
+            )
+            .await?
+            .pop())
+    }
+
+    pub(crate) async fn read_erasures(
+        &self,
+        org: Option<OrgId>,
+    ) -> StoreResult<Vec<ErasureRequest>> {
+        match org {
+            Some(o) => {
+                self.erasure_rows(
+                    "SELECT id, entry_ct FROM erasure_requests WHERE org_id = $1 \
+                     ORDER BY requested_at DESC, id DESC",
+                    args![o.to_string()],
+                )
+                .await
+            }
+            None => {
+                self.erasure_rows(
+                    "SELECT id, entry_ct FROM erasure_requests ORDER BY requested_at DESC, id DESC",
+                    vec![],
+                )
+                .await
+            }
+        }
+    }
+
+    pub(crate) async fn read_erasures_due(
+        &self,
+        now: Timestamp,
+    ) -> StoreResult<Vec<ErasureRequest>> {
+        self.erasure_rows(
+            "SELECT id, entry_ct FROM erasure_requests WHERE next_due IS NOT NULL AND next_due <= $1 \
+             ORDER BY next_due",
+            args![micros(now)],
+        )
+        .await
     }
 }

@@ -108,7 +108,9 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
         | Write::Unsubscribe(_)
         | Write::RecordObjection(_)
         | Write::PublishDpa(_)
-        | Write::SignDpa(_)) => return super::memory_privacy::apply(&mut s.privacy, w),
+        | Write::SignDpa(_)
+        | Write::PutConnector(_)
+        | Write::PutErasure(_)) => return super::memory_privacy::apply(&mut s.privacy, w),
         w @ (Write::CreateTicket(_)
         | Write::UpdateTicket(_)
         | Write::AddMessage { .. }

@@ -7,7 +7,8 @@ use crate::error::{CoreError, CoreResult};
 use crate::ids::OrgId;
 use crate::ports::PrivacyStore;
 use crate::privacy::{
-    DpaSignature, DpaVersion, Objection, RegistryEvent, SubProcessor, Subscription,
+    Connector, DpaSignature, DpaVersion, ErasureRequest, Objection, RegistryEvent, SubProcessor,
+    Subscription,
 };
 
 #[derive(Clone, Default)]
@@ -18,6 +19,8 @@ pub struct PrivacyState {
     objections: Vec<Objection>,
     versions: Vec<DpaVersion>,
     signatures: Vec<DpaSignature>,
+    connectors: Vec<Connector>,
+    erasures: Vec<ErasureRequest>,
 }
 
 /// Applies one data-protection write.
@@ -33,6 +36,18 @@ pub fn apply(s: &mut PrivacyState, w: Write) -> CoreResult<()> {
         Write::RecordObjection(o) => s.objections.push(*o),
         Write::PublishDpa(v) => s.versions.push(*v),
         Write::SignDpa(x) => s.signatures.push(*x),
+        Write::PutConnector(c) => {
+            s.connectors.retain(|x| x.id != c.id);
+            s.connectors.push(*c);
+        }
+        Write::PutErasure(r) => {
+            let stored = s.erasures.iter().find(|x| x.id == r.id).map(|x| x.version);
+            if stored.map_or(r.version != 1, |v| v + 1 != r.version) {
+                return Err(CoreError::conflict("erasure", "changed concurrently"));
+            }
+            s.erasures.retain(|x| x.id != r.id);
+            s.erasures.push(*r);
+        }
         _ => return Err(CoreError::Internal("not a privacy write".into())),
     }
     Ok(())
@@ -81,6 +96,41 @@ impl PrivacyStore for MemoryStore {
             p.signatures
                 .iter()
                 .filter(|s| s.org == org)
+                .cloned()
+                .collect()
+        })
+    }
+
+    async fn connectors(&self) -> CoreResult<Vec<Connector>> {
+        self.with_privacy(|p| {
+            let mut v = p.connectors.clone();
+            v.sort_by(|a, b| a.slug.cmp(&b.slug));
+            v
+        })
+    }
+
+    async fn erasure(&self, id: crate::ids::ErasureId) -> CoreResult<Option<ErasureRequest>> {
+        self.with_privacy(|p| p.erasures.iter().find(|r| r.id == id).cloned())
+    }
+
+    async fn erasures(&self, org: Option<OrgId>) -> CoreResult<Vec<ErasureRequest>> {
+        self.with_privacy(|p| {
+            let mut v: Vec<ErasureRequest> = p
+                .erasures
+                .iter()
+                .filter(|r| org.is_none_or(|o| r.org == o))
+                .cloned()
+                .collect();
+            v.sort_by_key(|r| std::cmp::Reverse(r.requested_at));
+            v
+        })
+    }
+
+    async fn erasures_due(&self, now: jiff::Timestamp) -> CoreResult<Vec<ErasureRequest>> {
+        self.with_privacy(|p| {
+            p.erasures
+                .iter()
+                .filter(|r| r.next_due().is_some_and(|t| t <= now))
                 .cloned()
                 .collect()
         })
