@@ -161,6 +161,8 @@ pub enum Write {
     /// Creates an erasure request (version 1), or replaces it if the stored version is
     /// `version - 1` (the dispatcher and a callback updating it at once: one retries).
     PutErasure(Box<crate::privacy::ErasureRequest>),
+    /// Records a breach (version 1) or replaces it at `version - 1`.
+    PutBreach(Box<crate::privacy::Breach>),
     /// Creates a knowledge-base article, or replaces the one with the same id.
     PutArticle(Box<crate::support::Article>),
     DeleteArticle(crate::ids::ArticleId),

@@ -85,4 +85,6 @@ id_type!(
     ConnectorId,
     /// An erasure request (GDPR Art. 17) and its propagation.
     ErasureId,
+    /// A personal-data breach in the register (GDPR Art. 33/34).
+    BreachId,
 );

@@ -449,6 +449,9 @@ pub trait PrivacyStore: Send + Sync + 'static {
         org: Option<OrgId>,
     ) -> impl Future<Output = CoreResult<Vec<crate::privacy::ErasureRequest>>> + Send;
 
+    /// The breach register, newest awareness first.
+    fn breaches(&self) -> impl Future<Output = CoreResult<Vec<crate::privacy::Breach>>> + Send;
+
     /// Requests with a delivery attempt due at or before `now`.
     fn erasures_due(
         &self,

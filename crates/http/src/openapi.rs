@@ -2,8 +2,8 @@
 //! `/api/v1/openapi.json` so clients can be generated from the running server.
 
 use crate::routes::{
-    admins, audit, bindings, data_export, erasure, groups, health, kb, ldap_accounts, mail, me,
-    orgs, privacy, resources, session, staff, support, systems, tickets, users, verify,
+    admins, audit, bindings, breaches, data_export, erasure, groups, health, kb, ldap_accounts,
+    mail, me, orgs, privacy, resources, session, staff, support, systems, tickets, users, verify,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -58,6 +58,8 @@ impl Modify for BearerAuth {
         erasure::request, erasure::org_list, erasure::org_get, erasure::certificate,
         erasure::connectors, erasure::add_connector, erasure::update_connector, erasure::all,
         erasure::confirm, erasure::resolve, erasure::retry,
+        breaches::create, breaches::list, breaches::get, breaches::notify,
+        breaches::authority_draft, breaches::authority_notified,
     ),
     components(schemas(crate::Problem))
 )]

@@ -352,6 +352,10 @@ impl PrivacyStore for Store {
         Ok(self.read_erasures(org).await?)
     }
 
+    async fn breaches(&self) -> CoreResult<Vec<skydir_core::privacy::Breach>> {
+        Ok(self.read_breaches().await?)
+    }
+
     async fn erasures_due(
         &self,
         now: jiff::Timestamp,

@@ -5,10 +5,10 @@
 //! `report::user_data`), or a sealed column in the store's schema that is not listed here,
 //! fails them — personal data cannot be added quietly.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What kind of personal data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DataCategory {
     /// Who the person is in the directory: username, names.
@@ -30,6 +30,37 @@ pub enum DataCategory {
 }
 
 impl DataCategory {
+    /// Every category.
+    pub const ALL: [Self; 8] = [
+        Self::Identity,
+        Self::Contact,
+        Self::CustomAttributes,
+        Self::Credentials,
+        Self::DirectoryMembership,
+        Self::ActivityRecords,
+        Self::SupportCommunication,
+        Self::ContractRecords,
+    ];
+
+    /// The wire name (`contact`, `support_communication`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Identity => "identity",
+            Self::Contact => "contact",
+            Self::CustomAttributes => "custom_attributes",
+            Self::Credentials => "credentials",
+            Self::DirectoryMembership => "directory_membership",
+            Self::ActivityRecords => "activity_records",
+            Self::SupportCommunication => "support_communication",
+            Self::ContractRecords => "contract_records",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
     /// In words.
     pub fn label(self) -> &'static str {
         match self {

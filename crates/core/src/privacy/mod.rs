@@ -3,6 +3,7 @@
 //! Processing Agreement — as data and pure functions. The use cases are in
 //! `service::privacy`; storage behind the `PrivacyStore` port.
 
+pub mod breach;
 pub mod dpa;
 pub mod erasure;
 pub mod inventory;
@@ -10,6 +11,7 @@ pub mod report;
 pub mod subprocessor;
 pub mod webhook;
 
+pub use breach::{Breach, BreachFacts};
 pub use dpa::{DpaSignature, DpaVersion};
 pub use erasure::{Connector, ConnectorSecret, DeliveryState, ErasureRequest};
 

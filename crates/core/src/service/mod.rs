@@ -32,7 +32,7 @@ pub use desk::{
 pub use groups::{GroupPatch, GroupView, MemberRef, NewGroup};
 pub use orgs::{NewOrg, OrgPatch};
 pub use password_check::RehashJob;
-pub use privacy::{ConnectorPatch, REGISTRY_FEED_ITEMS, Webhook};
+pub use privacy::{Affected, BreachView, ConnectorPatch, NoticeView, REGISTRY_FEED_ITEMS, Webhook};
 pub use resources::{NewResource, ResourcePatch};
 pub use service_accounts::NewServiceAccount;
 pub use systems::{NewSystem, SystemPatch};

@@ -3,6 +3,7 @@
 pub mod admins;
 pub mod audit;
 pub mod bindings;
+pub mod breaches;
 pub mod data_export;
 pub mod erasure;
 pub mod groups;
@@ -106,6 +107,23 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
         patch(erasure::update_connector::<S>),
     )
     .route("/api/v1/privacy/erasures", get(erasure::all::<S>))
+    .route(
+        "/api/v1/breaches",
+        get(breaches::list::<S>).post(breaches::create::<S>),
+    )
+    .route("/api/v1/breaches/{id}", get(breaches::get::<S>))
+    .route(
+        "/api/v1/breaches/{id}/notifications",
+        post(breaches::notify::<S>),
+    )
+    .route(
+        "/api/v1/breaches/{id}/authority-draft",
+        get(breaches::authority_draft::<S>),
+    )
+    .route(
+        "/api/v1/breaches/{id}/authority-notified",
+        post(breaches::authority_notified::<S>),
+    )
     .route(
         "/api/v1/privacy/erasures/{id}/confirmations",
         post(erasure::confirm::<S>),

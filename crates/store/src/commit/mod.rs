@@ -230,6 +230,7 @@ async fn apply_write(
         SignDpa(s) => privacy::sign_dpa(tx, scope_org(change)?, s, prepared.desk(index)?).await,
         PutConnector(c) => privacy::put_connector(tx, c, prepared.desk(index)?).await,
         PutErasure(r) => privacy::put_erasure(tx, r, prepared.desk(index)?).await,
+        PutBreach(b) => privacy::put_breach(tx, b).await,
         PutArticle(a) => kb::put_article(tx, a).await,
         DeleteArticle(id) => kb::delete_article(tx, *id).await,
         MailDelivered(id) => desk::mail_delivered(tx, *id).await,

@@ -188,3 +188,28 @@ pub(super) async fn put_erasure(
     }
     Ok(())
 }
+
+/// Inserts a new breach (version 1) or replaces the stored one at `version - 1`.
+pub(super) async fn put_breach(tx: &mut Tx, b: &skydir_core::privacy::Breach) -> StoreResult<()> {
+    let version = i64::try_from(b.version).map_err(|_| StoreError::corrupt("breach version"))?;
+    let n = if b.version == 1 {
+        tx.execute(
+            "INSERT INTO breaches (id, aware_at, version, entry) VALUES ($1, $2, 1, $3)",
+            args![b.id.to_string(), micros(b.facts.aware_at), json(b)?],
+        )
+        .await?
+    } else {
+        tx.execute(
+            "UPDATE breaches SET version = $2, entry = $3 WHERE id = $1 AND version = $4",
+            args![b.id.to_string(), version, json(b)?, version - 1],
+        )
+        .await?
+    };
+    if n == 0 {
+        return Err(StoreError::Refused(CoreError::conflict(
+            "breach",
+            "the breach record changed meanwhile",
+        )));
+    }
+    Ok(())
+}

@@ -226,4 +226,19 @@ impl Store {
         )
         .await
     }
+
+    pub(crate) async fn read_breaches(&self) -> StoreResult<Vec<skydir_core::privacy::Breach>> {
+        self.db()
+            .fetch_all(
+                "SELECT entry FROM breaches ORDER BY aware_at DESC, id DESC",
+                vec![],
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                serde_json::from_str(&r.text(0)?)
+                    .map_err(|_| StoreError::corrupt("breaches.entry is malformed"))
+            })
+            .collect()
+    }
 }

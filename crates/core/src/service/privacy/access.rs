@@ -2,13 +2,13 @@
 //! admin of their org asks for it; the provider's staff cannot (they have no access to personal
 //! data). Every report is an audited read of personal data.
 
+use super::all_pages;
 use crate::access::{Action, Actor};
 use crate::audit::{AuditDraft, ChainKey};
 use crate::change::Change;
 use crate::directory::{BindingSubject, GroupMember, Org, OrgSlug, User, Username};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{GroupId, UserId};
-use crate::page::{MAX_PAGE, Page, PageRequest};
 use crate::ports::{DeskStore, DirectoryStore, PrivacyStore, TicketFilter};
 use crate::privacy::report::{
     AccessLine, AccessReport, ActivityLine, ContractLine, Memberships, OwnMessage, REPORT_FORMAT,
@@ -20,24 +20,6 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Audit events read per store round trip while looking for the person's.
 const AUDIT_BATCH: u32 = 5000;
-
-/// Reads every page of a cursor listing.
-async fn all_pages<T, F, Fut>(mut fetch: F) -> CoreResult<Vec<T>>
-where
-    F: FnMut(PageRequest) -> Fut,
-    Fut: Future<Output = CoreResult<Page<T>>>,
-{
-    let mut out = Vec::new();
-    let mut page = PageRequest::first(MAX_PAGE);
-    loop {
-        let p = fetch(page.clone()).await?;
-        out.extend(p.items);
-        match p.next {
-            Some(next) => page.after = Some(next),
-            None => return Ok(out),
-        }
-    }
-}
 
 impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
     /// The report about `username` of org `slug` (their org's admins, or the user themself).

@@ -110,7 +110,8 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
         | Write::PublishDpa(_)
         | Write::SignDpa(_)
         | Write::PutConnector(_)
-        | Write::PutErasure(_)) => return super::memory_privacy::apply(&mut s.privacy, w),
+        | Write::PutErasure(_)
+        | Write::PutBreach(_)) => return super::memory_privacy::apply(&mut s.privacy, w),
         w @ (Write::CreateTicket(_)
         | Write::UpdateTicket(_)
         | Write::AddMessage { .. }

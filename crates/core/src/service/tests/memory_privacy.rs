@@ -21,6 +21,7 @@ pub struct PrivacyState {
     signatures: Vec<DpaSignature>,
     connectors: Vec<Connector>,
     erasures: Vec<ErasureRequest>,
+    breaches: Vec<crate::privacy::Breach>,
 }
 
 /// Applies one data-protection write.
@@ -39,6 +40,14 @@ pub fn apply(s: &mut PrivacyState, w: Write) -> CoreResult<()> {
         Write::PutConnector(c) => {
             s.connectors.retain(|x| x.id != c.id);
             s.connectors.push(*c);
+        }
+        Write::PutBreach(b) => {
+            let stored = s.breaches.iter().find(|x| x.id == b.id).map(|x| x.version);
+            if stored.map_or(b.version != 1, |v| v + 1 != b.version) {
+                return Err(CoreError::conflict("breach", "changed concurrently"));
+            }
+            s.breaches.retain(|x| x.id != b.id);
+            s.breaches.push(*b);
         }
         Write::PutErasure(r) => {
             let stored = s.erasures.iter().find(|x| x.id == r.id).map(|x| x.version);
@@ -133,6 +142,14 @@ impl PrivacyStore for MemoryStore {
                 .filter(|r| r.next_due().is_some_and(|t| t <= now))
                 .cloned()
                 .collect()
+        })
+    }
+
+    async fn breaches(&self) -> CoreResult<Vec<crate::privacy::Breach>> {
+        self.with_privacy(|p| {
+            let mut v = p.breaches.clone();
+            v.sort_by_key(|b| std::cmp::Reverse(b.facts.aware_at));
+            v
         })
     }
 }

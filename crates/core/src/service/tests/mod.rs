@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod breach;
 mod desk;
 mod memory;
 mod memory_desk;
