@@ -45,6 +45,20 @@ pub enum Command {
     /// The support desk's mail.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Data-protection records.
+    #[command(subcommand)]
+    Privacy(PrivacyCommand),
+}
+
+/// `skydir privacy …`.
+#[derive(Debug, Subcommand)]
+pub enum PrivacyCommand {
+    /// Print the record of processing activities (GDPR Art. 30(2)).
+    Records {
+        /// `text` (default) or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
 }
 
 /// `skydir mail …`.

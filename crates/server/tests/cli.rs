@@ -457,3 +457,66 @@ async fn two_processes_on_one_postgres_see_each_others_changes_over_ldap_within_
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn privacy_records_prints_the_article_30_record_from_the_live_data() {
+    let (_t, data) = tmp();
+    let mut s = serve(&data);
+    let token = s.token.clone().unwrap();
+    let c = client(&data);
+    for (path, body) in [
+        (
+            "/api/v1/orgs",
+            json!({"slug": "acme", "name": "Acme Corp", "plan": "monthly", "seats": 5}),
+        ),
+        (
+            "/api/v1/privacy/subprocessors",
+            json!({"slug": "mailco", "name": "Postal Mail Co", "purpose": "Delivery of the service's email",
+                   "data_categories": ["contact details"], "location": "EU (Dublin)", "dpa_date": "2025-02-01"}),
+        ),
+    ] {
+        let (st, b) = call(&c, &s.base, &token, reqwest::Method::POST, path, Some(body)).await;
+        assert_eq!(st, 201, "{b}");
+    }
+    s.child.kill().unwrap();
+    s.child.wait().unwrap();
+
+    let out = skydir(&data)
+        .args(["privacy", "records"])
+        .env("SKYDIR_PROCESSING_LOCATION", "EU (Frankfurt)")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for needle in [
+        "Record of processing activities (GDPR Article 30(2))",
+        "location: EU (Frankfurt)",
+        "Acme Corp (acme), plan monthly",
+        "DPA: not executed",
+        "email address [contact details]",
+        "Postal Mail Co: Delivery of the service's email",
+        "(c) Transfers:",
+        "(d) Technical and organisational security measures:",
+        "crypto-shredding",
+    ] {
+        assert!(text.contains(needle), "{needle} missing:\n{text}");
+    }
+    let out = skydir(&data)
+        .args(["privacy", "records", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["format"], "skydir.processing-record/1");
+    assert_eq!(v["controllers"][0]["slug"], "acme");
+    let out = skydir(&data)
+        .args(["privacy", "records", "--format", "xml"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("use text or json"));
+}

@@ -7,6 +7,7 @@ pub mod breach;
 pub mod dpa;
 pub mod erasure;
 pub mod inventory;
+pub mod records;
 pub mod report;
 pub mod subprocessor;
 pub mod webhook;

@@ -3,10 +3,13 @@
 mod audit;
 mod import;
 mod mail;
+mod privacy;
 mod serve;
 mod token;
 
-use crate::cli::{AuditCommand, Cli, Command, ImportCommand, MailCommand, TokenCommand};
+use crate::cli::{
+    AuditCommand, Cli, Command, ImportCommand, MailCommand, PrivacyCommand, TokenCommand,
+};
 use crate::config::{Config, Env};
 use std::process::ExitCode;
 
@@ -40,6 +43,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(AuditCommand::Verify) => {
             let cfg = Config::load(&cli.global, &Default::default(), &env)?;
             audit::verify(cfg).await
+        }
+        Command::Privacy(PrivacyCommand::Records { format }) => {
+            let cfg = Config::load(&cli.global, &Default::default(), &env)?;
+            privacy::records(cfg, &format).await
         }
     }
 }

@@ -7,6 +7,7 @@ mod access;
 mod breach;
 mod dpa;
 mod erasure;
+mod records;
 mod registry;
 
 pub use breach::{Affected, BreachView, NoticeView};
