@@ -163,6 +163,11 @@ pub enum Write {
     PutErasure(Box<crate::privacy::ErasureRequest>),
     /// Records a breach (version 1) or replaces it at `version - 1`.
     PutBreach(Box<crate::privacy::Breach>),
+    /// Records an org deletion request (version 1) or replaces it at `version - 1`.
+    PutOrgDeletion(Box<crate::privacy::OrgDeletion>),
+    /// Deletes every row of the organization and destroys its keys and its users' keys
+    /// (after the commit). Its audit chain goes too; the deployment's records the purge.
+    PurgeOrg(OrgId),
     /// Creates a knowledge-base article, or replaces the one with the same id.
     PutArticle(Box<crate::support::Article>),
     DeleteArticle(crate::ids::ArticleId),
@@ -304,6 +309,23 @@ impl Touched {
 impl Change {
     /// The directory-visible part of this change, or `None` when readers need not look again.
     pub fn touched(&self) -> Option<Touched> {
+        // A purged organization: readers drop it whole.
+        if let Some(org) = self.writes.iter().find_map(|w| match w {
+            Write::PurgeOrg(o) => Some(*o),
+            _ => None,
+        }) {
+            return Some(Touched {
+                seq: 0,
+                reload: true,
+                org,
+                org_record: true,
+                users: Vec::new(),
+                groups: Vec::new(),
+                memberships: true,
+                admins: true,
+                service_accounts: true,
+            });
+        }
         let mut t = Touched {
             seq: 0,
             reload: false,

@@ -87,4 +87,6 @@ id_type!(
     ErasureId,
     /// A personal-data breach in the register (GDPR Art. 33/34).
     BreachId,
+    /// An organization's deletion request.
+    OrgDeletionId,
 );

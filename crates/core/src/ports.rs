@@ -449,6 +449,12 @@ pub trait PrivacyStore: Send + Sync + 'static {
         org: Option<OrgId>,
     ) -> impl Future<Output = CoreResult<Vec<crate::privacy::ErasureRequest>>> + Send;
 
+    /// Deletion requests of one org or (`None`) of all, newest first.
+    fn org_deletions(
+        &self,
+        org: Option<OrgId>,
+    ) -> impl Future<Output = CoreResult<Vec<crate::privacy::OrgDeletion>>> + Send;
+
     /// The breach register, newest awareness first.
     fn breaches(&self) -> impl Future<Output = CoreResult<Vec<crate::privacy::Breach>>> + Send;
 

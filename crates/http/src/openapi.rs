@@ -3,7 +3,8 @@
 
 use crate::routes::{
     admins, audit, bindings, breaches, data_export, erasure, groups, health, kb, ldap_accounts,
-    mail, me, orgs, privacy, resources, session, staff, support, systems, tickets, users, verify,
+    mail, me, org_deletion, orgs, privacy, resources, session, staff, support, systems, tickets,
+    users, verify,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -60,6 +61,8 @@ impl Modify for BearerAuth {
         erasure::confirm, erasure::resolve, erasure::retry,
         breaches::create, breaches::list, breaches::get, breaches::notify,
         breaches::authority_draft, breaches::authority_notified,
+        org_deletion::request, org_deletion::get, org_deletion::cancel, org_deletion::confirm,
+        org_deletion::confirm_link,
     ),
     components(schemas(crate::Problem))
 )]

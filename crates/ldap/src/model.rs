@@ -248,6 +248,16 @@ impl ReadModel {
         self.orgs.read().ok()?.get(&id).cloned()
     }
 
+    /// Forgets an organization that no longer exists (purged).
+    fn remove(&self, id: OrgId) {
+        if let Ok(mut m) = self.orgs.write() {
+            m.remove(&id);
+        }
+        if let Ok(mut m) = self.by_slug.write() {
+            m.retain(|_, v| *v != id);
+        }
+    }
+
     fn put(&self, view: OrgView) {
         let (id, slug) = (view.org_id(), normalize_value(view.slug()));
         if let Ok(mut m) = self.orgs.write() {
@@ -282,8 +292,9 @@ impl ReadModel {
         }
         let current = if t.reload { None } else { self.get(t.org) };
         let Some(current) = current else {
-            if let Some(org) = store.org_by_id(t.org).await? {
-                self.put(load_org(store, &self.tree, org).await?);
+            match store.org_by_id(t.org).await? {
+                Some(org) => self.put(load_org(store, &self.tree, org).await?),
+                None => self.remove(t.org),
             }
             return Ok(());
         };

@@ -59,6 +59,12 @@ pub enum PrivacyCommand {
         #[arg(long, default_value = "text")]
         format: String,
     },
+    /// Run the retention rules now: purge the organizations whose deletion grace period is
+    /// over. `--dry-run` only says what would be purged.
+    Retention {
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// `skydir mail …`.

@@ -57,6 +57,10 @@ pub struct Config {
     /// Where this deployment processes data (e.g. "EU (Frankfurt)"), stated in access reports
     /// and the record of processing.
     pub processing_location: Option<String>,
+    /// Days a confirmed organization deletion waits, cancellable, before the purge.
+    pub org_deletion_grace_days: u32,
+    /// Seconds between runs of the retention job (purging deleted organizations).
+    pub retention_interval_secs: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -111,6 +115,8 @@ struct FileConfig {
     public_url: Option<String>,
     mail_trusted_authserv_ids: Option<Vec<String>>,
     processing_location: Option<String>,
+    org_deletion_grace_days: Option<u32>,
+    retention_interval_secs: Option<u64>,
 }
 
 /// Hides the password of a database URL for display.
@@ -192,6 +198,8 @@ impl Config {
             public_url: None,
             mail_trusted_authserv_ids: Vec::new(),
             processing_location: None,
+            org_deletion_grace_days: 30,
+            retention_interval_secs: 3600,
         };
 
         // File layer.
@@ -256,6 +264,12 @@ impl Config {
             cfg.escalation_address = f.escalation_address.unwrap_or(cfg.escalation_address);
             cfg.public_url = f.public_url.or(cfg.public_url);
             cfg.processing_location = f.processing_location.or(cfg.processing_location);
+            if let Some(v) = f.org_deletion_grace_days {
+                cfg.org_deletion_grace_days = v;
+            }
+            if let Some(v) = f.retention_interval_secs {
+                cfg.retention_interval_secs = v;
+            }
             if let Some(v) = f.mail_trusted_authserv_ids {
                 cfg.mail_trusted_authserv_ids = v;
             }
@@ -291,6 +305,12 @@ impl Config {
         }
         if let Some(v) = env_value(env, "SKYDIR_ARGON2_PARALLELISM")? {
             cfg.argon2.parallelism = parse_num("SKYDIR_ARGON2_PARALLELISM", v)?;
+        }
+        if let Some(v) = env_value(env, "SKYDIR_ORG_DELETION_GRACE_DAYS")? {
+            cfg.org_deletion_grace_days = parse_num("SKYDIR_ORG_DELETION_GRACE_DAYS", v)?;
+        }
+        if let Some(v) = env_value(env, "SKYDIR_RETENTION_INTERVAL_SECS")? {
+            cfg.retention_interval_secs = parse_num("SKYDIR_RETENTION_INTERVAL_SECS", v)?;
         }
         if let Some(v) = env_value(env, "SKYDIR_PASSWORD_WORKERS")? {
             cfg.password_workers = parse_num("SKYDIR_PASSWORD_WORKERS", v)?;
@@ -370,6 +390,12 @@ impl Config {
             bail!(
                 "give both a TLS certificate and its key (SKYDIR_TLS_CERT and SKYDIR_TLS_KEY), or neither"
             );
+        }
+        if cfg.retention_interval_secs == 0 {
+            bail!("retention_interval_secs must be at least 1");
+        }
+        if cfg.org_deletion_grace_days > 365 {
+            bail!("org_deletion_grace_days must be at most 365");
         }
         if cfg.password_workers == 0 {
             bail!("password_workers must be at least 1");

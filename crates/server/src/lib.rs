@@ -10,6 +10,7 @@ pub mod datadir;
 pub mod erasure_hooks;
 pub mod mailer;
 pub mod rehash;
+pub mod retention;
 pub mod server;
 pub mod sla_watch;
 pub mod telemetry;

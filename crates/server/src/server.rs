@@ -43,6 +43,7 @@ pub struct Running {
     mail: crate::mailer::Dispatcher,
     sla: crate::sla_watch::SlaWatch,
     erasure: crate::erasure_hooks::ErasureHooks,
+    retention: crate::retention::Retention,
     shutdown: watch::Sender<bool>,
     task: JoinHandle<()>,
 }
@@ -56,6 +57,7 @@ impl Running {
         self.mail.stop().await;
         self.sla.stop().await;
         self.erasure.stop().await;
+        self.retention.stop().await;
         let _ = self.shutdown.send(true);
         let _ = self.task.await;
     }
@@ -131,6 +133,10 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
         wired.dir.clone(),
         crate::erasure_hooks::client()?,
     );
+    let retention = crate::retention::Retention::start(
+        wired.dir.clone(),
+        Duration::from_secs(cfg.retention_interval_secs),
+    );
 
     let store = wired.store.clone();
     let ready: ReadyCheck = Arc::new(move || {
@@ -205,6 +211,7 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
         mail,
         sla,
         erasure,
+        retention,
         operator_token,
         cert_path,
         generated_cert,

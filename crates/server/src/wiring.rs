@@ -68,6 +68,9 @@ pub async fn open(cfg: &Config, create: bool) -> anyhow::Result<Wired> {
         Arc::new(BlockingPasswordWork::new(cfg.argon2, cfg.password_workers)),
     )
     .with_desk(desk)
-    .with_processing_location(cfg.processing_location.as_deref().unwrap_or_default());
+    .with_processing_location(cfg.processing_location.as_deref().unwrap_or_default())
+    .with_org_deletion_grace(jiff::SignedDuration::from_hours(
+        24 * i64::from(cfg.org_deletion_grace_days),
+    ));
     Ok(Wired { data, store, dir })
 }

@@ -352,6 +352,13 @@ impl PrivacyStore for Store {
         Ok(self.read_erasures(org).await?)
     }
 
+    async fn org_deletions(
+        &self,
+        org: Option<OrgId>,
+    ) -> CoreResult<Vec<skydir_core::privacy::OrgDeletion>> {
+        Ok(self.read_org_deletions(org).await?)
+    }
+
     async fn breaches(&self) -> CoreResult<Vec<skydir_core::privacy::Breach>> {
         Ok(self.read_breaches().await?)
     }

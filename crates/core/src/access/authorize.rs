@@ -73,6 +73,9 @@ pub enum Action {
     /// The access report about a user (GDPR Art. 15/20): the user themself or their org's
     /// admins. Not the provider's staff, and not LDAP service accounts.
     ExportPersonalData(OrgId, UserId),
+    /// Ask for, confirm or cancel the deletion of the organization and all its data (its
+    /// admins; the purge itself runs as `System`).
+    RequestOrgDeletion(OrgId),
 }
 
 impl Action {
@@ -89,7 +92,7 @@ impl Action {
             | SupportReports
             | ManagePrivacyRegistry => None,
             OpenTicket(o) | ReadTickets(o) | WorkTickets(o) | ManageOrgPrivacy(o) => Some(o),
-            ExportPersonalData(o, _) => Some(o),
+            ExportPersonalData(o, _) | RequestOrgDeletion(o) => Some(o),
             ReadOrg(o)
             | UpdateOrg(o)
             | DeleteOrg(o)
@@ -158,6 +161,7 @@ impl Action {
             ManagePrivacyRegistry => "privacy.registry",
             ManageOrgPrivacy(_) => "privacy.org",
             ExportPersonalData(..) => "user.data_export",
+            RequestOrgDeletion(_) => "org.deletion",
         }
     }
 }
@@ -206,6 +210,9 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
             ManageOrgPrivacy(_) => deny(
                 "an organization's subscriptions, objections and DPA are its admins' to manage",
             ),
+            RequestOrgDeletion(_) => {
+                deny("an organization's deletion is asked for and confirmed by its own admins")
+            }
             _ => Ok(()),
         },
         Actor::SupportAgent { .. } => match action {
@@ -335,6 +342,7 @@ mod tests {
             ManagePrivacyRegistry,
             ManageOrgPrivacy(org),
             ExportPersonalData(org, user),
+            RequestOrgDeletion(org),
         ]
     }
 
@@ -360,13 +368,13 @@ mod tests {
         // Expected outcome for (actor, action) on the own org, about `someone`:
         // A = allowed, D = denied. Columns follow all_actions() order.
         let expected: [(&str, &str); 7] = [
-            ("operator", "AAAAAAAADADADDAAAAAAAAADAAADDDDADAADD"),
-            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDDAAAAAADDD"),
-            ("admin", "DDADDAAAAAAADDAAAAAAAAAAAADAADDDDDDAA"),
-            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("service", "DDADDADAADDDDDDDADDDDDDDDDDDDDDDDDDDD"),
-            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("system", "AAAAAAAAAAAADDAAAAAAAAAAAAAAAAAAAAAAA"),
+            ("operator", "AAAAAAAADADADDAAAAAAAAADAAADDDDADAADDD"),
+            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDDAAAAAADDDD"),
+            ("admin", "DDADDAAAAAAADDAAAAAAAAAAAADAADDDDDDAAA"),
+            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("service", "DDADDADAADDDDDDDADDDDDDDDDDDDDDDDDDDDD"),
+            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("system", "AAAAAAAAAAAADDAAAAAAAAAAAAAAAAAAAAAAAA"),
         ];
         for ((name, actor), (ename, row)) in actors.iter().zip(expected) {
             assert_eq!(*name, ename);

@@ -7,6 +7,7 @@ pub mod breach;
 pub mod dpa;
 pub mod erasure;
 pub mod inventory;
+pub mod org_deletion;
 pub mod records;
 pub mod report;
 pub mod subprocessor;
@@ -15,6 +16,7 @@ pub mod webhook;
 pub use breach::{Breach, BreachFacts};
 pub use dpa::{DpaSignature, DpaVersion};
 pub use erasure::{Connector, ConnectorSecret, DeliveryState, ErasureRequest};
+pub use org_deletion::{DeletionState, OrgDeletion};
 
 pub use subprocessor::{
     RegistryChange, RegistryEvent, SubProcessor, SubProcessorInput, differences,

@@ -32,7 +32,9 @@ pub use desk::{
 pub use groups::{GroupPatch, GroupView, MemberRef, NewGroup};
 pub use orgs::{NewOrg, OrgPatch};
 pub use password_check::RehashJob;
-pub use privacy::{Affected, BreachView, ConnectorPatch, NoticeView, REGISTRY_FEED_ITEMS, Webhook};
+pub use privacy::{
+    Affected, BreachView, ConnectorPatch, NoticeView, PurgeOutcome, REGISTRY_FEED_ITEMS, Webhook,
+};
 pub use resources::{NewResource, ResourcePatch};
 pub use service_accounts::NewServiceAccount;
 pub use systems::{NewSystem, SystemPatch};
@@ -62,6 +64,8 @@ pub struct Directory<S> {
     /// Where the provider runs this deployment, as the access report and the record of
     /// processing state it (e.g. "EU (Frankfurt)").
     location: Option<Arc<str>>,
+    /// How long a confirmed organization deletion waits, cancellable, before the purge.
+    deletion_grace: jiff::SignedDuration,
 }
 
 impl<S> std::fmt::Debug for Directory<S> {
@@ -80,6 +84,7 @@ impl<S: Clone> Clone for Directory<S> {
             rehash: self.rehash.clone(),
             desk: self.desk.clone(),
             location: self.location.clone(),
+            deletion_grace: self.deletion_grace,
         }
     }
 }
@@ -100,7 +105,14 @@ impl<S: DirectoryStore> Directory<S> {
             rehash: None,
             desk: None,
             location: None,
+            deletion_grace: jiff::SignedDuration::from_hours(24 * 30),
         }
+    }
+
+    /// The same use cases with another grace period before deleted organizations are purged.
+    pub fn with_org_deletion_grace(mut self, grace: jiff::SignedDuration) -> Self {
+        self.deletion_grace = grace;
+        self
     }
 
     /// The same use cases, stating where the provider processes the data.

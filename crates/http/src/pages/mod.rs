@@ -7,6 +7,7 @@
 pub(crate) mod access_report;
 mod kb;
 mod layout;
+mod org_deletion;
 mod portal;
 mod privacy;
 mod verify;
@@ -31,6 +32,10 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
         .route(
             "/verify/{token}",
             get(verify::show::<S>).post(verify::decide::<S>),
+        )
+        .route(
+            "/org-deletion/{token}",
+            get(org_deletion::show::<S>).post(org_deletion::confirm::<S>),
         )
         .route("/privacy/subprocessors", get(privacy::subprocessors::<S>))
         .route("/privacy/subprocessors.rss", get(privacy::feed::<S>))

@@ -12,6 +12,7 @@ pub mod kb;
 pub mod ldap_accounts;
 pub mod mail;
 pub mod me;
+pub mod org_deletion;
 pub mod orgs;
 pub mod privacy;
 pub mod resources;
@@ -88,6 +89,20 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
     .route(
         "/api/v1/orgs/{org}/users/{username}/erasure",
         post(erasure::request::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/deletion",
+        get(org_deletion::get::<S>)
+            .post(org_deletion::request::<S>)
+            .delete(org_deletion::cancel::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/deletion/confirm",
+        post(org_deletion::confirm::<S>),
+    )
+    .route(
+        "/api/v1/org-deletions/confirmations",
+        post(org_deletion::confirm_link::<S>),
     )
     .route("/api/v1/orgs/{org}/erasures", get(erasure::org_list::<S>))
     .route(

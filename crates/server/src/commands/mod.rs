@@ -48,5 +48,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let cfg = Config::load(&cli.global, &Default::default(), &env)?;
             privacy::records(cfg, &format).await
         }
+        Command::Privacy(PrivacyCommand::Retention { dry_run }) => {
+            let cfg = Config::load(&cli.global, &Default::default(), &env)?;
+            privacy::retention(cfg, dry_run).await
+        }
     }
 }

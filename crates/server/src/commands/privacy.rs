@@ -1,3 +1,6 @@
+//! `skydir privacy retention [--dry-run]`: runs the retention rules now (purging deleted
+//! organizations whose grace period is over) and says what it did or would do.
+//!
 //! `skydir privacy records`: prints the record of processing activities (GDPR Art. 30(2)) —
 //! text for a person, `--format json` for a program — from the live deployment's data.
 
@@ -20,5 +23,27 @@ pub async fn records(cfg: Config, format: &str) -> anyhow::Result<ExitCode> {
     } else {
         print!("{}", record.to_text());
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs (or previews) the retention rules.
+pub async fn retention(cfg: Config, dry_run: bool) -> anyhow::Result<ExitCode> {
+    let wired = wiring::open(&cfg, false).await?;
+    let done = wired.dir.purge_due_orgs(&Actor::System, dry_run).await;
+    wired.store.close().await;
+    let done = done?;
+    let verb = if dry_run { "would purge" } else { "purged" };
+    for p in &done {
+        println!("{verb} organization {} ({} users)", p.organization, p.users);
+    }
+    println!(
+        "{} organization(s) {verb}{}",
+        done.len(),
+        if dry_run {
+            " (dry run: nothing changed)"
+        } else {
+            ""
+        }
+    );
     Ok(ExitCode::SUCCESS)
 }

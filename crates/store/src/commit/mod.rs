@@ -231,6 +231,8 @@ async fn apply_write(
         PutConnector(c) => privacy::put_connector(tx, c, prepared.desk(index)?).await,
         PutErasure(r) => privacy::put_erasure(tx, r, prepared.desk(index)?).await,
         PutBreach(b) => privacy::put_breach(tx, b).await,
+        PutOrgDeletion(d) => privacy::put_org_deletion(tx, d).await,
+        PurgeOrg(org) => privacy::purge_org(tx, *org).await,
         PutArticle(a) => kb::put_article(tx, a).await,
         DeleteArticle(id) => kb::delete_article(tx, *id).await,
         MailDelivered(id) => desk::mail_delivered(tx, *id).await,

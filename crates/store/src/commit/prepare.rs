@@ -124,6 +124,23 @@ async fn fill(store: &Store, change: &Change, p: &mut Prepared) -> StoreResult<(
                     p.erased.push(KeyId::User(org, *user));
                 }
             }
+            Write::PurgeOrg(org) => {
+                // Every key of the org goes once the rows are gone; a user created meanwhile
+                // leaves an orphan key that the start-up sweep destroys.
+                let rows = store
+                    .db()
+                    .fetch_all(
+                        "SELECT id FROM users WHERE org_id = $1",
+                        crate::db::args![org.to_string()],
+                    )
+                    .await?;
+                for r in rows {
+                    let id =
+                        crate::rows::id(&r.text(0)?, skydir_core::ids::UserId::parse, "users.id")?;
+                    p.erased.push(KeyId::User(*org, id));
+                }
+                p.erased.push(KeyId::Org(*org));
+            }
             w => p.desk[i] = seal_desk(store, change.org, w).await?,
         }
     }

@@ -213,3 +213,87 @@ pub(super) async fn put_breach(tx: &mut Tx, b: &skydir_core::privacy::Breach) ->
     }
     Ok(())
 }
+
+/// Inserts a deletion request (version 1) or replaces the stored one at `version - 1`.
+pub(super) async fn put_org_deletion(
+    tx: &mut Tx,
+    d: &skydir_core::privacy::OrgDeletion,
+) -> StoreResult<()> {
+    let version = i64::try_from(d.version).map_err(|_| StoreError::corrupt("deletion version"))?;
+    let n = if d.version == 1 {
+        tx.execute(
+            "INSERT INTO org_deletions (id, org_id, requested_at, version, entry) \
+             VALUES ($1, $2, $3, 1, $4)",
+            args![
+                d.id.to_string(),
+                d.org.to_string(),
+                micros(d.requested_at),
+                json(d)?
+            ],
+        )
+        .await?
+    } else {
+        tx.execute(
+            "UPDATE org_deletions SET version = $2, entry = $3 WHERE id = $1 AND version = $4",
+            args![d.id.to_string(), version, json(d)?, version - 1],
+        )
+        .await?
+    };
+    if n == 0 {
+        return Err(StoreError::Refused(CoreError::conflict(
+            "deletion",
+            "the deletion request changed meanwhile",
+        )));
+    }
+    Ok(())
+}
+
+/// Every table holding an organization's rows, children before parents.
+const ORG_TABLES: &[&str] = &[
+    "verification_challenges",
+    "verifications",
+    "ticket_attachments",
+    "ticket_messages",
+    "mail_threads",
+    "inbound_mail",
+    "outbox",
+    "tickets",
+    "totp_enrollments",
+    "credentials",
+    "org_admins",
+    "api_tokens",
+    "group_members",
+    "access_bindings",
+    "groups",
+    "systems",
+    "resources",
+    "service_accounts",
+    "users",
+    "org_support",
+    "privacy_subscriptions",
+    "privacy_objections",
+    "dpa_signatures",
+];
+
+/// Deletes every row of the organization, its audit chain, and the organization.
+pub(super) async fn purge_org(tx: &mut Tx, org: OrgId) -> StoreResult<()> {
+    let o = org.to_string();
+    for table in ORG_TABLES {
+        tx.execute(
+            sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE org_id = $1")),
+            args![o.as_str()],
+        )
+        .await?;
+    }
+    let chain = skydir_core::audit::ChainKey::Org(org).as_text();
+    for sql in [
+        "DELETE FROM audit_events WHERE chain = $1",
+        "DELETE FROM audit_heads WHERE chain = $1",
+    ] {
+        tx.execute(sql, args![chain.as_str()]).await?;
+    }
+    let n = tx
+        .execute("DELETE FROM orgs WHERE id = $1", args![o.as_str()])
+        .await?;
+    super::found(n, "org", org)
+}

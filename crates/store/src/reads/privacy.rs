@@ -241,4 +241,35 @@ impl Store {
             })
             .collect()
     }
+
+    pub(crate) async fn read_org_deletions(
+        &self,
+        org: Option<OrgId>,
+    ) -> StoreResult<Vec<skydir_core::privacy::OrgDeletion>> {
+        let rows = match org {
+            Some(o) => {
+                self.db()
+                    .fetch_all(
+                        "SELECT entry FROM org_deletions WHERE org_id = $1 \
+                         ORDER BY requested_at DESC, id DESC",
+                        args![o.to_string()],
+                    )
+                    .await?
+            }
+            None => {
+                self.db()
+                    .fetch_all(
+                        "SELECT entry FROM org_deletions ORDER BY requested_at DESC, id DESC",
+                        vec![],
+                    )
+                    .await?
+            }
+        };
+        rows.iter()
+            .map(|r| {
+                serde_json::from_str(&r.text(0)?)
+                    .map_err(|_| StoreError::corrupt("org_deletions.entry is malformed"))
+            })
+            .collect()
+    }
 }

@@ -1,17 +1,19 @@
 //! Data-protection use cases: the sub-processor registry (kept by the operator, public to all,
 //! announced to subscribed orgs by mail), orgs' objections, the Data Processing Agreement, and
 //! the access report about a person, erasure with its propagation to sub-processors, and
-//! the breach register.
+//! the breach register, and the deletion of whole organizations.
 
 mod access;
 mod breach;
 mod dpa;
 mod erasure;
+mod org_deletion;
 mod records;
 mod registry;
 
 pub use breach::{Affected, BreachView, NoticeView};
 pub use erasure::{ConnectorPatch, Webhook};
+pub use org_deletion::PurgeOutcome;
 pub use registry::FEED_ITEMS as REGISTRY_FEED_ITEMS;
 
 use crate::error::CoreResult;

@@ -111,7 +111,8 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
         | Write::SignDpa(_)
         | Write::PutConnector(_)
         | Write::PutErasure(_)
-        | Write::PutBreach(_)) => return super::memory_privacy::apply(&mut s.privacy, w),
+        | Write::PutBreach(_)
+        | Write::PutOrgDeletion(_)) => return super::memory_privacy::apply(&mut s.privacy, w),
         w @ (Write::CreateTicket(_)
         | Write::UpdateTicket(_)
         | Write::AddMessage { .. }
@@ -196,6 +197,33 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
             s.totp.remove(&id);
             s.admins.remove(&id);
             s.members.retain(|(_, m)| *m != GroupMember::User(id));
+        }
+        Write::PurgeOrg(org) => {
+            let gone: HashSet<UserId> = s
+                .users
+                .values()
+                .filter(|u| u.org == org)
+                .map(|u| u.id)
+                .collect();
+            s.users.retain(|_, u| u.org != org);
+            s.creds.retain(|id, _| !gone.contains(id));
+            s.totp.retain(|id, _| !gone.contains(id));
+            s.admins.retain(|id| !gone.contains(id));
+            let groups: HashSet<GroupId> = s
+                .groups
+                .values()
+                .filter(|g| g.org == org)
+                .map(|g| g.id)
+                .collect();
+            s.groups.retain(|_, g| g.org != org);
+            s.members.retain(|(g, _)| !groups.contains(g));
+            s.systems.retain(|x| x.org != org);
+            s.resources.retain(|x| x.org != org);
+            s.bindings.retain(|x| x.org != org);
+            s.tokens.retain(|t| t.org() != Some(org));
+            s.services.retain(|_, (a, _)| a.org != org);
+            s.audit.remove(&ChainKey::Org(org));
+            s.orgs.remove(&org);
         }
         Write::SetAdmin { user, admin } => {
             if admin {

@@ -22,6 +22,7 @@ pub struct PrivacyState {
     connectors: Vec<Connector>,
     erasures: Vec<ErasureRequest>,
     breaches: Vec<crate::privacy::Breach>,
+    deletions: Vec<crate::privacy::OrgDeletion>,
 }
 
 /// Applies one data-protection write.
@@ -40,6 +41,14 @@ pub fn apply(s: &mut PrivacyState, w: Write) -> CoreResult<()> {
         Write::PutConnector(c) => {
             s.connectors.retain(|x| x.id != c.id);
             s.connectors.push(*c);
+        }
+        Write::PutOrgDeletion(d) => {
+            let stored = s.deletions.iter().find(|x| x.id == d.id).map(|x| x.version);
+            if stored.map_or(d.version != 1, |v| v + 1 != d.version) {
+                return Err(CoreError::conflict("deletion", "changed concurrently"));
+            }
+            s.deletions.retain(|x| x.id != d.id);
+            s.deletions.push(*d);
         }
         Write::PutBreach(b) => {
             let stored = s.breaches.iter().find(|x| x.id == b.id).map(|x| x.version);
@@ -149,6 +158,22 @@ impl PrivacyStore for MemoryStore {
         self.with_privacy(|p| {
             let mut v = p.breaches.clone();
             v.sort_by_key(|b| std::cmp::Reverse(b.facts.aware_at));
+            v
+        })
+    }
+
+    async fn org_deletions(
+        &self,
+        org: Option<OrgId>,
+    ) -> CoreResult<Vec<crate::privacy::OrgDeletion>> {
+        self.with_privacy(|p| {
+            let mut v: Vec<_> = p
+                .deletions
+                .iter()
+                .filter(|d| org.is_none_or(|o| d.org == o))
+                .cloned()
+                .collect();
+            v.sort_by_key(|d| std::cmp::Reverse(d.requested_at));
             v
         })
     }
