@@ -168,6 +168,9 @@ pub enum Write {
     /// Deletes every row of the organization and destroys its keys and its users' keys
     /// (after the commit). Its audit chain goes too; the deployment's records the purge.
     PurgeOrg(OrgId),
+    /// Records a data subject's request (version 1) or replaces it at `version - 1`; sealed
+    /// under the org's key.
+    PutDataRequest(Box<crate::privacy::DataRequest>),
     /// Creates a knowledge-base article, or replaces the one with the same id.
     PutArticle(Box<crate::support::Article>),
     DeleteArticle(crate::ids::ArticleId),

@@ -89,4 +89,6 @@ id_type!(
     BreachId,
     /// An organization's deletion request.
     OrgDeletionId,
+    /// A data subject's request (access, erasure, rectification, restriction).
+    DataRequestId,
 );

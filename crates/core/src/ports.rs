@@ -455,6 +455,12 @@ pub trait PrivacyStore: Send + Sync + 'static {
         org: Option<OrgId>,
     ) -> impl Future<Output = CoreResult<Vec<crate::privacy::OrgDeletion>>> + Send;
 
+    /// Data subjects' requests of one org or (`None`) of all, newest first.
+    fn data_requests(
+        &self,
+        org: Option<OrgId>,
+    ) -> impl Future<Output = CoreResult<Vec<crate::privacy::DataRequest>>> + Send;
+
     /// The breach register, newest awareness first.
     fn breaches(&self) -> impl Future<Output = CoreResult<Vec<crate::privacy::Breach>>> + Send;
 

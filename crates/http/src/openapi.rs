@@ -2,9 +2,9 @@
 //! `/api/v1/openapi.json` so clients can be generated from the running server.
 
 use crate::routes::{
-    admins, audit, bindings, breaches, data_export, erasure, groups, health, kb, ldap_accounts,
-    mail, me, org_deletion, orgs, privacy, resources, session, staff, support, systems, tickets,
-    users, verify,
+    admins, audit, bindings, breaches, data_export, data_requests, erasure, groups, health, kb,
+    ldap_accounts, mail, me, org_deletion, orgs, privacy, resources, session, staff, support,
+    systems, tickets, users, verify,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -63,6 +63,8 @@ impl Modify for BearerAuth {
         breaches::authority_draft, breaches::authority_notified,
         org_deletion::request, org_deletion::get, org_deletion::cancel, org_deletion::confirm,
         org_deletion::confirm_link,
+        data_requests::mine, data_requests::public, data_requests::verify, data_requests::list,
+        data_requests::get, data_requests::extend, data_requests::complete, data_requests::reject,
     ),
     components(schemas(crate::Problem))
 )]

@@ -1,5 +1,6 @@
 //! The retention job in the background: every `retention_interval_secs`, purge the
-//! organizations whose deletion grace period is over (see `Directory::purge_due_orgs`). Safe
+//! organizations whose deletion grace period is over (see `Directory::purge_due_orgs`) and
+//! remind admins of data subjects' requests due within a week. Safe
 //! to run in several processes: a purge commits its request's next version, so a second
 //! runner's purge of the same organization conflicts and does nothing.
 
@@ -30,6 +31,11 @@ impl Retention {
                         }
                     }
                     Err(e) => tracing::warn!(error = %e, "retention round failed"),
+                }
+                match dir.remind_data_requests(&Actor::System).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(requests = n, "data request reminders sent"),
+                    Err(e) => tracing::warn!(error = %e, "data request reminders failed"),
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(every) => {}

@@ -359,6 +359,13 @@ impl PrivacyStore for Store {
         Ok(self.read_org_deletions(org).await?)
     }
 
+    async fn data_requests(
+        &self,
+        org: Option<OrgId>,
+    ) -> CoreResult<Vec<skydir_core::privacy::DataRequest>> {
+        Ok(self.read_data_requests(org).await?)
+    }
+
     async fn breaches(&self) -> CoreResult<Vec<skydir_core::privacy::Breach>> {
         Ok(self.read_breaches().await?)
     }

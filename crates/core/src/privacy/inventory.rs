@@ -335,6 +335,17 @@ pub const INVENTORY: &[DataItem] = &[
         disclosed: true,
     },
     DataItem {
+        key: "privacy.requests",
+        label: "your requests about your personal data (access, erasure, rectification, restriction)",
+        category: DataCategory::ContractRecords,
+        purpose: "answer the request and show it was answered in time",
+        legal_basis: LegalBasis::LegalObligation,
+        retention: "while the organization uses the service",
+        sources: &[Source::DataSubject],
+        own_key: false,
+        disclosed: true,
+    },
+    DataItem {
         key: "privacy.erasures",
         label: "erasure requests and their certificates",
         category: DataCategory::ActivityRecords,
@@ -377,6 +388,7 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     ("privacy_objections.reason_ct", "privacy.contracts"),
     ("dpa_signatures.signer_ct", "privacy.contracts"),
     ("erasure_requests.entry_ct", "privacy.erasures"),
+    ("data_requests.entry_ct", "privacy.requests"),
     // Sealed, but no personal data: a connector's URL and shared secret.
     ("privacy_connectors.entry_ct", ""),
 ];

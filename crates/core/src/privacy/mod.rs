@@ -4,6 +4,7 @@
 //! `service::privacy`; storage behind the `PrivacyStore` port.
 
 pub mod breach;
+pub mod data_request;
 pub mod dpa;
 pub mod erasure;
 pub mod inventory;
@@ -14,6 +15,7 @@ pub mod subprocessor;
 pub mod webhook;
 
 pub use breach::{Breach, BreachFacts};
+pub use data_request::{DataRequest, RequestKind, RequestState};
 pub use dpa::{DpaSignature, DpaVersion};
 pub use erasure::{Connector, ConnectorSecret, DeliveryState, ErasureRequest};
 pub use org_deletion::{DeletionState, OrgDeletion};

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bindings;
 pub mod breaches;
 pub mod data_export;
+pub mod data_requests;
 pub mod erasure;
 pub mod groups;
 pub mod health;
@@ -67,6 +68,35 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
             .delete(me::remove::<S>),
     )
     .route("/api/v1/me/data-export", get(data_export::mine::<S>))
+    .route("/api/v1/me/data-requests", post(data_requests::mine::<S>))
+    .route(
+        "/api/v1/privacy/data-requests",
+        post(data_requests::public::<S>),
+    )
+    .route(
+        "/api/v1/privacy/data-requests/verify",
+        post(data_requests::verify::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/data-requests",
+        get(data_requests::list::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/data-requests/{id}",
+        get(data_requests::get::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/data-requests/{id}/extend",
+        post(data_requests::extend::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/data-requests/{id}/complete",
+        post(data_requests::complete::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/data-requests/{id}/reject",
+        post(data_requests::reject::<S>),
+    )
     .route("/api/v1/orgs", get(orgs::list::<S>).post(orgs::create::<S>))
     .route(
         "/api/v1/orgs/{org}",

@@ -233,6 +233,9 @@ async fn apply_write(
         PutBreach(b) => privacy::put_breach(tx, b).await,
         PutOrgDeletion(d) => privacy::put_org_deletion(tx, d).await,
         PurgeOrg(org) => privacy::purge_org(tx, *org).await,
+        PutDataRequest(r) => {
+            privacy::put_data_request(tx, scope_org(change)?, r, prepared.desk(index)?).await
+        }
         PutArticle(a) => kb::put_article(tx, a).await,
         DeleteArticle(id) => kb::delete_article(tx, *id).await,
         MailDelivered(id) => desk::mail_delivered(tx, *id).await,

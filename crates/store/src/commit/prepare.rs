@@ -271,6 +271,19 @@ async fn seal_desk(
                 &keyring.deployment().await?,
             )?)
         }
+        Write::PutDataRequest(r) => {
+            let json = serde_json::to_string(r)
+                .map_err(|_| StoreError::corrupt("a data request does not serialize"))?;
+            let key = keyring.get(KeyId::Org(r.org)).await?;
+            SealedDesk::Sealed(crate::rows::privacy::seal(
+                r.org,
+                "data_requests",
+                &r.id.to_string(),
+                "entry",
+                &json,
+                &key,
+            )?)
+        }
         Write::PutErasure(r) => {
             let json = serde_json::to_string(r)
                 .map_err(|_| StoreError::corrupt("an erasure request does not serialize"))?;

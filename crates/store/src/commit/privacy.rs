@@ -273,6 +273,7 @@ const ORG_TABLES: &[&str] = &[
     "privacy_subscriptions",
     "privacy_objections",
     "dpa_signatures",
+    "data_requests",
 ];
 
 /// Deletes every row of the organization, its audit chain, and the organization.
@@ -296,4 +297,50 @@ pub(super) async fn purge_org(tx: &mut Tx, org: OrgId) -> StoreResult<()> {
         .execute("DELETE FROM orgs WHERE id = $1", args![o.as_str()])
         .await?;
     super::found(n, "org", org)
+}
+
+/// Inserts a data subject's request (version 1) or replaces the stored one at `version - 1`.
+pub(super) async fn put_data_request(
+    tx: &mut Tx,
+    org: OrgId,
+    r: &skydir_core::privacy::DataRequest,
+    ct: &SealedDesk,
+) -> StoreResult<()> {
+    same_org(r.org, org)?;
+    let version = i64::try_from(r.version).map_err(|_| StoreError::corrupt("request version"))?;
+    let n = if r.version == 1 {
+        tx.execute(
+            "INSERT INTO data_requests (id, org_id, received_at, due_at, version, entry_ct) \
+             VALUES ($1, $2, $3, $4, 1, $5)",
+            args![
+                r.id.to_string(),
+                org.to_string(),
+                micros(r.received_at),
+                micros(r.due_at),
+                sealed(ct)?
+            ],
+        )
+        .await?
+    } else {
+        tx.execute(
+            "UPDATE data_requests SET due_at = $2, version = $3, entry_ct = $4 \
+             WHERE id = $1 AND org_id = $5 AND version = $6",
+            args![
+                r.id.to_string(),
+                micros(r.due_at),
+                version,
+                sealed(ct)?,
+                org.to_string(),
+                version - 1
+            ],
+        )
+        .await?
+    };
+    if n == 0 {
+        return Err(StoreError::Refused(CoreError::conflict(
+            "request",
+            "the request changed meanwhile",
+        )));
+    }
+    Ok(())
 }

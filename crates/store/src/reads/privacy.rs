@@ -272,4 +272,44 @@ impl Store {
             })
             .collect()
     }
+
+    pub(crate) async fn read_data_requests(
+        &self,
+        org: Option<OrgId>,
+    ) -> StoreResult<Vec<skydir_core::privacy::DataRequest>> {
+        let rows = match org {
+            Some(o) => {
+                self.db()
+                    .fetch_all(
+                        "SELECT id, org_id, entry_ct FROM data_requests WHERE org_id = $1 \
+                         ORDER BY received_at DESC, id DESC",
+                        args![o.to_string()],
+                    )
+                    .await?
+            }
+            None => {
+                self.db()
+                    .fetch_all(
+                        "SELECT id, org_id, entry_ct FROM data_requests \
+                         ORDER BY received_at DESC, id DESC",
+                        vec![],
+                    )
+                    .await?
+            }
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let rid = r.text(0)?;
+            let org = id(&r.text(1)?, OrgId::parse, "data_requests.org_id")?;
+            let Ok(key) = self.keyring().get(KeyId::Org(org)).await else {
+                continue; // the org's key is gone: so is the org
+            };
+            let json = open(org, "data_requests", &rid, "entry", &r.text(2)?, &key)?;
+            out.push(
+                serde_json::from_str(&json)
+                    .map_err(|_| StoreError::corrupt("data_requests.entry is malformed"))?,
+            );
+        }
+        Ok(out)
+    }
 }

@@ -58,7 +58,12 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
         self.report(actor, &org, user).await
     }
 
-    async fn report(&self, actor: &Actor, org: &Org, user: User) -> CoreResult<AccessReport> {
+    pub(super) async fn report(
+        &self,
+        actor: &Actor,
+        org: &Org,
+        user: User,
+    ) -> CoreResult<AccessReport> {
         let action = Action::ExportPersonalData(org.id, user.id);
         self.check(actor, &action, &target("user", user.id)).await?;
         let password_set = self.store.credential(org.id, user.id).await?.is_some();

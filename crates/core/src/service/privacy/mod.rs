@@ -5,6 +5,7 @@
 
 mod access;
 mod breach;
+mod data_requests;
 mod dpa;
 mod erasure;
 mod org_deletion;

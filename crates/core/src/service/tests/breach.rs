@@ -128,3 +128,66 @@ async fn notices_go_out_once_and_the_register_says_whether_within_72_hours() {
     let all = dir.breaches(&op()).await.unwrap();
     assert_eq!(all.len(), 2);
 }
+
+#[tokio::test]
+async fn admins_are_reminded_once_a_week_before_a_request_is_due() {
+    use crate::privacy::RequestKind;
+    let store = MemoryStore::default();
+    let start: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+    let clock = Arc::new(FixedClock(Mutex::new(start)));
+    let dir = Directory::new(
+        store.clone(),
+        clock.clone(),
+        Arc::new(CounterRng(AtomicU64::new(5))),
+        Arc::new(InlinePasswordWork(fast())),
+    );
+    let acme = org(
+        &dir,
+        "acme",
+        Plan::new(PlanKind::Monthly, Some(9), None).unwrap(),
+    )
+    .await;
+    dir.create_user(&op(), &acme.slug, new_user("ada", None))
+        .await
+        .unwrap();
+    dir.create_user(&op(), &acme.slug, new_user("dora", None))
+        .await
+        .unwrap();
+    dir.grant_admin(&op(), &acme.slug, &Username::parse("dora").unwrap())
+        .await
+        .unwrap();
+    let ada = store
+        .users_with_email(&Email::parse("ada@example.com").unwrap())
+        .unwrap()[0];
+    let me = Actor::User {
+        org: ada.0,
+        user: ada.1,
+    };
+    let r = dir
+        .submit_data_request(&me, RequestKind::Access, "")
+        .await
+        .unwrap();
+    assert_eq!(
+        r.due_at,
+        "2026-07-01T12:00:00Z".parse::<Timestamp>().unwrap()
+    );
+    let queued = store.pending_mail_count().await.unwrap();
+    assert_eq!(
+        dir.remind_data_requests(&Actor::System).await.unwrap(),
+        0,
+        "not yet"
+    );
+    *clock.0.lock().unwrap() = start + SignedDuration::from_hours(24 * 24);
+    assert_eq!(dir.remind_data_requests(&Actor::System).await.unwrap(), 1);
+    assert_eq!(
+        dir.remind_data_requests(&Actor::System).await.unwrap(),
+        0,
+        "once"
+    );
+    assert_eq!(
+        store.pending_mail_count().await.unwrap(),
+        queued + 1,
+        "one reminder to the one admin"
+    );
+    assert!(dir.remind_data_requests(&me).await.is_err());
+}

@@ -112,7 +112,8 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
         | Write::PutConnector(_)
         | Write::PutErasure(_)
         | Write::PutBreach(_)
-        | Write::PutOrgDeletion(_)) => return super::memory_privacy::apply(&mut s.privacy, w),
+        | Write::PutOrgDeletion(_)
+        | Write::PutDataRequest(_)) => return super::memory_privacy::apply(&mut s.privacy, w),
         w @ (Write::CreateTicket(_)
         | Write::UpdateTicket(_)
         | Write::AddMessage { .. }

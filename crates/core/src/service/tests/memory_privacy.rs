@@ -23,6 +23,7 @@ pub struct PrivacyState {
     erasures: Vec<ErasureRequest>,
     breaches: Vec<crate::privacy::Breach>,
     deletions: Vec<crate::privacy::OrgDeletion>,
+    requests: Vec<crate::privacy::DataRequest>,
 }
 
 /// Applies one data-protection write.
@@ -41,6 +42,14 @@ pub fn apply(s: &mut PrivacyState, w: Write) -> CoreResult<()> {
         Write::PutConnector(c) => {
             s.connectors.retain(|x| x.id != c.id);
             s.connectors.push(*c);
+        }
+        Write::PutDataRequest(d) => {
+            let stored = s.requests.iter().find(|x| x.id == d.id).map(|x| x.version);
+            if stored.map_or(d.version != 1, |v| v + 1 != d.version) {
+                return Err(CoreError::conflict("request", "changed concurrently"));
+            }
+            s.requests.retain(|x| x.id != d.id);
+            s.requests.push(*d);
         }
         Write::PutOrgDeletion(d) => {
             let stored = s.deletions.iter().find(|x| x.id == d.id).map(|x| x.version);
@@ -174,6 +183,22 @@ impl PrivacyStore for MemoryStore {
                 .cloned()
                 .collect();
             v.sort_by_key(|d| std::cmp::Reverse(d.requested_at));
+            v
+        })
+    }
+
+    async fn data_requests(
+        &self,
+        org: Option<OrgId>,
+    ) -> CoreResult<Vec<crate::privacy::DataRequest>> {
+        self.with_privacy(|p| {
+            let mut v: Vec<_> = p
+                .requests
+                .iter()
+                .filter(|d| org.is_none_or(|o| d.org == o))
+                .cloned()
+                .collect();
+            v.sort_by_key(|d| std::cmp::Reverse(d.received_at));
             v
         })
     }
