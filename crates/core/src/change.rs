@@ -171,6 +171,9 @@ pub enum Write {
     /// Records a data subject's request (version 1) or replaces it at `version - 1`; sealed
     /// under the org's key.
     PutDataRequest(Box<crate::privacy::DataRequest>),
+    /// Deletes the stored files of a ticket (the retention rule for closed tickets); the
+    /// messages keep their names and sizes.
+    PurgeAttachments(TicketId),
     /// Creates a knowledge-base article, or replaces the one with the same id.
     PutArticle(Box<crate::support::Article>),
     DeleteArticle(crate::ids::ArticleId),

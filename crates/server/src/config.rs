@@ -61,6 +61,8 @@ pub struct Config {
     pub org_deletion_grace_days: u32,
     /// Seconds between runs of the retention job (purging deleted organizations).
     pub retention_interval_secs: u64,
+    /// Days after a ticket is closed that its files are deleted.
+    pub attachment_retention_days: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -117,6 +119,7 @@ struct FileConfig {
     processing_location: Option<String>,
     org_deletion_grace_days: Option<u32>,
     retention_interval_secs: Option<u64>,
+    attachment_retention_days: Option<u32>,
 }
 
 /// Hides the password of a database URL for display.
@@ -200,6 +203,7 @@ impl Config {
             processing_location: None,
             org_deletion_grace_days: 30,
             retention_interval_secs: 3600,
+            attachment_retention_days: 365,
         };
 
         // File layer.
@@ -270,6 +274,9 @@ impl Config {
             if let Some(v) = f.retention_interval_secs {
                 cfg.retention_interval_secs = v;
             }
+            if let Some(v) = f.attachment_retention_days {
+                cfg.attachment_retention_days = v;
+            }
             if let Some(v) = f.mail_trusted_authserv_ids {
                 cfg.mail_trusted_authserv_ids = v;
             }
@@ -311,6 +318,9 @@ impl Config {
         }
         if let Some(v) = env_value(env, "SKYDIR_RETENTION_INTERVAL_SECS")? {
             cfg.retention_interval_secs = parse_num("SKYDIR_RETENTION_INTERVAL_SECS", v)?;
+        }
+        if let Some(v) = env_value(env, "SKYDIR_ATTACHMENT_RETENTION_DAYS")? {
+            cfg.attachment_retention_days = parse_num("SKYDIR_ATTACHMENT_RETENTION_DAYS", v)?;
         }
         if let Some(v) = env_value(env, "SKYDIR_PASSWORD_WORKERS")? {
             cfg.password_workers = parse_num("SKYDIR_PASSWORD_WORKERS", v)?;
@@ -407,6 +417,11 @@ impl Config {
             .check()
             .map_err(|e| anyhow::anyhow!("support desk settings: {e}"))?;
         Ok(cfg)
+    }
+
+    /// How long closed tickets' files are kept.
+    pub fn attachment_retention(&self) -> jiff::SignedDuration {
+        jiff::SignedDuration::from_hours(24 * i64::from(self.attachment_retention_days))
     }
 
     /// The support desk's contacts from these settings.

@@ -1,6 +1,7 @@
 //! The retention job in the background: every `retention_interval_secs`, purge the
 //! organizations whose deletion grace period is over (see `Directory::purge_due_orgs`) and
-//! remind admins of data subjects' requests due within a week. Safe
+//! remind admins of data subjects' requests due within a week, and delete the files of tickets
+//! closed longer ago than `attachment_retention_days`. Safe
 //! to run in several processes: a purge commits its request's next version, so a second
 //! runner's purge of the same organization conflicts and does nothing.
 
@@ -20,7 +21,7 @@ pub struct Retention {
 
 impl Retention {
     /// Starts the job.
-    pub fn start(dir: Directory<Store>, every: Duration) -> Self {
+    pub fn start(dir: Directory<Store>, every: Duration, keep_files: jiff::SignedDuration) -> Self {
         let (stop, mut stopped) = watch::channel(false);
         let task = tokio::spawn(async move {
             loop {
@@ -31,6 +32,21 @@ impl Retention {
                         }
                     }
                     Err(e) => tracing::warn!(error = %e, "retention round failed"),
+                }
+                match dir
+                    .purge_expired_attachments(&Actor::System, keep_files, false)
+                    .await
+                {
+                    Ok(done) if !done.is_empty() => {
+                        let files: usize = done.iter().map(|p| p.files).sum();
+                        tracing::info!(
+                            tickets = done.len(),
+                            files,
+                            "closed tickets' files deleted"
+                        );
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "attachment retention failed"),
                 }
                 match dir.remind_data_requests(&Actor::System).await {
                     Ok(0) => {}

@@ -136,6 +136,7 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
     let retention = crate::retention::Retention::start(
         wired.dir.clone(),
         Duration::from_secs(cfg.retention_interval_secs),
+        cfg.attachment_retention(),
     );
 
     let store = wired.store.clone();

@@ -33,7 +33,8 @@ pub use groups::{GroupPatch, GroupView, MemberRef, NewGroup};
 pub use orgs::{NewOrg, OrgPatch};
 pub use password_check::RehashJob;
 pub use privacy::{
-    Affected, BreachView, ConnectorPatch, NoticeView, PurgeOutcome, REGISTRY_FEED_ITEMS, Webhook,
+    Affected, AttachmentPurge, BreachView, ConnectorPatch, NoticeView, PurgeOutcome,
+    REGISTRY_FEED_ITEMS, Webhook,
 };
 pub use resources::{NewResource, ResourcePatch};
 pub use service_accounts::NewServiceAccount;

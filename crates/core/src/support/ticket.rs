@@ -203,6 +203,20 @@ impl TicketHistory {
             .unwrap_or(TicketStatus::New)
     }
 
+    /// When the ticket was closed, if it is.
+    pub fn closed_at(&self) -> Option<Timestamp> {
+        if self.status() != TicketStatus::Closed {
+            return None;
+        }
+        self.0.iter().rev().find_map(|e| match *e {
+            HistoryEntry::Status {
+                at,
+                to: TicketStatus::Closed,
+            } => Some(at),
+            _ => None,
+        })
+    }
+
     /// When an agent first replied publicly, if they have.
     pub fn first_response_at(&self) -> Option<Timestamp> {
         self.0.iter().find_map(|e| match *e {

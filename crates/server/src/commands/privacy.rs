@@ -30,8 +30,19 @@ pub async fn records(cfg: Config, format: &str) -> anyhow::Result<ExitCode> {
 pub async fn retention(cfg: Config, dry_run: bool) -> anyhow::Result<ExitCode> {
     let wired = wiring::open(&cfg, false).await?;
     let done = wired.dir.purge_due_orgs(&Actor::System, dry_run).await;
+    let files = wired
+        .dir
+        .purge_expired_attachments(&Actor::System, cfg.attachment_retention(), dry_run)
+        .await;
     wired.store.close().await;
-    let done = done?;
+    let (done, files) = (done?, files?);
+    let delete = if dry_run { "would delete" } else { "deleted" };
+    for f in &files {
+        println!(
+            "{delete} {} file(s), {} bytes, of closed ticket #{} ({})",
+            f.files, f.bytes, f.ticket, f.organization
+        );
+    }
     let verb = if dry_run { "would purge" } else { "purged" };
     for p in &done {
         println!("{verb} organization {} ({} users)", p.organization, p.users);

@@ -285,3 +285,17 @@ pub(super) async fn record_answer(
     }
     Ok(())
 }
+
+/// Deletes a ticket's stored files (the retention rule for closed tickets).
+pub(super) async fn purge_attachments(
+    tx: &mut Tx,
+    org: OrgId,
+    ticket: TicketId,
+) -> StoreResult<()> {
+    tx.execute(
+        "DELETE FROM ticket_attachments WHERE org_id = $1 AND ticket_id = $2",
+        args![org.to_string(), ticket.to_string()],
+    )
+    .await?;
+    Ok(())
+}

@@ -233,6 +233,7 @@ async fn apply_write(
         PutBreach(b) => privacy::put_breach(tx, b).await,
         PutOrgDeletion(d) => privacy::put_org_deletion(tx, d).await,
         PurgeOrg(org) => privacy::purge_org(tx, *org).await,
+        PurgeAttachments(ticket) => desk::purge_attachments(tx, scope_org(change)?, *ticket).await,
         PutDataRequest(r) => {
             privacy::put_data_request(tx, scope_org(change)?, r, prepared.desk(index)?).await
         }

@@ -214,6 +214,20 @@ async fn ticket_text_is_ciphertext_at_rest_and_an_erased_authors_messages_read_a
         .unwrap()
         .unwrap();
     assert_eq!(a.content, b"Attachment Needle Bytes");
+    // Another org cannot purge its files; the retention rule can, and only the files go.
+    commit(
+        t,
+        Some(new_org(t, "initech").await.id),
+        vec![Write::PurgeAttachments(tk.id)],
+    )
+    .await;
+    assert!(
+        t.store
+            .attachment(o.id, tk.id, f.meta.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
     // Another org sees nothing of it.
     let other = new_org(t, "globex").await;
     assert!(t.store.ticket(other.id, tk.id).await.unwrap().is_none());
@@ -227,6 +241,19 @@ async fn ticket_text_is_ciphertext_at_rest_and_an_erased_authors_messages_read_a
     );
     // Not one needle on disk.
     assert_no_needles(t).await;
+
+    commit(t, Some(o.id), vec![Write::PurgeAttachments(tk.id)]).await;
+    assert!(
+        t.store
+            .attachment(o.id, tk.id, f.meta.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        t.store.messages(o.id, tk.id).await.unwrap()[0].attachments[0].filename,
+        "needle-file.txt"
+    );
 
     // Erasing alice shreds what she wrote; the desk's message stays.
     commit(t, Some(o.id), vec![Write::EraseUser(alice.id)]).await;

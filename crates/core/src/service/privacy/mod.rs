@@ -11,11 +11,13 @@ mod erasure;
 mod org_deletion;
 mod records;
 mod registry;
+mod retention;
 
 pub use breach::{Affected, BreachView, NoticeView};
 pub use erasure::{ConnectorPatch, Webhook};
 pub use org_deletion::PurgeOutcome;
 pub use registry::FEED_ITEMS as REGISTRY_FEED_ITEMS;
+pub use retention::AttachmentPurge;
 
 use crate::error::CoreResult;
 use crate::page::{MAX_PAGE, Page, PageRequest};

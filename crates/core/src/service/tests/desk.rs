@@ -480,3 +480,116 @@ async fn the_sla_watch_warns_then_records_a_breach_once_and_mails_the_escalation
     // Only skydir runs the watch.
     assert!(dir.sla_watch(&agent).await.is_err());
 }
+
+#[tokio::test]
+async fn closed_tickets_lose_their_files_after_the_retention_period_and_a_dry_run_changes_nothing()
+{
+    let store = MemoryStore::default();
+    let clock = Arc::new(FixedClock(Mutex::new(
+        "2026-06-01T15:00:00Z".parse().unwrap(),
+    )));
+    let dir = Directory::new(
+        store.clone(),
+        clock.clone(),
+        Arc::new(CounterRng(AtomicU64::new(9))),
+        Arc::new(InlinePasswordWork(fast())),
+    );
+    let o = org(
+        &dir,
+        "acme",
+        Plan::new(PlanKind::Annual, Some(5), None).unwrap(),
+    )
+    .await;
+    dir.create_user(&op(), &o.slug, new_user("alice", Some("a long passphrase")))
+        .await
+        .unwrap();
+    dir.grant_admin(&op(), &o.slug, &Username::parse("alice").unwrap())
+        .await
+        .unwrap();
+    let alice = store
+        .users_with_email(&Email::parse("alice@example.com").unwrap())
+        .unwrap()[0];
+    let admin = Actor::OrgAdmin {
+        org: alice.0,
+        user: alice.1,
+    };
+    let t = dir
+        .open_ticket(
+            &admin,
+            &o.slug,
+            NewTicket {
+                subject: Personal("Agent log".into()),
+                category: Category::HowTo,
+                severity: Some(Severity::S4),
+                impact: None,
+                description: Personal("How do I read this agent log file we attached?".into()),
+                troubleshooting: Personal("Read the docs.".into()),
+                error_messages: Personal("none".into()),
+                system: None,
+                attachments: vec![NewAttachment {
+                    filename: "agent.log".into(),
+                    content_type: "text/plain".into(),
+                    content: b"0123456789".to_vec(),
+                }],
+                critical: false,
+            },
+            crate::support::Channel::Api,
+        )
+        .await
+        .unwrap();
+    let keep = jiff::SignedDuration::from_hours(24 * 365);
+    let open = dir
+        .purge_expired_attachments(&Actor::System, keep, false)
+        .await
+        .unwrap();
+    assert!(open.is_empty(), "open tickets keep their files");
+    dir.set_ticket_status_as_customer(&admin, &o.slug, t.number, TicketStatus::Closed)
+        .await
+        .unwrap();
+    *clock.0.lock().unwrap() = "2027-06-02T15:00:00Z".parse().unwrap();
+    let preview = dir
+        .purge_expired_attachments(&Actor::System, keep, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        (preview.len(), preview[0].files, preview[0].bytes),
+        (1, 1, 10)
+    );
+    let again = dir
+        .purge_expired_attachments(&Actor::System, keep, true)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1, "the dry run changed nothing");
+    let done = dir
+        .purge_expired_attachments(&Actor::System, keep, false)
+        .await
+        .unwrap();
+    assert_eq!(done.len(), 1);
+    assert!(
+        dir.purge_expired_attachments(&Actor::System, keep, false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        dir.purge_expired_attachments(&admin, keep, true)
+            .await
+            .is_err(),
+        "the provider's job"
+    );
+    let ticket = store.ticket_by_number(t.number).await.unwrap().unwrap();
+    let msgs = store.messages(o.id, ticket.id).await.unwrap();
+    let meta = &msgs[0].attachments[0];
+    assert_eq!(
+        meta.filename, "agent.log",
+        "the conversation keeps the file's name"
+    );
+    assert!(
+        store
+            .attachment(o.id, ticket.id, meta.id)
+            .await
+            .unwrap()
+            .is_none(),
+        "the file is gone"
+    );
+}

@@ -129,7 +129,8 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
         | Write::UpdateVerification(_)
         | Write::SetSpecialist(_)
         | Write::PutMacro(_)
-        | Write::DeleteMacro(_)) => return super::memory_desk::apply(&mut s.desk, w, org),
+        | Write::DeleteMacro(_)
+        | Write::PurgeAttachments(_)) => return super::memory_desk::apply(&mut s.desk, w, org),
         Write::CreateOrg(o) => {
             if s.orgs.values().any(|x| x.slug == o.slug) {
                 return Err(CoreError::conflict("slug", "taken"));

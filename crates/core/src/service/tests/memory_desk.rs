@@ -57,6 +57,7 @@ pub fn apply(s: &mut DeskState, w: Write, org: Option<OrgId>) -> CoreResult<()> 
             }
             s.tickets.insert(t.id, *t);
         }
+        Write::PurgeAttachments(ticket) => s.attachments.retain(|(t, _)| *t != ticket),
         Write::AddMessage {
             message,
             attachments,
