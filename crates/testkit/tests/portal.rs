@@ -388,3 +388,33 @@ async fn a_user_who_is_not_an_admin_is_told_to_ask_their_admin() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_user_reads_and_downloads_everything_held_about_them_in_the_portal() {
+    each_backend(|app| async move {
+        acme(&app).await;
+        let mut b = Browser::new(&app);
+        let (s, _, to) = b.get("/portal/my-data").await;
+        assert_eq!((s, to.as_deref()), (303, Some("/portal/login")));
+        let (s, _, _) = b.login("bob").await;
+        assert!(s == 303 || s == 200, "{s}");
+        let (s, html, _) = b.get("/portal/my-data").await;
+        assert_eq!(s, 200, "{html}");
+        for needle in [
+            "Your data",
+            "bob@acme.test",
+            "Why and for how long",
+            "Your rights",
+            "href=\"/portal/my-data.json\"",
+        ] {
+            assert!(html.contains(needle), "{needle} missing from My data");
+        }
+        assert!(!html.contains("alice@acme.test"), "only their own data");
+        let (s, json, _) = b.get("/portal/my-data.json").await;
+        assert_eq!(s, 200);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["subject"]["username"], "bob");
+        app
+    })
+    .await;
+}
