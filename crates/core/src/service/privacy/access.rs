@@ -7,7 +7,7 @@ use crate::access::{Action, Actor};
 use crate::audit::{AuditDraft, ChainKey};
 use crate::change::Change;
 use crate::directory::{BindingSubject, GroupMember, Org, OrgSlug, User, Username};
-use crate::error::{CoreError, CoreResult};
+use crate::error::CoreResult;
 use crate::ids::{GroupId, UserId};
 use crate::ports::{DeskStore, DirectoryStore, PrivacyStore, TicketFilter};
 use crate::privacy::report::{
@@ -36,25 +36,12 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
 
     /// The report about the signed-in user.
     pub async fn my_access_report(&self, actor: &Actor) -> CoreResult<AccessReport> {
-        let (org, user) = match *actor {
-            Actor::User { org, user } | Actor::OrgAdmin { org, user } => (org, user),
-            Actor::Anonymous => return Err(CoreError::Unauthenticated),
-            _ => {
-                return Err(CoreError::forbidden(
-                    "the access report is about a user of the directory; sign in as that user",
-                ));
-            }
-        };
-        let org = self
-            .store
-            .org_by_id(org)
-            .await?
-            .ok_or_else(|| CoreError::not_found("org", org.to_string()))?;
-        let user = self
-            .store
-            .user_by_id(org.id, user)
-            .await?
-            .ok_or_else(|| CoreError::not_found("user", user.to_string()))?;
+        let (org, user) = self
+            .signed_in_user(
+                actor,
+                "the access report is about a user of the directory; sign in as that user",
+            )
+            .await?;
         self.report(actor, &org, user).await
     }
 

@@ -10,7 +10,7 @@ use crate::audit::AuditDraft;
 use crate::change::{Change, Write};
 use crate::directory::{Email, Org, OrgSlug, User};
 use crate::error::{CoreError, CoreResult};
-use crate::ids::{DataRequestId, MailId};
+use crate::ids::DataRequestId;
 use crate::ports::{DeskStore, DirectoryStore, PrivacyStore};
 use crate::privacy::data_request::{
     DataRequest, RequestKind, RequestState, check_details, one_month_after,
@@ -26,27 +26,7 @@ fn when(t: jiff::Timestamp) -> String {
 
 impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
     fn request_mail(&self, org: &Org, to: &str, subject: String, text: String) -> OutboundMail {
-        let policy = self.desk_policy().ok();
-        OutboundMail {
-            id: MailId::from_random(self.random()),
-            org: Some(org.id),
-            ticket: None,
-            from: policy
-                .as_ref()
-                .map(|p| p.contacts.support.clone())
-                .unwrap_or_default(),
-            to: vec![to.to_string()],
-            subject,
-            text,
-            message_id: policy
-                .as_ref()
-                .map(|p| self.mail_message_id(p, None))
-                .unwrap_or_default(),
-            in_reply_to: None,
-            references: Vec::new(),
-            auto_reply: true,
-            created_at: self.now(),
-        }
+        self.privacy_mail(org.id, to, subject, text)
     }
 
     /// Mails to every admin of the org that a request needs them.
@@ -137,25 +117,12 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
         kind: RequestKind,
         details: &str,
     ) -> CoreResult<DataRequest> {
-        let (org, me) = match *actor {
-            Actor::User { org, user } | Actor::OrgAdmin { org, user } => (org, user),
-            Actor::Anonymous => return Err(CoreError::Unauthenticated),
-            _ => {
-                return Err(CoreError::forbidden(
-                    "requests about personal data are filed by the person themself",
-                ));
-            }
-        };
-        let org = self
-            .store
-            .org_by_id(org)
-            .await?
-            .ok_or_else(|| CoreError::not_found("org", org.to_string()))?;
-        let user = self
-            .store
-            .user_by_id(org.id, me)
-            .await?
-            .ok_or_else(|| CoreError::not_found("user", me.to_string()))?;
+        let (org, user) = self
+            .signed_in_user(
+                actor,
+                "requests about personal data are filed by the person themself",
+            )
+            .await?;
         let mut r = self.new_request(
             &org,
             kind,

@@ -19,8 +19,71 @@ pub use org_deletion::PurgeOutcome;
 pub use registry::FEED_ITEMS as REGISTRY_FEED_ITEMS;
 pub use retention::AttachmentPurge;
 
-use crate::error::CoreResult;
+use crate::access::Actor;
+use crate::directory::{Org, User};
+use crate::error::{CoreError, CoreResult};
+use crate::ids::OrgId;
 use crate::page::{MAX_PAGE, Page, PageRequest};
+use crate::ports::DirectoryStore;
+use crate::service::Directory;
+use crate::support::OutboundMail;
+
+impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
+    /// The signed-in person's org and record; `refusal` says why anyone else is refused.
+    pub(super) async fn signed_in_user(
+        &self,
+        actor: &Actor,
+        refusal: &str,
+    ) -> CoreResult<(Org, User)> {
+        let (org, user) = match *actor {
+            Actor::User { org, user } | Actor::OrgAdmin { org, user } => (org, user),
+            Actor::Anonymous => return Err(CoreError::Unauthenticated),
+            _ => return Err(CoreError::forbidden(refusal)),
+        };
+        let org = self
+            .store
+            .org_by_id(org)
+            .await?
+            .ok_or_else(|| CoreError::not_found("org", org.to_string()))?;
+        let user = self
+            .store
+            .user_by_id(org.id, user)
+            .await?
+            .ok_or_else(|| CoreError::not_found("user", user.to_string()))?;
+        Ok((org, user))
+    }
+
+    /// A data-protection notice from the desk's address to one person about `org`.
+    pub(super) fn privacy_mail(
+        &self,
+        org: OrgId,
+        to: &str,
+        subject: String,
+        text: String,
+    ) -> OutboundMail {
+        let policy = self.desk_policy().ok();
+        OutboundMail {
+            id: crate::ids::MailId::from_random(self.random()),
+            org: Some(org),
+            ticket: None,
+            from: policy
+                .as_ref()
+                .map(|p| p.contacts.support.clone())
+                .unwrap_or_default(),
+            to: vec![to.to_string()],
+            subject,
+            text,
+            message_id: policy
+                .as_ref()
+                .map(|p| self.mail_message_id(p, None))
+                .unwrap_or_default(),
+            in_reply_to: None,
+            references: Vec::new(),
+            auto_reply: true,
+            created_at: self.now(),
+        }
+    }
+}
 
 /// Reads every page of a cursor listing.
 pub(super) async fn all_pages<T, F, Fut>(mut fetch: F) -> CoreResult<Vec<T>>

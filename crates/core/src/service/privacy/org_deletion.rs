@@ -9,7 +9,7 @@ use crate::audit::AuditDraft;
 use crate::change::{Change, Write};
 use crate::directory::{Org, OrgSlug, User};
 use crate::error::{CoreError, CoreResult};
-use crate::ids::{ErasureId, MailId, OrgDeletionId, UserId};
+use crate::ids::{ErasureId, OrgDeletionId, UserId};
 use crate::ports::{DeskStore, DirectoryStore, PrivacyStore};
 use crate::privacy::erasure::{ErasureRequest, SubjectContact};
 use crate::privacy::org_deletion::{DeletionState, LINK_VALID, OrgDeletion};
@@ -135,29 +135,7 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
     }
 
     fn deletion_mail(&self, to: &User, subject: String, text: String) -> OutboundMail {
-        let org = Some(to.org);
-        let policy = self.desk_policy().ok();
-        let from = policy
-            .as_ref()
-            .map(|p| p.contacts.support.clone())
-            .unwrap_or_default();
-        OutboundMail {
-            id: MailId::from_random(self.random()),
-            org,
-            ticket: None,
-            from,
-            to: vec![to.email.as_str().to_string()],
-            subject,
-            text,
-            message_id: policy
-                .as_ref()
-                .map(|p| self.mail_message_id(p, None))
-                .unwrap_or_default(),
-            in_reply_to: None,
-            references: Vec::new(),
-            auto_reply: true,
-            created_at: self.now(),
-        }
+        self.privacy_mail(to.org, to.email.as_str(), subject, text)
     }
 
     async fn user_by_id(&self, org: &Org, id: UserId) -> CoreResult<User> {
@@ -176,14 +154,19 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             .next())
     }
 
+    /// The org's latest deletion request, or `NotFound`.
+    async fn latest_deletion(&self, org: &Org) -> CoreResult<OrgDeletion> {
+        self.current_deletion(org)
+            .await?
+            .ok_or_else(|| CoreError::not_found("deletion", org.slug.as_str().to_string()))
+    }
+
     /// The org's latest deletion request (its admins).
     pub async fn org_deletion(&self, actor: &Actor, slug: &OrgSlug) -> CoreResult<OrgDeletion> {
         let org = self
             .org_for(actor, slug, Action::RequestOrgDeletion)
             .await?;
-        self.current_deletion(&org)
-            .await?
-            .ok_or_else(|| CoreError::not_found("deletion", org.slug.as_str().to_string()))
+        self.latest_deletion(&org).await
     }
 
     /// A second admin confirms.
@@ -196,10 +179,7 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             .org_for(actor, slug, Action::RequestOrgDeletion)
             .await?;
         let (_, me) = admin_of(actor)?;
-        let mut d = self
-            .current_deletion(&org)
-            .await?
-            .ok_or_else(|| CoreError::not_found("deletion", org.slug.as_str().to_string()))?;
+        let mut d = self.latest_deletion(&org).await?;
         d.confirm_by_admin(me, self.now(), self.deletion_grace)?;
         self.save_deletion(actor, &d, "confirmed").await?;
         Ok(d)
@@ -233,10 +213,7 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             .org_for(actor, slug, Action::RequestOrgDeletion)
             .await?;
         let (_, me) = admin_of(actor)?;
-        let mut d = self
-            .current_deletion(&org)
-            .await?
-            .ok_or_else(|| CoreError::not_found("deletion", org.slug.as_str().to_string()))?;
+        let mut d = self.latest_deletion(&org).await?;
         d.cancel(me, self.now())?;
         self.save_deletion(actor, &d, "cancelled").await?;
         Ok(d)

@@ -23,15 +23,8 @@ fn facts(aware_at: Timestamp, categories: Vec<DataCategory>) -> BreachFacts {
 
 #[tokio::test]
 async fn notices_go_out_once_and_the_register_says_whether_within_72_hours() {
-    let store = MemoryStore::default();
     let start: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
-    let clock = Arc::new(FixedClock(Mutex::new(start)));
-    let dir = Directory::new(
-        store.clone(),
-        clock.clone(),
-        Arc::new(CounterRng(AtomicU64::new(3))),
-        Arc::new(InlinePasswordWork(fast())),
-    );
+    let (dir, store, clock) = clocked("2026-06-01T12:00:00Z", 3);
     let acme = org(
         &dir,
         "acme",
@@ -132,15 +125,8 @@ async fn notices_go_out_once_and_the_register_says_whether_within_72_hours() {
 #[tokio::test]
 async fn admins_are_reminded_once_a_week_before_a_request_is_due() {
     use crate::privacy::RequestKind;
-    let store = MemoryStore::default();
     let start: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
-    let clock = Arc::new(FixedClock(Mutex::new(start)));
-    let dir = Directory::new(
-        store.clone(),
-        clock.clone(),
-        Arc::new(CounterRng(AtomicU64::new(5))),
-        Arc::new(InlinePasswordWork(fast())),
-    );
+    let (dir, store, clock) = clocked("2026-06-01T12:00:00Z", 5);
     let acme = org(
         &dir,
         "acme",

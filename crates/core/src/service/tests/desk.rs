@@ -484,16 +484,7 @@ async fn the_sla_watch_warns_then_records_a_breach_once_and_mails_the_escalation
 #[tokio::test]
 async fn closed_tickets_lose_their_files_after_the_retention_period_and_a_dry_run_changes_nothing()
 {
-    let store = MemoryStore::default();
-    let clock = Arc::new(FixedClock(Mutex::new(
-        "2026-06-01T15:00:00Z".parse().unwrap(),
-    )));
-    let dir = Directory::new(
-        store.clone(),
-        clock.clone(),
-        Arc::new(CounterRng(AtomicU64::new(9))),
-        Arc::new(InlinePasswordWork(fast())),
-    );
+    let (dir, store, clock) = clocked("2026-06-01T15:00:00Z", 9);
     let o = org(
         &dir,
         "acme",

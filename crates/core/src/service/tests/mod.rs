@@ -49,6 +49,19 @@ fn fast() -> Argon2Params {
     }
 }
 
+/// A directory over a fresh store with a clock the test moves.
+fn clocked(now: &str, seed: u64) -> (Directory<MemoryStore>, MemoryStore, Arc<FixedClock>) {
+    let store = MemoryStore::default();
+    let clock = Arc::new(FixedClock(Mutex::new(now.parse().unwrap())));
+    let dir = Directory::new(
+        store.clone(),
+        clock.clone(),
+        Arc::new(CounterRng(AtomicU64::new(seed))),
+        Arc::new(InlinePasswordWork(fast())),
+    );
+    (dir, store, clock)
+}
+
 fn directory() -> (Directory<MemoryStore>, MemoryStore) {
     let store = MemoryStore::default();
     let now: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
