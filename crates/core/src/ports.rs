@@ -311,6 +311,14 @@ pub trait DeskStore: Send + Sync + 'static {
         id: AttachmentId,
     ) -> impl Future<Output = CoreResult<Option<StoredAttachment>>> + Send;
 
+    /// How many files of the ticket are still stored, and their bytes — without reading them
+    /// (the retention rule's question).
+    fn stored_files(
+        &self,
+        org: OrgId,
+        ticket: TicketId,
+    ) -> impl Future<Output = CoreResult<(u64, u64)>> + Send;
+
     /// The ticket a mail thread belongs to: the first of `message_ids` (In-Reply-To, then
     /// References newest first) recorded for a ticket.
     fn ticket_for_mail(

@@ -38,7 +38,7 @@ impl Retention {
                     .await
                 {
                     Ok(done) if !done.is_empty() => {
-                        let files: usize = done.iter().map(|p| p.files).sum();
+                        let files: u64 = done.iter().map(|p| p.files).sum();
                         tracing::info!(
                             tickets = done.len(),
                             files,

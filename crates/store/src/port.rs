@@ -213,6 +213,10 @@ impl DeskStore for Store {
         Ok(self.read_messages(org, ticket).await?)
     }
 
+    async fn stored_files(&self, org: OrgId, ticket: TicketId) -> CoreResult<(u64, u64)> {
+        Ok(self.read_stored_files(org, ticket).await?)
+    }
+
     async fn attachment(
         &self,
         org: OrgId,

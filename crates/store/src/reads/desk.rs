@@ -220,6 +220,29 @@ impl Store {
         Ok(out)
     }
 
+    pub(crate) async fn read_stored_files(
+        &self,
+        org: OrgId,
+        ticket: TicketId,
+    ) -> StoreResult<(u64, u64)> {
+        let Some(row) = self
+            .db()
+            .fetch_optional(
+                "SELECT COUNT(*), CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM ticket_attachments \
+                 WHERE org_id = $1 AND ticket_id = $2",
+                args![org.to_string(), ticket.to_string()],
+            )
+            .await?
+        else {
+            return Ok((0, 0));
+        };
+        let n = |i| {
+            row.int(i)
+                .and_then(|v| u64::try_from(v).map_err(|_| StoreError::corrupt("attachment count")))
+        };
+        Ok((n(0)?, n(1)?))
+    }
+
     pub(crate) async fn read_attachment(
         &self,
         org: OrgId,

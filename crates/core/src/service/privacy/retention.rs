@@ -20,7 +20,7 @@ use serde_json::json;
 pub struct AttachmentPurge {
     pub organization: String,
     pub ticket: u64,
-    pub files: usize,
+    pub files: u64,
     pub bytes: u64,
 }
 
@@ -47,15 +47,7 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
                 if t.history.closed_at().is_none_or(|c| c > cutoff) {
                     continue;
                 }
-                let (mut files, mut bytes) = (0, 0);
-                for m in self.store.messages(org.id, t.id).await? {
-                    for a in &m.attachments {
-                        if self.store.attachment(org.id, t.id, a.id).await?.is_some() {
-                            files += 1;
-                            bytes += a.size;
-                        }
-                    }
-                }
+                let (files, bytes) = self.store.stored_files(org.id, t.id).await?;
                 if files == 0 {
                     continue;
                 }

@@ -225,6 +225,16 @@ impl DeskStore for MemoryStore {
         })
     }
 
+    async fn stored_files(&self, org: OrgId, ticket: TicketId) -> CoreResult<(u64, u64)> {
+        let owned = self.with_desk(|d| d.tickets.get(&ticket).is_some_and(|t| t.org == org))?;
+        self.with_desk(|d| {
+            d.attachments
+                .iter()
+                .filter(|(t, _)| owned && *t == ticket)
+                .fold((0, 0), |(n, b), (_, a)| (n + 1, b + a.meta.size))
+        })
+    }
+
     async fn attachment(
         &self,
         org: OrgId,
