@@ -68,25 +68,21 @@ pub struct Connector {
 pub fn check_url(url: &str) -> CoreResult<String> {
     let u = url.trim();
     let bad = |why: &str| Err(CoreError::invalid("url", why));
-    let Some((scheme, rest)) = u.split_once("://") else {
+    if u.len() > 2000 {
+        return bad("must be at most 2000 characters");
+    }
+    let Ok(parsed) = url::Url::parse(u) else {
         return bad("must be an absolute https:// URL");
     };
-    let host = rest.split('/').next().unwrap_or_default();
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let hostname = if host.starts_with('[') {
-        host.split(']').next().map(|h| &h[1..]).unwrap_or_default()
-    } else {
-        host.split(':').next().unwrap_or_default()
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => return bad("names no host"),
     };
-    if u.len() > 2000 || u.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return bad("must be at most 2000 characters, without spaces");
-    }
-    if hostname.is_empty() {
-        return bad("names no host");
-    }
-    match scheme {
-        "https" => Ok(u.to_string()),
-        "http" if ["127.0.0.1", "::1", "localhost"].contains(&hostname) => Ok(u.to_string()),
+    match parsed.scheme() {
+        "https" => Ok(parsed.to_string()),
+        "http" if loopback => Ok(parsed.to_string()),
         "http" => bad("must use https (plain http only to 127.0.0.1, ::1 or localhost)"),
         _ => bad("must be an https:// URL"),
     }
