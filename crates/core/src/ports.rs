@@ -469,6 +469,12 @@ pub trait PrivacyStore: Send + Sync + 'static {
         org: Option<OrgId>,
     ) -> impl Future<Output = CoreResult<Vec<crate::privacy::DataRequest>>> + Send;
 
+    /// The request whose mailed verification token hashes to `token_hash` (hex).
+    fn data_request_by_token(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = CoreResult<Option<crate::privacy::DataRequest>>> + Send;
+
     /// The breach register, newest awareness first.
     fn breaches(&self) -> impl Future<Output = CoreResult<Vec<crate::privacy::Breach>>> + Send;
 

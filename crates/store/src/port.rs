@@ -363,6 +363,13 @@ impl PrivacyStore for Store {
         Ok(self.read_org_deletions(org).await?)
     }
 
+    async fn data_request_by_token(
+        &self,
+        token_hash: &str,
+    ) -> CoreResult<Option<skydir_core::privacy::DataRequest>> {
+        Ok(self.read_data_request_by_token(token_hash).await?)
+    }
+
     async fn data_requests(
         &self,
         org: Option<OrgId>,

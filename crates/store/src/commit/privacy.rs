@@ -310,13 +310,15 @@ pub(super) async fn put_data_request(
     let version = i64::try_from(r.version).map_err(|_| StoreError::corrupt("request version"))?;
     let n = if r.version == 1 {
         tx.execute(
-            "INSERT INTO data_requests (id, org_id, received_at, due_at, version, entry_ct) \
-             VALUES ($1, $2, $3, $4, 1, $5)",
+            "INSERT INTO data_requests \
+             (id, org_id, received_at, due_at, version, token_hash, entry_ct) \
+             VALUES ($1, $2, $3, $4, 1, $5, $6)",
             args![
                 r.id.to_string(),
                 org.to_string(),
                 micros(r.received_at),
                 micros(r.due_at),
+                r.token_hash.clone(),
                 sealed(ct)?
             ],
         )

@@ -297,6 +297,27 @@ impl Store {
                     .await?
             }
         };
+        self.open_data_requests(rows).await
+    }
+
+    pub(crate) async fn read_data_request_by_token(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<skydir_core::privacy::DataRequest>> {
+        let rows = self
+            .db()
+            .fetch_all(
+                "SELECT id, org_id, entry_ct FROM data_requests WHERE token_hash = $1",
+                args![token_hash],
+            )
+            .await?;
+        Ok(self.open_data_requests(rows).await?.pop())
+    }
+
+    async fn open_data_requests(
+        &self,
+        rows: Vec<crate::db::Row>,
+    ) -> StoreResult<Vec<skydir_core::privacy::DataRequest>> {
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let rid = r.text(0)?;

@@ -218,10 +218,8 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
         let hash = token_hash(token).map(hex::encode).ok_or_else(unknown)?;
         let mut r = self
             .store
-            .data_requests(None)
+            .data_request_by_token(&hash)
             .await?
-            .into_iter()
-            .find(|r| r.token_hash.as_deref() == Some(hash.as_str()))
             .ok_or_else(unknown)?;
         let org = self.store.org_by_id(r.org).await?.ok_or_else(unknown)?;
         let email = Email::parse(&r.email)?;

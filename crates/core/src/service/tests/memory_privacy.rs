@@ -187,6 +187,18 @@ impl PrivacyStore for MemoryStore {
         })
     }
 
+    async fn data_request_by_token(
+        &self,
+        token_hash: &str,
+    ) -> CoreResult<Option<crate::privacy::DataRequest>> {
+        self.with_privacy(|p| {
+            p.requests
+                .iter()
+                .find(|r| r.token_hash.as_deref() == Some(token_hash))
+                .cloned()
+        })
+    }
+
     async fn data_requests(
         &self,
         org: Option<OrgId>,
