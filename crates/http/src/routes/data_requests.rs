@@ -114,10 +114,6 @@ fn request_id(s: &str) -> Result<DataRequestId, CoreError> {
     DataRequestId::parse(s).ok_or_else(|| CoreError::invalid("id", "is not a request id"))
 }
 
-fn now<S: Storage + Clone>(st: &AppState<S>) -> Timestamp {
-    st.dir.now()
-}
-
 /// The signed-in person files a request about themself.
 #[utoipa::path(post, path = "/api/v1/me/data-requests", tag = "me", request_body = MyRequestIn,
     responses((status = 201, body = DataRequestOut), (status = 400, body = crate::Problem)))]
@@ -131,7 +127,7 @@ pub async fn mine<S: Storage + Clone>(
         .dir
         .submit_data_request(&actor, RequestKind::parse(&b.kind)?, &b.details)
         .await?;
-    Ok((StatusCode::CREATED, Json(out(r, now(&st)))))
+    Ok((StatusCode::CREATED, Json(out(r, st.dir.now()))))
 }
 
 /// Files a request through the public form. The answer is the same whatever the address, so
@@ -185,7 +181,7 @@ pub async fn list<S: Storage + Clone>(
         .dir
         .org_data_requests(&actor, &super::slug(&org)?)
         .await?;
-    let t = now(&st);
+    let t = st.dir.now();
     Ok(Json(all.into_iter().map(|r| out(r, t)).collect()))
 }
 
@@ -201,7 +197,7 @@ pub async fn get<S: Storage + Clone>(
         .dir
         .org_data_request(&actor, &super::slug(&org)?, request_id(&id)?)
         .await?;
-    Ok(Json(out(r, now(&st))))
+    Ok(Json(out(r, st.dir.now())))
 }
 
 /// Extends the deadline once (1 or 2 months), telling the person why.
@@ -225,7 +221,7 @@ pub async fn extend<S: Storage + Clone>(
             &b.reason,
         )
         .await?;
-    Ok(Json(out(r, now(&st))))
+    Ok(Json(out(r, st.dir.now())))
 }
 
 /// Completes a request (access: the report is mailed; erasure: the person is erased).
@@ -243,7 +239,7 @@ pub async fn complete<S: Storage + Clone>(
         .dir
         .complete_data_request(&actor, &super::slug(&org)?, request_id(&id)?, &b.note)
         .await?;
-    Ok(Json(out(r, now(&st))))
+    Ok(Json(out(r, st.dir.now())))
 }
 
 /// Rejects a request with the reason, telling the person.
@@ -261,5 +257,5 @@ pub async fn reject<S: Storage + Clone>(
         .dir
         .reject_data_request(&actor, &super::slug(&org)?, request_id(&id)?, &b.note)
         .await?;
-    Ok(Json(out(r, now(&st))))
+    Ok(Json(out(r, st.dir.now())))
 }

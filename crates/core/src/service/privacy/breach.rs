@@ -15,7 +15,7 @@ use crate::ports::{DeskStore, DirectoryStore, PrivacyStore, TicketFilter};
 use crate::privacy::breach::{Breach, BreachClock, BreachFacts, Notice, Recipient};
 use crate::privacy::inventory::DataCategory;
 use crate::service::{Directory, target};
-use crate::support::{MessageAuthor, OutboundMail};
+use crate::support::MessageAuthor;
 use jiff::Timestamp;
 use serde::Serialize;
 use serde_json::json;
@@ -128,7 +128,6 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
                 ),
             ));
         }
-        let policy = self.desk_policy()?;
         let now = self.now();
         let mut change = Change::new(None);
         let mut notices = Vec::new();
@@ -137,27 +136,14 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             let to_admin = b.admin_notice(&a.org.name, a.subjects.len());
             let mut mail =
                 |user: &User, recipient: Recipient, (subject, text): (String, String)| {
-                    let id = MailId::from_random(self.random());
+                    let m = self.privacy_mail(None, user.email.as_str(), subject, text);
                     notices.push(Notice {
                         org: a.org.id,
                         user: user.id,
                         recipient,
-                        mail: id,
+                        mail: m.id,
                     });
-                    OutboundMail {
-                        id,
-                        org: None,
-                        ticket: None,
-                        from: policy.contacts.support.clone(),
-                        to: vec![user.email.as_str().to_string()],
-                        subject,
-                        text,
-                        message_id: self.mail_message_id(&policy, None),
-                        in_reply_to: None,
-                        references: Vec::new(),
-                        auto_reply: true,
-                        created_at: now,
-                    }
+                    m
                 };
             let mut mails = Vec::new();
             for u in &a.subjects {

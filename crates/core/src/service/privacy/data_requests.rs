@@ -26,7 +26,7 @@ fn when(t: jiff::Timestamp) -> String {
 
 impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
     fn request_mail(&self, org: &Org, to: &str, subject: String, text: String) -> OutboundMail {
-        self.privacy_mail(org.id, to, subject, text)
+        self.privacy_mail(Some(org.id), to, subject, text)
     }
 
     /// Mails to every admin of the org that a request needs them.

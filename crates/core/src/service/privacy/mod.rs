@@ -53,10 +53,11 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
         Ok((org, user))
     }
 
-    /// A data-protection notice from the desk's address to one person about `org`.
+    /// A data-protection notice from the desk's address to one person, about `org` (its
+    /// delivery is then recorded in the org's audit chain) or about none (the deployment's).
     pub(super) fn privacy_mail(
         &self,
-        org: OrgId,
+        org: Option<OrgId>,
         to: &str,
         subject: String,
         text: String,
@@ -64,7 +65,7 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
         let policy = self.desk_policy().ok();
         OutboundMail {
             id: crate::ids::MailId::from_random(self.random()),
-            org: Some(org),
+            org,
             ticket: None,
             from: policy
                 .as_ref()

@@ -135,7 +135,7 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
     }
 
     fn deletion_mail(&self, to: &User, subject: String, text: String) -> OutboundMail {
-        self.privacy_mail(to.org, to.email.as_str(), subject, text)
+        self.privacy_mail(Some(to.org), to.email.as_str(), subject, text)
     }
 
     async fn user_by_id(&self, org: &Org, id: UserId) -> CoreResult<User> {
