@@ -122,6 +122,13 @@ pub trait DirectoryStore: Send + Sync + 'static {
         org: OrgId,
         page: &PageRequest,
     ) -> impl Future<Output = CoreResult<Page<User>>> + Send;
+    /// Users whose username starts with `prefix`, ordered and paged like [`Self::list_users`].
+    fn search_users(
+        &self,
+        org: OrgId,
+        prefix: &str,
+        page: &PageRequest,
+    ) -> impl Future<Output = CoreResult<Page<User>>> + Send;
     fn count_users(&self, org: OrgId) -> impl Future<Output = CoreResult<u64>> + Send;
     fn credential(
         &self,

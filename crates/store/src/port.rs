@@ -61,6 +61,15 @@ impl DirectoryStore for Store {
         Ok(self.read_users(org, page).await?)
     }
 
+    async fn search_users(
+        &self,
+        org: OrgId,
+        prefix: &str,
+        page: &PageRequest,
+    ) -> CoreResult<Page<User>> {
+        Ok(self.read_users_prefixed(org, prefix, page).await?)
+    }
+
     async fn count_users(&self, org: OrgId) -> CoreResult<u64> {
         Ok(self.read_user_count(org).await?)
     }

@@ -123,6 +123,11 @@ impl<S: DirectoryStore> Directory<S> {
         self
     }
 
+    /// Where the provider says it processes the data, when the operator set it.
+    pub fn processing_location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
+
     /// The same use cases with the support desk's policy (calendar, targets, contacts …);
     /// without it the desk runs on the provider's default policy and local contacts.
     pub fn with_desk(mut self, policy: DeskPolicy) -> Self {

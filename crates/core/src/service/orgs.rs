@@ -66,6 +66,12 @@ impl<S: DirectoryStore> Directory<S> {
         self.org_for(actor, slug, Action::ReadOrg).await
     }
 
+    /// How many users an org has now (the seats it uses), for its admins' overview.
+    pub async fn count_users(&self, actor: &Actor, slug: &OrgSlug) -> CoreResult<u64> {
+        let org = self.org_for(actor, slug, Action::ListUsers).await?;
+        self.store.count_users(org.id).await
+    }
+
     /// Lists orgs (provider staff).
     pub async fn list_orgs(&self, actor: &Actor, page: &PageRequest) -> CoreResult<Page<Org>> {
         self.check(actor, &Action::ListOrgs, "org:*").await?;

@@ -133,6 +133,33 @@ impl<S: DirectoryStore> Directory<S> {
         .await
     }
 
+    /// A browser session for provider staff: a staff member's own API token, presented once at
+    /// the agent workspace's sign-in, is exchanged for a session token that lives
+    /// [`super::auth::SESSION_TTL`], so the long-lived token never sits in a cookie. Only a
+    /// staff member's non-expiring token qualifies — a session cannot be renewed by
+    /// exchanging itself — and anything else is `Unauthenticated`, said the same way.
+    pub async fn staff_session(&self, presented: &str) -> CoreResult<(Actor, IssuedToken)> {
+        let hash = token_hash(presented.trim()).ok_or(CoreError::Unauthenticated)?;
+        let token = self
+            .store
+            .token_by_hash(&hash)
+            .await?
+            .ok_or(CoreError::Unauthenticated)?;
+        if !token.usable(self.now()) || token.expires_at.is_some() {
+            return Err(CoreError::Unauthenticated);
+        }
+        let actor = match token.subject {
+            TokenSubject::Operator { staff } => Actor::Operator { staff },
+            TokenSubject::Agent { staff } => Actor::SupportAgent { staff },
+            TokenSubject::User { .. } => return Err(CoreError::Unauthenticated),
+        };
+        let expires = self.now().checked_add(super::auth::SESSION_TTL).ok();
+        let session = self
+            .issue_token(&actor, token.subject, "console session", expires)
+            .await?;
+        Ok((actor, session))
+    }
+
     /// Ends a session: revokes the presented token (a logout). Unknown or already revoked
     /// tokens are not an error — the session is over either way.
     pub async fn logout(&self, presented: &str) -> CoreResult<()> {

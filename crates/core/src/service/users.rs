@@ -263,8 +263,32 @@ impl<S: DirectoryStore> Directory<S> {
         slug: &OrgSlug,
         page: &PageRequest,
     ) -> CoreResult<Page<UserView>> {
+        self.find_users(actor, slug, None, page).await
+    }
+
+    /// Lists users, ordered by username, optionally only those whose username starts with
+    /// `prefix` (lowercased; an empty prefix lists everyone).
+    pub async fn find_users(
+        &self,
+        actor: &Actor,
+        slug: &OrgSlug,
+        prefix: Option<&str>,
+        page: &PageRequest,
+    ) -> CoreResult<Page<UserView>> {
         let org = self.org_for(actor, slug, Action::ListUsers).await?;
-        let users = self.store.list_users(org.id, page).await?;
+        let prefix = prefix
+            .map(|p| p.trim().to_lowercase())
+            .filter(|p| !p.is_empty());
+        if prefix.as_ref().is_some_and(|p| p.len() > 64) {
+            return Err(CoreError::invalid(
+                "q",
+                "a username is at most 64 characters",
+            ));
+        }
+        let users = match &prefix {
+            Some(p) => self.store.search_users(org.id, p, page).await?,
+            None => self.store.list_users(org.id, page).await?,
+        };
         let admins: HashSet<UserId> = self.store.admins(org.id).await?.into_iter().collect();
         let disclosed: Vec<String> = users
             .items

@@ -27,7 +27,9 @@ pub fn page(title: &str, policy: Option<&DeskPolicy>, content: Markup) -> Markup
                         a href="/kb/support-policy" { "Support policy" }
                         a href="/kb/supported-versions" { "Supported versions" }
                         a href="/kb/supported-protocols" { "Protocols" }
+                        a href="/privacy" { "Privacy" }
                         a href="/privacy/subprocessors" { "Sub-processors" }
+                        a href="/portal/login" { "Log in" }
                     }
                 }
                 main #main { (content) }

@@ -1,15 +1,22 @@
-//! Server-rendered HTML pages (maud, escaped by construction): today the public knowledge
-//! base, the confirmation page of verified requests, and the self-service portal's support
-//! pages. Pages work without JavaScript and load nothing from elsewhere; a strict
+//! Server-rendered HTML pages (maud, escaped by construction): the public knowledge base and
+//! privacy pages, the confirmation pages of verified requests and org deletions, and the three
+//! signed-in areas — the self-service portal (`/portal`), the admin console (`/admin`) and the
+//! agent workspace (`/desk`, signed in at `/staff/login`). Pages work without JavaScript and load nothing from elsewhere; a strict
 //! Content-Security-Policy says so to the browser. Pages are not API routes, so they are not in
 //! the OpenAPI document.
 
 pub(crate) mod access_report;
+mod admin;
+mod desk;
 mod kb;
 mod layout;
+mod operator;
 mod org_deletion;
-mod portal;
+pub(crate) mod portal;
 mod privacy;
+mod privacy_statement;
+pub(crate) mod session;
+pub(crate) mod shell;
 mod verify;
 
 use crate::AppState;
@@ -37,12 +44,16 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             "/org-deletion/{token}",
             get(org_deletion::show::<S>).post(org_deletion::confirm::<S>),
         )
+        .route("/privacy", get(privacy_statement::show::<S>))
         .route("/privacy/subprocessors", get(privacy::subprocessors::<S>))
         .route("/privacy/subprocessors.rss", get(privacy::feed::<S>))
         .route("/privacy/dpa", get(privacy::dpa::<S>))
         .route("/assets/site.css", get(css))
         .route("/assets/suggest.js", get(js))
         .merge(portal::router::<S>())
+        .merge(admin::router::<S>())
+        .merge(desk::router::<S>())
+        .merge(operator::router::<S>())
 }
 
 async fn js() -> impl IntoResponse {

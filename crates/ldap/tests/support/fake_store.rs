@@ -197,6 +197,9 @@ impl DirectoryStore for Fake {
         });
         Ok(page(rows, p, |u: &User| u.username.to_string()))
     }
+    async fn search_users(&self, _: OrgId, _: &str, _: &PageRequest) -> CoreResult<Page<User>> {
+        unreachable!("LDAP does not search users by prefix")
+    }
     async fn count_users(&self, _: OrgId) -> CoreResult<u64> {
         Ok(self.with(|s| s.n as u64))
     }

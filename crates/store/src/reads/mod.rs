@@ -35,9 +35,26 @@ pub(crate) fn paged(
     org: Option<OrgId>,
     page: &PageRequest,
 ) -> (String, Vec<Arg>, u32) {
+    paged_where(cols, table, key, org, None, page)
+}
+
+/// [`paged`] with one more condition: `cond` is a constant SQL fragment whose one parameter
+/// is written `$?` and bound to the given value.
+pub(crate) fn paged_where(
+    cols: &'static str,
+    table: &'static str,
+    key: &'static str,
+    org: Option<OrgId>,
+    cond: Option<(&'static str, Arg)>,
+    page: &PageRequest,
+) -> (String, Vec<Arg>, u32) {
     let limit = page_limit(page);
     let mut params = args![i64::from(limit) + 1];
     let mut conds = Vec::new();
+    if let Some((sql, arg)) = cond {
+        params.push(arg);
+        conds.push(sql.replace("$?", &format!("${}", params.len())));
+    }
     if let Some(o) = org {
         params.push(Arg::from(o.to_string()));
         conds.push(format!("org_id = ${}", params.len()));

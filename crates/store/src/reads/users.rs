@@ -1,9 +1,9 @@
 //! User reads. Rows are opened with their users' data keys (fetched from the keyring in one
 //! batch per query); an email is found through its blind index under the org key.
 
-use super::paged;
+use super::{paged, paged_where};
 use crate::crypto::blind_index;
-use crate::db::{Row, args};
+use crate::db::{Arg, Row, args};
 use crate::error::{StoreError, StoreResult};
 use crate::keyring::KeyId;
 use crate::rows::access::{credential_cols, credential_from_row, login_state_at};
@@ -112,6 +112,37 @@ impl Store {
         page: &PageRequest,
     ) -> StoreResult<Page<User>> {
         let (sql, params, limit) = paged(user_cols!(), "users", "username", Some(org), page);
+        let rows = self.db().fetch_all(AssertSqlSafe(sql), params).await?;
+        let users = self.open_users(&rows).await?;
+        Ok(Page::from_overfetch(users, limit, |u| {
+            u.username.to_string()
+        }))
+    }
+
+    /// Users whose username starts with `prefix`, in username order.
+    pub(crate) async fn read_users_prefixed(
+        &self,
+        org: OrgId,
+        prefix: &str,
+        page: &PageRequest,
+    ) -> StoreResult<Page<User>> {
+        let mut pattern = String::with_capacity(prefix.len() + 1);
+        for c in prefix.chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(c);
+        }
+        pattern.push('%');
+        let cond = ("username LIKE $? ESCAPE '\\'", Arg::from(pattern.as_str()));
+        let (sql, params, limit) = paged_where(
+            user_cols!(),
+            "users",
+            "username",
+            Some(org),
+            Some(cond),
+            page,
+        );
         let rows = self.db().fetch_all(AssertSqlSafe(sql), params).await?;
         let users = self.open_users(&rows).await?;
         Ok(Page::from_overfetch(users, limit, |u| {

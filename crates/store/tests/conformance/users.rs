@@ -19,6 +19,7 @@ on_both_backends!(
     user_round_trip_keeps_every_field,
     user_update_moves_the_email_index,
     users_list_in_username_pages,
+    users_search_by_username_prefix,
     posix_numbers_are_allocated_per_org,
     credential_and_login_state,
     admin_role_set_and_unset,
@@ -124,6 +125,60 @@ async fn users_list_in_username_pages(t: &TempStore) {
         .unwrap();
     assert_eq!(all.items.len(), 7);
     assert_eq!(all.next, None);
+}
+
+async fn users_search_by_username_prefix(t: &TempStore) {
+    let o = new_org(t, "acme").await;
+    let other = new_org(t, "other").await;
+    new_user(t, &other, "bob.other").await;
+    for name in ["bob", "bob.jr", "bobby", "b_b", "bxb", "alice", "robert"] {
+        new_user(t, &o, name).await;
+    }
+    let names = |p: skydir_core::page::Page<skydir_core::directory::User>| {
+        p.items
+            .iter()
+            .map(|u| u.username.to_string())
+            .collect::<Vec<_>>()
+    };
+    let found = t
+        .store
+        .search_users(o.id, "bob", &PageRequest::first(10))
+        .await
+        .unwrap();
+    assert_eq!(names(found), ["bob", "bob.jr", "bobby"]);
+    // `_` and `%` are literal, not LIKE wildcards.
+    let found = t
+        .store
+        .search_users(o.id, "b_", &PageRequest::first(10))
+        .await
+        .unwrap();
+    assert_eq!(names(found), ["b_b"]);
+    let found = t
+        .store
+        .search_users(o.id, "%", &PageRequest::first(10))
+        .await
+        .unwrap();
+    assert!(found.items.is_empty());
+    // Paged like the full list.
+    let first = t
+        .store
+        .search_users(o.id, "bob", &PageRequest::first(2))
+        .await
+        .unwrap();
+    assert_eq!(first.next.as_deref(), Some("bob.jr"));
+    let rest = t
+        .store
+        .search_users(
+            o.id,
+            "bob",
+            &PageRequest {
+                after: first.next.clone(),
+                limit: 2,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(names(rest), ["bobby"]);
 }
 
 async fn posix_numbers_are_allocated_per_org(t: &TempStore) {

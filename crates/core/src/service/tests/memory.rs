@@ -435,6 +435,24 @@ impl DirectoryStore for MemoryStore {
             )
         })
     }
+    async fn search_users(
+        &self,
+        org: OrgId,
+        prefix: &str,
+        p: &PageRequest,
+    ) -> CoreResult<Page<User>> {
+        self.read(|s| {
+            page(
+                s.users
+                    .values()
+                    .filter(|u| u.org == org && u.username.as_str().starts_with(prefix))
+                    .cloned()
+                    .collect(),
+                |u| u.username.as_str().to_string(),
+                p,
+            )
+        })
+    }
     async fn count_users(&self, org: OrgId) -> CoreResult<u64> {
         self.read(|s| s.users.values().filter(|u| u.org == org).count() as u64)
     }

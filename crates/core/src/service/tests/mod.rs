@@ -301,6 +301,75 @@ async fn tokens_follow_the_users_current_role_and_status() {
 }
 
 #[tokio::test]
+async fn staff_exchange_their_own_token_for_a_session_and_nothing_else_qualifies() {
+    let (dir, _) = directory();
+    let boot = dir.bootstrap_operator().await.unwrap().unwrap();
+    let operator = dir.authenticate_token(boot.secret.expose()).await.unwrap();
+    let (_, agent_token) = dir
+        .create_staff(&operator, "ann", crate::access::StaffRole::Agent)
+        .await
+        .unwrap();
+    let (actor, session) = dir
+        .staff_session(agent_token.secret.expose())
+        .await
+        .unwrap();
+    assert!(matches!(actor, Actor::SupportAgent { .. }));
+    assert!(session.expires_at.is_some(), "a session expires");
+    assert_ne!(session.secret.expose(), agent_token.secret.expose());
+    assert_eq!(
+        dir.authenticate_token(session.secret.expose())
+            .await
+            .unwrap(),
+        actor
+    );
+    // A session cannot renew itself, a user's token is no staff token, garbage is nothing.
+    assert_eq!(
+        dir.staff_session(session.secret.expose())
+            .await
+            .unwrap_err(),
+        CoreError::Unauthenticated
+    );
+    let o = org(&dir, "acme", Plan::free()).await;
+    dir.create_user(
+        &op(),
+        &o.slug,
+        new_user("alice", Some("a long enough passphrase")),
+    )
+    .await
+    .unwrap();
+    let user = dir
+        .login(
+            &o.slug,
+            &Username::parse("alice").unwrap(),
+            Secret::new("a long enough passphrase"),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        dir.staff_session(user.token.secret.expose())
+            .await
+            .unwrap_err(),
+        CoreError::Unauthenticated
+    );
+    assert_eq!(
+        dir.staff_session("skd_garbage").await.unwrap_err(),
+        CoreError::Unauthenticated
+    );
+    // The operator's token works too, and logging the session out leaves the token alone.
+    let (op_actor, op_session) = dir.staff_session(boot.secret.expose()).await.unwrap();
+    assert!(matches!(op_actor, Actor::Operator { .. }));
+    dir.logout(op_session.secret.expose()).await.unwrap();
+    assert_eq!(
+        dir.authenticate_token(op_session.secret.expose())
+            .await
+            .unwrap_err(),
+        CoreError::Unauthenticated
+    );
+    assert!(dir.authenticate_token(boot.secret.expose()).await.is_ok());
+}
+
+#[tokio::test]
 async fn the_last_admin_cannot_be_revoked_or_erased() {
     let (dir, _) = directory();
     let o = org(&dir, "acme", Plan::free()).await;

@@ -2,9 +2,12 @@
 //! account has one) for a 12-hour session. Failures say only what the user can act on — never
 //! whether the organization or the username exists.
 
-use super::session::{CSRF, SESSION, actor, csrf_of, form_allowed, new_csrf, set_cookie};
 use crate::AppState;
 use crate::pages::layout::{page, respond};
+use crate::pages::session::{
+    CSRF, SESSION_SECS, actor, csrf_of, end_session, form_allowed, new_csrf, set_cookie,
+    start_session,
+};
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
@@ -13,6 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use skydir_core::CoreError;
+use skydir_core::access::Actor;
 use skydir_core::directory::{OrgSlug, Username};
 use skydir_core::ports::Storage;
 use skydir_core::secret::Secret;
@@ -69,8 +73,10 @@ fn show<S: Storage + Clone>(
         status,
         page("Log in", policy.as_deref(), login_form(csrf, r)),
     );
-    resp.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(CSRF, csrf, false, 43_200));
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(CSRF, csrf, false, SESSION_SECS),
+    );
     resp
 }
 
@@ -79,8 +85,8 @@ pub async fn form<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
 ) -> Response {
-    if actor(&st, &headers).await.is_some() {
-        return Redirect::to("/portal/tickets").into_response();
+    if let Some((a, _)) = actor(&st, &headers).await {
+        return Redirect::to(home(&a)).into_response();
     }
     let csrf = csrf_of(&headers).unwrap_or_else(new_csrf);
     show(
@@ -136,20 +142,10 @@ pub async fn submit<S: Storage + Clone>(
         .login(&org, &user, Secret::new(f.password), totp)
         .await
     {
-        Ok(out) => {
-            let mut resp = Redirect::to("/portal/tickets").into_response();
-            let h = resp.headers_mut();
-            h.append(
-                header::SET_COOKIE,
-                set_cookie(SESSION, out.token.secret.expose(), true, 43_200),
-            );
-            // A new CSRF token for the new session.
-            h.append(
-                header::SET_COOKIE,
-                set_cookie(CSRF, &new_csrf(), false, 43_200),
-            );
-            resp
-        }
+        Ok(out) => start_session(
+            Redirect::to(home(&out.actor)).into_response(),
+            out.token.secret.expose(),
+        ),
         Err(CoreError::SecondFactorRequired) => {
             refill.ask_totp = true;
             refill.error = Some("Enter the code from your authenticator app.".into());
@@ -198,9 +194,14 @@ pub async fn logout<S: Storage + Clone>(
     {
         tracing::warn!(error = %e, "could not revoke a session at logout");
     }
-    let mut resp = Redirect::to("/portal/login").into_response();
-    let h = resp.headers_mut();
-    h.append(header::SET_COOKIE, set_cookie(SESSION, "", true, 0));
-    h.append(header::SET_COOKIE, set_cookie(CSRF, "", false, 0));
-    resp
+    end_session(Redirect::to("/portal/login").into_response())
+}
+
+/// Where a person lands after logging in: admins in their console, everyone else on their
+/// own account page.
+pub fn home(actor: &Actor) -> &'static str {
+    match actor {
+        Actor::OrgAdmin { .. } => "/admin",
+        _ => "/portal/profile",
+    }
 }

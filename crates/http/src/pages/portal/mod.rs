@@ -5,8 +5,8 @@
 
 mod login;
 mod my_data;
-mod session;
-mod tickets;
+mod profile;
+pub(crate) mod tickets;
 
 use crate::AppState;
 use axum::Router;
@@ -19,13 +19,28 @@ use skydir_core::ports::Storage;
 pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
     let uploads = || DefaultBodyLimit::max(crate::MAX_UPLOAD_BYTES);
     Router::new()
-        .route("/portal", get(|| async { Redirect::to("/portal/tickets") }))
+        .route("/portal", get(|| async { Redirect::to("/portal/profile") }))
         .route(
             "/portal/login",
             get(login::form::<S>).post(login::submit::<S>),
         )
         .route("/portal/logout", post(login::logout::<S>))
         .route("/portal/tickets", get(tickets::list::<S>))
+        .route(
+            "/portal/profile",
+            get(profile::show::<S>).post(profile::details::<S>),
+        )
+        .route("/portal/profile/password", post(profile::password::<S>))
+        .route("/portal/profile/totp", post(profile::totp_begin::<S>))
+        .route(
+            "/portal/profile/totp/confirm",
+            post(profile::totp_confirm::<S>),
+        )
+        .route(
+            "/portal/profile/totp/remove",
+            post(profile::totp_remove::<S>),
+        )
+        .route("/portal/profile/erasure", post(profile::erasure::<S>))
         .route("/portal/my-data", get(my_data::show::<S>))
         .route("/portal/my-data.json", get(my_data::download::<S>))
         .route(

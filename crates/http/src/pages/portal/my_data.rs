@@ -27,9 +27,9 @@ pub async fn show<S: Storage + Clone>(
                     " (machine-readable, to keep or to give to another provider)." }
                 (report(&r))
             };
-            frame(&st, StatusCode::OK, "My data", &token, body)
+            frame(&st, &a, StatusCode::OK, "My data", &token, body)
         }
-        Err(e) => failure(&st, &token, &e),
+        Err(e) => failure(&st, &a, &token, &e),
     }
 }
 
@@ -56,6 +56,6 @@ pub async fn download<S: Storage + Clone>(
             }
             resp
         }
-        Err(e) => failure(&st, &csrf(&headers), &e),
+        Err(e) => failure(&st, &a, &csrf(&headers), &e),
     }
 }

@@ -3,14 +3,14 @@
 //! reopen and rate them. Plain forms that work without JavaScript; errors appear next to the
 //! field that caused them.
 
-use super::session::{actor, csrf_of, form_allowed, new_csrf};
 use crate::AppState;
-use crate::pages::layout::{page, respond};
+use crate::pages::session::{actor, csrf_of, form_allowed, new_csrf};
+use crate::pages::shell::{self, Area, Chrome};
 use crate::routes::tickets::file_response;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -41,30 +41,29 @@ pub(super) async fn session<S: Storage + Clone>(
 
 pub(super) fn frame<S: Storage + Clone>(
     st: &AppState<S>,
+    actor: &Actor,
     status: StatusCode,
     title: &str,
     csrf: &str,
     body: Markup,
 ) -> Response {
-    let policy = st.dir.desk_policy().ok();
-    let content = html! {
-        nav aria-label="Portal" {
-            a href="/portal/tickets" { "My organization's tickets" } " · "
-            a href="/portal/tickets/new" { "New ticket" } " · "
-            a href="/portal/my-data" { "My data" } " · "
-            form.inline method="post" action="/portal/logout" {
-                input type="hidden" name="csrf" value=(csrf);
-                button type="submit" { "Log out" }
-            }
-        }
-        (body)
+    let here = match title {
+        "My data" => "/portal/my-data",
+        "New ticket" => "/portal/tickets/new",
+        _ => "/portal/tickets",
     };
-    let mut resp = respond(status, page(title, policy.as_deref(), content));
-    resp.headers_mut().insert(
-        header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    resp
+    shell::frame(
+        st,
+        Chrome {
+            area: Area::Portal,
+            actor,
+            csrf,
+        },
+        status,
+        title,
+        here,
+        body,
+    )
 }
 
 pub(super) fn csrf(headers: &HeaderMap) -> String {
@@ -107,7 +106,7 @@ pub async fn list<S: Storage + Clone>(
             p { "Support requests are submitted by your organization's administrators, and end-user support goes through them: please ask your IT administrator, who can contact support for you." }
             p { a href="/kb" { "The Knowledge Base" } " is open to everyone." }
         };
-        return frame(&st, StatusCode::OK, "Support", &token, body);
+        return frame(&st, &a, StatusCode::OK, "Support", &token, body);
     }
     let page_req = skydir_core::page::PageRequest::first(200);
     let tickets = match st
@@ -116,7 +115,7 @@ pub async fn list<S: Storage + Clone>(
         .await
     {
         Ok(p) => p.items,
-        Err(e) => return failure(&st, &token, &e),
+        Err(e) => return failure(&st, &a, &token, &e),
     };
     let body = html! {
         h1 { "Tickets of " (slug) }
@@ -138,7 +137,7 @@ pub async fn list<S: Storage + Clone>(
             }
         }
     };
-    frame(&st, StatusCode::OK, "Tickets", &token, body)
+    frame(&st, &a, StatusCode::OK, "Tickets", &token, body)
 }
 
 /// A new ticket's form, filled again after an error.
@@ -202,12 +201,14 @@ pub async fn new<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = session(&st, &headers).await {
-        return r;
-    }
+    let (a, _) = match session(&st, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
     let token = csrf(&headers);
     frame(
         &st,
+        &a,
         StatusCode::OK,
         "New ticket",
         &token,
@@ -223,7 +224,7 @@ pub async fn new<S: Storage + Clone>(
 }
 
 /// Text fields and files of a multipart form.
-async fn read_multipart(
+pub(crate) async fn read_multipart(
     mut m: Multipart,
 ) -> Result<(HashMap<String, String>, Vec<NewAttachment>), CoreError> {
     let mut fields = HashMap::new();
@@ -282,7 +283,7 @@ pub async fn create<S: Storage + Clone>(
     let token = csrf(&headers);
     let (fields, files) = match read_multipart(body).await {
         Ok(v) => v,
-        Err(e) => return failure(&st, &token, &e),
+        Err(e) => return failure(&st, &a, &token, &e),
     };
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
     let draft = Draft {
@@ -299,6 +300,7 @@ pub async fn create<S: Storage + Clone>(
         let e = CoreError::forbidden("this form expired; please submit it again");
         return frame(
             &st,
+            &a,
             StatusCode::FORBIDDEN,
             "New ticket",
             &token,
@@ -337,13 +339,14 @@ pub async fn create<S: Storage + Clone>(
             let msg = reason.clone();
             frame(
                 &st,
+                &a,
                 StatusCode::BAD_REQUEST,
                 "New ticket",
                 &token,
                 new_form(&token, &draft, Some((field.as_str(), msg))),
             )
         }
-        Err(e) => failure(&st, &token, &e),
+        Err(e) => failure(&st, &a, &token, &e),
     }
 }
 
@@ -368,7 +371,7 @@ pub async fn show<S: Storage + Clone>(
     let token = csrf(&headers);
     let t = match st.dir.get_ticket(&a, &slug, id).await {
         Ok(t) => t,
-        Err(e) => return failure(&st, &token, &e),
+        Err(e) => return failure(&st, &a, &token, &e),
     };
     let open = !matches!(t.status, TicketStatus::Resolved | TicketStatus::Closed);
     let body = html! {
@@ -417,6 +420,7 @@ pub async fn show<S: Storage + Clone>(
     };
     frame(
         &st,
+        &a,
         StatusCode::OK,
         &format!("Ticket #{}", t.number),
         &token,
@@ -438,14 +442,14 @@ pub async fn reply<S: Storage + Clone>(
     let token = csrf(&headers);
     let (fields, files) = match read_multipart(body).await {
         Ok(v) => v,
-        Err(e) => return failure(&st, &token, &e),
+        Err(e) => return failure(&st, &a, &token, &e),
     };
     if !form_allowed(&headers, fields.get("csrf").map_or("", String::as_str)) {
-        return expired(&st, &token);
+        return expired(&st, &a, &token);
     }
     let text = fields.get("body").cloned().unwrap_or_default();
     let r = st.dir.reply_as_customer(&a, &slug, id, text, files).await;
-    back_to(&st, &token, id, r)
+    back_to(&st, &a, &token, id, r)
 }
 
 /// The status form's fields.
@@ -470,12 +474,13 @@ pub async fn status<S: Storage + Clone>(
     let Ok(Form(f)) = body else {
         return failure(
             &st,
+            &a,
             &token,
             &CoreError::invalid("status", "choose a status"),
         );
     };
     if !form_allowed(&headers, &f.csrf) {
-        return expired(&st, &token);
+        return expired(&st, &a, &token);
     }
     let r = match TicketStatus::parse(&f.status) {
         Ok(to) => {
@@ -485,7 +490,7 @@ pub async fn status<S: Storage + Clone>(
         }
         Err(e) => Err(e),
     };
-    back_to(&st, &token, id, r)
+    back_to(&st, &a, &token, id, r)
 }
 
 /// The rating form's fields.
@@ -512,18 +517,19 @@ pub async fn rate<S: Storage + Clone>(
     let Ok(Form(f)) = body else {
         return failure(
             &st,
+            &a,
             &token,
             &CoreError::invalid("rating", "choose a rating from 1 to 5"),
         );
     };
     if !form_allowed(&headers, &f.csrf) {
-        return expired(&st, &token);
+        return expired(&st, &a, &token);
     }
     let r = st
         .dir
         .rate_ticket(&a, &slug, id, f.rating, &f.comment)
         .await;
-    back_to(&st, &token, id, r)
+    back_to(&st, &a, &token, id, r)
 }
 
 /// `GET /portal/tickets/{id}/attachments/{attachment}`.
@@ -538,61 +544,45 @@ pub async fn attachment<S: Storage + Clone>(
     };
     let token = csrf(&headers);
     let Some(aid) = AttachmentId::parse(&file) else {
-        return failure(&st, &token, &CoreError::not_found("attachment", file));
+        return failure(&st, &a, &token, &CoreError::not_found("attachment", file));
     };
     match st.dir.ticket_attachment(&a, &slug, id, aid).await {
         Ok(f) => file_response(f),
-        Err(e) => failure(&st, &token, &e),
+        Err(e) => failure(&st, &a, &token, &e),
     }
 }
 
 /// Back to the ticket after an action, or the error page.
 fn back_to<S: Storage + Clone, T>(
     st: &AppState<S>,
+    actor: &Actor,
     token: &str,
     id: u64,
     r: Result<T, CoreError>,
 ) -> Response {
     match r {
         Ok(_) => Redirect::to(&format!("/portal/tickets/{id}")).into_response(),
-        Err(e) => failure(st, token, &e),
+        Err(e) => failure(st, actor, token, &e),
     }
 }
 
 /// The answer to a form without a valid CSRF token.
-fn expired<S: Storage + Clone>(st: &AppState<S>, token: &str) -> Response {
-    failure(
-        st,
-        token,
-        &CoreError::forbidden("this form expired; please submit it again"),
-    )
+fn expired<S: Storage + Clone>(st: &AppState<S>, actor: &Actor, token: &str) -> Response {
+    failure(st, actor, token, &shell::expired())
 }
 
 pub(super) fn failure<S: Storage + Clone>(
     st: &AppState<S>,
+    actor: &Actor,
     token: &str,
     e: &CoreError,
 ) -> Response {
-    let status = match e {
-        CoreError::NotFound { .. } => StatusCode::NOT_FOUND,
-        CoreError::Forbidden { .. } => StatusCode::FORBIDDEN,
-        CoreError::Conflict { .. } => StatusCode::CONFLICT,
-        CoreError::Invalid { .. } => StatusCode::BAD_REQUEST,
-        CoreError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    let text = match e {
-        CoreError::Internal(_) => {
-            tracing::error!(error = %e, "portal page failed");
-            "Something went wrong on our side; please try again.".to_string()
-        }
-        other => other.to_string(),
-    };
-    frame(
+    shell::failure(
         st,
-        status,
-        "Support",
+        Area::Portal,
+        actor,
         token,
-        html! { h1 { "Support" } p.error role="alert" { (text) } p { a href="/portal/tickets" { "Back to the tickets" } } },
+        e,
+        ("/portal/tickets", "Back to the tickets"),
     )
 }

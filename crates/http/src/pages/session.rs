@@ -1,4 +1,4 @@
-//! Browser sessions for the portal: the session is a login token in an `HttpOnly; Secure;
+//! Browser sessions for every signed-in area (portal, admin console, agent workspace): the session is a login token in an `HttpOnly; Secure;
 //! SameSite=Strict` cookie (the same 12-hour session token the API's login issues), and every
 //! form carries a CSRF token that must equal the `skydir_csrf` cookie (double submit), on top
 //! of SameSite and an `Origin` check. Nothing here decides who may do what: the session only
@@ -6,12 +6,15 @@
 
 use crate::AppState;
 use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
 use skydir_core::access::Actor;
 use skydir_core::ports::Storage;
 use subtle::ConstantTimeEq;
 
 /// The session cookie.
 pub const SESSION: &str = "skydir_session";
+/// How long the cookies live: the session token's own lifetime (12 hours).
+pub const SESSION_SECS: u64 = 43_200;
 /// The CSRF cookie (readable by the server's own forms only through the page it renders).
 pub const CSRF: &str = "skydir_csrf";
 
@@ -69,14 +72,54 @@ pub fn form_allowed(headers: &HeaderMap, submitted: &str) -> bool {
     same && origin_ok && !submitted.is_empty()
 }
 
-/// The session's actor: `None` without a valid session cookie.
-pub async fn actor<S: Storage + Clone>(
+/// The session's actor, whoever it is: `None` without a valid session cookie.
+pub async fn signed_in<S: Storage + Clone>(
     st: &AppState<S>,
     headers: &HeaderMap,
 ) -> Option<(Actor, String)> {
     let token = cookie(headers, SESSION)?;
-    match st.dir.authenticate_token(&token).await {
-        Ok(a @ (Actor::OrgAdmin { .. } | Actor::User { .. })) => Some((a, token)),
+    st.dir
+        .authenticate_token(&token)
+        .await
+        .ok()
+        .map(|a| (a, token))
+}
+
+/// The session's actor when it is a person of an organization (admin or user): `None`
+/// otherwise.
+pub async fn actor<S: Storage + Clone>(
+    st: &AppState<S>,
+    headers: &HeaderMap,
+) -> Option<(Actor, String)> {
+    match signed_in(st, headers).await? {
+        (a @ (Actor::OrgAdmin { .. } | Actor::User { .. }), t) => Some((a, t)),
         _ => None,
     }
+}
+
+/// A response that starts a session: the session cookie and a fresh CSRF token.
+pub fn start_session(mut resp: Response, session_token: &str) -> Response {
+    let h = resp.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(SESSION, session_token, true, SESSION_SECS),
+    );
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(CSRF, &new_csrf(), false, SESSION_SECS),
+    );
+    resp
+}
+
+/// A response that ends the session in the browser (both cookies deleted).
+pub fn end_session(mut resp: Response) -> Response {
+    let h = resp.headers_mut();
+    h.append(header::SET_COOKIE, set_cookie(SESSION, "", true, 0));
+    h.append(header::SET_COOKIE, set_cookie(CSRF, "", false, 0));
+    resp
+}
+
+/// The request's CSRF token, or a fresh one for a page that sets it.
+pub fn csrf(headers: &HeaderMap) -> String {
+    csrf_of(headers).unwrap_or_else(new_csrf)
 }

@@ -1,0 +1,75 @@
+//! The admin console: an organization's administrators manage their directory in a browser —
+//! the org at a glance, users, groups and nested membership — through the same core services
+//! as the REST API, as the signed-in admin. A signed-in person who is not an admin of an org
+//! is sent to the portal; nobody else gets past the login.
+
+mod groups;
+mod overview;
+mod users;
+
+use crate::AppState;
+use crate::pages::session::{csrf, signed_in};
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use skydir_core::access::Actor;
+use skydir_core::directory::OrgSlug;
+use skydir_core::ports::Storage;
+
+/// The console's routes.
+pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/admin", get(overview::show::<S>))
+        .route("/admin/users", get(users::list::<S>))
+        .route(
+            "/admin/users/new",
+            get(users::new::<S>).post(users::create::<S>),
+        )
+        .route(
+            "/admin/users/{username}",
+            get(users::show::<S>).post(users::update::<S>),
+        )
+        .route("/admin/users/{username}/status", post(users::status::<S>))
+        .route(
+            "/admin/groups",
+            get(groups::list::<S>).post(groups::create::<S>),
+        )
+        .route("/admin/groups/{name}", get(groups::show::<S>))
+        .route("/admin/groups/{name}/members", post(groups::add::<S>))
+        .route(
+            "/admin/groups/{name}/members/remove",
+            post(groups::remove::<S>),
+        )
+}
+
+/// A signed-in org admin: who, their org's slug and the page's CSRF token.
+pub(crate) struct Admin {
+    pub actor: Actor,
+    pub slug: OrgSlug,
+    pub csrf: String,
+}
+
+/// The signed-in admin, or where to send the browser instead: the login without a session,
+/// the portal for a person who is not an admin.
+pub(crate) async fn admin<S: Storage + Clone>(
+    st: &AppState<S>,
+    headers: &HeaderMap,
+) -> Result<Admin, Response> {
+    let to_login = || Redirect::to("/portal/login").into_response();
+    let (actor, _) = signed_in(st, headers).await.ok_or_else(to_login)?;
+    let org = match actor {
+        Actor::OrgAdmin { org, .. } => org,
+        Actor::User { .. } => return Err(Redirect::to("/portal/profile").into_response()),
+        _ => return Err(to_login()),
+    };
+    let slug = match st.dir.store().org_by_id(org).await {
+        Ok(Some(o)) => o.slug,
+        _ => return Err(to_login()),
+    };
+    Ok(Admin {
+        actor,
+        slug,
+        csrf: csrf(headers),
+    })
+}

@@ -1,0 +1,573 @@
+//! The console's users: a paged list searchable by username, a form to add someone (refused
+//! with the plan's reason when every seat is used), and each user's page, where an admin edits
+//! their contact details and suspends or reactivates them. Errors appear next to the field
+//! that caused them and the form keeps what was typed.
+
+use super::{Admin, admin};
+use crate::AppState;
+use crate::pages::session::form_allowed;
+use crate::pages::shell::{
+    Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
+};
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use skydir_core::CoreError;
+use skydir_core::directory::{Email, PersonalData, UserStatus, Username};
+use skydir_core::page::PageRequest;
+use skydir_core::ports::Storage;
+use skydir_core::secret::{Personal, Secret};
+use skydir_core::service::{NewUser, PasswordInput, UserPatch, UserView};
+
+/// Users per page of the list.
+const PER_PAGE: u32 = 25;
+
+/// The list's query: search text and the cursor of the page.
+#[derive(Debug, Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    after: Option<String>,
+}
+
+fn status_badge(s: UserStatus) -> Markup {
+    html! {
+        @match s {
+            UserStatus::Active => span.badge.ok { "active" },
+            UserStatus::Suspended => span.badge.warn { "suspended" },
+            UserStatus::Staged => span.badge { "staged" },
+        }
+    }
+}
+
+fn full_name(u: &UserView) -> String {
+    u.contact
+        .as_ref()
+        .map(|c| {
+            [c.personal.given_name.get(), c.personal.family_name.get()]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
+}
+
+/// `GET /admin/users`.
+pub async fn list<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let a = match admin(&st, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Query(q) = query.unwrap_or_default();
+    let page_req = PageRequest {
+        after: q.after.clone().filter(|s| !s.is_empty() && s.len() <= 64),
+        limit: PER_PAGE,
+    };
+    let search = q.q.trim();
+    let found = st
+        .dir
+        .find_users(&a.actor, &a.slug, Some(search), &page_req)
+        .await;
+    let (page, error) = match found {
+        Ok(p) => (Some(p), None),
+        Err(e @ CoreError::Invalid { .. }) => (None, Some(as_field(&e))),
+        Err(e) => {
+            return failure(
+                &st,
+                Area::Admin,
+                &a.actor,
+                &a.csrf,
+                &e,
+                ("/admin", "Overview"),
+            );
+        }
+    };
+    let body = html! {
+        h1 { "Users" }
+        p { a.button href="/admin/users/new" { "Add a user" } }
+        form.search method="get" action="/admin/users" role="search" {
+            label for="q" { "Find users by username" }
+            input #q type="search" name="q" value=(search) maxlength="64" autocomplete="off" aria-describedby="q-error";
+            button type="submit" { "Search" }
+            (field_error(error.as_ref(), "q"))
+        }
+        @if let Some(p) = &page {
+            @if p.items.is_empty() {
+                div.empty {
+                    @if search.is_empty() { p { "No users yet. " a href="/admin/users/new" { "Add the first one" } "." } }
+                    @else { p { "No username starts with “" (search) "”." } }
+                }
+            } @else {
+                table #users {
+                    caption.sr { "Users" @if !search.is_empty() { " whose username starts with " (search) } }
+                    tr { th scope="col" { "Username" } th scope="col" { "Name" } th scope="col" { "Email" } th scope="col" { "Status" } }
+                    @for u in &p.items {
+                        tr {
+                            td { a href={ "/admin/users/" (u.username) } { (u.username) } @if u.is_admin { " " span.badge { "admin" } } }
+                            td { (full_name(u)) }
+                            td { @if let Some(c) = &u.contact { (c.email.as_str()) } }
+                            td { (status_badge(u.status)) }
+                        }
+                    }
+                }
+                @if let Some(next) = &p.next {
+                    p { a rel="next" href={ "/admin/users?q=" (urlencode(search)) "&after=" (urlencode(next)) } { "Next page →" } }
+                }
+            }
+        }
+    };
+    frame(
+        &st,
+        Chrome {
+            area: Area::Admin,
+            actor: &a.actor,
+            csrf: &a.csrf,
+        },
+        StatusCode::OK,
+        "Users",
+        "/admin/users",
+        body,
+    )
+}
+
+/// Query-string encoding of a value (usernames and search text are plain, but be exact).
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// The new-user form's fields.
+#[derive(Debug, Deserialize, Default)]
+pub struct NewUserForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    given_name: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    status: String,
+}
+
+const NEW_FIELDS: [&str; 6] = [
+    "username",
+    "email",
+    "given_name",
+    "family_name",
+    "password",
+    "status",
+];
+
+fn new_form(csrf: &str, f: &NewUserForm, error: Option<&(String, String)>) -> Markup {
+    html! {
+        h1 { "Add a user" }
+        (form_error(error, &NEW_FIELDS))
+        form method="post" action="/admin/users/new" novalidate {
+            input type="hidden" name="csrf" value=(csrf);
+            p { label for="username" { "Username" } br;
+                span.hint #username-hint { "Lowercase letters, digits, “-”, “_” and “.”; it is also the LDAP uid." } br;
+                input #username name="username" required maxlength="64" autocomplete="off" value=(f.username) aria-describedby="username-hint username-error"; (field_error(error, "username")) }
+            p { label for="email" { "Email" } br;
+                input #email name="email" type="email" required value=(f.email) aria-describedby="email-error"; (field_error(error, "email")) }
+            p { label for="given_name" { "Given name" } br;
+                input #given_name name="given_name" autocomplete="off" value=(f.given_name) aria-describedby="given_name-error"; (field_error(error, "given_name")) }
+            p { label for="family_name" { "Family name" } br;
+                input #family_name name="family_name" autocomplete="off" value=(f.family_name) aria-describedby="family_name-error"; (field_error(error, "family_name")) }
+            p { label for="password" { "Initial password (optional)" } br;
+                span.hint #password-hint { "Without one, the user cannot log in or bind over LDAP until a password is set." } br;
+                input #password name="password" type="password" autocomplete="new-password" aria-describedby="password-hint password-error"; (field_error(error, "password")) }
+            p { label for="status" { "Status" } br;
+                select #status name="status" {
+                    option value="active" selected[f.status != "staged"] { "Active — can log in now" }
+                    option value="staged" selected[f.status == "staged"] { "Staged — prepared, cannot log in yet" }
+                }
+                (field_error(error, "status"))
+            }
+            p { button type="submit" { "Add the user" } " " a href="/admin/users" { "Cancel" } }
+        }
+    }
+}
+
+/// `GET /admin/users/new`.
+pub async fn new<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+) -> Response {
+    let a = match admin(&st, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let body = new_form(&a.csrf, &NewUserForm::default(), None);
+    frame(
+        &st,
+        Chrome {
+            area: Area::Admin,
+            actor: &a.actor,
+            csrf: &a.csrf,
+        },
+        StatusCode::OK,
+        "Add a user",
+        "/admin/users",
+        body,
+    )
+}
+
+fn optional(s: &str) -> Option<String> {
+    Some(s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+fn new_user(f: &NewUserForm) -> Result<NewUser, CoreError> {
+    Ok(NewUser {
+        username: Username::parse(f.username.trim())?,
+        email: Email::parse(&f.email)?,
+        password: match f.password.as_str() {
+            "" => PasswordInput::None,
+            p => PasswordInput::Plain(Secret::new(p.to_string())),
+        },
+        status: UserStatus::parse(if f.status.is_empty() {
+            "active"
+        } else {
+            &f.status
+        })?,
+        posix: None,
+        ssh_keys: Vec::new(),
+        personal: PersonalData {
+            given_name: Personal(optional(&f.given_name)),
+            family_name: Personal(optional(&f.family_name)),
+            ..PersonalData::default()
+        },
+    })
+}
+
+/// `POST /admin/users/new`.
+pub async fn create<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    body: Result<Form<NewUserForm>, FormRejection>,
+) -> Response {
+    let a = match admin(&st, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    let result = if form_allowed(&headers, &f.csrf) {
+        match new_user(&f) {
+            Ok(n) => st.dir.create_user(&a.actor, &a.slug, n).await,
+            Err(e) => Err(e),
+        }
+    } else {
+        Err(expired())
+    };
+    match result {
+        Ok(u) => Redirect::to(&format!("/admin/users/{}?created=1", u.username)).into_response(),
+        Err(e) => {
+            let shown = NewUserForm {
+                password: String::new(),
+                ..f
+            };
+            let err = as_field(&e);
+            frame(
+                &st,
+                Chrome {
+                    area: Area::Admin,
+                    actor: &a.actor,
+                    csrf: &a.csrf,
+                },
+                status_of(&e),
+                "Add a user",
+                "/admin/users",
+                new_form(&a.csrf, &shown, Some(&err)),
+            )
+        }
+    }
+}
+
+/// The user page's query: whether it follows a creation or a save.
+#[derive(Debug, Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    created: Option<String>,
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+/// The edit form's fields.
+#[derive(Debug, Deserialize, Default)]
+pub struct EditForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    given_name: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    phones: String,
+}
+
+impl EditForm {
+    fn of(u: &UserView) -> Self {
+        let c = u.contact.as_ref();
+        Self {
+            csrf: String::new(),
+            email: c.map(|c| c.email.as_str().to_string()).unwrap_or_default(),
+            given_name: c
+                .and_then(|c| c.personal.given_name.get().clone())
+                .unwrap_or_default(),
+            family_name: c
+                .and_then(|c| c.personal.family_name.get().clone())
+                .unwrap_or_default(),
+            phones: c
+                .map(|c| c.personal.phones.get().join("\n"))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+const EDIT_FIELDS: [&str; 4] = ["email", "given_name", "family_name", "phones"];
+
+fn user_page(
+    a: &Admin,
+    u: &UserView,
+    f: &EditForm,
+    notice: Option<&str>,
+    error: Option<&(String, String)>,
+) -> Markup {
+    let path = format!("/admin/users/{}", u.username);
+    html! {
+        h1 { (u.username) " " (status_badge(u.status)) @if u.is_admin { " " span.badge { "admin" } } }
+        @if let Some(n) = notice { p.notice role="status" { (n) } }
+        dl.facts {
+            dt { "LDAP DN" } dd { code { "uid=" (u.username) ",ou=users,o=" (a.slug) ",dc=skydir" } }
+            dt { "POSIX" } dd { "uid " (u.posix.uid_number) ", gid " (u.posix.gid_number) ", " code { (u.posix.home_directory) } }
+            dt { "Created" } dd { (u.created_at.strftime("%Y-%m-%d %H:%M UTC")) }
+        }
+        h2 { "Details" }
+        (form_error(error, &EDIT_FIELDS))
+        @if u.contact.is_none() {
+            p.muted { "You may not see this user's personal data." }
+        } @else {
+            form method="post" action=(path) novalidate {
+                input type="hidden" name="csrf" value=(a.csrf);
+                p { label for="email" { "Email" } br; input #email name="email" type="email" required value=(f.email) aria-describedby="email-error"; (field_error(error, "email")) }
+                p { label for="given_name" { "Given name" } br; input #given_name name="given_name" value=(f.given_name) aria-describedby="given_name-error"; (field_error(error, "given_name")) }
+                p { label for="family_name" { "Family name" } br; input #family_name name="family_name" value=(f.family_name) aria-describedby="family_name-error"; (field_error(error, "family_name")) }
+                p { label for="phones" { "Phone numbers (one per line)" } br; textarea #phones name="phones" rows="2" aria-describedby="phones-error" { (f.phones) } (field_error(error, "phones")) }
+                p { button type="submit" { "Save" } }
+            }
+        }
+        h2 { "Access" }
+        form method="post" action={ (path) "/status" } {
+            input type="hidden" name="csrf" value=(a.csrf);
+            @match u.status {
+                UserStatus::Active => {
+                    p.muted { "Suspending ends the user's sessions' use at once: logins, API tokens and LDAP binds are refused until reactivated." }
+                    button.danger type="submit" name="status" value="suspended" { "Suspend " (u.username) }
+                }
+                _ => { button type="submit" name="status" value="active" { "Activate " (u.username) } }
+            }
+        }
+        p { a href="/admin/users" { "← All users" } }
+    }
+}
+
+async fn load<S: Storage + Clone>(
+    st: &AppState<S>,
+    a: &Admin,
+    username: &str,
+) -> Result<UserView, CoreError> {
+    let name = Username::parse(username).map_err(|_| CoreError::not_found("user", username))?;
+    st.dir.get_user(&a.actor, &a.slug, &name).await
+}
+
+/// `GET /admin/users/{username}`.
+pub async fn show<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    Path(username): Path<String>,
+    query: Result<Query<ShowQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let a = match admin(&st, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Query(q) = query.unwrap_or_default();
+    match load(&st, &a, &username).await {
+        Ok(u) => {
+            let notice = if q.created.is_some() {
+                Some("The user was added.")
+            } else if q.saved.is_some() {
+                Some("Saved.")
+            } else {
+                None
+            };
+            let body = user_page(&a, &u, &EditForm::of(&u), notice, None);
+            frame(
+                &st,
+                Chrome {
+                    area: Area::Admin,
+                    actor: &a.actor,
+                    csrf: &a.csrf,
+                },
+                StatusCode::OK,
+                u.username.as_str(),
+                "/admin/users",
+                body,
+            )
+        }
+        Err(e) => failure(
+            &st,
+            Area::Admin,
+            &a.actor,
+            &a.csrf,
+            &e,
+            ("/admin/users", "All users"),
+        ),
+    }
+}
+
+fn patch(f: &EditForm) -> Result<UserPatch, CoreError> {
+    Ok(UserPatch {
+        email: Some(Email::parse(&f.email)?),
+        given_name: Some(optional(&f.given_name)),
+        family_name: Some(optional(&f.family_name)),
+        phones: Some(
+            f.phones
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect(),
+        ),
+        ..UserPatch::default()
+    })
+}
+
+/// `POST /admin/users/{username}`: saves the details.
+pub async fn update<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    Path(username): Path<String>,
+    body: Result<Form<EditForm>, FormRejection>,
+) -> Response {
+    let a = match admin(&st, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    let user = match load(&st, &a, &username).await {
+        Ok(u) => u,
+        Err(e) => {
+            return failure(
+                &st,
+                Area::Admin,
+                &a.actor,
+                &a.csrf,
+                &e,
+                ("/admin/users", "All users"),
+            );
+        }
+    };
+    let result = if form_allowed(&headers, &f.csrf) {
+        match patch(&f) {
+            Ok(p) => {
+                st.dir
+                    .update_user(&a.actor, &a.slug, &user.username, p)
+                    .await
+            }
+            Err(e) => Err(e),
+        }
+    } else {
+        Err(expired())
+    };
+    match result {
+        Ok(u) => Redirect::to(&format!("/admin/users/{}?saved=1", u.username)).into_response(),
+        Err(e) => {
+            let err = as_field(&e);
+            let body = user_page(&a, &user, &f, None, Some(&err));
+            frame(
+                &st,
+                Chrome {
+                    area: Area::Admin,
+                    actor: &a.actor,
+                    csrf: &a.csrf,
+                },
+                status_of(&e),
+                user.username.as_str(),
+                "/admin/users",
+                body,
+            )
+        }
+    }
+}
+
+/// The status form's fields.
+#[derive(Debug, Deserialize, Default)]
+pub struct StatusForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    status: String,
+}
+
+/// `POST /admin/users/{username}/status`: suspends or activates.
+pub async fn status<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    Path(username): Path<String>,
+    body: Result<Form<StatusForm>, FormRejection>,
+) -> Response {
+    let a = match admin(&st, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    let result = async {
+        if !form_allowed(&headers, &f.csrf) {
+            return Err(expired());
+        }
+        let name =
+            Username::parse(&username).map_err(|_| CoreError::not_found("user", &username))?;
+        let status = UserStatus::parse(&f.status)?;
+        st.dir
+            .update_user(
+                &a.actor,
+                &a.slug,
+                &name,
+                UserPatch {
+                    status: Some(status),
+                    ..UserPatch::default()
+                },
+            )
+            .await
+    }
+    .await;
+    match result {
+        Ok(u) => Redirect::to(&format!("/admin/users/{}?saved=1", u.username)).into_response(),
+        Err(e) => failure(
+            &st,
+            Area::Admin,
+            &a.actor,
+            &a.csrf,
+            &e,
+            ("/admin/users", "All users"),
+        ),
+    }
+}

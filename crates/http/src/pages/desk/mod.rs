@@ -1,0 +1,62 @@
+//! The agent workspace: the provider's support agents sign in, work the queue (most urgent
+//! first, with the business time left on each ticket's SLA), and answer tickets — public
+//! replies, internal notes, macros, status, assignment — through the same core services as the
+//! REST API. Staff hold no passwords of any organization; they sign in with their own staff
+//! token, which is exchanged for a 12-hour session (see `login`). What an agent may not do
+//! (grant access, change membership, disclose) the core refuses here as everywhere.
+
+mod login;
+mod queue;
+mod ticket;
+
+use crate::AppState;
+use crate::pages::session::{csrf, signed_in};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use skydir_core::access::Actor;
+use skydir_core::ports::Storage;
+
+/// The workspace's routes.
+pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
+    Router::new()
+        .route(
+            "/staff/login",
+            get(login::form::<S>).post(login::submit::<S>),
+        )
+        .route("/staff/logout", post(login::logout::<S>))
+        .route("/desk", get(queue::show::<S>))
+        .route("/desk/tickets/{id}", get(ticket::show::<S>))
+        .route(
+            "/desk/tickets/{id}/reply",
+            post(ticket::reply::<S>).layer(DefaultBodyLimit::max(crate::MAX_UPLOAD_BYTES)),
+        )
+        .route("/desk/tickets/{id}/macro", post(ticket::use_macro::<S>))
+        .route("/desk/tickets/{id}/update", post(ticket::update::<S>))
+        .route(
+            "/desk/tickets/{id}/attachments/{attachment}",
+            get(ticket::attachment::<S>),
+        )
+}
+
+/// A signed-in staff member and the page's CSRF token.
+pub(crate) struct Agent {
+    pub actor: Actor,
+    pub csrf: String,
+}
+
+/// The signed-in staff member, or a redirect to the staff sign-in.
+pub(crate) async fn agent<S: Storage + Clone>(
+    st: &AppState<S>,
+    headers: &HeaderMap,
+) -> Result<Agent, Response> {
+    match signed_in(st, headers).await {
+        Some((actor @ (Actor::SupportAgent { .. } | Actor::Operator { .. }), _)) => Ok(Agent {
+            actor,
+            csrf: csrf(headers),
+        }),
+        _ => Err(Redirect::to("/staff/login").into_response()),
+    }
+}

@@ -1,0 +1,54 @@
+//! The operator console: the people who run the deployment create organizations (with their
+//! first administrator, so the org can be handed over at once), and add support agents and
+//! operators, whose token is shown once. Operators see no customer personal data here: the
+//! lists show organizations and staff only, and the core enforces it.
+
+mod orgs;
+mod staff;
+
+use crate::AppState;
+use crate::pages::session::{csrf, signed_in};
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use skydir_core::access::Actor;
+use skydir_core::ports::Storage;
+
+/// The console's routes.
+pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
+    Router::new()
+        .route(
+            "/operator",
+            get(|| async { Redirect::to("/operator/orgs") }),
+        )
+        .route(
+            "/operator/orgs",
+            get(orgs::list::<S>).post(orgs::create::<S>),
+        )
+        .route(
+            "/operator/staff",
+            get(staff::list::<S>).post(staff::create::<S>),
+        )
+}
+
+/// A signed-in operator and the page's CSRF token.
+pub(crate) struct Operator {
+    pub actor: Actor,
+    pub csrf: String,
+}
+
+/// The signed-in operator, or the staff sign-in.
+pub(crate) async fn operator<S: Storage + Clone>(
+    st: &AppState<S>,
+    headers: &HeaderMap,
+) -> Result<Operator, Response> {
+    match signed_in(st, headers).await {
+        Some((actor @ Actor::Operator { .. }, _)) => Ok(Operator {
+            actor,
+            csrf: csrf(headers),
+        }),
+        Some((Actor::SupportAgent { .. }, _)) => Err(Redirect::to("/desk").into_response()),
+        _ => Err(Redirect::to("/staff/login").into_response()),
+    }
+}

@@ -1,0 +1,312 @@
+//! Organizations for the operator: the list (plan, seats, trial) and a form that creates an
+//! organization together with its first administrator. Every field is checked before anything
+//! is written, so a refused form leaves nothing half-made behind.
+
+use super::{Operator, operator};
+use crate::AppState;
+use crate::pages::session::form_allowed;
+use crate::pages::shell::{
+    Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
+};
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use maud::html;
+use serde::Deserialize;
+use skydir_core::CoreError;
+use skydir_core::directory::{Email, OrgSlug, PersonalData, Plan, PlanKind, UserStatus, Username};
+use skydir_core::page::PageRequest;
+use skydir_core::ports::Storage;
+use skydir_core::secret::Secret;
+use skydir_core::service::{NewOrg, NewUser, PasswordInput};
+
+/// The new-organization form.
+#[derive(Debug, Deserialize, Default)]
+pub struct OrgForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    plan: String,
+    #[serde(default)]
+    seats: String,
+    /// `YYYY-MM-DD`, for JumpStart trials.
+    #[serde(default)]
+    trial_ends: String,
+    #[serde(default)]
+    admin_username: String,
+    #[serde(default)]
+    admin_email: String,
+    #[serde(default)]
+    admin_password: String,
+}
+
+/// The list's notice and cursor.
+#[derive(Debug, Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    created: Option<String>,
+    #[serde(default)]
+    after: Option<String>,
+}
+
+const FIELDS: [&str; 8] = [
+    "slug",
+    "name",
+    "plan",
+    "seats",
+    "trial_ends",
+    "admin_username",
+    "admin_email",
+    "admin_password",
+];
+
+async fn render<S: Storage + Clone>(
+    st: &AppState<S>,
+    op: &Operator,
+    q: &ListQuery,
+    f: &OrgForm,
+    error: Option<&(String, String)>,
+    status: StatusCode,
+) -> Response {
+    let req = PageRequest {
+        after: q.after.clone().filter(|a| !a.is_empty() && a.len() <= 64),
+        limit: 50,
+    };
+    let orgs = match st.dir.list_orgs(&op.actor, &req).await {
+        Ok(p) => p,
+        Err(e) => {
+            return failure(
+                st,
+                Area::Operator,
+                &op.actor,
+                &op.csrf,
+                &e,
+                ("/operator/staff", "Staff"),
+            );
+        }
+    };
+    let now = st.dir.now();
+    let body = html! {
+        h1 { "Organizations" }
+        @if let Some(s) = &q.created { p.notice role="status" { "Organization " (s) " was created; its administrator can log in now." } }
+        @if orgs.items.is_empty() && req.after.is_none() {
+            div.empty { p { "No organizations yet. Create the first one below." } }
+        } @else {
+            table #orgs {
+                tr { th scope="col" { "Id" } th scope="col" { "Name" } th scope="col" { "Plan" } th scope="col" { "User limit" } th scope="col" { "Trial ends" } }
+                @for o in &orgs.items {
+                    tr {
+                        td { code { (o.slug) } }
+                        td { (o.name) }
+                        td { (o.plan.kind) }
+                        td { @match o.plan.user_limit(now) { Some(l) => (l), None => "unlimited" } }
+                        td { @if let Some(t) = o.plan.trial_ends { (t.strftime("%Y-%m-%d")) } }
+                    }
+                }
+            }
+            @if let Some(next) = &orgs.next { p { a rel="next" href={ "/operator/orgs?after=" (next) } { "Next page →" } } }
+        }
+        h2 #new-org { "Create an organization" }
+        (form_error(error, &FIELDS))
+        form method="post" action="/operator/orgs" aria-labelledby="new-org" novalidate {
+            input type="hidden" name="csrf" value=(op.csrf);
+            fieldset {
+                legend { "Organization" }
+                p { label for="slug" { "Organization id" } br; span.hint #slug-hint { "Lowercase letters, digits and “-”; used to log in and in LDAP (o=…)." } br;
+                    input #slug name="slug" required value=(f.slug) aria-describedby="slug-hint slug-error"; (field_error(error, "slug")) }
+                p { label for="name" { "Name" } br; input #name name="name" required value=(f.name) aria-describedby="name-error"; (field_error(error, "name")) }
+                p { label for="plan" { "Plan" } br;
+                    select #plan name="plan" aria-describedby="plan-error" {
+                        @for (v, t) in [("free", "Free (up to 10 users)"), ("monthly", "Monthly"), ("annual", "Annual"), ("jumpstart", "JumpStart trial")] {
+                            option value=(v) selected[f.plan == v] { (t) }
+                        }
+                    }
+                    (field_error(error, "plan")) }
+                p { label for="seats" { "Seats" } br; span.hint #seats-hint { "For monthly and annual plans." } br;
+                    input #seats name="seats" inputmode="numeric" value=(f.seats) aria-describedby="seats-hint seats-error"; (field_error(error, "seats")) }
+                p { label for="trial_ends" { "Trial ends" } br; span.hint #trial-hint { "For JumpStart trials." } br;
+                    input #trial_ends name="trial_ends" type="date" value=(f.trial_ends) aria-describedby="trial-hint trial_ends-error"; (field_error(error, "trial_ends")) }
+            }
+            fieldset {
+                legend { "Its first administrator" }
+                p { label for="admin_username" { "Admin username" } br; input #admin_username name="admin_username" required autocomplete="off" value=(f.admin_username) aria-describedby="admin_username-error"; (field_error(error, "admin_username")) }
+                p { label for="admin_email" { "Admin email" } br; input #admin_email name="admin_email" type="email" required autocomplete="off" value=(f.admin_email) aria-describedby="admin_email-error"; (field_error(error, "admin_email")) }
+                p { label for="admin_password" { "Admin password" } br; input #admin_password name="admin_password" type="password" required autocomplete="new-password" aria-describedby="admin_password-error"; (field_error(error, "admin_password")) }
+            }
+            p { button type="submit" { "Create the organization" } }
+        }
+    };
+    frame(
+        st,
+        Chrome {
+            area: Area::Operator,
+            actor: &op.actor,
+            csrf: &op.csrf,
+        },
+        status,
+        "Organizations",
+        "/operator/orgs",
+        body,
+    )
+}
+
+/// `GET /operator/orgs`.
+pub async fn list<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let op = match operator(&st, &headers).await {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let Query(q) = query.unwrap_or_default();
+    render(
+        &st,
+        &op,
+        &q,
+        &OrgForm {
+            plan: "free".into(),
+            ..OrgForm::default()
+        },
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Renames a core error's field into the form's (the admin's fields are prefixed).
+fn admin_field(e: CoreError) -> CoreError {
+    match e {
+        CoreError::Invalid { field, reason }
+            if ["username", "email", "password"].contains(&field.as_str()) =>
+        {
+            CoreError::Invalid {
+                field: format!("admin_{field}"),
+                reason,
+            }
+        }
+        CoreError::Conflict { field, reason }
+            if ["username", "email"].contains(&field.as_str()) =>
+        {
+            CoreError::Conflict {
+                field: format!("admin_{field}"),
+                reason,
+            }
+        }
+        other => other,
+    }
+}
+
+fn parse(f: &OrgForm) -> Result<(NewOrg, NewUser), CoreError> {
+    let kind = PlanKind::parse(&f.plan)?;
+    let seats = match f.seats.trim() {
+        "" => None,
+        s => Some(
+            s.parse::<u64>()
+                .map_err(|_| CoreError::invalid("seats", "must be a whole number"))?,
+        ),
+    };
+    let trial_ends = match f.trial_ends.trim() {
+        "" => None,
+        d => Some(
+            jiff::civil::Date::strptime("%Y-%m-%d", d)
+                .ok()
+                .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+                .map(|z| z.timestamp())
+                .ok_or_else(|| {
+                    CoreError::invalid("trial_ends", "must be a date like 2027-01-31")
+                })?,
+        ),
+    };
+    let org = NewOrg {
+        slug: OrgSlug::parse(f.slug.trim()).map_err(|e| match e {
+            CoreError::Invalid { reason, .. } => CoreError::invalid("slug", reason),
+            other => other,
+        })?,
+        name: f.name.trim().to_string(),
+        plan: Plan::new(
+            kind,
+            seats.filter(|_| matches!(kind, PlanKind::Monthly | PlanKind::Annual)),
+            trial_ends.filter(|_: &Timestamp| kind == PlanKind::Jumpstart),
+        )?,
+    };
+    if f.admin_password.is_empty() {
+        return Err(CoreError::invalid(
+            "admin_password",
+            "the administrator needs a password to log in",
+        ));
+    }
+    let admin = NewUser {
+        username: Username::parse(f.admin_username.trim()).map_err(admin_field)?,
+        email: Email::parse(&f.admin_email).map_err(admin_field)?,
+        password: PasswordInput::Plain(Secret::new(f.admin_password.clone())),
+        status: UserStatus::Active,
+        posix: None,
+        ssh_keys: Vec::new(),
+        personal: PersonalData::default(),
+    };
+    Ok((org, admin))
+}
+
+/// `POST /operator/orgs`.
+pub async fn create<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    body: Result<Form<OrgForm>, FormRejection>,
+) -> Response {
+    let op = match operator(&st, &headers).await {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    let result = async {
+        if !form_allowed(&headers, &f.csrf) {
+            return Err(expired());
+        }
+        let (new, admin) = parse(&f)?;
+        let slug = new.slug.clone();
+        let username = admin.username.clone();
+        let org = st.dir.create_org(&op.actor, new).await?;
+        let made = async {
+            st.dir.create_user(&op.actor, &slug, admin).await.map_err(admin_field)?;
+            st.dir.grant_admin(&op.actor, &slug, &username).await
+        }
+        .await;
+        if let Err(e) = made {
+            tracing::warn!(error = %e, "an organization was created but its first administrator was not");
+            return Err(CoreError::conflict(
+                "admin_username",
+                format!("the organization was created, but its administrator was not ({e}); add one with the API"),
+            ));
+        }
+        Ok(org.slug)
+    }
+    .await;
+    match result {
+        Ok(slug) => Redirect::to(&format!("/operator/orgs?created={slug}")).into_response(),
+        Err(e) => {
+            let err = as_field(&e);
+            let shown = OrgForm {
+                admin_password: String::new(),
+                ..f
+            };
+            render(
+                &st,
+                &op,
+                &ListQuery::default(),
+                &shown,
+                Some(&err),
+                status_of(&e),
+            )
+            .await
+        }
+    }
+}

@@ -1,0 +1,482 @@
+//! "My account": every person of an organization manages themself here — their contact
+//! details (rectification, GDPR Art. 16), their password, two-step login with an authenticator
+//! app, and a request to have their account erased (Art. 17), which their organization's
+//! admins answer within the legal deadline. Each form acts as the signed-in person through the
+//! same core services as `/api/v1/me`.
+
+use crate::AppState;
+use crate::pages::session::{actor, csrf, form_allowed};
+use crate::pages::shell::{
+    Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
+};
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use skydir_core::CoreError;
+use skydir_core::access::Actor;
+use skydir_core::directory::{Email, OrgSlug};
+use skydir_core::ports::Storage;
+use skydir_core::privacy::RequestKind;
+use skydir_core::secret::Secret;
+use skydir_core::service::{TotpProvisioning, UserPatch, UserView};
+
+/// The signed-in person: actor, org slug, their own view and the page's CSRF token.
+struct Me {
+    actor: Actor,
+    slug: OrgSlug,
+    user: UserView,
+    csrf: String,
+}
+
+async fn me<S: Storage + Clone>(st: &AppState<S>, headers: &HeaderMap) -> Result<Me, Response> {
+    let to_login = || Redirect::to("/portal/login").into_response();
+    let (actor, _) = actor(st, headers).await.ok_or_else(to_login)?;
+    let (Some(org), Some(uid)) = (actor.org(), actor.user()) else {
+        return Err(to_login());
+    };
+    let store = st.dir.store();
+    let (Ok(Some(org)), Ok(Some(user))) =
+        (store.org_by_id(org).await, store.user_by_id(org, uid).await)
+    else {
+        return Err(to_login());
+    };
+    let csrf = csrf(headers);
+    match st.dir.get_user(&actor, &org.slug, &user.username).await {
+        Ok(view) => Ok(Me {
+            actor,
+            slug: org.slug,
+            user: view,
+            csrf,
+        }),
+        Err(e) => Err(failure(
+            st,
+            Area::Portal,
+            &actor,
+            &csrf,
+            &e,
+            ("/portal/my-data", "My data"),
+        )),
+    }
+}
+
+/// The details form.
+#[derive(Debug, Deserialize, Default)]
+pub struct DetailsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    given_name: String,
+    #[serde(default)]
+    family_name: String,
+    #[serde(default)]
+    phones: String,
+}
+
+impl DetailsForm {
+    fn of(u: &UserView) -> Self {
+        let c = u.contact.as_ref();
+        Self {
+            csrf: String::new(),
+            email: c.map(|c| c.email.as_str().to_string()).unwrap_or_default(),
+            given_name: c
+                .and_then(|c| c.personal.given_name.get().clone())
+                .unwrap_or_default(),
+            family_name: c
+                .and_then(|c| c.personal.family_name.get().clone())
+                .unwrap_or_default(),
+            phones: c
+                .map(|c| c.personal.phones.get().join("\n"))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// Which form an error or notice belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Details,
+    Password,
+    Totp,
+    Erasure,
+}
+
+struct View<'a> {
+    details: DetailsForm,
+    has_totp: bool,
+    provisioning: Option<&'a TotpProvisioning>,
+    error: Option<(Section, (String, String))>,
+    notice: Option<&'a str>,
+}
+
+fn page(m: &Me, v: &View<'_>) -> Markup {
+    let err = |s: Section| v.error.as_ref().filter(|(k, _)| *k == s).map(|(_, e)| e);
+    let f = &v.details;
+    html! {
+        h1 { "My account" }
+        @if let Some(n) = v.notice { p.notice role="status" { (n) } }
+        dl.facts {
+            dt { "Username" } dd { (m.user.username) }
+            dt { "Organization" } dd { (m.slug) }
+            dt { "Role" } dd { @if m.user.is_admin { "administrator" } @else { "user" } }
+        }
+        section aria-labelledby="details-h" {
+            h2 #details-h { "Contact details" }
+            (form_error(err(Section::Details), &["email", "given_name", "family_name", "phones"]))
+            form method="post" action="/portal/profile" novalidate {
+                input type="hidden" name="csrf" value=(m.csrf);
+                p { label for="email" { "Email" } br; input #email name="email" type="email" required autocomplete="email" value=(f.email) aria-describedby="email-error"; (field_error(err(Section::Details), "email")) }
+                p { label for="given_name" { "Given name" } br; input #given_name name="given_name" autocomplete="given-name" value=(f.given_name) aria-describedby="given_name-error"; (field_error(err(Section::Details), "given_name")) }
+                p { label for="family_name" { "Family name" } br; input #family_name name="family_name" autocomplete="family-name" value=(f.family_name) aria-describedby="family_name-error"; (field_error(err(Section::Details), "family_name")) }
+                p { label for="phones" { "Phone numbers (one per line)" } br; textarea #phones name="phones" rows="2" aria-describedby="phones-error" { (f.phones) } (field_error(err(Section::Details), "phones")) }
+                p { button type="submit" { "Save my details" } }
+            }
+        }
+        section aria-labelledby="password-h" {
+            h2 #password-h { "Password" }
+            (form_error(err(Section::Password), &["current", "new_password", "repeat", "password"]))
+            form method="post" action="/portal/profile/password" novalidate {
+                input type="hidden" name="csrf" value=(m.csrf);
+                input type="hidden" name="username" value=(m.user.username) autocomplete="username";
+                p { label for="current" { "Current password" } br; input #current name="current" type="password" required autocomplete="current-password" aria-describedby="current-error"; (field_error(err(Section::Password), "current")) }
+                p { label for="new_password" { "New password" } br; input #new_password name="new_password" type="password" required autocomplete="new-password" aria-describedby="new_password-error password-error"; (field_error(err(Section::Password), "new_password")) (field_error(err(Section::Password), "password")) }
+                p { label for="repeat" { "New password again" } br; input #repeat name="repeat" type="password" required autocomplete="new-password" aria-describedby="repeat-error"; (field_error(err(Section::Password), "repeat")) }
+                p { button type="submit" { "Change my password" } }
+            }
+        }
+        section aria-labelledby="totp-h" {
+            h2 #totp-h { "Two-step login" }
+            (form_error(err(Section::Totp), &["code"]))
+            @if let Some(p) = v.provisioning {
+                p { "Add this account to your authenticator app, then enter the six-digit code it shows to finish." }
+                p { "Key to type in: " code #totp-secret { (p.secret_base32.expose()) } }
+                p { a href=(p.uri.expose()) { "Open in an authenticator app on this device" } }
+                form method="post" action="/portal/profile/totp/confirm" novalidate {
+                    input type="hidden" name="csrf" value=(m.csrf);
+                    p { label for="code" { "Code from the app" } br; input #code name="code" inputmode="numeric" autocomplete="one-time-code" required aria-describedby="code-error"; (field_error(err(Section::Totp), "code")) }
+                    p { button type="submit" { "Turn on two-step login" } }
+                }
+            } @else if v.has_totp {
+                p #totp-state { "On: logging in asks for a code from your authenticator app." }
+                form method="post" action="/portal/profile/totp/remove" novalidate {
+                    input type="hidden" name="csrf" value=(m.csrf);
+                    p { label for="code" { "Current code, to turn it off" } br; input #code name="code" inputmode="numeric" autocomplete="one-time-code" required aria-describedby="code-error"; (field_error(err(Section::Totp), "code")) }
+                    p { button.danger type="submit" { "Turn off two-step login" } }
+                }
+            } @else {
+                p #totp-state { "Off. With it on, a stolen password alone cannot open your account." }
+                @if err(Section::Totp).is_some() { p { (field_error(err(Section::Totp), "code")) " Set it up again to get a new key." } }
+                form method="post" action="/portal/profile/totp" {
+                    input type="hidden" name="csrf" value=(m.csrf);
+                    button type="submit" { "Set up two-step login" }
+                }
+            }
+        }
+        section aria-labelledby="data-h" {
+            h2 #data-h { "Your data" }
+            p { a href="/portal/my-data" { "See everything held about you" } " and download it as JSON." }
+            (form_error(err(Section::Erasure), &[]))
+            form method="post" action="/portal/profile/erasure" novalidate {
+                input type="hidden" name="csrf" value=(m.csrf);
+                p { label for="erasure-details" { "Ask for your account and personal data to be erased" } br;
+                    span.hint #erasure-hint { "Your organization's administrators answer within one month; you get an email when it is done." } br;
+                    textarea #erasure-details name="details" rows="2" aria-describedby="erasure-hint" {} }
+                p { button.danger type="submit" { "Request erasure" } }
+            }
+        }
+    }
+}
+
+async fn render<S: Storage + Clone>(
+    st: &AppState<S>,
+    m: &Me,
+    status: StatusCode,
+    mut v: View<'_>,
+) -> Response {
+    v.has_totp = match (m.actor.org(), m.actor.user()) {
+        (Some(o), Some(u)) => st.dir.has_totp(o, u).await.unwrap_or(false),
+        _ => false,
+    };
+    frame(
+        st,
+        Chrome {
+            area: Area::Portal,
+            actor: &m.actor,
+            csrf: &m.csrf,
+        },
+        status,
+        "My account",
+        "/portal/profile",
+        page(m, &v),
+    )
+}
+
+fn view(m: &Me) -> View<'static> {
+    View {
+        details: DetailsForm::of(&m.user),
+        has_totp: false,
+        provisioning: None,
+        error: None,
+        notice: None,
+    }
+}
+
+/// The notice after a redirect.
+#[derive(Debug, Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// `GET /portal/profile`.
+pub async fn show<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    query: Result<Query<Done>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let m = match me(&st, &headers).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let Query(q) = query.unwrap_or_default();
+    let mut v = view(&m);
+    v.notice = match q.done.as_deref() {
+        Some("details") => Some("Your details were saved."),
+        Some("password") => Some("Your password was changed."),
+        Some("totp-on") => Some("Two-step login is on."),
+        Some("totp-off") => Some("Two-step login is off."),
+        Some("erasure") => {
+            Some("Your erasure request was received; you will get an email when it is answered.")
+        }
+        _ => None,
+    };
+    render(&st, &m, StatusCode::OK, v).await
+}
+
+fn done(what: &str) -> Response {
+    Redirect::to(&format!("/portal/profile?done={what}")).into_response()
+}
+
+async fn refused<S: Storage + Clone>(
+    st: &AppState<S>,
+    m: &Me,
+    section: Section,
+    e: &CoreError,
+    details: Option<DetailsForm>,
+) -> Response {
+    let mut v = view(m);
+    if let Some(d) = details {
+        v.details = d;
+    }
+    let mut field = as_field(e);
+    if matches!(e, CoreError::BadCredentials) {
+        field = (
+            "current".into(),
+            "That is not your current password.".into(),
+        );
+    }
+    v.error = Some((section, field));
+    render(st, m, status_of(e), v).await
+}
+
+/// `POST /portal/profile`: saves the contact details.
+pub async fn details<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    body: Result<Form<DetailsForm>, FormRejection>,
+) -> Response {
+    let m = match me(&st, &headers).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    let result = async {
+        if !form_allowed(&headers, &f.csrf) {
+            return Err(expired());
+        }
+        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let patch = UserPatch {
+            email: Some(Email::parse(&f.email)?),
+            given_name: Some(opt(&f.given_name)),
+            family_name: Some(opt(&f.family_name)),
+            phones: Some(
+                f.phones
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            ),
+            ..UserPatch::default()
+        };
+        st.dir
+            .update_user(&m.actor, &m.slug, &m.user.username, patch)
+            .await
+    }
+    .await;
+    match result {
+        Ok(_) => done("details"),
+        Err(e) => refused(&st, &m, Section::Details, &e, Some(f)).await,
+    }
+}
+
+/// The password form.
+#[derive(Debug, Deserialize, Default)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+/// `POST /portal/profile/password`.
+pub async fn password<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    body: Result<Form<PasswordForm>, FormRejection>,
+) -> Response {
+    let m = match me(&st, &headers).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    let result = async {
+        if !form_allowed(&headers, &f.csrf) {
+            return Err(expired());
+        }
+        if f.new_password != f.repeat {
+            return Err(CoreError::invalid("repeat", "the two new passwords differ"));
+        }
+        st.dir
+            .change_password(
+                &m.actor,
+                &m.slug,
+                &m.user.username,
+                Secret::new(f.current),
+                Secret::new(f.new_password),
+            )
+            .await
+    }
+    .await;
+    match result {
+        Ok(()) => done("password"),
+        Err(e) => refused(&st, &m, Section::Password, &e, None).await,
+    }
+}
+
+/// A form with only its CSRF token.
+#[derive(Debug, Deserialize, Default)]
+pub struct Plain {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    details: String,
+}
+
+/// `POST /portal/profile/totp`: starts enrolment and shows the key.
+pub async fn totp_begin<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    body: Result<Form<Plain>, FormRejection>,
+) -> Response {
+    let m = match me(&st, &headers).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    if !form_allowed(&headers, &f.csrf) {
+        return refused(&st, &m, Section::Totp, &expired(), None).await;
+    }
+    match st.dir.begin_totp(&m.actor).await {
+        Ok(p) => {
+            let mut v = view(&m);
+            v.provisioning = Some(&p);
+            render(&st, &m, StatusCode::OK, v).await
+        }
+        Err(e) => refused(&st, &m, Section::Totp, &e, None).await,
+    }
+}
+
+/// `POST /portal/profile/totp/confirm`.
+pub async fn totp_confirm<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    body: Result<Form<Plain>, FormRejection>,
+) -> Response {
+    totp_code(st, headers, body, true).await
+}
+
+/// `POST /portal/profile/totp/remove`.
+pub async fn totp_remove<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    body: Result<Form<Plain>, FormRejection>,
+) -> Response {
+    totp_code(st, headers, body, false).await
+}
+
+async fn totp_code<S: Storage + Clone>(
+    st: AppState<S>,
+    headers: HeaderMap,
+    body: Result<Form<Plain>, FormRejection>,
+    confirm: bool,
+) -> Response {
+    let m = match me(&st, &headers).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    let result = if !form_allowed(&headers, &f.csrf) {
+        Err(expired())
+    } else if confirm {
+        st.dir.confirm_totp(&m.actor, f.code.trim()).await
+    } else {
+        st.dir.remove_totp(&m.actor, f.code.trim()).await
+    };
+    match result {
+        Ok(()) => done(if confirm { "totp-on" } else { "totp-off" }),
+        Err(e) => {
+            let e = match e {
+                CoreError::Invalid { reason, .. } => CoreError::invalid("code", reason),
+                other => other,
+            };
+            refused(&st, &m, Section::Totp, &e, None).await
+        }
+    }
+}
+
+/// `POST /portal/profile/erasure`: files an erasure request about oneself.
+pub async fn erasure<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    body: Result<Form<Plain>, FormRejection>,
+) -> Response {
+    let m = match me(&st, &headers).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    let result = if form_allowed(&headers, &f.csrf) {
+        st.dir
+            .submit_data_request(&m.actor, RequestKind::Erasure, &f.details)
+            .await
+            .map(|_| ())
+    } else {
+        Err(expired())
+    };
+    match result {
+        Ok(()) => done("erasure"),
+        Err(e) => refused(&st, &m, Section::Erasure, &e, None).await,
+    }
+}

@@ -1,0 +1,349 @@
+// Every journey of the web console, end to end, in a real Chromium against a real
+// `skydir serve` (started by ./run). Each journey is a person doing one thing in the browser;
+// the assertions are what that person would see. A screenshot of every journey's last page
+// (and of any failure) is saved under $ARTIFACTS.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+
+const BASE = process.env.SKYDIR_URL;
+const OPERATOR = process.env.SKYDIR_OPERATOR_TOKEN;
+const ARTIFACTS = process.env.ARTIFACTS ?? 'artifacts';
+if (!BASE || !OPERATOR) throw new Error('run through ./run (SKYDIR_URL and SKYDIR_OPERATOR_TOKEN)');
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+
+/** A fresh browser profile (its own cookies), like a different person's computer. */
+async function person(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, baseURL: BASE, viewport });
+  context.setDefaultTimeout(8000);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+const results = [];
+let shot = 0;
+async function journey(name, fn) {
+  const started = Date.now();
+  const { context, page } = await person();
+  try {
+    await fn(page, context);
+    await page.screenshot({ path: `${ARTIFACTS}/${String(++shot).padStart(2, '0')}-${slug(name)}.png`, fullPage: true });
+    results.push({ name, ok: true, ms: Date.now() - started });
+    console.log(`ok    ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    await page.screenshot({ path: `${ARTIFACTS}/FAILED-${slug(name)}.png`, fullPage: true }).catch(() => {});
+    writeFileSync(`${ARTIFACTS}/FAILED-${slug(name)}.html`, await page.content().catch(() => ''));
+    results.push({ name, ok: false, error: String(e.stack ?? e) });
+    console.log(`FAIL  ${name}\n${e.stack ?? e}`);
+  } finally {
+    await context.close();
+  }
+}
+const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+/** Logs an org person in through the login form. */
+async function logIn(page, org, username, password) {
+  await page.goto('/portal/login');
+  await page.getByLabel('Organization').fill(org);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+// ---- The operator sets the deployment up, in the browser ------------------------------------
+
+let agentToken;
+
+await journey('operator signs in, creates an organization with its first admin, and an agent', async (page) => {
+  await page.goto('/staff/login');
+  await page.getByLabel('Staff token').fill(OPERATOR);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/operator/orgs');
+  await page.getByLabel('Organization id').fill('acme');
+  await page.getByLabel('Name', { exact: true }).fill('Acme Inc.');
+  await page.getByLabel('Plan').selectOption('monthly');
+  await page.getByLabel('Seats').fill('25');
+  await page.getByLabel('Admin username').fill('alice');
+  await page.getByLabel('Admin email').fill('alice@acme.test');
+  await page.getByLabel('Admin password').fill('a long passphrase');
+  await page.getByRole('button', { name: 'Create the organization' }).click();
+  await page.getByText('Organization acme was created').waitFor();
+  assert.ok(await page.locator('#orgs').getByText('acme', { exact: true }).isVisible());
+
+  // A bad slug is refused next to the field and nothing is created.
+  await page.getByLabel('Organization id').fill('Not A Slug!');
+  await page.getByLabel('Name', { exact: true }).fill('Broken');
+  await page.getByRole('button', { name: 'Create the organization' }).click();
+  await page.locator('#slug-error').waitFor();
+  assert.equal(await page.locator('#orgs tr').count(), 2, 'one org row plus the header');
+
+  await page.getByRole('link', { name: 'Staff' }).click();
+  await page.getByLabel('Handle').fill('ann');
+  await page.getByRole('button', { name: 'Add the staff member' }).click();
+  agentToken = (await page.locator('#new-token').textContent()).trim();
+  assert.match(agentToken, /^skd_/);
+});
+
+// ---- Public pages ---------------------------------------------------------------------------
+
+await journey('anyone searches the knowledge base and reads the public pages', async (page) => {
+  await page.goto('/kb');
+  await page.getByLabel(/search/i).fill('LDAP');
+  await page.getByRole('button', { name: /search/i }).click();
+  await page.locator('ol.results li').first().waitFor();
+  await page.getByRole('link', { name: 'Support policy' }).first().click();
+  await page.getByText(/Support hours/).first().waitFor();
+  await page.getByRole('link', { name: 'Supported versions' }).first().click();
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  await page.getByRole('link', { name: 'Protocols' }).first().click();
+  await page.getByRole('link', { name: 'Privacy', exact: true }).first().click();
+  await page.getByRole('heading', { name: 'Privacy statement' }).waitFor();
+  assert.ok(await page.locator('#inventory').getByText('email address').first().isVisible());
+  await page.getByRole('link', { name: 'Sub-processors' }).first().click();
+  const rss = page.locator('a[href="/privacy/subprocessors.rss"]').first();
+  assert.ok(await rss.count() > 0, 'the sub-processor page links its RSS feed');
+  const feed = await page.request.get('/privacy/subprocessors.rss');
+  assert.equal(feed.status(), 200);
+  assert.match(await feed.text(), /<rss/);
+});
+
+// ---- The admin console ----------------------------------------------------------------------
+
+await journey('a wrong password says only that something was wrong', async (page) => {
+  await logIn(page, 'acme', 'alice', 'not her password');
+  await page.getByRole('alert').getByText('Wrong organization, username or password.').waitFor();
+  await logIn(page, 'nosuchorg', 'alice', 'a long passphrase');
+  await page.getByRole('alert').getByText('Wrong organization, username or password.').waitFor();
+});
+
+await journey('the admin logs in, sees the org, creates a user and finds them', async (page, context) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.waitForURL('**/admin');
+  assert.equal((await page.locator('#plan').textContent()).trim(), 'monthly');
+  assert.match(await page.locator('#seats').textContent(), /1 of 25/);
+
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === 'skydir_session');
+  assert.ok(session.httpOnly && session.secure && session.sameSite === 'Strict', 'session cookie flags');
+
+  await page.getByRole('link', { name: 'Users' }).first().click();
+  await page.getByRole('link', { name: 'Add a user' }).click();
+  await page.getByLabel('Username').fill('bob');
+  await page.getByLabel('Email').fill('not an address');
+  await page.getByRole('button', { name: 'Add the user' }).click();
+  await page.locator('#email-error').waitFor(); // the error sits next to its field …
+  assert.equal(await page.getByLabel('Username').inputValue(), 'bob'); // … and the form kept the input
+  await page.getByLabel('Email').fill('bob@acme.test');
+  await page.getByLabel('Given name').fill('Bob');
+  await page.getByLabel('Family name').fill('Builder');
+  await page.getByLabel(/Initial password/).fill('bob has a long passphrase');
+  await page.getByRole('button', { name: 'Add the user' }).click();
+  await page.getByText('The user was added.').waitFor();
+
+  await page.getByRole('link', { name: 'Users' }).first().click();
+  await page.locator('#users').getByRole('link', { name: 'bob' }).waitFor();
+  assert.ok(await page.locator('#users').getByText('Bob Builder').isVisible());
+  await page.getByLabel('Find users by username').fill('bo');
+  await page.getByRole('button', { name: 'Search' }).click();
+  assert.equal(await page.locator('#users tr').count(), 2);
+  await page.getByLabel('Find users by username').fill('zz');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByText('No username starts with').waitFor();
+
+  // Edit, then groups with nesting.
+  await page.goto('/admin/users/bob');
+  await page.getByLabel(/Phone numbers/).fill('+1 555 0199');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved.').waitFor();
+
+  await page.getByRole('link', { name: 'Groups' }).first().click();
+  await page.getByLabel('Name').fill('engineering');
+  await page.getByRole('button', { name: 'Create the group' }).click();
+  await page.getByLabel('Username or group name').fill('bob');
+  await page.getByRole('button', { name: 'Add' }).click();
+  await page.locator('#members').getByRole('link', { name: 'bob' }).waitFor();
+  await page.goto('/admin/groups');
+  await page.getByLabel('Name').fill('everyone');
+  await page.getByRole('button', { name: 'Create the group' }).click();
+  await page.getByLabel('Kind').selectOption('group');
+  await page.getByLabel('Username or group name').fill('engineering');
+  await page.getByRole('button', { name: 'Add' }).click();
+  await page.locator('#members').getByRole('link', { name: 'engineering' }).waitFor();
+  // A cycle is refused next to the field.
+  await page.goto('/admin/groups/engineering');
+  await page.getByLabel('Kind').selectOption('group');
+  await page.getByLabel('Username or group name').fill('everyone');
+  await page.getByRole('button', { name: 'Add' }).click();
+  await page.locator('#member-error').waitFor();
+});
+
+await journey('the admin suspends a user, who then cannot log in', async (page) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.goto('/admin/users/bob');
+  await page.getByRole('button', { name: 'Suspend bob' }).click();
+  await page.locator('h1').getByText('suspended').waitFor();
+  const other = await person();
+  await logIn(other.page, 'acme', 'bob', 'bob has a long passphrase');
+  await other.page.getByRole('alert').getByText('Wrong organization, username or password.').waitFor();
+  await other.context.close();
+  await page.getByRole('button', { name: 'Activate bob' }).click();
+  await page.locator('h1').getByText('active').waitFor();
+});
+
+await journey('a form posted without its CSRF token changes nothing', async (page) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.waitForURL('**/admin');
+  const r = await page.request.post('/admin/users/new', {
+    form: { csrf: 'forged', username: 'mallory', email: 'm@acme.test' },
+  });
+  assert.equal(r.status(), 403);
+  await page.goto('/admin/users?q=mallory');
+  await page.getByText('No username starts with').waitFor();
+});
+
+// ---- Support: a ticket, an agent's answer -------------------------------------------------
+
+let ticketUrl;
+await journey('the admin files a ticket in the portal', async (page) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.goto('/portal/tickets/new');
+  await page.getByLabel('Subject').fill('Adding users to groups');
+  await page.getByLabel('Detailed description').fill('How do I add a user to a group from the console? Nothing in the docs.');
+  await page.getByLabel('Troubleshooting already taken').fill('Read the knowledge base.');
+  await page.getByLabel('Error messages').fill('None.');
+  await page.getByRole('button', { name: 'Open the ticket' }).click();
+  await page.waitForURL(/\/portal\/tickets\/\d+$/);
+  ticketUrl = new URL(page.url()).pathname;
+  await page.getByRole('heading', { name: /Adding users to groups/ }).waitFor();
+});
+
+await journey('the agent signs in, finds the ticket first in the queue and answers it', async (page) => {
+  await page.goto('/staff/login');
+  await page.getByLabel('Staff token').fill('skd_not-a-real-token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').getByText('not a valid staff token').waitFor();
+  await page.getByLabel('Staff token').fill(agentToken);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/desk');
+  const first = page.locator('#queue tr').nth(1);
+  assert.match(await first.textContent(), /Adding users to groups/);
+  assert.match(await first.textContent(), /left|paused|breached/);
+  await first.getByRole('link').click();
+  await page.getByLabel('Internal note (staff only)').check();
+  await page.getByLabel('Message').fill('Customer is on monthly; answer from the groups article.');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByText('internal note').first().waitFor();
+  await page.getByLabel('Reply to the customer (mailed)').check();
+  await page.getByLabel('Message').fill('Open Groups, pick the group, and add the user under "Add a member".');
+  await page.getByLabel('Then set the status to').selectOption('waiting_on_customer');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await page.locator('#status').getByText('waiting_on_customer').waitFor();
+  await page.getByLabel('Assignment').selectOption('me');
+  await page.getByRole('button', { name: 'Update the ticket' }).click();
+  await page.getByText('you', { exact: true }).waitFor();
+});
+
+await journey('the admin reads the answer, but never the internal note', async (page) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.goto(ticketUrl);
+  await page.getByText('add the user under "Add a member"').waitFor();
+  assert.equal(await page.getByText('answer from the groups article').count(), 0);
+});
+
+// ---- Self-service --------------------------------------------------------------------------
+
+await journey('a user edits their details, changes their password and downloads their data', async (page) => {
+  await logIn(page, 'acme', 'bob', 'bob has a long passphrase');
+  await page.waitForURL('**/portal/profile');
+  await page.getByLabel('Given name').fill('Robert');
+  await page.getByRole('button', { name: 'Save my details' }).click();
+  await page.getByText('Your details were saved.').waitFor();
+
+  await page.getByLabel('Current password').fill('wrong');
+  await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
+  await page.getByLabel('New password again').fill('a brand new passphrase');
+  await page.getByRole('button', { name: 'Change my password' }).click();
+  await page.locator('#current-error').waitFor();
+  await page.getByLabel('Current password').fill('bob has a long passphrase');
+  await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
+  await page.getByLabel('New password again').fill('a brand new passphrase');
+  await page.getByRole('button', { name: 'Change my password' }).click();
+  await page.getByText('Your password was changed.').waitFor();
+
+  await page.getByRole('link', { name: 'My data' }).first().click();
+  await page.getByText('Robert').first().waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download this report as JSON' }).click(),
+  ]);
+  const path = `${ARTIFACTS}/access-report.json`;
+  await download.saveAs(path);
+  const report = JSON.parse((await import('node:fs')).readFileSync(path, 'utf8'));
+  assert.equal(report.format, 'skydir.access-report/1');
+  assert.match(JSON.stringify(report), /Robert/);
+
+  // A user is not an admin: the console sends them back to their own pages.
+  await page.goto('/admin/users');
+  await page.waitForURL('**/portal/profile');
+});
+
+await journey('a user turns on two-step login from the profile', async (page) => {
+  await logIn(page, 'acme', 'bob', 'a brand new passphrase');
+  await page.getByRole('button', { name: 'Set up two-step login' }).click();
+  const secret = (await page.locator('#totp-secret').textContent()).trim();
+  assert.match(secret, /^[A-Z2-7]+=*$/);
+  await page.getByLabel('Code from the app').fill('000000');
+  await page.getByRole('button', { name: 'Turn on two-step login' }).click();
+  await page.locator('#code-error').waitFor();
+});
+
+await journey('a user asks for erasure', async (page) => {
+  await logIn(page, 'acme', 'bob', 'a brand new passphrase');
+  await page.getByLabel(/Ask for your account/).fill('I am leaving the company.');
+  await page.getByRole('button', { name: 'Request erasure' }).click();
+  await page.getByText('Your erasure request was received').waitFor();
+});
+
+// ---- Accessibility and polish --------------------------------------------------------------
+
+await journey('on a phone, the console fits the screen and the keyboard reaches everything', async () => {
+  const { context, page } = await person({ width: 375, height: 740 });
+  try {
+    await logIn(page, 'acme', 'alice', 'a long passphrase');
+    await page.waitForURL('**/admin');
+    for (const path of ['/admin', '/admin/users', '/admin/groups', '/portal/tickets', '/kb', '/privacy']) {
+      await page.goto(path);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px on a phone`);
+    }
+    await page.goto('/admin/users/new');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
+    // Every field has a label.
+    const unlabeled = await page.evaluate(() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+      .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map((el) => el.name));
+    assert.deepEqual(unlabeled, []);
+    await page.screenshot({ path: `${ARTIFACTS}/${String(++shot).padStart(2, '0')}-phone-new-user.png`, fullPage: true });
+  } finally {
+    await context.close();
+  }
+});
+
+await journey('logging out ends the session', async (page) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.waitForURL('**/admin');
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.waitForURL('**/portal/login');
+  await page.goto('/admin');
+  await page.waitForURL('**/portal/login');
+});
+
+await browser.close();
+const failed = results.filter((r) => !r.ok);
+writeFileSync(`${ARTIFACTS}/results.json`, JSON.stringify(results, null, 2));
+console.log(`\n${results.length - failed.length} passed, ${failed.length} failed; screenshots in ${ARTIFACTS}`);
+process.exit(failed.length ? 1 : 0);
