@@ -254,6 +254,44 @@ await journey('the admin reads the answer, but never the internal note', async (
   assert.equal(await page.getByText('answer from the groups article').count(), 0);
 });
 
+
+await journey('the agent writes a knowledge-base article that the public then finds', async (page) => {
+  await page.goto('/staff/login');
+  await page.getByLabel('Staff token').fill(agentToken);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL('**/desk');
+  await page.getByRole('navigation', { name: 'Agent workspace' }).getByRole('link', { name: 'Knowledge Base' }).click();
+  await page.getByRole('link', { name: 'Write an article' }).click();
+  await page.getByLabel('Address').fill('nested-groups');
+  await page.getByLabel('Title').fill('Nesting groups inside groups');
+  await page.getByLabel('Text').fill('Add a group as a member of another group: its members inherit the access.');
+  await page.getByLabel(/Tags/).fill('groups, nesting');
+  await page.getByRole('button', { name: 'Save the article' }).click();
+  await page.waitForURL('**/kb/nested-groups');
+  const anon = await person();
+  await anon.page.goto('/kb');
+  await anon.page.getByLabel(/search/i).fill('nesting');
+  await anon.page.getByRole('button', { name: /search/i }).click();
+  await anon.page.getByRole('link', { name: 'Nesting groups inside groups' }).waitFor();
+  await anon.context.close();
+});
+
+await journey('the agent asks the org admins to verify a sensitive request', async (page) => {
+  await page.goto('/staff/login');
+  await page.getByLabel('Staff token').fill(agentToken);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.goto(ticketUrl.replace('/portal/', '/desk/'));
+  await page.getByLabel('The customer asks to').selectOption('make_admin');
+  await page.getByLabel('About the user (username)').fill('bob');
+  await page.getByRole('button', { name: 'Ask the admins to verify' }).click();
+  await page.locator('#verifications').getByText('bob').waitFor();
+  // What support may never do is refused with the policy's reason, on the page.
+  await page.getByLabel('The customer asks to').selectOption('delete_account');
+  await page.getByLabel('About the user (username)').fill('nobody-here');
+  await page.getByRole('button', { name: 'Ask the admins to verify' }).click();
+  await page.getByRole('alert').first().waitFor();
+});
+
 // ---- Self-service --------------------------------------------------------------------------
 
 await journey('a user edits their details, changes their password and downloads their data', async (page) => {
@@ -308,6 +346,68 @@ await journey('a user asks for erasure', async (page) => {
   await page.getByText('Your erasure request was received').waitFor();
 });
 
+
+// ---- The rest of the admin console -------------------------------------------------------
+
+await journey('the admin registers systems and sees which are out of support', async (page) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.goto('/admin/systems');
+  await page.getByText('No systems registered yet.').waitFor();
+  await page.getByLabel('Hostname').fill('old-laptop');
+  await page.getByLabel('Operating system').selectOption('windows');
+  await page.getByLabel('OS version').fill('7');
+  await page.getByRole('button', { name: 'Register' }).click();
+  await page.getByLabel('Hostname').fill('build-server');
+  await page.getByLabel('Operating system').selectOption('linux');
+  await page.getByLabel('OS version').fill('not a version!');
+  await page.getByRole('button', { name: 'Register' }).click();
+  await page.locator('#os_version-error').waitFor();
+  const row = page.locator('#systems tr', { hasText: 'old-laptop' });
+  await row.getByText('out of date').waitFor();
+  await row.getByText('please update this system').waitFor();
+});
+
+await journey('the admin creates an LDAP service account and deletes it', async (page) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.goto('/admin/ldap-accounts');
+  await page.getByLabel('Name').fill('wiki');
+  await page.getByLabel('What it is for').fill('The team wiki reads groups');
+  await page.getByLabel('Password', { exact: true }).fill('a long service passphrase');
+  await page.getByRole('button', { name: 'Create the account' }).click();
+  await page.getByText('The account was created.').waitFor();
+  await page.locator('#accounts').getByText('cn=wiki,ou=services,o=acme,dc=skydir').waitFor();
+  await page.getByRole('button', { name: 'Delete wiki' }).click();
+  await page.getByText('it can no longer bind').waitFor();
+});
+
+await journey('the admin reads the audit log and verifies its chain', async (page) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.goto('/admin/audit');
+  await page.locator('#audit').getByText('user.login').first().waitFor();
+  await page.getByRole('link', { name: '← Older events' }).click();
+  await page.getByRole('link', { name: 'Newest events →' }).waitFor();
+  await page.getByRole('button', { name: 'Verify the chain' }).click();
+  await page.locator('#verify-result').getByText('The chain is intact').waitFor();
+});
+
+await journey('the admin answers a data-subject request and asks to delete the org, then cancels', async (page) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.goto('/admin/privacy');
+  const row = page.locator('#requests tr', { hasText: 'I am leaving the company.' });
+  await row.getByRole('button', { name: 'Extend' }).click();
+  await page.getByRole('alert').waitFor(); // an extension needs its reason
+  await row.getByLabel('Note or reason').fill('We must first check the legal hold on mailboxes.');
+  await row.getByRole('button', { name: 'Extend' }).click();
+  await page.getByText('The deadline was extended').waitFor();
+  await page.getByRole('button', { name: 'Ask to delete acme' }).click();
+  await page.getByText('another administrator must confirm it').waitFor();
+  // The one who asked cannot confirm alone.
+  await page.getByRole('button', { name: 'Confirm the deletion' }).click();
+  await page.getByRole('alert').waitFor();
+  await page.getByRole('button', { name: 'Cancel it' }).click();
+  await page.getByText('The deletion was cancelled.').waitFor();
+});
+
 // ---- Accessibility and polish --------------------------------------------------------------
 
 await journey('on a phone, the console fits the screen and the keyboard reaches everything', async () => {
@@ -315,7 +415,7 @@ await journey('on a phone, the console fits the screen and the keyboard reaches 
   try {
     await logIn(page, 'acme', 'alice', 'a long passphrase');
     await page.waitForURL('**/admin');
-    for (const path of ['/admin', '/admin/users', '/admin/groups', '/portal/tickets', '/kb', '/privacy']) {
+    for (const path of ['/admin', '/admin/users', '/admin/groups', '/admin/systems', '/admin/ldap-accounts', '/admin/privacy', '/admin/audit', '/portal/tickets', '/portal/profile', '/kb', '/privacy']) {
       await page.goto(path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px on a phone`);

@@ -74,4 +74,22 @@ impl<S: DirectoryStore> Directory<S> {
             .audit_events(ChainKey::Org(org.id), after, limit)
             .await
     }
+
+    /// Verifies one org's chain, for its admins' console: the same check as
+    /// [`Directory::verify_audit`], limited to what the admin may read.
+    pub async fn verify_org_audit(&self, actor: &Actor, slug: &OrgSlug) -> CoreResult<ChainReport> {
+        let org = self.org_for(actor, slug, Action::ReadAudit).await?;
+        self.verify_one(ChainKey::Org(org.id)).await
+    }
+
+    /// The sequence number of an org's newest audit event (0 before the first), so a viewer
+    /// can page backwards from the newest.
+    pub async fn org_audit_head(&self, actor: &Actor, slug: &OrgSlug) -> CoreResult<u64> {
+        let org = self.org_for(actor, slug, Action::ReadAudit).await?;
+        Ok(self
+            .store
+            .audit_head(ChainKey::Org(org.id))
+            .await?
+            .map_or(0, |(seq, _)| seq))
+    }
 }

@@ -3,8 +3,12 @@
 //! as the REST API, as the signed-in admin. A signed-in person who is not an admin of an org
 //! is sent to the portal; nobody else gets past the login.
 
+mod audit;
 mod groups;
+mod ldap_accounts;
 mod overview;
+mod privacy;
+mod systems;
 mod users;
 
 use crate::AppState;
@@ -36,6 +40,19 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             get(groups::list::<S>).post(groups::create::<S>),
         )
         .route("/admin/groups/{name}", get(groups::show::<S>))
+        .route(
+            "/admin/systems",
+            get(systems::list::<S>).post(systems::create::<S>),
+        )
+        .route(
+            "/admin/ldap-accounts",
+            get(ldap_accounts::list::<S>).post(ldap_accounts::change::<S>),
+        )
+        .route("/admin/audit", get(audit::show::<S>))
+        .route(
+            "/admin/privacy",
+            get(privacy::show::<S>).post(privacy::act::<S>),
+        )
         .route("/admin/groups/{name}/members", post(groups::add::<S>))
         .route(
             "/admin/groups/{name}/members/remove",

@@ -5,6 +5,7 @@
 //! token, which is exchanged for a 12-hour session (see `login`). What an agent may not do
 //! (grant access, change membership, disclose) the core refuses here as everywhere.
 
+mod kb;
 mod login;
 mod queue;
 mod ticket;
@@ -34,6 +35,13 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             post(ticket::reply::<S>).layer(DefaultBodyLimit::max(crate::MAX_UPLOAD_BYTES)),
         )
         .route("/desk/tickets/{id}/macro", post(ticket::use_macro::<S>))
+        .route(
+            "/desk/tickets/{id}/verifications",
+            post(ticket::verify::<S>),
+        )
+        .route("/desk/kb", get(kb::list::<S>))
+        .route("/desk/kb/new", get(kb::new::<S>).post(kb::create::<S>))
+        .route("/desk/kb/{slug}", get(kb::edit::<S>).post(kb::update::<S>))
         .route("/desk/tickets/{id}/update", post(ticket::update::<S>))
         .route(
             "/desk/tickets/{id}/attachments/{attachment}",

@@ -20,11 +20,13 @@ use serde::Deserialize;
 use skydir_core::CoreError;
 use skydir_core::access::Actor;
 use skydir_core::directory::Name;
+use skydir_core::directory::Username;
 use skydir_core::ids::AttachmentId;
 use skydir_core::ports::Storage;
-use skydir_core::service::{TicketPatch, TicketView};
+use skydir_core::service::{TicketPatch, TicketView, VerificationView};
 use skydir_core::support::{
-    Eligibility, Identity, Macro, MessageAuthor, Severity, SlaStatus, TicketStatus, Visibility,
+    Eligibility, Identity, Macro, MessageAuthor, SecurityRequest, Severity, SlaStatus,
+    TicketStatus, Visibility,
 };
 
 fn author(m: &MessageAuthor) -> &'static str {
@@ -47,7 +49,23 @@ fn clock(name: &str, s: &SlaStatus) -> Markup {
     }
 }
 
-fn page(ag: &Agent, t: &TicketView, macros: &[Macro], error: Option<&str>) -> Markup {
+/// The requests an agent may ask an admin to verify, with their wire names.
+const REQUESTS: [(&str, &str); 3] = [
+    ("make_admin", "Make a user an administrator"),
+    ("delete_account", "Delete a user's account"),
+    (
+        "disclose_account_information",
+        "Disclose the account information",
+    ),
+];
+
+fn page(
+    ag: &Agent,
+    t: &TicketView,
+    macros: &[Macro],
+    verifications: &[VerificationView],
+    error: Option<&str>,
+) -> Markup {
     let path = format!("/desk/tickets/{}", t.number);
     let me = match ag.actor {
         Actor::SupportAgent { staff } => Some(staff),
@@ -125,6 +143,25 @@ fn page(ag: &Agent, t: &TicketView, macros: &[Macro], error: Option<&str>) -> Ma
                 }
             }
         }
+        h2 #verify-h { "Verified requests" }
+        p.muted { "Sensitive requests are carried out only after an active administrator of the organization confirms them; support never changes passwords or grants access." }
+        @if !verifications.is_empty() {
+            table #verifications {
+                tr { th scope="col" { "Request" } th scope="col" { "User" } th scope="col" { "State" } th scope="col" { "Asked" } th scope="col" { "Expires" } }
+                @for v in verifications {
+                    tr { td { (v.action) } td { @if let Some(u) = &v.subject_username { (u) } } td { (v.state) } td { (v.sent_to) " admin(s)" } td { (v.expires_at.strftime("%Y-%m-%d %H:%M UTC")) } }
+                }
+            }
+        }
+        @if matches!(ag.actor, Actor::SupportAgent { .. }) {
+            form method="post" action={ (path) "/verifications" } aria-labelledby="verify-h" {
+                input type="hidden" name="csrf" value=(ag.csrf);
+                p { label for="request" { "The customer asks to" } br;
+                    select #request name="request" { @for (v, t) in REQUESTS { option value=(v) { (t) } } } }
+                p { label for="username" { "About the user (username)" } br; input #username name="username"; }
+                p { button type="submit" { "Ask the admins to verify" } }
+            }
+        }
         h2 #update-h { "Ticket" }
         form method="post" action={ (path) "/update" } aria-labelledby="update-h" {
             input type="hidden" name="csrf" value=(ag.csrf);
@@ -163,6 +200,11 @@ async fn render<S: Storage + Clone>(
     } else {
         Vec::new()
     };
+    let verifications = st
+        .dir
+        .verifications_of(&ag.actor, id)
+        .await
+        .unwrap_or_default();
     let title = format!("Ticket #{}", t.number);
     frame(
         st,
@@ -174,7 +216,7 @@ async fn render<S: Storage + Clone>(
         status,
         &title,
         "",
-        page(ag, &t, &macros, error),
+        page(ag, &t, &macros, &verifications, error),
     )
 }
 
@@ -338,6 +380,48 @@ pub async fn update<S: Storage + Clone>(
             return Ok(now);
         }
         st.dir.update_ticket(&ag.actor, id, patch).await
+    }
+    .await;
+    after(&st, &ag, id, r).await
+}
+
+/// The verification form.
+#[derive(Debug, Deserialize, Default)]
+pub struct VerifyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    request: String,
+    #[serde(default)]
+    username: String,
+}
+
+/// `POST /desk/tickets/{id}/verifications`: asks the org's admins to confirm a request.
+pub async fn verify<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+    body: Result<Form<VerifyForm>, FormRejection>,
+) -> Response {
+    let ag = match agent(&st, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    let r = async {
+        if !form_allowed(&headers, &f.csrf) {
+            return Err(expired());
+        }
+        let request: SecurityRequest =
+            serde_json::from_value(serde_json::Value::String(f.request.clone()))
+                .map_err(|_| CoreError::invalid("request", "choose what the customer asks for"))?;
+        let username = match f.username.trim() {
+            "" => None,
+            u => Some(Username::parse(u)?),
+        };
+        st.dir
+            .open_verification(&ag.actor, id, request, username.as_ref())
+            .await
     }
     .await;
     after(&st, &ag, id, r).await

@@ -1,0 +1,188 @@
+//! The console's systems: every registered computer with its support standing under the
+//! provider's supported-versions list — an end-of-life or out-of-date badge with the advice
+//! the support desk would give — and a form to register one.
+
+use super::{Admin, admin};
+use crate::AppState;
+use crate::pages::session::form_allowed;
+use crate::pages::shell::{
+    Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
+};
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use skydir_core::CoreError;
+use skydir_core::directory::{Name, OsFamily};
+use skydir_core::page::PageRequest;
+use skydir_core::ports::Storage;
+use skydir_core::service::NewSystem;
+use skydir_core::support::Lifecycle;
+
+/// The list's cursor.
+#[derive(Debug, Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    after: Option<String>,
+}
+
+/// The registration form.
+#[derive(Debug, Deserialize, Default)]
+pub struct SystemForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    hostname: String,
+    #[serde(default)]
+    os_family: String,
+    #[serde(default)]
+    os_version: String,
+    #[serde(default)]
+    agent_version: String,
+}
+
+fn badge(l: &Lifecycle) -> Markup {
+    html! {
+        @match l {
+            Lifecycle::Supported => span.badge.ok { "supported" },
+            Lifecycle::EndOfLife { what, since, advice } => { strong.badge.bad { "end of life" } " " (what) " since " (since) ". " span.hint { (advice) } },
+            Lifecycle::OutOfDate { what, advice, .. } => { strong.badge.warn { "out of date" } " " (what) ". " span.hint { (advice) } },
+            Lifecycle::Unlisted { what, .. } => { span.badge { "not listed" } " " (what) },
+        }
+    }
+}
+
+async fn render<S: Storage + Clone>(
+    st: &AppState<S>,
+    a: &Admin,
+    after: Option<String>,
+    f: &SystemForm,
+    error: Option<&(String, String)>,
+    status: StatusCode,
+) -> Response {
+    let req = PageRequest {
+        after: after.filter(|s| !s.is_empty() && s.len() <= 64),
+        limit: 50,
+    };
+    let systems = match st.dir.list_systems(&a.actor, &a.slug, &req).await {
+        Ok(p) => p,
+        Err(e) => {
+            return failure(
+                st,
+                Area::Admin,
+                &a.actor,
+                &a.csrf,
+                &e,
+                ("/admin", "Overview"),
+            );
+        }
+    };
+    let versions = st.dir.desk_policy().ok();
+    let today = st.dir.now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let body = html! {
+        h1 { "Systems" }
+        @if systems.items.is_empty() && req.after.is_none() {
+            div.empty { p { "No systems registered yet." } }
+        } @else {
+            table #systems {
+                tr { th scope="col" { "Hostname" } th scope="col" { "OS" } th scope="col" { "Agent" } th scope="col" { "Support" } }
+                @for s in &systems.items {
+                    tr {
+                        td { (s.hostname) }
+                        td { (s.os_family.as_str()) " " (s.os_version) }
+                        td { @if let Some(v) = &s.agent_version { (v) } @else { span.muted { "none" } } }
+                        td { @if let Some(p) = &versions { (badge(&p.versions.check(s, today))) } }
+                    }
+                }
+            }
+            @if let Some(next) = &systems.next { p { a rel="next" href={ "/admin/systems?after=" (next) } { "Next page →" } } }
+        }
+        p { a href="/kb/supported-versions" { "Which versions are supported" } }
+        h2 #new-system { "Register a system" }
+        (form_error(error, &["hostname", "os_family", "os_version", "agent_version"]))
+        form method="post" action="/admin/systems" aria-labelledby="new-system" novalidate {
+            input type="hidden" name="csrf" value=(a.csrf);
+            p { label for="hostname" { "Hostname" } br; input #hostname name="hostname" required value=(f.hostname) aria-describedby="hostname-error"; (field_error(error, "hostname")) }
+            p { label for="os_family" { "Operating system" } br;
+                select #os_family name="os_family" {
+                    @for (v, t) in [("windows", "Windows"), ("macos", "macOS"), ("linux", "Linux")] { option value=(v) selected[f.os_family == v] { (t) } }
+                } }
+            p { label for="os_version" { "OS version" } br; input #os_version name="os_version" required placeholder="e.g. 22.04" value=(f.os_version) aria-describedby="os_version-error"; (field_error(error, "os_version")) }
+            p { label for="agent_version" { "Agent version (optional)" } br; input #agent_version name="agent_version" value=(f.agent_version) aria-describedby="agent_version-error"; (field_error(error, "agent_version")) }
+            p { button type="submit" { "Register" } }
+        }
+    };
+    frame(
+        st,
+        Chrome {
+            area: Area::Admin,
+            actor: &a.actor,
+            csrf: &a.csrf,
+        },
+        status,
+        "Systems",
+        "/admin/systems",
+        body,
+    )
+}
+
+/// `GET /admin/systems`.
+pub async fn list<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let a = match admin(&st, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let Query(q) = query.unwrap_or_default();
+    render(
+        &st,
+        &a,
+        q.after,
+        &SystemForm::default(),
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /admin/systems`.
+pub async fn create<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    body: Result<Form<SystemForm>, FormRejection>,
+) -> Response {
+    let a = match admin(&st, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    let result = async {
+        if !form_allowed(&headers, &f.csrf) {
+            return Err(expired());
+        }
+        let new = NewSystem {
+            hostname: Name::parse(f.hostname.trim()).map_err(|e| match e {
+                CoreError::Invalid { reason, .. } => CoreError::invalid("hostname", reason),
+                other => other,
+            })?,
+            os_family: OsFamily::parse(&f.os_family)?,
+            os_version: f.os_version.trim().to_string(),
+            agent_version: Some(f.agent_version.trim().to_string()).filter(|v| !v.is_empty()),
+        };
+        st.dir.create_system(&a.actor, &a.slug, new).await
+    }
+    .await;
+    match result {
+        Ok(_) => Redirect::to("/admin/systems").into_response(),
+        Err(e) => {
+            let err = as_field(&e);
+            render(&st, &a, None, &f, Some(&err), status_of(&e)).await
+        }
+    }
+}
