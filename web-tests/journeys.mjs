@@ -408,6 +408,59 @@ await journey('the admin answers a data-subject request and asks to delete the o
   await page.getByText('The deletion was cancelled.').waitFor();
 });
 
+
+await journey('the admin adds a resource, grants it to a group and revokes it', async (page) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.goto('/admin/resources');
+  await page.getByText('No resources yet.').waitFor();
+  await page.getByLabel('Name').fill('wiki');
+  await page.getByLabel('Kind').selectOption('sso_app');
+  await page.getByLabel('Description').fill('The team wiki');
+  await page.getByRole('button', { name: 'Add the resource' }).click();
+  await page.getByText('Nobody is granted this yet.').waitFor();
+  await page.getByLabel('To a').selectOption('group');
+  await page.getByLabel('Username or group name').fill('engineering');
+  await page.getByRole('button', { name: 'Grant' }).click();
+  await page.locator('ul.grants').getByText('group engineering').waitFor();
+  await page.getByLabel('To a').selectOption('user');
+  await page.getByLabel('Username or group name').fill('nobody');
+  await page.getByRole('button', { name: 'Grant' }).click();
+  await page.getByRole('alert').getByText(/nobody/).waitFor();
+  await page.getByRole('button', { name: 'Revoke wiki from group engineering' }).click();
+  await page.getByText('Nobody is granted this yet.').waitFor();
+});
+
+await journey('someone without an account asks for their data and confirms from the mail', async (page) => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const outbox = `${process.env.SKYDIR_DATA_DIR}/outbox`;
+  const before = new Set(readdirSync(outbox));
+  await page.goto('/privacy');
+  await page.getByRole('link', { name: 'the request form' }).click();
+  await page.getByLabel("Your organization's id").fill('acme');
+  await page.getByLabel('Your email address').fill('alice@acme.test');
+  await page.getByLabel('What you ask for').selectOption('access');
+  await page.getByRole('button', { name: 'Send the request' }).click();
+  await page.locator('#request-sent').waitFor();
+  // The same answer for an address nobody has.
+  await page.goto('/privacy/request');
+  await page.getByLabel("Your organization's id").fill('acme');
+  await page.getByLabel('Your email address').fill('stranger@elsewhere.test');
+  await page.getByRole('button', { name: 'Send the request' }).click();
+  await page.locator('#request-sent').waitFor();
+  let mail;
+  for (let i = 0; i < 50 && !mail; i++) {
+    const fresh = readdirSync(outbox).filter((f) => !before.has(f)).map((f) => readFileSync(`${outbox}/${f}`, 'utf8'));
+    mail = fresh.find((m) => /Confirm your access request/.test(m));
+    if (!mail) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(mail, 'the confirmation mail is in the outbox');
+  const body = mail.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+  const link = body.match(/https:\/\/[^\s]+\/privacy\/request\/confirm\/skv_[A-Za-z0-9_-]+/)[0];
+  await page.goto(new URL(link).pathname);
+  await page.getByRole('button', { name: /confirm the request/ }).click();
+  await page.locator('#request-confirmed').waitFor();
+});
+
 // ---- Accessibility and polish --------------------------------------------------------------
 
 await journey('on a phone, the console fits the screen and the keyboard reaches everything', async () => {
@@ -415,7 +468,7 @@ await journey('on a phone, the console fits the screen and the keyboard reaches 
   try {
     await logIn(page, 'acme', 'alice', 'a long passphrase');
     await page.waitForURL('**/admin');
-    for (const path of ['/admin', '/admin/users', '/admin/groups', '/admin/systems', '/admin/ldap-accounts', '/admin/privacy', '/admin/audit', '/portal/tickets', '/portal/profile', '/kb', '/privacy']) {
+    for (const path of ['/admin', '/admin/users', '/admin/groups', '/admin/systems', '/admin/ldap-accounts', '/admin/privacy', '/admin/audit', '/admin/resources', '/privacy/request', '/portal/tickets', '/portal/profile', '/kb', '/privacy']) {
       await page.goto(path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px on a phone`);

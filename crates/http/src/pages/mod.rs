@@ -7,6 +7,7 @@
 
 pub(crate) mod access_report;
 mod admin;
+mod data_request;
 mod desk;
 mod kb;
 mod layout;
@@ -45,6 +46,14 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             get(org_deletion::show::<S>).post(org_deletion::confirm::<S>),
         )
         .route("/privacy", get(privacy_statement::show::<S>))
+        .route(
+            "/privacy/request",
+            get(data_request::new::<S>).post(data_request::submit::<S>),
+        )
+        .route(
+            "/privacy/request/confirm/{token}",
+            get(data_request::confirm_page::<S>).post(data_request::confirm::<S>),
+        )
         .route("/privacy/subprocessors", get(privacy::subprocessors::<S>))
         .route("/privacy/subprocessors.rss", get(privacy::feed::<S>))
         .route("/privacy/dpa", get(privacy::dpa::<S>))

@@ -46,7 +46,7 @@ pub async fn show<S: Storage + Clone>(State(st): State<AppState<S>>) -> Response
             li { strong { "Access and portability" } " — " a href="/portal/my-data" { "My data" } " shows everything held about you and downloads it as JSON." }
             li { strong { "Rectification" } " — correct your details under " a href="/portal/profile" { "My account" } "." }
             li { strong { "Erasure" } " — ask for it under " a href="/portal/profile" { "My account" } "; your organization's administrators answer within one month, and the erasure reaches the systems your organization connected." }
-            li { strong { "Without an account" } " — send a request with " code { "POST /api/v1/privacy/data-requests" } "; we confirm your address by mail before anything is disclosed or done." }
+            li { strong { "Without an account" } " — use " a href="/privacy/request" { "the request form" } "; we confirm your address by mail before anything is disclosed or done." }
             li { "You may also complain to your data-protection supervisory authority." }
         }
         h2 #breaches { "If something goes wrong" }

@@ -34,6 +34,7 @@ impl Area {
                 ("/admin/users", "Users"),
                 ("/admin/groups", "Groups"),
                 ("/admin/systems", "Systems"),
+                ("/admin/resources", "Resources"),
                 ("/admin/ldap-accounts", "LDAP accounts"),
                 ("/admin/privacy", "Privacy"),
                 ("/admin/audit", "Audit log"),

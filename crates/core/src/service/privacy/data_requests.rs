@@ -196,8 +196,9 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             format!(
                 "Someone asked, for this address, for {} of the personal data {} holds in its \
                  directory. Nothing is disclosed or done until you confirm it was you.\n\n\
-                 To confirm, within 72 hours: POST {url}/api/v1/privacy/data-requests/verify \
-                 with {{\"token\": \"{token}\"}}\n\nIf it was not you, ignore this mail.\n",
+                 To confirm, within 72 hours, open {url}/privacy/request/confirm/{token}\n\n\
+                 (or, from a program: POST {url}/api/v1/privacy/data-requests/verify with \
+                 {{\"token\": \"{token}\"}})\n\nIf it was not you, ignore this mail.\n",
                 kind.as_str(),
                 org.name
             ),

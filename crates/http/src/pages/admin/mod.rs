@@ -1,5 +1,6 @@
 //! The admin console: an organization's administrators manage their directory in a browser —
-//! the org at a glance, users, groups and nested membership — through the same core services
+//! the org at a glance, users, groups and nested membership, systems, resources and who is
+//! granted them, LDAP service accounts, privacy duties and the audit log — through the same core services
 //! as the REST API, as the signed-in admin. A signed-in person who is not an admin of an org
 //! is sent to the portal; nobody else gets past the login.
 
@@ -8,6 +9,7 @@ mod groups;
 mod ldap_accounts;
 mod overview;
 mod privacy;
+mod resources;
 mod systems;
 mod users;
 
@@ -49,6 +51,10 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             get(ldap_accounts::list::<S>).post(ldap_accounts::change::<S>),
         )
         .route("/admin/audit", get(audit::show::<S>))
+        .route(
+            "/admin/resources",
+            get(resources::show::<S>).post(resources::act::<S>),
+        )
         .route(
             "/admin/privacy",
             get(privacy::show::<S>).post(privacy::act::<S>),
