@@ -54,14 +54,29 @@ async function logIn(page, org, username, password) {
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
+/** Signs staff in with their token (before they set a password). */
+async function tokenSignIn(page, token) {
+  await page.goto('/staff/login');
+  await page.getByText('Sign in with your staff token').click();
+  await page.getByLabel('Staff token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Logs staff in with handle and password. */
+async function staffLogIn(page, handle, password) {
+  await page.goto('/staff/login');
+  await page.getByLabel('Handle').fill(handle);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+const AGENT_PW = 'ann has a long console passphrase';
+
 // ---- The operator sets the deployment up, in the browser ------------------------------------
 
 let agentToken;
 
 await journey('operator signs in, creates an organization with its first admin, and an agent', async (page) => {
-  await page.goto('/staff/login');
-  await page.getByLabel('Staff token').fill(OPERATOR);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await tokenSignIn(page, OPERATOR);
   await page.waitForURL('**/operator/orgs');
   await page.getByLabel('Organization id').fill('acme');
   await page.getByLabel('Name', { exact: true }).fill('Acme Inc.');
@@ -221,13 +236,31 @@ await journey('the admin files a ticket in the portal', async (page) => {
   await page.getByRole('heading', { name: /Adding users to groups/ }).waitFor();
 });
 
-await journey('the agent signs in, finds the ticket first in the queue and answers it', async (page) => {
-  await page.goto('/staff/login');
-  await page.getByLabel('Staff token').fill('skd_not-a-real-token');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+await journey('the agent signs in with their token, sets a password and logs in with it', async (page) => {
+  await tokenSignIn(page, 'skd_not-a-real-token');
   await page.getByRole('alert').getByText('not a valid staff token').waitFor();
-  await page.getByLabel('Staff token').fill(agentToken);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await tokenSignIn(page, agentToken);
+  await page.waitForURL('**/desk');
+  await page.getByRole('link', { name: 'My account' }).click();
+  await page.getByText('You have no password yet').waitFor();
+  await page.getByLabel('New password', { exact: true }).fill('short');
+  await page.getByLabel('New password again').fill('short');
+  await page.getByRole('button', { name: 'Set my password' }).click();
+  await page.getByRole('alert').first().waitFor();
+  await page.getByLabel('New password', { exact: true }).fill(AGENT_PW);
+  await page.getByLabel('New password again').fill(AGENT_PW);
+  await page.getByRole('button', { name: 'Set my password' }).click();
+  await page.getByText('Your password was set').waitFor();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.waitForURL('**/staff/login');
+  await staffLogIn(page, 'ann', 'not the password');
+  await page.getByRole('alert').getByText('Wrong handle or password.').waitFor();
+  await staffLogIn(page, 'ann', AGENT_PW);
+  await page.waitForURL('**/desk');
+});
+
+await journey('the agent finds the ticket first in the queue and answers it', async (page) => {
+  await staffLogIn(page, 'ann', AGENT_PW);
   await page.waitForURL('**/desk');
   const first = page.locator('#queue tr').nth(1);
   assert.match(await first.textContent(), /Adding users to groups/);
@@ -256,9 +289,7 @@ await journey('the admin reads the answer, but never the internal note', async (
 
 
 await journey('the agent writes a knowledge-base article that the public then finds', async (page) => {
-  await page.goto('/staff/login');
-  await page.getByLabel('Staff token').fill(agentToken);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await staffLogIn(page, 'ann', AGENT_PW);
   await page.waitForURL('**/desk');
   await page.getByRole('navigation', { name: 'Agent workspace' }).getByRole('link', { name: 'Knowledge Base' }).click();
   await page.getByRole('link', { name: 'Write an article' }).click();
@@ -277,9 +308,8 @@ await journey('the agent writes a knowledge-base article that the public then fi
 });
 
 await journey('the agent asks the org admins to verify a sensitive request', async (page) => {
-  await page.goto('/staff/login');
-  await page.getByLabel('Staff token').fill(agentToken);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await staffLogIn(page, 'ann', AGENT_PW);
+  await page.waitForURL('**/desk');
   await page.goto(ticketUrl.replace('/portal/', '/desk/'));
   await page.getByLabel('The customer asks to').selectOption('make_admin');
   await page.getByLabel('About the user (username)').fill('bob');

@@ -22,6 +22,16 @@ pub enum Write {
     CreateOrg(Org),
     UpdateOrg(Org),
     CreateStaff(Staff),
+    /// Sets (or replaces) a staff member's console password.
+    SetStaffCredential {
+        staff: crate::ids::StaffId,
+        credential: Credential,
+    },
+    /// Records a staff member's failed-login state.
+    SetStaffLoginState {
+        staff: crate::ids::StaffId,
+        state: LoginState,
+    },
     CreateUser {
         user: Box<User>,
         credential: Option<Credential>,

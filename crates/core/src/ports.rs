@@ -93,6 +93,11 @@ pub trait DirectoryStore: Send + Sync + 'static {
     fn org_by_slug(&self, slug: &OrgSlug) -> impl Future<Output = CoreResult<Option<Org>>> + Send;
     fn org_by_id(&self, id: OrgId) -> impl Future<Output = CoreResult<Option<Org>>> + Send;
     fn list_staff(&self) -> impl Future<Output = CoreResult<Vec<Staff>>> + Send;
+    /// A staff member by handle, with their console password if they set one.
+    fn staff_credential(
+        &self,
+        handle: &str,
+    ) -> impl Future<Output = CoreResult<Option<(Staff, Option<Credential>)>>> + Send;
     /// Finds a token by the SHA-256 of its secret (revoked and expired ones included).
     fn token_by_hash(
         &self,

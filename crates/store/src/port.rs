@@ -41,6 +41,13 @@ impl DirectoryStore for Store {
         Ok(self.read_staff().await?)
     }
 
+    async fn staff_credential(
+        &self,
+        handle: &str,
+    ) -> CoreResult<Option<(Staff, Option<Credential>)>> {
+        Ok(self.read_staff_credential(handle).await?)
+    }
+
     async fn token_by_hash(&self, hash: &[u8; 32]) -> CoreResult<Option<ApiToken>> {
         Ok(self.read_token_by_hash(hash).await?)
     }

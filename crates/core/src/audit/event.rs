@@ -102,6 +102,12 @@ impl AuditDraft {
         self.outcome = Outcome::Denied;
         self
     }
+
+    /// Names the event more precisely than its action's name (e.g. `staff.login`).
+    pub fn named(mut self, action: &str) -> Self {
+        self.action = action.to_string();
+        self
+    }
 }
 
 /// A stored event: the draft plus its position and hashes in its chain.

@@ -1,14 +1,18 @@
 //! Provider staff: the operator adds support agents (and further operators) and lists them.
-//! Each new staff member gets an API token, shown once; staff hold no org credentials.
+//! Each new staff member gets an API token, shown once; staff hold no org credentials. For the
+//! web console a staff member may set a password of their own (after a first sign-in with
+//! their token) and then log in with handle and password, under the default lockout policy.
 
 use super::{Directory, IssuedToken, target};
 use crate::access::{Action, Actor, Staff, StaffRole};
 use crate::audit::AuditDraft;
 use crate::auth::TokenSubject;
+use crate::auth::{Credential, LoginState, PasswordPolicy, Verification};
 use crate::change::{Change, Write};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::StaffId;
 use crate::ports::DirectoryStore;
+use crate::secret::Secret;
 use serde_json::json;
 
 /// Checks a staff handle: like a username (lowercase letters, digits, `-_.`), 1–64.
@@ -61,5 +65,156 @@ impl<S: DirectoryStore> Directory<S> {
         let mut all = self.store.list_staff().await?;
         all.sort_by(|a, b| a.handle.cmp(&b.handle));
         Ok(all)
+    }
+}
+
+/// The password rules for staff: the default policy (12 characters at least; lockout after
+/// five failures, one minute doubling to an hour). Staff belong to no org, so no org's policy
+/// applies.
+fn staff_policy() -> PasswordPolicy {
+    PasswordPolicy::default()
+}
+
+impl<S: DirectoryStore> Directory<S> {
+    /// Whether the signed-in staff member has set a console password.
+    pub async fn staff_has_password(&self, actor: &Actor) -> CoreResult<bool> {
+        let me = self.staff_me(actor).await?;
+        Ok(self
+            .store
+            .staff_credential(&me.handle)
+            .await?
+            .is_some_and(|(_, c)| c.is_some()))
+    }
+
+    async fn staff_me(&self, actor: &Actor) -> CoreResult<Staff> {
+        let id = match actor {
+            Actor::Operator { staff } | Actor::SupportAgent { staff } => *staff,
+            _ => {
+                return Err(CoreError::forbidden(
+                    "only provider staff have a staff password",
+                ));
+            }
+        };
+        self.store
+            .list_staff()
+            .await?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or(CoreError::Unauthenticated)
+    }
+
+    /// A staff member sets their own console password; replacing one needs the current one
+    /// (a wrong one counts toward the lockout like a failed login).
+    pub async fn set_staff_password(
+        &self,
+        actor: &Actor,
+        current: Option<Secret>,
+        new: Secret,
+    ) -> CoreResult<()> {
+        let me = self.staff_me(actor).await?;
+        let now = self.now();
+        let policy = staff_policy();
+        if let Some((_, Some(cred))) = self.store.staff_credential(&me.handle).await? {
+            cred.state.check(now)?;
+            let given = current.unwrap_or_else(|| Secret::new(String::new()));
+            if self.passwords.verify(cred.hash.clone(), given).await? == Verification::Mismatch {
+                let state = cred.state.after_failure(now, &policy);
+                self.store
+                    .commit(
+                        Change::new(None)
+                            .write(Write::SetStaffLoginState {
+                                staff: me.id,
+                                state,
+                            })
+                            .audit(
+                                AuditDraft::new(
+                                    actor,
+                                    &Action::ManageStaff,
+                                    target("staff", me.id),
+                                    now,
+                                )
+                                .denied()
+                                .named("staff.password.set"),
+                            ),
+                    )
+                    .await?;
+                return Err(CoreError::BadCredentials);
+            }
+        }
+        policy.check_new_password(&new)?;
+        let hash = self.passwords.hash(new, self.random()).await?;
+        self.store
+            .commit(
+                Change::new(None)
+                    .write(Write::SetStaffCredential {
+                        staff: me.id,
+                        credential: Credential {
+                            hash,
+                            state: LoginState::default(),
+                        },
+                    })
+                    .audit(
+                        AuditDraft::new(actor, &Action::ManageStaff, target("staff", me.id), now)
+                            .named("staff.password.set"),
+                    ),
+            )
+            .await
+    }
+
+    /// A staff member logs in to the console with handle and password, for a session token
+    /// that lives [`super::auth::SESSION_TTL`]. Unknown handles, staff without a password and
+    /// wrong passwords all fail the same way; failures move the lockout counter and are
+    /// audited.
+    pub async fn staff_login(
+        &self,
+        handle: &str,
+        password: Secret,
+    ) -> CoreResult<(Actor, IssuedToken)> {
+        let Some((staff, Some(cred))) = self.store.staff_credential(handle.trim()).await? else {
+            return Err(CoreError::BadCredentials);
+        };
+        let now = self.now();
+        cred.state.check(now)?;
+        let actor = match staff.role {
+            StaffRole::Operator => Actor::Operator { staff: staff.id },
+            StaffRole::Agent => Actor::SupportAgent { staff: staff.id },
+        };
+        let t = target("staff", staff.id);
+        if self.passwords.verify(cred.hash.clone(), password).await? == Verification::Mismatch {
+            let state = cred.state.after_failure(now, &staff_policy());
+            self.store
+                .commit(
+                    Change::new(None)
+                        .write(Write::SetStaffLoginState {
+                            staff: staff.id,
+                            state,
+                        })
+                        .audit(
+                            AuditDraft::new(&actor, &Action::ManageStaff, t, now)
+                                .denied()
+                                .named("staff.login"),
+                        ),
+                )
+                .await?;
+            return Err(CoreError::BadCredentials);
+        }
+        let mut change = Change::new(None)
+            .audit(AuditDraft::new(&actor, &Action::ManageStaff, t, now).named("staff.login"));
+        if cred.state != LoginState::default() {
+            change = change.write(Write::SetStaffLoginState {
+                staff: staff.id,
+                state: LoginState::default(),
+            });
+        }
+        self.store.commit(change).await?;
+        let subject = match staff.role {
+            StaffRole::Operator => TokenSubject::Operator { staff: staff.id },
+            StaffRole::Agent => TokenSubject::Agent { staff: staff.id },
+        };
+        let expires = now.checked_add(super::auth::SESSION_TTL).ok();
+        let session = self
+            .issue_token(&actor, subject, "console session", expires)
+            .await?;
+        Ok((actor, session))
     }
 }

@@ -57,12 +57,18 @@ impl Area {
                 ("/operator/orgs", "Organizations"),
                 ("/operator/staff", "Staff"),
                 ("/desk", "Support queue"),
+                ("/staff/account", "My account"),
             ],
-            Area::Desk => vec![("/desk", "Queue"), ("/desk/kb", "Knowledge Base")],
+            Area::Desk => vec![
+                ("/desk", "Queue"),
+                ("/desk/kb", "Knowledge Base"),
+                ("/staff/account", "My account"),
+            ],
             Area::Operator => vec![
                 ("/operator/orgs", "Organizations"),
                 ("/operator/staff", "Staff"),
                 ("/desk", "Support queue"),
+                ("/staff/account", "My account"),
             ],
         }
     }

@@ -197,6 +197,12 @@ impl DirectoryStore for Fake {
         });
         Ok(page(rows, p, |u: &User| u.username.to_string()))
     }
+    async fn staff_credential(
+        &self,
+        _: &str,
+    ) -> CoreResult<Option<(skydir_core::access::Staff, Option<Credential>)>> {
+        unreachable!("LDAP does not log staff in")
+    }
     async fn search_users(&self, _: OrgId, _: &str, _: &PageRequest) -> CoreResult<Page<User>> {
         unreachable!("LDAP does not search users by prefix")
     }

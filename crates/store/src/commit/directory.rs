@@ -3,16 +3,16 @@
 use super::found;
 use crate::db::{Tx, args};
 use crate::error::StoreResult;
-use crate::rows::access::{staff_args, token_args};
+use crate::rows::access::{login_state_args, staff_args, token_args};
 use crate::rows::directory::{binding_args, member_args, resource_args, system_args};
 use crate::rows::org::org_args;
 use crate::rows::{micros, opt_micros};
 use jiff::Timestamp;
 use skydir_core::access::Staff;
-use skydir_core::auth::ApiToken;
+use skydir_core::auth::{ApiToken, Credential, LoginState};
 use skydir_core::directory::group::FIRST_GID;
 use skydir_core::directory::{AccessBinding, Group, GroupMember, Org, Resource, System};
-use skydir_core::ids::{BindingId, GroupId, OrgId, ResourceId, SystemId, TokenId};
+use skydir_core::ids::{BindingId, GroupId, OrgId, ResourceId, StaffId, SystemId, TokenId};
 
 pub(super) async fn create_org(tx: &mut Tx, o: &Org) -> StoreResult<()> {
     tx.execute(
@@ -44,6 +44,40 @@ pub(super) async fn create_staff(tx: &mut Tx, s: &Staff) -> StoreResult<()> {
     )
     .await?;
     Ok(())
+}
+
+/// Sets (or replaces) a staff member's console password.
+pub(super) async fn set_staff_credential(
+    tx: &mut Tx,
+    staff: StaffId,
+    c: &Credential,
+) -> StoreResult<()> {
+    let (failures, locked) = login_state_args(&c.state);
+    tx.execute(
+        "INSERT INTO staff_credentials (staff_id, hash, failures, locked_until) \
+         VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (staff_id) DO UPDATE SET hash = excluded.hash, \
+         failures = excluded.failures, locked_until = excluded.locked_until",
+        args![staff.to_string(), c.hash.as_str(), failures, locked],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records a staff member's failed-login state.
+pub(super) async fn set_staff_login_state(
+    tx: &mut Tx,
+    staff: StaffId,
+    s: &LoginState,
+) -> StoreResult<()> {
+    let (failures, locked) = login_state_args(s);
+    let n = tx
+        .execute(
+            "UPDATE staff_credentials SET failures = $2, locked_until = $3 WHERE staff_id = $1",
+            args![staff.to_string(), failures, locked],
+        )
+        .await?;
+    found(n, "staff credential", staff)
 }
 
 /// `gid` or, when it is 0, the next free group gidNumber at or above [`FIRST_GID`].

@@ -127,6 +127,12 @@ async fn apply_write(
         CreateOrg(o) => directory::create_org(tx, o).await,
         UpdateOrg(o) => directory::update_org(tx, o).await,
         CreateStaff(s) => directory::create_staff(tx, s).await,
+        SetStaffCredential { staff, credential } => {
+            directory::set_staff_credential(tx, *staff, credential).await
+        }
+        SetStaffLoginState { staff, state } => {
+            directory::set_staff_login_state(tx, *staff, state).await
+        }
         CreateUser { user, credential } => {
             users::create(tx, user, credential.as_ref(), prepared.sealed(index)?).await
         }

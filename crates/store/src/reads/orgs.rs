@@ -3,11 +3,11 @@
 use super::paged;
 use crate::db::args;
 use crate::error::StoreResult;
-use crate::rows::access::{staff_cols, staff_from_row, token_cols, token_from_row};
+use crate::rows::access::{login_state_at, staff_cols, staff_from_row, token_cols, token_from_row};
 use crate::rows::org::{org_cols, org_from_row};
 use crate::store::Store;
 use skydir_core::access::Staff;
-use skydir_core::auth::ApiToken;
+use skydir_core::auth::{ApiToken, Credential};
 use skydir_core::directory::{Org, OrgSlug};
 use skydir_core::ids::OrgId;
 use skydir_core::page::{Page, PageRequest};
@@ -58,6 +58,33 @@ impl Store {
             .iter()
             .map(staff_from_row)
             .collect()
+    }
+
+    pub(crate) async fn read_staff_credential(
+        &self,
+        handle: &str,
+    ) -> StoreResult<Option<(Staff, Option<Credential>)>> {
+        let Some(row) = self
+            .db()
+            .fetch_optional(
+                "SELECT s.id, s.role, s.handle, s.created_at, c.hash, c.failures, c.locked_until \
+                 FROM staff s LEFT JOIN staff_credentials c ON c.staff_id = s.id \
+                 WHERE s.handle = $1",
+                args![handle],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let staff = staff_from_row(&row)?;
+        let credential = match row.opt_text(4)? {
+            Some(hash) => Some(Credential {
+                hash,
+                state: login_state_at(&row, 5)?,
+            }),
+            None => None,
+        };
+        Ok(Some((staff, credential)))
     }
 
     pub(crate) async fn read_token_by_hash(

@@ -2,7 +2,7 @@
 
 use crate::fixtures::*;
 use skydir_core::access::StaffRole;
-use skydir_core::auth::TokenSubject;
+use skydir_core::auth::{Credential, LoginState, TokenSubject};
 use skydir_core::change::Write;
 use skydir_core::directory::{OrgSlug, Plan, PlanKind};
 use skydir_core::page::PageRequest;
@@ -13,6 +13,7 @@ on_both_backends!(
     org_round_trip_update_and_lookup,
     orgs_list_in_slug_pages,
     staff_round_trip,
+    staff_credentials_round_trip,
     tokens_round_trip_and_revoke,
 );
 
@@ -67,6 +68,49 @@ async fn staff_round_trip(t: &TempStore) {
     commit(t, None, vec![Write::CreateStaff(op.clone())]).await;
     commit(t, None, vec![Write::CreateStaff(agent.clone())]).await;
     assert_eq!(t.store.list_staff().await.unwrap(), vec![agent, op]);
+}
+
+async fn staff_credentials_round_trip(t: &TempStore) {
+    let agent = staff("ann", StaffRole::Agent);
+    commit(t, None, vec![Write::CreateStaff(agent.clone())]).await;
+    let s = &t.store;
+    assert_eq!(
+        s.staff_credential("ann").await.unwrap(),
+        Some((agent.clone(), None))
+    );
+    assert_eq!(s.staff_credential("nobody").await.unwrap(), None);
+    let credential = Credential {
+        hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        state: LoginState::default(),
+    };
+    commit(
+        t,
+        None,
+        vec![Write::SetStaffCredential {
+            staff: agent.id,
+            credential: credential.clone(),
+        }],
+    )
+    .await;
+    assert_eq!(
+        s.staff_credential("ann").await.unwrap(),
+        Some((agent.clone(), Some(credential.clone())))
+    );
+    let locked = LoginState {
+        failures: 5,
+        locked_until: Some(now()),
+    };
+    commit(
+        t,
+        None,
+        vec![Write::SetStaffLoginState {
+            staff: agent.id,
+            state: locked,
+        }],
+    )
+    .await;
+    let (_, got) = s.staff_credential("ann").await.unwrap().unwrap();
+    assert_eq!(got.unwrap().state, locked);
 }
 
 async fn tokens_round_trip_and_revoke(t: &TempStore) {

@@ -23,6 +23,7 @@ use std::sync::{Arc, Mutex};
 struct State {
     orgs: BTreeMap<OrgId, Org>,
     staff: Vec<Staff>,
+    staff_credentials: BTreeMap<crate::ids::StaffId, Credential>,
     users: BTreeMap<UserId, User>,
     creds: BTreeMap<UserId, Credential>,
     admins: HashSet<UserId>,
@@ -141,6 +142,13 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
             s.orgs.insert(o.id, o);
         }
         Write::CreateStaff(st) => s.staff.push(st),
+        Write::SetStaffCredential { staff, credential } => {
+            s.staff_credentials.insert(staff, credential);
+        }
+        Write::SetStaffLoginState { staff, state } => match s.staff_credentials.get_mut(&staff) {
+            Some(c) => c.state = state,
+            None => return Err(CoreError::not_found("staff credential", staff.to_string())),
+        },
         Write::CreateUser { user, credential } => {
             let mut u = *user;
             if s.users
@@ -403,6 +411,17 @@ impl DirectoryStore for MemoryStore {
     }
     async fn list_staff(&self) -> CoreResult<Vec<Staff>> {
         self.read(|s| s.staff.clone())
+    }
+    async fn staff_credential(
+        &self,
+        handle: &str,
+    ) -> CoreResult<Option<(Staff, Option<Credential>)>> {
+        self.read(|s| {
+            s.staff
+                .iter()
+                .find(|x| x.handle == handle)
+                .map(|x| (x.clone(), s.staff_credentials.get(&x.id).cloned()))
+        })
     }
     async fn token_by_hash(&self, hash: &[u8; 32]) -> CoreResult<Option<ApiToken>> {
         self.read(|s| s.tokens.iter().find(|t| &t.secret_hash == hash).cloned())

@@ -370,6 +370,74 @@ async fn staff_exchange_their_own_token_for_a_session_and_nothing_else_qualifies
 }
 
 #[tokio::test]
+async fn staff_set_a_console_password_and_log_in_with_it_under_the_lockout() {
+    let (dir, _) = directory();
+    let boot = dir.bootstrap_operator().await.unwrap().unwrap();
+    let operator = dir.authenticate_token(boot.secret.expose()).await.unwrap();
+    let (_, token) = dir
+        .create_staff(&operator, "ann", crate::access::StaffRole::Agent)
+        .await
+        .unwrap();
+    let ann = dir.authenticate_token(token.secret.expose()).await.unwrap();
+    // No password yet: the handle alone logs nobody in, exactly like an unknown handle.
+    let pw = || Secret::new("ann's long passphrase");
+    assert_eq!(
+        dir.staff_login("ann", pw()).await.unwrap_err(),
+        CoreError::BadCredentials
+    );
+    assert_eq!(
+        dir.staff_login("nobody", pw()).await.unwrap_err(),
+        CoreError::BadCredentials
+    );
+    assert!(!dir.staff_has_password(&ann).await.unwrap());
+    // The policy applies to staff passwords.
+    assert!(matches!(
+        dir.set_staff_password(&ann, None, Secret::new("short"))
+            .await,
+        Err(CoreError::Invalid { .. })
+    ));
+    dir.set_staff_password(&ann, None, pw()).await.unwrap();
+    assert!(dir.staff_has_password(&ann).await.unwrap());
+    let (actor, session) = dir.staff_login("ann", pw()).await.unwrap();
+    assert_eq!(actor, ann);
+    assert!(session.expires_at.is_some());
+    assert_eq!(
+        dir.authenticate_token(session.secret.expose())
+            .await
+            .unwrap(),
+        ann
+    );
+    // Replacing it needs the current one; a user of an org has no staff password at all.
+    assert_eq!(
+        dir.set_staff_password(&ann, None, Secret::new("another long passphrase"))
+            .await
+            .unwrap_err(),
+        CoreError::BadCredentials
+    );
+    let user = Actor::User {
+        org: crate::ids::OrgId::from_random([1; 16]),
+        user: crate::ids::UserId::from_random([2; 16]),
+    };
+    assert!(matches!(
+        dir.set_staff_password(&user, None, pw()).await,
+        Err(CoreError::Forbidden { .. })
+    ));
+    // Four more wrong passwords (five with the one above) lock the account, the right one too.
+    for _ in 0..4 {
+        assert_eq!(
+            dir.staff_login("ann", Secret::new("wrong"))
+                .await
+                .unwrap_err(),
+            CoreError::BadCredentials
+        );
+    }
+    assert!(matches!(
+        dir.staff_login("ann", pw()).await,
+        Err(CoreError::LockedOut { .. })
+    ));
+}
+
+#[tokio::test]
 async fn the_last_admin_cannot_be_revoked_or_erased() {
     let (dir, _) = directory();
     let o = org(&dir, "acme", Plan::free()).await;

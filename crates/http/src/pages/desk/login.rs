@@ -1,7 +1,9 @@
-//! Staff sign-in: a support agent or operator pastes their staff token (the one `POST
-//! /api/v1/staff` or `skydir token create --operator` printed) once; the core exchanges it for
-//! a 12-hour session token, which alone goes into the `HttpOnly` cookie. A wrong, revoked or
-//! session token gets one answer that says nothing about which it was.
+//! Staff sign-in: a support agent or operator logs in with handle and password — or, before
+//! they set a password (under *My account*), with their staff token (the one `POST
+//! /api/v1/staff` or `skydir token create --operator` printed). Either way the core hands out
+//! a 12-hour session token, which alone goes into the `HttpOnly` cookie. Wrong handles,
+//! passwords and tokens get answers that say nothing about which part was wrong; repeated
+//! wrong passwords lock the account for a while.
 
 use crate::AppState;
 use crate::pages::layout::{page, respond};
@@ -33,10 +35,21 @@ fn show<S: Storage + Clone>(
         @if let Some(e) = error { p #login-error.error role="alert" { (e) } }
         form method="post" action="/staff/login" {
             input type="hidden" name="csrf" value=(csrf);
-            p { label for="token" { "Staff token" } br;
-                span.hint #token-hint { "The skd_… token you were given when your staff account was created." } br;
-                input #token name="token" type="password" required autocomplete="current-password" aria-describedby="token-hint login-error"; }
-            p { button type="submit" { "Sign in" } }
+            p { label for="handle" { "Handle" } br;
+                input #handle name="handle" required autocomplete="username" aria-describedby="login-error"; }
+            p { label for="password" { "Password" } br;
+                input #password name="password" type="password" required autocomplete="current-password"; }
+            p { button type="submit" { "Log in" } }
+        }
+        details {
+            summary { "First time, or no password yet? Sign in with your staff token" }
+            form method="post" action="/staff/login" {
+                input type="hidden" name="csrf" value=(csrf);
+                p { label for="token" { "Staff token" } br;
+                    span.hint #token-hint { "The skd_… token you were given when your staff account was created." } br;
+                    input #token name="token" type="password" required autocomplete="off" aria-describedby="token-hint login-error"; }
+                p { button type="submit" { "Sign in" } }
+            }
         }
     };
     let mut resp = respond(status, page("Staff sign-in", policy.as_deref(), body));
@@ -75,6 +88,10 @@ pub struct TokenForm {
     csrf: String,
     #[serde(default)]
     token: String,
+    #[serde(default)]
+    handle: String,
+    #[serde(default)]
+    password: String,
 }
 
 /// `POST /staff/login`.
@@ -93,7 +110,15 @@ pub async fn submit<S: Storage + Clone>(
             Some("This form expired. Please try again."),
         );
     }
-    match st.dir.staff_session(&f.token).await {
+    let by_password = !f.handle.trim().is_empty();
+    let result = if by_password {
+        st.dir
+            .staff_login(&f.handle, skydir_core::secret::Secret::new(f.password))
+            .await
+    } else {
+        st.dir.staff_session(&f.token).await
+    };
+    match result {
         Ok((actor, session)) => start_session(
             Redirect::to(home(&actor)).into_response(),
             session.secret.expose(),
@@ -103,6 +128,21 @@ pub async fn submit<S: Storage + Clone>(
             StatusCode::UNAUTHORIZED,
             &token,
             Some("That token is not a valid staff token."),
+        ),
+        Err(CoreError::BadCredentials) => show(
+            &st,
+            StatusCode::UNAUTHORIZED,
+            &token,
+            Some("Wrong handle or password."),
+        ),
+        Err(CoreError::LockedOut { retry_after_secs }) => show(
+            &st,
+            StatusCode::TOO_MANY_REQUESTS,
+            &token,
+            Some(&format!(
+                "Too many failed attempts. Try again in {} minute(s).",
+                retry_after_secs.div_ceil(60).max(1)
+            )),
         ),
         Err(e) => {
             tracing::error!(error = %e, "staff sign-in failed on the server side");

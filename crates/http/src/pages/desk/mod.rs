@@ -1,10 +1,11 @@
 //! The agent workspace: the provider's support agents sign in, work the queue (most urgent
 //! first, with the business time left on each ticket's SLA), and answer tickets — public
 //! replies, internal notes, macros, status, assignment — through the same core services as the
-//! REST API. Staff hold no passwords of any organization; they sign in with their own staff
-//! token, which is exchanged for a 12-hour session (see `login`). What an agent may not do
+//! REST API. Staff hold no passwords of any organization; they log in with a console password
+//! of their own, or their staff token, for a 12-hour session (see `login`). What an agent may not do
 //! (grant access, change membership, disclose) the core refuses here as everywhere.
 
+mod account;
 mod kb;
 mod login;
 mod queue;
@@ -28,6 +29,10 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             get(login::form::<S>).post(login::submit::<S>),
         )
         .route("/staff/logout", post(login::logout::<S>))
+        .route(
+            "/staff/account",
+            get(account::show::<S>).post(account::set_password::<S>),
+        )
         .route("/desk", get(queue::show::<S>))
         .route("/desk/tickets/{id}", get(ticket::show::<S>))
         .route(
