@@ -1,5 +1,6 @@
 //! Provider staff: operators and support agents. They are not users of any org, and they hold
-//! no org credentials; they authenticate with API tokens (and later console sessions).
+//! no org credentials; they authenticate with API tokens, and in the web console with a
+//! password of their own (see `service::staff`).
 
 use crate::ids::StaffId;
 use jiff::Timestamp;
