@@ -43,6 +43,24 @@ async function journey(name, fn) {
     await context.close();
   }
 }
+/** The newest mail in the outbox matching `re`, decoded (quoted-printable soft breaks). */
+async function mailMatching(re, before) {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const outbox = `${process.env.SKYDIR_DATA_DIR}/outbox`;
+  for (let i = 0; i < 50; i++) {
+    const fresh = readdirSync(outbox).filter((f) => !before.has(f)).map((f) => readFileSync(`${outbox}/${f}`, 'utf8'));
+    const found = fresh.map((m) => m.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))))
+      .find((m) => re.test(m));
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail matching ${re} in the outbox`);
+}
+async function outboxNow() {
+  const { readdirSync } = await import('node:fs');
+  return new Set(readdirSync(`${process.env.SKYDIR_DATA_DIR}/outbox`));
+}
+
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /** Logs an org person in through the login form. */
@@ -489,6 +507,36 @@ await journey('someone without an account asks for their data and confirms from 
   await page.goto(new URL(link).pathname);
   await page.getByRole('button', { name: /confirm the request/ }).click();
   await page.locator('#request-confirmed').waitFor();
+});
+
+
+await journey('the admin mails a password-reset link and the user sets a new password with it', async (page) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  const before = await outboxNow();
+  await page.goto('/admin/users/bob');
+  await page.getByRole('button', { name: 'Send a password-reset link' }).click();
+  await page.getByText('A password-reset link was mailed to the user.').waitFor();
+  const mail = await mailMatching(/Set a new password for Acme Inc\./, before);
+  const path = mail.match(/\/portal\/reset\/skd_[A-Za-z0-9_-]+/)[0];
+  const bob = await person();
+  try {
+    await bob.page.goto(path);
+    await bob.page.locator('#reset-account').getByText('bob').waitFor();
+    await bob.page.getByLabel('New password', { exact: true }).fill('short');
+    await bob.page.getByLabel('New password again').fill('short');
+    await bob.page.getByRole('button', { name: 'Set the password' }).click();
+    await bob.page.locator('#reset-error').waitFor();
+    await bob.page.getByLabel('New password', { exact: true }).fill('bob reset his passphrase');
+    await bob.page.getByLabel('New password again').fill('bob reset his passphrase');
+    await bob.page.getByRole('button', { name: 'Set the password' }).click();
+    await bob.page.getByText('Your new password is set.').waitFor();
+    await logIn(bob.page, 'acme', 'bob', 'bob reset his passphrase');
+    await bob.page.waitForURL('**/portal/profile');
+    await bob.page.goto(path);
+    await bob.page.getByRole('alert').getByText('expired or was already used').waitFor();
+  } finally {
+    await bob.context.close();
+  }
 });
 
 // ---- Accessibility and polish --------------------------------------------------------------

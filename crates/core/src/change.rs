@@ -45,6 +45,13 @@ pub enum Write {
         user: UserId,
         state: LoginState,
     },
+    /// Stores a password-reset link (its token's hash).
+    PutPasswordReset(crate::auth::reset::PasswordReset),
+    /// Marks a reset link used, refusing (as a conflict on `link`) one used already.
+    UsePasswordReset {
+        token_hash: String,
+        at: Timestamp,
+    },
     /// Stores (or replaces) a user's authenticator enrollment.
     SetTotp {
         user: UserId,

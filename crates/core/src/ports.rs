@@ -93,6 +93,11 @@ pub trait DirectoryStore: Send + Sync + 'static {
     fn org_by_slug(&self, slug: &OrgSlug) -> impl Future<Output = CoreResult<Option<Org>>> + Send;
     fn org_by_id(&self, id: OrgId) -> impl Future<Output = CoreResult<Option<Org>>> + Send;
     fn list_staff(&self) -> impl Future<Output = CoreResult<Vec<Staff>>> + Send;
+    /// A password-reset link by the hex SHA-256 of its token.
+    fn password_reset(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = CoreResult<Option<crate::auth::reset::PasswordReset>>> + Send;
     /// A staff member by handle, with their console password if they set one.
     fn staff_credential(
         &self,

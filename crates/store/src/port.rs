@@ -41,6 +41,13 @@ impl DirectoryStore for Store {
         Ok(self.read_staff().await?)
     }
 
+    async fn password_reset(
+        &self,
+        token_hash: &str,
+    ) -> CoreResult<Option<skydir_core::auth::reset::PasswordReset>> {
+        Ok(self.read_password_reset(token_hash).await?)
+    }
+
     async fn staff_credential(
         &self,
         handle: &str,

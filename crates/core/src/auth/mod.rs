@@ -4,6 +4,7 @@
 pub mod credential;
 pub mod legacy;
 pub mod policy;
+pub mod reset;
 pub mod token;
 pub mod totp;
 

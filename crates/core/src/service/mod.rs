@@ -11,6 +11,7 @@ mod desk;
 mod groups;
 mod orgs;
 mod password_check;
+mod password_reset;
 mod privacy;
 mod resources;
 mod service_accounts;
@@ -32,6 +33,7 @@ pub use desk::{
 pub use groups::{GroupPatch, GroupView, MemberRef, NewGroup};
 pub use orgs::{NewOrg, OrgPatch};
 pub use password_check::RehashJob;
+pub use password_reset::ResetPrompt;
 pub use privacy::{
     Affected, AttachmentPurge, BreachView, ConnectorPatch, NoticeView, PurgeOutcome,
     REGISTRY_FEED_ITEMS, Webhook,

@@ -197,6 +197,12 @@ impl DirectoryStore for Fake {
         });
         Ok(page(rows, p, |u: &User| u.username.to_string()))
     }
+    async fn password_reset(
+        &self,
+        _: &str,
+    ) -> CoreResult<Option<skydir_core::auth::reset::PasswordReset>> {
+        unreachable!("LDAP does not reset passwords")
+    }
     async fn staff_credential(
         &self,
         _: &str,

@@ -144,6 +144,8 @@ async fn apply_write(
             users::set_login_state(tx, scope_org(change)?, *user, state).await
         }
         EraseUser(user) => users::erase(tx, scope_org(change)?, *user).await,
+        PutPasswordReset(r) => users::put_reset(tx, r).await,
+        UsePasswordReset { token_hash, at } => users::use_reset(tx, token_hash, *at).await,
         SetAdmin { user, admin } => users::set_admin(tx, scope_org(change)?, *user, *admin).await,
         CreateGroup(g) => directory::create_group(tx, g).await,
         UpdateGroup(g) => directory::update_group(tx, g).await,

@@ -2,9 +2,13 @@
 
 use super::found;
 use crate::db::{Tx, args};
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::rows::access::login_state_args;
 use crate::rows::user::{SealedUser, user_times};
+use crate::rows::{micros, opt_micros};
+use jiff::Timestamp;
+use skydir_core::CoreError;
+use skydir_core::auth::reset::PasswordReset;
 use skydir_core::auth::{Credential, LoginState};
 use skydir_core::change::HashOwner;
 use skydir_core::directory::User;
@@ -237,5 +241,40 @@ pub(super) async fn upgrade_hash(
     };
     tx.execute(sql, args![org.to_string(), id, from, to])
         .await?;
+    Ok(())
+}
+
+/// Stores a password-reset link.
+pub(super) async fn put_reset(tx: &mut Tx, r: &PasswordReset) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO password_resets (token_hash, org_id, user_id, created_at, expires_at, used_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        args![
+            r.token_hash.as_str(),
+            r.org.to_string(),
+            r.user.to_string(),
+            micros(r.created_at),
+            micros(r.expires_at),
+            opt_micros(r.used_at)
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Spends a reset link, refusing one already spent.
+pub(super) async fn use_reset(tx: &mut Tx, token_hash: &str, at: Timestamp) -> StoreResult<()> {
+    let n = tx
+        .execute(
+            "UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL",
+            args![token_hash, micros(at)],
+        )
+        .await?;
+    if n == 0 {
+        return Err(StoreError::Refused(CoreError::conflict(
+            "link",
+            "this link was already used",
+        )));
+    }
     Ok(())
 }

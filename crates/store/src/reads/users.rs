@@ -8,8 +8,9 @@ use crate::error::{StoreError, StoreResult};
 use crate::keyring::KeyId;
 use crate::rows::access::{credential_cols, credential_from_row, login_state_at};
 use crate::rows::user::{open_user, user_cols, user_key_id};
-use crate::rows::{id, parsed};
+use crate::rows::{id, opt_ts, parsed, ts};
 use crate::store::Store;
+use skydir_core::auth::reset::PasswordReset;
 use skydir_core::auth::{Credential, LoginRecord};
 use skydir_core::directory::{Email, User, UserStatus, Username};
 use skydir_core::ids::{OrgId, UserId};
@@ -147,6 +148,31 @@ impl Store {
         let users = self.open_users(&rows).await?;
         Ok(Page::from_overfetch(users, limit, |u| {
             u.username.to_string()
+        }))
+    }
+
+    pub(crate) async fn read_password_reset(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<PasswordReset>> {
+        let Some(r) = self
+            .db()
+            .fetch_optional(
+                "SELECT org_id, user_id, created_at, expires_at, used_at \
+                 FROM password_resets WHERE token_hash = $1",
+                args![token_hash],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(PasswordReset {
+            token_hash: token_hash.to_string(),
+            org: id(&r.text(0)?, OrgId::parse, "password_resets.org_id")?,
+            user: id(&r.text(1)?, UserId::parse, "password_resets.user_id")?,
+            created_at: ts(r.int(2)?, "a reset's creation time")?,
+            expires_at: ts(r.int(3)?, "a reset's expiry")?,
+            used_at: opt_ts(r.opt_int(4)?, "a reset's use")?,
         }))
     }
 

@@ -20,6 +20,7 @@ on_both_backends!(
     user_update_moves_the_email_index,
     users_list_in_username_pages,
     users_search_by_username_prefix,
+    password_resets_are_used_once_and_go_with_their_user,
     posix_numbers_are_allocated_per_org,
     credential_and_login_state,
     admin_role_set_and_unset,
@@ -179,6 +180,51 @@ async fn users_search_by_username_prefix(t: &TempStore) {
         .await
         .unwrap();
     assert_eq!(names(rest), ["bobby"]);
+}
+
+async fn password_resets_are_used_once_and_go_with_their_user(t: &TempStore) {
+    use skydir_core::auth::reset::PasswordReset;
+    let o = new_org(t, "acme").await;
+    let u = new_user(t, &o, "bob").await;
+    let reset = PasswordReset {
+        token_hash: "ab".repeat(32),
+        org: o.id,
+        user: u.id,
+        created_at: now(),
+        expires_at: now(),
+        used_at: None,
+    };
+    commit(t, Some(o.id), vec![Write::PutPasswordReset(reset.clone())]).await;
+    assert_eq!(
+        t.store.password_reset(&reset.token_hash).await.unwrap(),
+        Some(reset.clone())
+    );
+    assert_eq!(
+        t.store.password_reset(&"cd".repeat(32)).await.unwrap(),
+        None
+    );
+    let spend = || Write::UsePasswordReset {
+        token_hash: reset.token_hash.clone(),
+        at: now(),
+    };
+    commit(t, Some(o.id), vec![spend()]).await;
+    let used = t
+        .store
+        .password_reset(&reset.token_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(used.used_at, Some(now()));
+    let again = try_commit(t, Some(o.id), vec![spend()]).await;
+    assert!(
+        matches!(&again, Err(skydir_core::CoreError::Conflict { field, .. }) if field == "link"),
+        "{again:?}"
+    );
+    commit(t, Some(o.id), vec![Write::EraseUser(u.id)]).await;
+    assert_eq!(
+        t.store.password_reset(&reset.token_hash).await.unwrap(),
+        None
+    );
 }
 
 async fn posix_numbers_are_allocated_per_org(t: &TempStore) {

@@ -24,6 +24,7 @@ struct State {
     orgs: BTreeMap<OrgId, Org>,
     staff: Vec<Staff>,
     staff_credentials: BTreeMap<crate::ids::StaffId, Credential>,
+    password_resets: BTreeMap<String, crate::auth::reset::PasswordReset>,
     users: BTreeMap<UserId, User>,
     creds: BTreeMap<UserId, Credential>,
     admins: HashSet<UserId>,
@@ -196,6 +197,15 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
         }
         Write::RemoveTotp(user) => {
             s.totp.remove(&user);
+        }
+        Write::PutPasswordReset(r) => {
+            s.password_resets.insert(r.token_hash.clone(), r);
+        }
+        Write::UsePasswordReset { token_hash, at } => {
+            match s.password_resets.get_mut(&token_hash) {
+                Some(r) if r.used_at.is_none() => r.used_at = Some(at),
+                _ => return Err(CoreError::conflict("link", "already used")),
+            }
         }
         Write::UseTotpStep { user, step } => match s.totp.get_mut(&user) {
             Some(t) if t.last_step < step => t.last_step = step,
@@ -411,6 +421,12 @@ impl DirectoryStore for MemoryStore {
     }
     async fn list_staff(&self) -> CoreResult<Vec<Staff>> {
         self.read(|s| s.staff.clone())
+    }
+    async fn password_reset(
+        &self,
+        token_hash: &str,
+    ) -> CoreResult<Option<crate::auth::reset::PasswordReset>> {
+        self.read(|s| s.password_resets.get(token_hash).cloned())
     }
     async fn staff_credential(
         &self,

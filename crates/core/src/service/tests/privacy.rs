@@ -158,3 +158,81 @@ async fn only_paying_orgs_execute_the_dpa_and_the_signed_copy_names_the_signer()
         "no other org's"
     );
 }
+
+#[tokio::test]
+async fn an_admin_mails_a_reset_link_and_only_the_user_sets_the_password_once() {
+    let (dir, store) = directory();
+    let (o, admin) = admin_of(&dir, &store, "acme", Plan::free()).await;
+    dir.create_user(
+        &op(),
+        &o.slug,
+        new_user("bob", Some("bob's first passphrase")),
+    )
+    .await
+    .unwrap();
+    let bob = Username::parse("bob").unwrap();
+    // Support staff cannot send one; nobody gets a link for a stranger.
+    let agent = Actor::SupportAgent {
+        staff: crate::ids::StaffId::from_random([7; 16]),
+    };
+    assert!(matches!(
+        dir.send_password_reset(&agent, &o.slug, &bob).await,
+        Err(CoreError::Forbidden { .. } | CoreError::NotFound { .. })
+    ));
+    dir.send_password_reset(&admin, &o.slug, &bob)
+        .await
+        .unwrap();
+    let now = dir.now();
+    let mails = store
+        .claim_mail(
+            now,
+            now.checked_add(jiff::SignedDuration::from_mins(1)).unwrap(),
+            10,
+        )
+        .await
+        .unwrap();
+    let mail = mails
+        .iter()
+        .find(|m| m.mail.subject.starts_with("Set a new password"))
+        .expect("the link is mailed");
+    assert_eq!(mail.mail.to, vec!["bob@example.com".to_string()]);
+    let at = mail.mail.text.find("/portal/reset/").unwrap() + "/portal/reset/".len();
+    let token: String = mail.mail.text[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    assert_eq!(
+        dir.password_reset_prompt(&token).await.unwrap().username,
+        bob
+    );
+    // The org's policy applies; a refused password does not spend the link.
+    assert!(matches!(
+        dir.complete_password_reset(&token, Secret::new("short"))
+            .await,
+        Err(CoreError::Invalid { .. })
+    ));
+    dir.complete_password_reset(&token, Secret::new("bob's brand new passphrase"))
+        .await
+        .unwrap();
+    assert!(
+        dir.login(
+            &o.slug,
+            &bob,
+            Secret::new("bob's brand new passphrase"),
+            None
+        )
+        .await
+        .is_ok()
+    );
+    assert!(
+        dir.login(&o.slug, &bob, Secret::new("bob's first passphrase"), None)
+            .await
+            .is_err()
+    );
+    // Once only.
+    assert!(matches!(
+        dir.complete_password_reset(&token, Secret::new("a third long passphrase")).await,
+        Err(CoreError::Invalid { field, .. }) if field == "link"
+    ));
+    assert!(dir.password_reset_prompt("skd_garbage").await.is_err());
+}

@@ -37,6 +37,7 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             get(users::show::<S>).post(users::update::<S>),
         )
         .route("/admin/users/{username}/status", post(users::status::<S>))
+        .route("/admin/users/{username}/reset", post(users::reset::<S>))
         .route(
             "/admin/groups",
             get(groups::list::<S>).post(groups::create::<S>),

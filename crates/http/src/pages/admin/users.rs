@@ -305,6 +305,8 @@ pub struct ShowQuery {
     created: Option<String>,
     #[serde(default)]
     saved: Option<String>,
+    #[serde(default)]
+    reset: Option<String>,
 }
 
 /// The edit form's fields.
@@ -373,6 +375,12 @@ fn user_page(
                 p { button type="submit" { "Save" } }
             }
         }
+        h2 { "Password" }
+        form method="post" action={ (path) "/reset" } {
+            input type="hidden" name="csrf" value=(a.csrf);
+            p.muted { "Nobody but the user ever sets or learns their password: this mails them a link, valid for a day, to set a new one themself." }
+            button type="submit" { "Send a password-reset link" }
+        }
         h2 { "Access" }
         form method="post" action={ (path) "/status" } {
             input type="hidden" name="csrf" value=(a.csrf);
@@ -415,6 +423,8 @@ pub async fn show<S: Storage + Clone>(
                 Some("The user was added.")
             } else if q.saved.is_some() {
                 Some("Saved.")
+            } else if q.reset.is_some() {
+                Some("A password-reset link was mailed to the user.")
             } else {
                 None
             };
@@ -561,6 +571,43 @@ pub async fn status<S: Storage + Clone>(
     .await;
     match result {
         Ok(u) => Redirect::to(&format!("/admin/users/{}?saved=1", u.username)).into_response(),
+        Err(e) => failure(
+            &st,
+            Area::Admin,
+            &a.actor,
+            &a.csrf,
+            &e,
+            ("/admin/users", "All users"),
+        ),
+    }
+}
+
+/// `POST /admin/users/{username}/reset`: mails the user a password-reset link.
+pub async fn reset<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    Path(username): Path<String>,
+    body: Result<Form<StatusForm>, FormRejection>,
+) -> Response {
+    let a = match admin(&st, &headers).await {
+        Ok(a) => a,
+        Err(r) => return r,
+    };
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    let result = async {
+        if !form_allowed(&headers, &f.csrf) {
+            return Err(expired());
+        }
+        let name =
+            Username::parse(&username).map_err(|_| CoreError::not_found("user", &username))?;
+        st.dir
+            .send_password_reset(&a.actor, &a.slug, &name)
+            .await
+            .map(|()| name)
+    }
+    .await;
+    match result {
+        Ok(u) => Redirect::to(&format!("/admin/users/{u}?reset=1")).into_response(),
         Err(e) => failure(
             &st,
             Area::Admin,

@@ -9,8 +9,9 @@ use crate::pages::session::{
     start_session,
 };
 use axum::Form;
-use axum::extract::State;
 use axum::extract::rejection::FormRejection;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -38,12 +39,14 @@ struct Refill<'a> {
     username: &'a str,
     ask_totp: bool,
     error: Option<String>,
+    notice: Option<&'static str>,
 }
 
 fn login_form(csrf: &str, r: &Refill<'_>) -> Markup {
     html! {
         h1 { "Log in" }
         p.muted { "For the users and administrators of an organization. Support requests are opened by administrators." }
+        @if let Some(n) = r.notice { p.notice role="status" { (n) } }
         @if let Some(e) = &r.error { p #login-error.error role="alert" { (e) } }
         form method="post" action="/portal/login" {
             input type="hidden" name="csrf" value=(csrf);
@@ -80,10 +83,18 @@ fn show<S: Storage + Clone>(
     resp
 }
 
+/// The login page's query: `?reset=1` after a password reset.
+#[derive(Debug, Deserialize)]
+pub struct AfterReset {
+    #[serde(default)]
+    reset: Option<String>,
+}
+
 /// `GET /portal/login`.
 pub async fn form<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    query: Result<Query<AfterReset>, QueryRejection>,
 ) -> Response {
     if let Some((a, _)) = actor(&st, &headers).await {
         return Redirect::to(home(&a)).into_response();
@@ -98,6 +109,10 @@ pub async fn form<S: Storage + Clone>(
             username: "",
             ask_totp: false,
             error: None,
+            notice: query
+                .ok()
+                .and_then(|Query(q)| q.reset)
+                .map(|_| "Your new password is set. Log in with it."),
         },
     )
 }
@@ -115,6 +130,7 @@ pub async fn submit<S: Storage + Clone>(
             username: "",
             ask_totp: false,
             error: Some("Please fill in every field.".into()),
+            notice: None,
         };
         return show(&st, StatusCode::BAD_REQUEST, &csrf, &r);
     };
@@ -123,6 +139,7 @@ pub async fn submit<S: Storage + Clone>(
         username: &f.username,
         ask_totp: f.totp.is_some(),
         error: None,
+        notice: None,
     };
     if !form_allowed(&headers, &f.csrf) {
         refill.error = Some("This form expired. Please try again.".into());

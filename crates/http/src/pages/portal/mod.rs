@@ -6,6 +6,7 @@
 mod login;
 mod my_data;
 mod profile;
+mod reset;
 pub(crate) mod tickets;
 
 use crate::AppState;
@@ -25,6 +26,10 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             get(login::form::<S>).post(login::submit::<S>),
         )
         .route("/portal/logout", post(login::logout::<S>))
+        .route(
+            "/portal/reset/{token}",
+            get(reset::form::<S>).post(reset::submit::<S>),
+        )
         .route("/portal/tickets", get(tickets::list::<S>))
         .route(
             "/portal/profile",
