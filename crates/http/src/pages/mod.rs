@@ -7,6 +7,7 @@
 
 pub(crate) mod access_report;
 mod admin;
+mod contact;
 mod data_request;
 mod desk;
 mod kb;

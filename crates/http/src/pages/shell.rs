@@ -154,18 +154,16 @@ pub fn message_of(e: &CoreError) -> String {
     }
 }
 
-/// The error page of an area.
+/// The error page of an area, with a link `back` (href, text).
 pub fn failure<S: Storage + Clone>(
     st: &AppState<S>,
-    area: Area,
-    actor: &Actor,
-    csrf: &str,
+    chrome: Chrome<'_>,
     e: &CoreError,
     back: (&str, &str),
 ) -> Response {
     frame(
         st,
-        Chrome { area, actor, csrf },
+        chrome,
         status_of(e),
         "Error",
         "",

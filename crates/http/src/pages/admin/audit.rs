@@ -3,11 +3,11 @@
 //! stored head — and says whether it is intact or where it broke. Actors and targets are
 //! pseudonymous ids, as stored; the log is never edited from here.
 
-use super::admin;
+use super::Admin;
 use crate::AppState;
-use crate::pages::shell::{Area, Chrome, failure, frame};
+use crate::pages::shell::{failure, frame};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
 use serde::Deserialize;
@@ -31,13 +31,9 @@ pub struct AuditQuery {
 /// `GET /admin/audit`.
 pub async fn show<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    a: Admin,
     query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let Query(q) = query.unwrap_or_default();
     let read = async {
         let head = st.dir.org_audit_head(&a.actor, &a.slug).await?;
@@ -56,14 +52,7 @@ pub async fn show<S: Storage + Clone>(
     let (head, first, events, report) = match read {
         Ok(r) => r,
         Err(e) => {
-            return failure(
-                &st,
-                Area::Admin,
-                &a.actor,
-                &a.csrf,
-                &e,
-                ("/admin", "Overview"),
-            );
+            return failure(&st, a.chrome(), &e, ("/admin", "Overview"));
         }
     };
     let body = html! {
@@ -104,11 +93,7 @@ pub async fn show<S: Storage + Clone>(
     };
     frame(
         &st,
-        Chrome {
-            area: Area::Admin,
-            actor: &a.actor,
-            csrf: &a.csrf,
-        },
+        a.chrome(),
         StatusCode::OK,
         "Audit log",
         "/admin/audit",

@@ -2,12 +2,10 @@
 //! direct members — users and nested groups — to add and remove. A nesting that would form a
 //! cycle is refused by the core and the reason shown next to the member field.
 
-use super::{Admin, admin};
+use super::Admin;
 use crate::AppState;
 use crate::pages::session::form_allowed;
-use crate::pages::shell::{
-    Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
-};
+use crate::pages::shell::{as_field, expired, failure, field_error, form_error, frame, status_of};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
@@ -57,14 +55,7 @@ async fn list_page<S: Storage + Clone>(
     let groups = match st.dir.list_groups(&a.actor, &a.slug, &req).await {
         Ok(p) => p,
         Err(e) => {
-            return failure(
-                st,
-                Area::Admin,
-                &a.actor,
-                &a.csrf,
-                &e,
-                ("/admin", "Overview"),
-            );
+            return failure(st, a.chrome(), &e, ("/admin", "Overview"));
         }
     };
     let body = html! {
@@ -95,30 +86,15 @@ async fn list_page<S: Storage + Clone>(
             p { button type="submit" { "Create the group" } }
         }
     };
-    frame(
-        st,
-        Chrome {
-            area: Area::Admin,
-            actor: &a.actor,
-            csrf: &a.csrf,
-        },
-        status,
-        "Groups",
-        "/admin/groups",
-        body,
-    )
+    frame(st, a.chrome(), status, "Groups", "/admin/groups", body)
 }
 
 /// `GET /admin/groups`.
 pub async fn list<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    a: Admin,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let Query(q) = query.unwrap_or_default();
     list_page(
         &st,
@@ -135,12 +111,9 @@ pub async fn list<S: Storage + Clone>(
 pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    a: Admin,
     body: Result<Form<GroupForm>, FormRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
         if !form_allowed(&headers, &f.csrf) {
@@ -232,13 +205,9 @@ fn group_name(name: &str) -> Result<Name, CoreError> {
 /// `GET /admin/groups/{name}`.
 pub async fn show<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    a: Admin,
     Path(name): Path<String>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let view = match group_name(&name) {
         Ok(n) => st.dir.get_group(&a.actor, &a.slug, &n).await,
         Err(e) => Err(e),
@@ -248,25 +217,14 @@ pub async fn show<S: Storage + Clone>(
             let body = group_page(&a, &g, &MemberForm::default(), None);
             frame(
                 &st,
-                Chrome {
-                    area: Area::Admin,
-                    actor: &a.actor,
-                    csrf: &a.csrf,
-                },
+                a.chrome(),
                 StatusCode::OK,
                 g.group.name.as_str(),
                 "/admin/groups",
                 body,
             )
         }
-        Err(e) => failure(
-            &st,
-            Area::Admin,
-            &a.actor,
-            &a.csrf,
-            &e,
-            ("/admin/groups", "All groups"),
-        ),
+        Err(e) => failure(&st, a.chrome(), &e, ("/admin/groups", "All groups")),
     }
 }
 
@@ -287,25 +245,15 @@ fn member_ref(f: &MemberForm) -> Result<MemberRef, CoreError> {
 async fn change<S: Storage + Clone>(
     st: &AppState<S>,
     headers: &HeaderMap,
+    a: Admin,
     name: &str,
     f: MemberForm,
     remove: bool,
 ) -> Response {
-    let a = match admin(st, headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let group = match group_name(name) {
         Ok(n) => n,
         Err(e) => {
-            return failure(
-                st,
-                Area::Admin,
-                &a.actor,
-                &a.csrf,
-                &e,
-                ("/admin/groups", "All groups"),
-            );
+            return failure(st, a.chrome(), &e, ("/admin/groups", "All groups"));
         }
     };
     let result = async {
@@ -334,25 +282,14 @@ async fn change<S: Storage + Clone>(
                 let body = group_page(&a, &g, &f, Some(&err));
                 frame(
                     st,
-                    Chrome {
-                        area: Area::Admin,
-                        actor: &a.actor,
-                        csrf: &a.csrf,
-                    },
+                    a.chrome(),
                     status_of(&e),
                     g.group.name.as_str(),
                     "/admin/groups",
                     body,
                 )
             }
-            Err(e) => failure(
-                st,
-                Area::Admin,
-                &a.actor,
-                &a.csrf,
-                &e,
-                ("/admin/groups", "All groups"),
-            ),
+            Err(e) => failure(st, a.chrome(), &e, ("/admin/groups", "All groups")),
         },
     }
 }
@@ -361,20 +298,22 @@ async fn change<S: Storage + Clone>(
 pub async fn add<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    a: Admin,
     Path(name): Path<String>,
     body: Result<Form<MemberForm>, FormRejection>,
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
-    change(&st, &headers, &name, f, false).await
+    change(&st, &headers, a, &name, f, false).await
 }
 
 /// `POST /admin/groups/{name}/members/remove`.
 pub async fn remove<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    a: Admin,
     Path(name): Path<String>,
     body: Result<Form<MemberForm>, FormRejection>,
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
-    change(&st, &headers, &name, f, true).await
+    change(&st, &headers, a, &name, f, true).await
 }

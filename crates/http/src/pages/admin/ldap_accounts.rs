@@ -2,12 +2,10 @@
 //! directory (`cn=<name>,ou=services,o=<org>,dc=skydir`). An admin creates one with a password,
 //! sets a new password, or deletes it; the password is never shown again.
 
-use super::{Admin, admin};
+use super::Admin;
 use crate::AppState;
 use crate::pages::session::form_allowed;
-use crate::pages::shell::{
-    Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
-};
+use crate::pages::shell::{as_field, expired, failure, field_error, form_error, frame, status_of};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
@@ -54,14 +52,7 @@ async fn render<S: Storage + Clone>(
     let accounts = match st.dir.list_service_accounts(&a.actor, &a.slug).await {
         Ok(v) => v,
         Err(e) => {
-            return failure(
-                st,
-                Area::Admin,
-                &a.actor,
-                &a.csrf,
-                &e,
-                ("/admin", "Overview"),
-            );
+            return failure(st, a.chrome(), &e, ("/admin", "Overview"));
         }
     };
     let body = html! {
@@ -104,11 +95,7 @@ async fn render<S: Storage + Clone>(
     };
     frame(
         st,
-        Chrome {
-            area: Area::Admin,
-            actor: &a.actor,
-            csrf: &a.csrf,
-        },
+        a.chrome(),
         status,
         "LDAP service accounts",
         "/admin/ldap-accounts",
@@ -119,13 +106,9 @@ async fn render<S: Storage + Clone>(
 /// `GET /admin/ldap-accounts`.
 pub async fn list<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    a: Admin,
     query: Result<Query<Done>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let Query(q) = query.unwrap_or_default();
     let notice = match q.done.as_deref() {
         Some("create") => Some("The account was created."),
@@ -148,12 +131,9 @@ pub async fn list<S: Storage + Clone>(
 pub async fn change<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    a: Admin,
     body: Result<Form<AccountForm>, FormRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
         if !form_allowed(&headers, &f.csrf) {

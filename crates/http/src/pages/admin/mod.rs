@@ -15,8 +15,11 @@ mod users;
 
 use crate::AppState;
 use crate::pages::session::{csrf, signed_in};
+use crate::pages::shell::{Area, Chrome};
 use axum::Router;
+use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use skydir_core::access::Actor;
@@ -96,4 +99,24 @@ pub(crate) async fn admin<S: Storage + Clone>(
         slug,
         csrf: csrf(headers),
     })
+}
+
+impl Admin {
+    /// The frame of this area's pages for the signed-in person.
+    pub fn chrome(&self) -> Chrome<'_> {
+        Chrome {
+            area: Area::Admin,
+            actor: &self.actor,
+            csrf: &self.csrf,
+        }
+    }
+}
+
+/// A handler that takes `Admin` runs only for a signed-in admin; anyone else is redirected.
+impl<S: Storage + Clone> FromRequestParts<AppState<S>> for Admin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState<S>) -> Result<Self, Response> {
+        admin(st, &parts.headers).await
+    }
 }

@@ -1,24 +1,17 @@
 //! The console's first page: the organization at a glance — its plan, the seats it uses
 //! against the plan's limit, when a trial ends — and where to go next.
 
-use super::admin;
+use super::Admin;
 use crate::AppState;
-use crate::pages::shell::{Area, Chrome, failure, frame};
+use crate::pages::shell::{failure, frame};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use maud::html;
 use skydir_core::ports::Storage;
 
 /// `GET /admin`.
-pub async fn show<S: Storage + Clone>(
-    State(st): State<AppState<S>>,
-    headers: HeaderMap,
-) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+pub async fn show<S: Storage + Clone>(State(st): State<AppState<S>>, a: Admin) -> Response {
     let facts = async {
         let org = st.dir.get_org(&a.actor, &a.slug).await?;
         let used = st.dir.count_users(&a.actor, &a.slug).await?;
@@ -28,14 +21,7 @@ pub async fn show<S: Storage + Clone>(
     let (org, used) = match facts {
         Ok(f) => f,
         Err(e) => {
-            return failure(
-                &st,
-                Area::Admin,
-                &a.actor,
-                &a.csrf,
-                &e,
-                ("/admin", "Overview"),
-            );
+            return failure(&st, a.chrome(), &e, ("/admin", "Overview"));
         }
     };
     let now = st.dir.now();
@@ -73,16 +59,5 @@ pub async fn show<S: Storage + Clone>(
             li { a href="/portal/my-data" { "My data" } " — what is held about you." }
         }
     };
-    frame(
-        &st,
-        Chrome {
-            area: Area::Admin,
-            actor: &a.actor,
-            csrf: &a.csrf,
-        },
-        StatusCode::OK,
-        "Overview",
-        "/admin",
-        body,
-    )
+    frame(&st, a.chrome(), StatusCode::OK, "Overview", "/admin", body)
 }

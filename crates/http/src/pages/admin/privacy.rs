@@ -5,7 +5,7 @@
 //! organization, which a second admin (or the mailed link) must confirm and which can be
 //! cancelled during its grace period.
 
-use super::{Admin, admin};
+use super::Admin;
 use crate::AppState;
 use crate::pages::session::form_allowed;
 use crate::pages::shell::{Area, Chrome, expired, failure, frame, message_of, status_of};
@@ -71,14 +71,7 @@ async fn render<S: Storage + Clone>(
     let (requests, signatures, deletion) = match read {
         Ok(r) => r,
         Err(e) => {
-            return failure(
-                st,
-                Area::Admin,
-                &a.actor,
-                &a.csrf,
-                &e,
-                ("/admin", "Overview"),
-            );
+            return failure(st, a.chrome(), &e, ("/admin", "Overview"));
         }
     };
     let dpa = st.dir.current_dpa().await.ok();
@@ -192,13 +185,9 @@ async fn render<S: Storage + Clone>(
 /// `GET /admin/privacy`.
 pub async fn show<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    a: Admin,
     query: Result<Query<Done>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let Query(q) = query.unwrap_or_default();
     let notice = match q.done.as_deref() {
         Some("complete") => Some("The request was completed and the person told."),
@@ -219,12 +208,9 @@ pub async fn show<S: Storage + Clone>(
 pub async fn act<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    a: Admin,
     body: Result<Form<PrivacyForm>, FormRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
         if !form_allowed(&headers, &f.csrf) {

@@ -2,7 +2,7 @@
 //! of the organization, who is granted each (users, or groups and so everyone in them), a form
 //! to add a resource, one to grant it, and a button to revoke each grant.
 
-use super::{Admin, admin};
+use super::Admin;
 use crate::AppState;
 use crate::pages::session::form_allowed;
 use crate::pages::shell::{Area, Chrome, expired, failure, frame, message_of, status_of};
@@ -86,14 +86,7 @@ async fn render<S: Storage + Clone>(
     let (resources, bindings, names) = match read {
         Ok(r) => r,
         Err(e) => {
-            return failure(
-                st,
-                Area::Admin,
-                &a.actor,
-                &a.csrf,
-                &e,
-                ("/admin", "Overview"),
-            );
+            return failure(st, a.chrome(), &e, ("/admin", "Overview"));
         }
     };
     let csrf = a.csrf.as_str();
@@ -158,14 +151,8 @@ async fn render<S: Storage + Clone>(
 }
 
 /// `GET /admin/resources`.
-pub async fn show<S: Storage + Clone>(
-    State(st): State<AppState<S>>,
-    headers: HeaderMap,
-) -> Response {
-    match admin(&st, &headers).await {
-        Ok(a) => render(&st, &a, None, StatusCode::OK).await,
-        Err(r) => r,
-    }
+pub async fn show<S: Storage + Clone>(State(st): State<AppState<S>>, a: Admin) -> Response {
+    render(&st, &a, None, StatusCode::OK).await
 }
 
 fn name(field: &str, s: &str) -> Result<Name, CoreError> {
@@ -177,12 +164,9 @@ fn name(field: &str, s: &str) -> Result<Name, CoreError> {
 pub async fn act<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    a: Admin,
     body: Result<Form<ResourceForm>, FormRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
         if !form_allowed(&headers, &f.csrf) {

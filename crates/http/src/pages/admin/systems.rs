@@ -2,12 +2,10 @@
 //! provider's supported-versions list — an end-of-life or out-of-date badge with the advice
 //! the support desk would give — and a form to register one.
 
-use super::{Admin, admin};
+use super::Admin;
 use crate::AppState;
 use crate::pages::session::form_allowed;
-use crate::pages::shell::{
-    Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
-};
+use crate::pages::shell::{as_field, expired, failure, field_error, form_error, frame, status_of};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
@@ -70,14 +68,7 @@ async fn render<S: Storage + Clone>(
     let systems = match st.dir.list_systems(&a.actor, &a.slug, &req).await {
         Ok(p) => p,
         Err(e) => {
-            return failure(
-                st,
-                Area::Admin,
-                &a.actor,
-                &a.csrf,
-                &e,
-                ("/admin", "Overview"),
-            );
+            return failure(st, a.chrome(), &e, ("/admin", "Overview"));
         }
     };
     let versions = st.dir.desk_policy().ok();
@@ -115,30 +106,15 @@ async fn render<S: Storage + Clone>(
             p { button type="submit" { "Register" } }
         }
     };
-    frame(
-        st,
-        Chrome {
-            area: Area::Admin,
-            actor: &a.actor,
-            csrf: &a.csrf,
-        },
-        status,
-        "Systems",
-        "/admin/systems",
-        body,
-    )
+    frame(st, a.chrome(), status, "Systems", "/admin/systems", body)
 }
 
 /// `GET /admin/systems`.
 pub async fn list<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    a: Admin,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let Query(q) = query.unwrap_or_default();
     render(
         &st,
@@ -155,12 +131,9 @@ pub async fn list<S: Storage + Clone>(
 pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    a: Admin,
     body: Result<Form<SystemForm>, FormRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
         if !form_allowed(&headers, &f.csrf) {

@@ -3,12 +3,11 @@
 //! their contact details and suspends or reactivates them. Errors appear next to the field
 //! that caused them and the form keeps what was typed.
 
-use super::{Admin, admin};
+use super::Admin;
 use crate::AppState;
+use crate::pages::contact::ContactForm;
 use crate::pages::session::form_allowed;
-use crate::pages::shell::{
-    Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
-};
+use crate::pages::shell::{as_field, expired, failure, field_error, form_error, frame, status_of};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, Query, State};
@@ -62,13 +61,9 @@ fn full_name(u: &UserView) -> String {
 /// `GET /admin/users`.
 pub async fn list<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    a: Admin,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let Query(q) = query.unwrap_or_default();
     let page_req = PageRequest {
         after: q.after.clone().filter(|s| !s.is_empty() && s.len() <= 64),
@@ -83,14 +78,7 @@ pub async fn list<S: Storage + Clone>(
         Ok(p) => (Some(p), None),
         Err(e @ CoreError::Invalid { .. }) => (None, Some(as_field(&e))),
         Err(e) => {
-            return failure(
-                &st,
-                Area::Admin,
-                &a.actor,
-                &a.csrf,
-                &e,
-                ("/admin", "Overview"),
-            );
+            return failure(&st, a.chrome(), &e, ("/admin", "Overview"));
         }
     };
     let body = html! {
@@ -129,11 +117,7 @@ pub async fn list<S: Storage + Clone>(
     };
     frame(
         &st,
-        Chrome {
-            area: Area::Admin,
-            actor: &a.actor,
-            csrf: &a.csrf,
-        },
+        a.chrome(),
         StatusCode::OK,
         "Users",
         "/admin/users",
@@ -205,22 +189,11 @@ fn new_form(csrf: &str, f: &NewUserForm, error: Option<&(String, String)>) -> Ma
 }
 
 /// `GET /admin/users/new`.
-pub async fn new<S: Storage + Clone>(
-    State(st): State<AppState<S>>,
-    headers: HeaderMap,
-) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+pub async fn new<S: Storage + Clone>(State(st): State<AppState<S>>, a: Admin) -> Response {
     let body = new_form(&a.csrf, &NewUserForm::default(), None);
     frame(
         &st,
-        Chrome {
-            area: Area::Admin,
-            actor: &a.actor,
-            csrf: &a.csrf,
-        },
+        a.chrome(),
         StatusCode::OK,
         "Add a user",
         "/admin/users",
@@ -259,12 +232,9 @@ fn new_user(f: &NewUserForm) -> Result<NewUser, CoreError> {
 pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    a: Admin,
     body: Result<Form<NewUserForm>, FormRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = if form_allowed(&headers, &f.csrf) {
         match new_user(&f) {
@@ -284,11 +254,7 @@ pub async fn create<S: Storage + Clone>(
             let err = as_field(&e);
             frame(
                 &st,
-                Chrome {
-                    area: Area::Admin,
-                    actor: &a.actor,
-                    csrf: &a.csrf,
-                },
+                a.chrome(),
                 status_of(&e),
                 "Add a user",
                 "/admin/users",
@@ -309,46 +275,10 @@ pub struct ShowQuery {
     reset: Option<String>,
 }
 
-/// The edit form's fields.
-#[derive(Debug, Deserialize, Default)]
-pub struct EditForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    given_name: String,
-    #[serde(default)]
-    family_name: String,
-    #[serde(default)]
-    phones: String,
-}
-
-impl EditForm {
-    fn of(u: &UserView) -> Self {
-        let c = u.contact.as_ref();
-        Self {
-            csrf: String::new(),
-            email: c.map(|c| c.email.as_str().to_string()).unwrap_or_default(),
-            given_name: c
-                .and_then(|c| c.personal.given_name.get().clone())
-                .unwrap_or_default(),
-            family_name: c
-                .and_then(|c| c.personal.family_name.get().clone())
-                .unwrap_or_default(),
-            phones: c
-                .map(|c| c.personal.phones.get().join("\n"))
-                .unwrap_or_default(),
-        }
-    }
-}
-
-const EDIT_FIELDS: [&str; 4] = ["email", "given_name", "family_name", "phones"];
-
 fn user_page(
     a: &Admin,
     u: &UserView,
-    f: &EditForm,
+    f: &ContactForm,
     notice: Option<&str>,
     error: Option<&(String, String)>,
 ) -> Markup {
@@ -362,18 +292,10 @@ fn user_page(
             dt { "Created" } dd { (u.created_at.strftime("%Y-%m-%d %H:%M UTC")) }
         }
         h2 { "Details" }
-        (form_error(error, &EDIT_FIELDS))
         @if u.contact.is_none() {
             p.muted { "You may not see this user's personal data." }
         } @else {
-            form method="post" action=(path) novalidate {
-                input type="hidden" name="csrf" value=(a.csrf);
-                p { label for="email" { "Email" } br; input #email name="email" type="email" required value=(f.email) aria-describedby="email-error"; (field_error(error, "email")) }
-                p { label for="given_name" { "Given name" } br; input #given_name name="given_name" value=(f.given_name) aria-describedby="given_name-error"; (field_error(error, "given_name")) }
-                p { label for="family_name" { "Family name" } br; input #family_name name="family_name" value=(f.family_name) aria-describedby="family_name-error"; (field_error(error, "family_name")) }
-                p { label for="phones" { "Phone numbers (one per line)" } br; textarea #phones name="phones" rows="2" aria-describedby="phones-error" { (f.phones) } (field_error(error, "phones")) }
-                p { button type="submit" { "Save" } }
-            }
+            (f.render(&path, &a.csrf, "Save", error))
         }
         h2 { "Password" }
         form method="post" action={ (path) "/reset" } {
@@ -408,14 +330,10 @@ async fn load<S: Storage + Clone>(
 /// `GET /admin/users/{username}`.
 pub async fn show<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    a: Admin,
     Path(username): Path<String>,
     query: Result<Query<ShowQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let Query(q) = query.unwrap_or_default();
     match load(&st, &a, &username).await {
         Ok(u) => {
@@ -428,75 +346,37 @@ pub async fn show<S: Storage + Clone>(
             } else {
                 None
             };
-            let body = user_page(&a, &u, &EditForm::of(&u), notice, None);
+            let body = user_page(&a, &u, &ContactForm::of(&u), notice, None);
             frame(
                 &st,
-                Chrome {
-                    area: Area::Admin,
-                    actor: &a.actor,
-                    csrf: &a.csrf,
-                },
+                a.chrome(),
                 StatusCode::OK,
                 u.username.as_str(),
                 "/admin/users",
                 body,
             )
         }
-        Err(e) => failure(
-            &st,
-            Area::Admin,
-            &a.actor,
-            &a.csrf,
-            &e,
-            ("/admin/users", "All users"),
-        ),
+        Err(e) => failure(&st, a.chrome(), &e, ("/admin/users", "All users")),
     }
-}
-
-fn patch(f: &EditForm) -> Result<UserPatch, CoreError> {
-    Ok(UserPatch {
-        email: Some(Email::parse(&f.email)?),
-        given_name: Some(optional(&f.given_name)),
-        family_name: Some(optional(&f.family_name)),
-        phones: Some(
-            f.phones
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect(),
-        ),
-        ..UserPatch::default()
-    })
 }
 
 /// `POST /admin/users/{username}`: saves the details.
 pub async fn update<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    a: Admin,
     Path(username): Path<String>,
-    body: Result<Form<EditForm>, FormRejection>,
+    body: Result<Form<ContactForm>, FormRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let user = match load(&st, &a, &username).await {
         Ok(u) => u,
         Err(e) => {
-            return failure(
-                &st,
-                Area::Admin,
-                &a.actor,
-                &a.csrf,
-                &e,
-                ("/admin/users", "All users"),
-            );
+            return failure(&st, a.chrome(), &e, ("/admin/users", "All users"));
         }
     };
     let result = if form_allowed(&headers, &f.csrf) {
-        match patch(&f) {
+        match f.patch() {
             Ok(p) => {
                 st.dir
                     .update_user(&a.actor, &a.slug, &user.username, p)
@@ -514,11 +394,7 @@ pub async fn update<S: Storage + Clone>(
             let body = user_page(&a, &user, &f, None, Some(&err));
             frame(
                 &st,
-                Chrome {
-                    area: Area::Admin,
-                    actor: &a.actor,
-                    csrf: &a.csrf,
-                },
+                a.chrome(),
                 status_of(&e),
                 user.username.as_str(),
                 "/admin/users",
@@ -541,13 +417,10 @@ pub struct StatusForm {
 pub async fn status<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    a: Admin,
     Path(username): Path<String>,
     body: Result<Form<StatusForm>, FormRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
         if !form_allowed(&headers, &f.csrf) {
@@ -571,14 +444,7 @@ pub async fn status<S: Storage + Clone>(
     .await;
     match result {
         Ok(u) => Redirect::to(&format!("/admin/users/{}?saved=1", u.username)).into_response(),
-        Err(e) => failure(
-            &st,
-            Area::Admin,
-            &a.actor,
-            &a.csrf,
-            &e,
-            ("/admin/users", "All users"),
-        ),
+        Err(e) => failure(&st, a.chrome(), &e, ("/admin/users", "All users")),
     }
 }
 
@@ -586,13 +452,10 @@ pub async fn status<S: Storage + Clone>(
 pub async fn reset<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    a: Admin,
     Path(username): Path<String>,
     body: Result<Form<StatusForm>, FormRejection>,
 ) -> Response {
-    let a = match admin(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
         if !form_allowed(&headers, &f.csrf) {
@@ -608,13 +471,6 @@ pub async fn reset<S: Storage + Clone>(
     .await;
     match result {
         Ok(u) => Redirect::to(&format!("/admin/users/{u}?reset=1")).into_response(),
-        Err(e) => failure(
-            &st,
-            Area::Admin,
-            &a.actor,
-            &a.csrf,
-            &e,
-            ("/admin/users", "All users"),
-        ),
+        Err(e) => failure(&st, a.chrome(), &e, ("/admin/users", "All users")),
     }
 }

@@ -2,7 +2,7 @@
 //! with the staff token; later by giving the current one). Staff passwords follow the default
 //! policy: at least 12 characters, lockout after repeated failures.
 
-use super::agent;
+use super::Agent;
 use crate::AppState;
 use crate::pages::session::form_allowed;
 use crate::pages::shell::{
@@ -84,13 +84,9 @@ async fn render<S: Storage + Clone>(
 /// `GET /staff/account`.
 pub async fn show<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    ag: Agent,
     query: Result<Query<Done>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let ag = match agent(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let Query(q) = query.unwrap_or_default();
     let notice = q
         .done
@@ -103,12 +99,9 @@ pub async fn show<S: Storage + Clone>(
 pub async fn set_password<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    ag: Agent,
     body: Result<Form<PasswordForm>, FormRejection>,
 ) -> Response {
-    let ag = match agent(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
         if !form_allowed(&headers, &f.csrf) {

@@ -2,12 +2,10 @@
 //! write a new one and to edit or delete an existing one. Built-in articles (generated from
 //! the support policy) are shown but not editable — the core refuses, and the page says so.
 
-use super::{Agent, agent};
+use super::Agent;
 use crate::AppState;
 use crate::pages::session::form_allowed;
-use crate::pages::shell::{
-    Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
-};
+use crate::pages::shell::{as_field, expired, failure, field_error, form_error, frame, status_of};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
@@ -80,17 +78,10 @@ fn editor(ag: &Agent, f: &ArticleForm, existing: bool, error: Option<&(String, S
 }
 
 /// `GET /desk/kb`.
-pub async fn list<S: Storage + Clone>(
-    State(st): State<AppState<S>>,
-    headers: HeaderMap,
-) -> Response {
-    let ag = match agent(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+pub async fn list<S: Storage + Clone>(State(st): State<AppState<S>>, ag: Agent) -> Response {
     let articles = match st.dir.kb_articles(&ag.actor, None).await {
         Ok(a) => a,
-        Err(e) => return failure(&st, Area::Desk, &ag.actor, &ag.csrf, &e, ("/desk", "Queue")),
+        Err(e) => return failure(&st, ag.chrome(), &e, ("/desk", "Queue")),
     };
     let body = html! {
         h1 { "Knowledge Base articles" }
@@ -109,11 +100,7 @@ pub async fn list<S: Storage + Clone>(
     };
     frame(
         &st,
-        Chrome {
-            area: Area::Desk,
-            actor: &ag.actor,
-            csrf: &ag.csrf,
-        },
+        ag.chrome(),
         StatusCode::OK,
         "Knowledge Base",
         "/desk/kb",
@@ -122,25 +109,14 @@ pub async fn list<S: Storage + Clone>(
 }
 
 /// `GET /desk/kb/new`.
-pub async fn new<S: Storage + Clone>(
-    State(st): State<AppState<S>>,
-    headers: HeaderMap,
-) -> Response {
-    let ag = match agent(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+pub async fn new<S: Storage + Clone>(State(st): State<AppState<S>>, ag: Agent) -> Response {
     let f = ArticleForm {
         category: "how_to".into(),
         ..ArticleForm::default()
     };
     frame(
         &st,
-        Chrome {
-            area: Area::Desk,
-            actor: &ag.actor,
-            csrf: &ag.csrf,
-        },
+        ag.chrome(),
         StatusCode::OK,
         "New article",
         "/desk/kb",
@@ -151,13 +127,9 @@ pub async fn new<S: Storage + Clone>(
 /// `GET /desk/kb/{slug}`.
 pub async fn edit<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    ag: Agent,
     Path(slug): Path<String>,
 ) -> Response {
-    let ag = match agent(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let found = match Name::parse(&slug) {
         Ok(n) => st.dir.kb_article(&ag.actor, &n).await,
         Err(_) => Err(CoreError::not_found("article", &slug)),
@@ -179,25 +151,14 @@ pub async fn edit<S: Storage + Clone>(
             };
             frame(
                 &st,
-                Chrome {
-                    area: Area::Desk,
-                    actor: &ag.actor,
-                    csrf: &ag.csrf,
-                },
+                ag.chrome(),
                 StatusCode::OK,
                 "Edit article",
                 "/desk/kb",
                 editor(&ag, &f, true, None),
             )
         }
-        Err(e) => failure(
-            &st,
-            Area::Desk,
-            &ag.actor,
-            &ag.csrf,
-            &e,
-            ("/desk/kb", "All articles"),
-        ),
+        Err(e) => failure(&st, ag.chrome(), &e, ("/desk/kb", "All articles")),
     }
 }
 
@@ -224,13 +185,10 @@ fn input(f: &ArticleForm) -> Result<ArticleInput, CoreError> {
 async fn save<S: Storage + Clone>(
     st: &AppState<S>,
     headers: &HeaderMap,
+    ag: Agent,
     f: ArticleForm,
     existing: bool,
 ) -> Response {
-    let ag = match agent(st, headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let result = async {
         if !form_allowed(headers, &f.csrf) {
             return Err(expired());
@@ -257,18 +215,7 @@ async fn save<S: Storage + Clone>(
         Err(e) => {
             let err = as_field(&e);
             let body = editor(&ag, &f, existing, Some(&err));
-            frame(
-                st,
-                Chrome {
-                    area: Area::Desk,
-                    actor: &ag.actor,
-                    csrf: &ag.csrf,
-                },
-                status_of(&e),
-                "Article",
-                "/desk/kb",
-                body,
-            )
+            frame(st, ag.chrome(), status_of(&e), "Article", "/desk/kb", body)
         }
     }
 }
@@ -277,25 +224,22 @@ async fn save<S: Storage + Clone>(
 pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    ag: Agent,
     body: Result<Form<ArticleForm>, FormRejection>,
 ) -> Response {
-    save(
-        &st,
-        &headers,
-        body.map(|Form(f)| f).unwrap_or_default(),
-        false,
-    )
-    .await
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    save(&st, &headers, ag, f, false).await
 }
 
 /// `POST /desk/kb/{slug}`.
 pub async fn update<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    ag: Agent,
     Path(slug): Path<String>,
     body: Result<Form<ArticleForm>, FormRejection>,
 ) -> Response {
     let mut f = body.map(|Form(f)| f).unwrap_or_default();
     f.slug = slug;
-    save(&st, &headers, f, true).await
+    save(&st, &headers, ag, f, true).await
 }

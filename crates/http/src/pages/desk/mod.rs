@@ -13,9 +13,12 @@ mod ticket;
 
 use crate::AppState;
 use crate::pages::session::{csrf, signed_in};
+use crate::pages::shell::{Area, Chrome};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use skydir_core::access::Actor;
@@ -71,5 +74,25 @@ pub(crate) async fn agent<S: Storage + Clone>(
             csrf: csrf(headers),
         }),
         _ => Err(Redirect::to("/staff/login").into_response()),
+    }
+}
+
+impl Agent {
+    /// The frame of this area's pages for the signed-in person.
+    pub fn chrome(&self) -> Chrome<'_> {
+        Chrome {
+            area: Area::Desk,
+            actor: &self.actor,
+            csrf: &self.csrf,
+        }
+    }
+}
+
+/// A handler that takes `Agent` runs only for a signed-in agent; anyone else is redirected.
+impl<S: Storage + Clone> FromRequestParts<AppState<S>> for Agent {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState<S>) -> Result<Self, Response> {
+        agent(st, &parts.headers).await
     }
 }

@@ -2,11 +2,11 @@
 //! target that is running), each with the business time left and a near-breach or breached
 //! badge, filterable to the agent's own or unassigned tickets.
 
-use super::agent;
+use super::Agent;
 use crate::AppState;
-use crate::pages::shell::{Area, Chrome, failure, frame};
+use crate::pages::shell::{failure, frame};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::SignedDuration;
 use maud::{Markup, html};
@@ -59,25 +59,14 @@ pub(super) fn time_left(i: &QueueItem) -> Markup {
 /// `GET /desk`.
 pub async fn show<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    ag: Agent,
     query: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let ag = match agent(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let Query(f) = query.unwrap_or_default();
     let items = match st.dir.support_queue(&ag.actor).await {
         Ok(i) => i,
         Err(e) => {
-            return failure(
-                &st,
-                Area::Desk,
-                &ag.actor,
-                &ag.csrf,
-                &e,
-                ("/kb", "Knowledge Base"),
-            );
+            return failure(&st, ag.chrome(), &e, ("/kb", "Knowledge Base"));
         }
     };
     let me = match ag.actor {
@@ -118,16 +107,5 @@ pub async fn show<S: Storage + Clone>(
             }
         }
     };
-    frame(
-        &st,
-        Chrome {
-            area: Area::Desk,
-            actor: &ag.actor,
-            csrf: &ag.csrf,
-        },
-        StatusCode::OK,
-        "Queue",
-        "/desk",
-        body,
-    )
+    frame(&st, ag.chrome(), StatusCode::OK, "Queue", "/desk", body)
 }

@@ -3,12 +3,12 @@
 //! public reply or an internal note with files and an optional status, a macro, and the
 //! ticket's status, severity and assignment.
 
+use super::Agent;
 use super::queue::span;
-use super::{Agent, agent};
 use crate::AppState;
 use crate::pages::portal::tickets::read_multipart;
 use crate::pages::session::form_allowed;
-use crate::pages::shell::{Area, Chrome, expired, failure, frame};
+use crate::pages::shell::{expired, failure, frame};
 use crate::routes::tickets::file_response;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -193,7 +193,7 @@ async fn render<S: Storage + Clone>(
 ) -> Response {
     let t = match st.dir.get_ticket_as_staff(&ag.actor, id).await {
         Ok(t) => t,
-        Err(e) => return failure(st, Area::Desk, &ag.actor, &ag.csrf, &e, ("/desk", "Queue")),
+        Err(e) => return failure(st, ag.chrome(), &e, ("/desk", "Queue")),
     };
     let macros = if matches!(ag.actor, Actor::SupportAgent { .. }) {
         st.dir.list_macros(&ag.actor).await.unwrap_or_default()
@@ -208,11 +208,7 @@ async fn render<S: Storage + Clone>(
     let title = format!("Ticket #{}", t.number);
     frame(
         st,
-        Chrome {
-            area: Area::Desk,
-            actor: &ag.actor,
-            csrf: &ag.csrf,
-        },
+        ag.chrome(),
         status,
         &title,
         "",
@@ -223,13 +219,10 @@ async fn render<S: Storage + Clone>(
 /// `GET /desk/tickets/{id}`.
 pub async fn show<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    ag: Agent,
     Path(id): Path<u64>,
 ) -> Response {
-    match agent(&st, &headers).await {
-        Ok(ag) => render(&st, &ag, id, StatusCode::OK, None).await,
-        Err(r) => r,
-    }
+    render(&st, &ag, id, StatusCode::OK, None).await
 }
 
 /// After an action: back to the ticket, or the ticket with the reason it failed.
@@ -255,7 +248,7 @@ async fn after<S: Storage + Clone, T>(
             )
             .await
         }
-        Err(e) => failure(st, Area::Desk, &ag.actor, &ag.csrf, &e, ("/desk", "Queue")),
+        Err(e) => failure(st, ag.chrome(), &e, ("/desk", "Queue")),
     }
 }
 
@@ -263,13 +256,10 @@ async fn after<S: Storage + Clone, T>(
 pub async fn reply<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    ag: Agent,
     Path(id): Path<u64>,
     body: Multipart,
 ) -> Response {
-    let ag = match agent(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let r = async {
         let (fields, files) = read_multipart(body).await?;
         let get = |k: &str| fields.get(k).map_or("", String::as_str);
@@ -312,13 +302,10 @@ pub struct MacroForm {
 pub async fn use_macro<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    ag: Agent,
     Path(id): Path<u64>,
     body: Result<Form<MacroForm>, FormRejection>,
 ) -> Response {
-    let ag = match agent(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let r = async {
         if !form_allowed(&headers, &f.csrf) {
@@ -350,13 +337,10 @@ pub struct UpdateForm {
 pub async fn update<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    ag: Agent,
     Path(id): Path<u64>,
     body: Result<Form<UpdateForm>, FormRejection>,
 ) -> Response {
-    let ag = match agent(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let r = async {
         if !form_allowed(&headers, &f.csrf) {
@@ -400,13 +384,10 @@ pub struct VerifyForm {
 pub async fn verify<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    ag: Agent,
     Path(id): Path<u64>,
     body: Result<Form<VerifyForm>, FormRejection>,
 ) -> Response {
-    let ag = match agent(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let r = async {
         if !form_allowed(&headers, &f.csrf) {
@@ -430,19 +411,15 @@ pub async fn verify<S: Storage + Clone>(
 /// `GET /desk/tickets/{id}/attachments/{attachment}`.
 pub async fn attachment<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    ag: Agent,
     Path((id, file)): Path<(u64, String)>,
 ) -> Response {
-    let ag = match agent(&st, &headers).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let r = match AttachmentId::parse(&file) {
         Some(aid) => st.dir.ticket_attachment_as_staff(&ag.actor, id, aid).await,
         None => Err(CoreError::not_found("attachment", file)),
     };
     match r {
         Ok(f) => file_response(f),
-        Err(e) => failure(&st, Area::Desk, &ag.actor, &ag.csrf, &e, ("/desk", "Queue")),
+        Err(e) => failure(&st, ag.chrome(), &e, ("/desk", "Queue")),
     }
 }

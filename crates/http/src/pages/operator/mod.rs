@@ -8,8 +8,11 @@ mod staff;
 
 use crate::AppState;
 use crate::pages::session::{csrf, signed_in};
+use crate::pages::shell::{Area, Chrome};
 use axum::Router;
+use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use skydir_core::access::Actor;
@@ -50,5 +53,25 @@ pub(crate) async fn operator<S: Storage + Clone>(
         }),
         Some((Actor::SupportAgent { .. }, _)) => Err(Redirect::to("/desk").into_response()),
         _ => Err(Redirect::to("/staff/login").into_response()),
+    }
+}
+
+impl Operator {
+    /// The frame of this area's pages for the signed-in person.
+    pub fn chrome(&self) -> Chrome<'_> {
+        Chrome {
+            area: Area::Operator,
+            actor: &self.actor,
+            csrf: &self.csrf,
+        }
+    }
+}
+
+/// A handler that takes `Operator` runs only for a signed-in operator; anyone else is redirected.
+impl<S: Storage + Clone> FromRequestParts<AppState<S>> for Operator {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState<S>) -> Result<Self, Response> {
+        operator(st, &parts.headers).await
     }
 }

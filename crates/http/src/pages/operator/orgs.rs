@@ -2,12 +2,10 @@
 //! organization together with its first administrator. Every field is checked before anything
 //! is written, so a refused form leaves nothing half-made behind.
 
-use super::{Operator, operator};
+use super::Operator;
 use crate::AppState;
 use crate::pages::session::form_allowed;
-use crate::pages::shell::{
-    Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
-};
+use crate::pages::shell::{as_field, expired, failure, field_error, form_error, frame, status_of};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
@@ -82,14 +80,7 @@ async fn render<S: Storage + Clone>(
     let orgs = match st.dir.list_orgs(&op.actor, &req).await {
         Ok(p) => p,
         Err(e) => {
-            return failure(
-                st,
-                Area::Operator,
-                &op.actor,
-                &op.csrf,
-                &e,
-                ("/operator/staff", "Staff"),
-            );
+            return failure(st, op.chrome(), &e, ("/operator/staff", "Staff"));
         }
     };
     let now = st.dir.now();
@@ -145,11 +136,7 @@ async fn render<S: Storage + Clone>(
     };
     frame(
         st,
-        Chrome {
-            area: Area::Operator,
-            actor: &op.actor,
-            csrf: &op.csrf,
-        },
+        op.chrome(),
         status,
         "Organizations",
         "/operator/orgs",
@@ -160,13 +147,9 @@ async fn render<S: Storage + Clone>(
 /// `GET /operator/orgs`.
 pub async fn list<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    op: Operator,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let op = match operator(&st, &headers).await {
-        Ok(o) => o,
-        Err(r) => return r,
-    };
     let Query(q) = query.unwrap_or_default();
     render(
         &st,
@@ -260,12 +243,9 @@ fn parse(f: &OrgForm) -> Result<(NewOrg, NewUser), CoreError> {
 pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    op: Operator,
     body: Result<Form<OrgForm>, FormRejection>,
 ) -> Response {
-    let op = match operator(&st, &headers).await {
-        Ok(o) => o,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
         if !form_allowed(&headers, &f.csrf) {

@@ -2,12 +2,10 @@
 //! The new member's token is shown on the page once — it is what they sign in with at
 //! `/staff/login` — and never again.
 
-use super::{Operator, operator};
+use super::Operator;
 use crate::AppState;
 use crate::pages::session::form_allowed;
-use crate::pages::shell::{
-    Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
-};
+use crate::pages::shell::{as_field, expired, failure, field_error, form_error, frame, status_of};
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
@@ -40,14 +38,7 @@ async fn render<S: Storage + Clone>(
     let staff = match st.dir.list_staff(&op.actor).await {
         Ok(s) => s,
         Err(e) => {
-            return failure(
-                st,
-                Area::Operator,
-                &op.actor,
-                &op.csrf,
-                &e,
-                ("/operator/orgs", "Organizations"),
-            );
+            return failure(st, op.chrome(), &e, ("/operator/orgs", "Organizations"));
         }
     };
     let body = html! {
@@ -79,41 +70,21 @@ async fn render<S: Storage + Clone>(
             p { button type="submit" { "Add the staff member" } }
         }
     };
-    frame(
-        st,
-        Chrome {
-            area: Area::Operator,
-            actor: &op.actor,
-            csrf: &op.csrf,
-        },
-        status,
-        "Staff",
-        "/operator/staff",
-        body,
-    )
+    frame(st, op.chrome(), status, "Staff", "/operator/staff", body)
 }
 
 /// `GET /operator/staff`.
-pub async fn list<S: Storage + Clone>(
-    State(st): State<AppState<S>>,
-    headers: HeaderMap,
-) -> Response {
-    match operator(&st, &headers).await {
-        Ok(op) => render(&st, &op, &StaffForm::default(), None, None, StatusCode::OK).await,
-        Err(r) => r,
-    }
+pub async fn list<S: Storage + Clone>(State(st): State<AppState<S>>, op: Operator) -> Response {
+    render(&st, &op, &StaffForm::default(), None, None, StatusCode::OK).await
 }
 
 /// `POST /operator/staff`.
 pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    op: Operator,
     body: Result<Form<StaffForm>, FormRejection>,
 ) -> Response {
-    let op = match operator(&st, &headers).await {
-        Ok(o) => o,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = if form_allowed(&headers, &f.csrf) {
         let role = if f.role == "operator" {

@@ -5,31 +5,43 @@
 //! same core services as `/api/v1/me`.
 
 use crate::AppState;
+use crate::pages::contact::ContactForm;
 use crate::pages::session::{actor, csrf, form_allowed};
 use crate::pages::shell::{
     Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
 };
 use axum::Form;
+use axum::extract::FromRequestParts;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use skydir_core::CoreError;
 use skydir_core::access::Actor;
-use skydir_core::directory::{Email, OrgSlug};
+use skydir_core::directory::OrgSlug;
 use skydir_core::ports::Storage;
 use skydir_core::privacy::RequestKind;
 use skydir_core::secret::Secret;
-use skydir_core::service::{TotpProvisioning, UserPatch, UserView};
+use skydir_core::service::{TotpProvisioning, UserView};
 
 /// The signed-in person: actor, org slug, their own view and the page's CSRF token.
-struct Me {
+pub(crate) struct Me {
     actor: Actor,
     slug: OrgSlug,
     user: UserView,
     csrf: String,
+}
+
+/// A handler that takes `Me` runs only for a signed-in person of an organization.
+impl<S: Storage + Clone> FromRequestParts<AppState<S>> for Me {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState<S>) -> Result<Self, Response> {
+        me(st, &parts.headers).await
+    }
 }
 
 async fn me<S: Storage + Clone>(st: &AppState<S>, headers: &HeaderMap) -> Result<Me, Response> {
@@ -54,46 +66,14 @@ async fn me<S: Storage + Clone>(st: &AppState<S>, headers: &HeaderMap) -> Result
         }),
         Err(e) => Err(failure(
             st,
-            Area::Portal,
-            &actor,
-            &csrf,
+            Chrome {
+                area: Area::Portal,
+                actor: &actor,
+                csrf: &csrf,
+            },
             &e,
             ("/portal/my-data", "My data"),
         )),
-    }
-}
-
-/// The details form.
-#[derive(Debug, Deserialize, Default)]
-pub struct DetailsForm {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    given_name: String,
-    #[serde(default)]
-    family_name: String,
-    #[serde(default)]
-    phones: String,
-}
-
-impl DetailsForm {
-    fn of(u: &UserView) -> Self {
-        let c = u.contact.as_ref();
-        Self {
-            csrf: String::new(),
-            email: c.map(|c| c.email.as_str().to_string()).unwrap_or_default(),
-            given_name: c
-                .and_then(|c| c.personal.given_name.get().clone())
-                .unwrap_or_default(),
-            family_name: c
-                .and_then(|c| c.personal.family_name.get().clone())
-                .unwrap_or_default(),
-            phones: c
-                .map(|c| c.personal.phones.get().join("\n"))
-                .unwrap_or_default(),
-        }
     }
 }
 
@@ -107,7 +87,7 @@ enum Section {
 }
 
 struct View<'a> {
-    details: DetailsForm,
+    details: ContactForm,
     has_totp: bool,
     provisioning: Option<&'a TotpProvisioning>,
     error: Option<(Section, (String, String))>,
@@ -127,15 +107,7 @@ fn page(m: &Me, v: &View<'_>) -> Markup {
         }
         section aria-labelledby="details-h" {
             h2 #details-h { "Contact details" }
-            (form_error(err(Section::Details), &["email", "given_name", "family_name", "phones"]))
-            form method="post" action="/portal/profile" novalidate {
-                input type="hidden" name="csrf" value=(m.csrf);
-                p { label for="email" { "Email" } br; input #email name="email" type="email" required autocomplete="email" value=(f.email) aria-describedby="email-error"; (field_error(err(Section::Details), "email")) }
-                p { label for="given_name" { "Given name" } br; input #given_name name="given_name" autocomplete="given-name" value=(f.given_name) aria-describedby="given_name-error"; (field_error(err(Section::Details), "given_name")) }
-                p { label for="family_name" { "Family name" } br; input #family_name name="family_name" autocomplete="family-name" value=(f.family_name) aria-describedby="family_name-error"; (field_error(err(Section::Details), "family_name")) }
-                p { label for="phones" { "Phone numbers (one per line)" } br; textarea #phones name="phones" rows="2" aria-describedby="phones-error" { (f.phones) } (field_error(err(Section::Details), "phones")) }
-                p { button type="submit" { "Save my details" } }
-            }
+            (f.render("/portal/profile", &m.csrf, "Save my details", err(Section::Details)))
         }
         section aria-labelledby="password-h" {
             h2 #password-h { "Password" }
@@ -218,7 +190,7 @@ async fn render<S: Storage + Clone>(
 
 fn view(m: &Me) -> View<'static> {
     View {
-        details: DetailsForm::of(&m.user),
+        details: ContactForm::of(&m.user),
         has_totp: false,
         provisioning: None,
         error: None,
@@ -236,13 +208,9 @@ pub struct Done {
 /// `GET /portal/profile`.
 pub async fn show<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    m: Me,
     query: Result<Query<Done>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let m = match me(&st, &headers).await {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
     let Query(q) = query.unwrap_or_default();
     let mut v = view(&m);
     v.notice = match q.done.as_deref() {
@@ -267,7 +235,7 @@ async fn refused<S: Storage + Clone>(
     m: &Me,
     section: Section,
     e: &CoreError,
-    details: Option<DetailsForm>,
+    details: Option<ContactForm>,
 ) -> Response {
     let mut v = view(m);
     if let Some(d) = details {
@@ -288,32 +256,15 @@ async fn refused<S: Storage + Clone>(
 pub async fn details<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
-    body: Result<Form<DetailsForm>, FormRejection>,
+    m: Me,
+    body: Result<Form<ContactForm>, FormRejection>,
 ) -> Response {
-    let m = match me(&st, &headers).await {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
         if !form_allowed(&headers, &f.csrf) {
             return Err(expired());
         }
-        let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-        let patch = UserPatch {
-            email: Some(Email::parse(&f.email)?),
-            given_name: Some(opt(&f.given_name)),
-            family_name: Some(opt(&f.family_name)),
-            phones: Some(
-                f.phones
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-            ),
-            ..UserPatch::default()
-        };
+        let patch = f.patch()?;
         st.dir
             .update_user(&m.actor, &m.slug, &m.user.username, patch)
             .await
@@ -342,12 +293,9 @@ pub struct PasswordForm {
 pub async fn password<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    m: Me,
     body: Result<Form<PasswordForm>, FormRejection>,
 ) -> Response {
-    let m = match me(&st, &headers).await {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
         if !form_allowed(&headers, &f.csrf) {
@@ -388,12 +336,9 @@ pub struct Plain {
 pub async fn totp_begin<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    m: Me,
     body: Result<Form<Plain>, FormRejection>,
 ) -> Response {
-    let m = match me(&st, &headers).await {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     if !form_allowed(&headers, &f.csrf) {
         return refused(&st, &m, Section::Totp, &expired(), None).await;
@@ -412,30 +357,29 @@ pub async fn totp_begin<S: Storage + Clone>(
 pub async fn totp_confirm<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    m: Me,
     body: Result<Form<Plain>, FormRejection>,
 ) -> Response {
-    totp_code(st, headers, body, true).await
+    totp_code(st, headers, m, body, true).await
 }
 
 /// `POST /portal/profile/totp/remove`.
 pub async fn totp_remove<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    m: Me,
     body: Result<Form<Plain>, FormRejection>,
 ) -> Response {
-    totp_code(st, headers, body, false).await
+    totp_code(st, headers, m, body, false).await
 }
 
 async fn totp_code<S: Storage + Clone>(
     st: AppState<S>,
     headers: HeaderMap,
+    m: Me,
     body: Result<Form<Plain>, FormRejection>,
     confirm: bool,
 ) -> Response {
-    let m = match me(&st, &headers).await {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = if !form_allowed(&headers, &f.csrf) {
         Err(expired())
@@ -460,12 +404,9 @@ async fn totp_code<S: Storage + Clone>(
 pub async fn erasure<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
+    m: Me,
     body: Result<Form<Plain>, FormRejection>,
 ) -> Response {
-    let m = match me(&st, &headers).await {
-        Ok(m) => m,
-        Err(r) => return r,
-    };
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = if form_allowed(&headers, &f.csrf) {
         st.dir

@@ -579,9 +579,11 @@ pub(super) fn failure<S: Storage + Clone>(
 ) -> Response {
     shell::failure(
         st,
-        Area::Portal,
-        actor,
-        token,
+        Chrome {
+            area: Area::Portal,
+            actor,
+            csrf: token,
+        },
         e,
         ("/portal/tickets", "Back to the tickets"),
     )
