@@ -539,6 +539,22 @@ await journey('the admin mails a password-reset link and the user sets a new pas
   }
 });
 
+
+await journey('the admin creates a personal API token, uses it over REST and revokes it', async (page) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'API tokens' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('backup script');
+  await page.getByLabel('Expires after').selectOption('30');
+  await page.getByRole('button', { name: 'Create the token' }).click();
+  const token = (await page.locator('#new-token').textContent()).trim();
+  const api = async () => (await page.request.get('/api/v1/orgs/acme/users?limit=1', { headers: { authorization: `Bearer ${token}` } })).status();
+  assert.equal(await api(), 200);
+  await page.locator('#tokens tr', { hasText: 'backup script' }).getByRole('button', { name: /Revoke backup script/ }).click();
+  await page.waitForURL('**/portal/tokens');
+  assert.equal(await page.locator('#tokens tr', { hasText: 'backup script' }).count(), 0);
+  assert.equal(await api(), 401);
+});
+
 // ---- Accessibility and polish --------------------------------------------------------------
 
 await journey('on a phone, the console fits the screen and the keyboard reaches everything', async () => {
@@ -546,7 +562,7 @@ await journey('on a phone, the console fits the screen and the keyboard reaches 
   try {
     await logIn(page, 'acme', 'alice', 'a long passphrase');
     await page.waitForURL('**/admin');
-    for (const path of ['/admin', '/admin/users', '/admin/groups', '/admin/systems', '/admin/ldap-accounts', '/admin/privacy', '/admin/audit', '/admin/resources', '/privacy/request', '/portal/tickets', '/portal/profile', '/kb', '/privacy']) {
+    for (const path of ['/admin', '/admin/users', '/admin/groups', '/admin/systems', '/admin/ldap-accounts', '/admin/privacy', '/admin/audit', '/admin/resources', '/portal/tokens', '/privacy/request', '/portal/tickets', '/portal/profile', '/kb', '/privacy']) {
       await page.goto(path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px on a phone`);

@@ -109,6 +109,13 @@ pub trait DirectoryStore: Send + Sync + 'static {
         hash: &[u8; 32],
     ) -> impl Future<Output = CoreResult<Option<ApiToken>>> + Send;
 
+    /// A user's tokens that are not revoked (expired ones included), newest first.
+    fn user_tokens(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> impl Future<Output = CoreResult<Vec<ApiToken>>> + Send;
+
     // --- users ---
     fn user_by_name(
         &self,

@@ -55,6 +55,10 @@ impl DirectoryStore for Store {
         Ok(self.read_staff_credential(handle).await?)
     }
 
+    async fn user_tokens(&self, org: OrgId, user: UserId) -> CoreResult<Vec<ApiToken>> {
+        Ok(self.read_user_tokens(org, user).await?)
+    }
+
     async fn token_by_hash(&self, hash: &[u8; 32]) -> CoreResult<Option<ApiToken>> {
         Ok(self.read_token_by_hash(hash).await?)
     }

@@ -38,6 +38,7 @@ impl Area {
                 ("/admin/ldap-accounts", "LDAP accounts"),
                 ("/admin/privacy", "Privacy"),
                 ("/admin/audit", "Audit log"),
+                ("/portal/tokens", "API tokens"),
                 ("/portal/tickets", "Support tickets"),
                 ("/portal/profile", "My account"),
             ],
@@ -45,6 +46,7 @@ impl Area {
                 let mut v = vec![
                     ("/portal/profile", "My account"),
                     ("/portal/my-data", "My data"),
+                    ("/portal/tokens", "API tokens"),
                     ("/portal/tickets", "Support"),
                 ];
                 if matches!(actor, Actor::OrgAdmin { .. }) {

@@ -197,6 +197,9 @@ impl DirectoryStore for Fake {
         });
         Ok(page(rows, p, |u: &User| u.username.to_string()))
     }
+    async fn user_tokens(&self, _: OrgId, _: UserId) -> CoreResult<Vec<ApiToken>> {
+        unreachable!("LDAP does not list tokens")
+    }
     async fn password_reset(
         &self,
         _: &str,

@@ -9,7 +9,7 @@ use crate::store::Store;
 use skydir_core::access::Staff;
 use skydir_core::auth::{ApiToken, Credential};
 use skydir_core::directory::{Org, OrgSlug};
-use skydir_core::ids::OrgId;
+use skydir_core::ids::{OrgId, UserId};
 use skydir_core::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
 
@@ -85,6 +85,27 @@ impl Store {
             None => None,
         };
         Ok(Some((staff, credential)))
+    }
+
+    pub(crate) async fn read_user_tokens(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> StoreResult<Vec<ApiToken>> {
+        self.db()
+            .fetch_all(
+                concat!(
+                    "SELECT ",
+                    token_cols!(),
+                    " FROM api_tokens WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL \
+                     ORDER BY created_at DESC, id"
+                ),
+                args![org.to_string(), user.to_string()],
+            )
+            .await?
+            .iter()
+            .map(token_from_row)
+            .collect()
     }
 
     pub(crate) async fn read_token_by_hash(

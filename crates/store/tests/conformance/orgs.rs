@@ -133,6 +133,11 @@ async fn tokens_round_trip_and_revoke(t: &TempStore) {
 
     let s = &t.store;
     assert_eq!(
+        s.user_tokens(o.id, u.id).await.unwrap(),
+        vec![user_token.clone()],
+        "a user's tokens, not the staff's"
+    );
+    assert_eq!(
         s.token_by_hash(&staff_token.secret_hash).await.unwrap(),
         Some(staff_token.clone())
     );

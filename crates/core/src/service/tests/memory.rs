@@ -439,6 +439,21 @@ impl DirectoryStore for MemoryStore {
                 .map(|x| (x.clone(), s.staff_credentials.get(&x.id).cloned()))
         })
     }
+    async fn user_tokens(&self, org: OrgId, user: UserId) -> CoreResult<Vec<ApiToken>> {
+        self.read(|s| {
+            let mut v: Vec<ApiToken> = s
+                .tokens
+                .iter()
+                .filter(|t| {
+                    t.revoked_at.is_none()
+                        && t.subject == crate::auth::TokenSubject::User { org, user }
+                })
+                .cloned()
+                .collect();
+            v.sort_by_key(|t| std::cmp::Reverse(t.created_at));
+            v
+        })
+    }
     async fn token_by_hash(&self, hash: &[u8; 32]) -> CoreResult<Option<ApiToken>> {
         self.read(|s| s.tokens.iter().find(|t| &t.secret_hash == hash).cloned())
     }

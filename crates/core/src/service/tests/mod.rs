@@ -438,6 +438,75 @@ async fn staff_set_a_console_password_and_log_in_with_it_under_the_lockout() {
 }
 
 #[tokio::test]
+async fn people_create_list_and_revoke_their_own_tokens_only() {
+    let (dir, _) = directory();
+    let o = org(&dir, "acme", Plan::free()).await;
+    for name in ["alice", "bob"] {
+        dir.create_user(
+            &op(),
+            &o.slug,
+            new_user(name, Some("a long enough passphrase")),
+        )
+        .await
+        .unwrap();
+    }
+    let login = |name: &'static str| {
+        let dir = &dir;
+        let slug = o.slug.clone();
+        async move {
+            dir.login(
+                &slug,
+                &Username::parse(name).unwrap(),
+                Secret::new("a long enough passphrase"),
+                None,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let alice = login("alice").await.actor;
+    let bob = login("bob").await.actor;
+    let t = dir
+        .create_my_token(&alice, "backup script", Some(30))
+        .await
+        .unwrap();
+    assert_eq!(
+        dir.authenticate_token(t.secret.expose()).await.unwrap(),
+        alice
+    );
+    let mine = dir.my_tokens(&alice).await.unwrap();
+    assert_eq!(mine.len(), 2, "the login session and the new token");
+    assert!(
+        mine.iter()
+            .any(|x| x.name == "backup script" && x.expires_at.is_some())
+    );
+    // Names and lifetimes are checked; staff have no personal tokens.
+    assert!(matches!(
+        dir.create_my_token(&alice, " ", None).await,
+        Err(CoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        dir.create_my_token(&alice, "x", Some(0)).await,
+        Err(CoreError::Invalid { .. })
+    ));
+    assert!(matches!(
+        dir.create_my_token(&op(), "x", None).await,
+        Err(CoreError::Forbidden { .. })
+    ));
+    // Bob cannot revoke Alice's token; Alice can.
+    assert!(matches!(
+        dir.revoke_my_token(&bob, t.id).await,
+        Err(CoreError::NotFound { .. })
+    ));
+    dir.revoke_my_token(&alice, t.id).await.unwrap();
+    assert_eq!(
+        dir.authenticate_token(t.secret.expose()).await.unwrap_err(),
+        CoreError::Unauthenticated
+    );
+    assert_eq!(dir.my_tokens(&alice).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn the_last_admin_cannot_be_revoked_or_erased() {
     let (dir, _) = directory();
     let o = org(&dir, "acme", Plan::free()).await;

@@ -5,9 +5,10 @@
 
 mod login;
 mod my_data;
-mod profile;
+pub(crate) mod profile;
 mod reset;
 pub(crate) mod tickets;
+mod tokens;
 
 use crate::AppState;
 use axum::Router;
@@ -46,6 +47,11 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             post(profile::totp_remove::<S>),
         )
         .route("/portal/profile/erasure", post(profile::erasure::<S>))
+        .route(
+            "/portal/tokens",
+            get(tokens::list::<S>).post(tokens::create::<S>),
+        )
+        .route("/portal/tokens/revoke", post(tokens::revoke::<S>))
         .route("/portal/my-data", get(my_data::show::<S>))
         .route("/portal/my-data.json", get(my_data::download::<S>))
         .route(

@@ -29,10 +29,10 @@ use skydir_core::service::{TotpProvisioning, UserView};
 
 /// The signed-in person: actor, org slug, their own view and the page's CSRF token.
 pub(crate) struct Me {
-    actor: Actor,
+    pub actor: Actor,
     slug: OrgSlug,
     user: UserView,
-    csrf: String,
+    pub csrf: String,
 }
 
 /// A handler that takes `Me` runs only for a signed-in person of an organization.
