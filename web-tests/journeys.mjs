@@ -61,6 +61,21 @@ async function outboxNow() {
   return new Set(readdirSync(`${process.env.SKYDIR_DATA_DIR}/outbox`));
 }
 
+/** The RFC 6238 code (SHA-1, 6 digits, 30 s) of `secret` (base32) for time step `step`. */
+async function totp(secret, step) {
+  const { createHmac } = await import('node:crypto');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const off = mac[mac.length - 1] & 0x0f;
+  const n = (mac.readUInt32BE(off) & 0x7fffffff) % 1000000;
+  return String(n).padStart(6, '0');
+}
+
 const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /** Logs an org person in through the login form. */
@@ -553,6 +568,38 @@ await journey('the admin creates a personal API token, uses it over REST and rev
   await page.waitForURL('**/portal/tokens');
   assert.equal(await page.locator('#tokens tr', { hasText: 'backup script' }).count(), 0);
   assert.equal(await api(), 401);
+});
+
+
+await journey('a user turns on two-step login, and logging in then asks for the code', async (page) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.goto('/admin/users/new');
+  await page.getByLabel('Username').fill('dana');
+  await page.getByLabel('Email').fill('dana@acme.test');
+  await page.getByLabel(/Initial password/).fill('dana has a long passphrase');
+  await page.getByRole('button', { name: 'Add the user' }).click();
+  await page.getByText('The user was added.').waitFor();
+  const dana = await person();
+  try {
+    const p = dana.page;
+    await logIn(p, 'acme', 'dana', 'dana has a long passphrase');
+    await p.getByRole('button', { name: 'Set up two-step login' }).click();
+    const secret = (await p.locator('#totp-secret').textContent()).trim();
+    const step = Math.floor(Date.now() / 1000 / 30);
+    await p.getByLabel('Code from the app').fill(await totp(secret, step));
+    await p.getByRole('button', { name: 'Turn on two-step login' }).click();
+    await p.getByText('Two-step login is on.').waitFor();
+    await p.getByRole('button', { name: 'Log out' }).click();
+    await logIn(p, 'acme', 'dana', 'dana has a long passphrase');
+    await p.getByRole('alert').getByText('Enter the code from your authenticator app.').waitFor();
+    await p.getByLabel('Password').fill('dana has a long passphrase');
+    await p.getByLabel('Code from your authenticator app').fill(await totp(secret, step + 1));
+    await p.getByRole('button', { name: 'Log in' }).click();
+    await p.waitForURL('**/portal/profile');
+    await p.locator('#totp-state').getByText('On:').waitFor();
+  } finally {
+    await dana.context.close();
+  }
 });
 
 // ---- Accessibility and polish --------------------------------------------------------------
