@@ -340,6 +340,26 @@ await journey('the agent writes a knowledge-base article that the public then fi
   await anon.context.close();
 });
 
+await journey('the agent writes a macro and answers with it', async (page) => {
+  await staffLogIn(page, 'ann', AGENT_PW);
+  await page.waitForURL('**/desk');
+  await page.getByRole('link', { name: 'Macros' }).click();
+  await page.getByText('No macros yet.').waitFor();
+  await page.getByLabel('Name').fill('ask-agent-log');
+  await page.getByLabel('Title').fill('Ask for the agent log');
+  await page.getByLabel('Text').fill('Please attach the agent log of the affected system.');
+  await page.getByLabel('Then set the status to').selectOption('waiting_on_customer');
+  await page.getByRole('button', { name: 'Save the macro' }).click();
+  await page.locator('#macros').getByText('ask-agent-log').waitFor();
+  await page.goto(ticketUrl.replace('/portal/', '/desk/'));
+  await page.getByLabel('Macro', { exact: true }).selectOption('ask-agent-log');
+  await page.getByRole('button', { name: 'Send the macro' }).click();
+  await page.getByText('Please attach the agent log of the affected system.').waitFor();
+  await page.goto('/desk/macros');
+  await page.getByRole('button', { name: 'Delete macro ask-agent-log' }).click();
+  await page.getByText('No macros yet.').waitFor();
+});
+
 await journey('the agent asks the org admins to verify a sensitive request', async (page) => {
   await staffLogIn(page, 'ann', AGENT_PW);
   await page.waitForURL('**/desk');

@@ -63,6 +63,7 @@ impl Area {
             ],
             Area::Desk => vec![
                 ("/desk", "Queue"),
+                ("/desk/macros", "Macros"),
                 ("/desk/kb", "Knowledge Base"),
                 ("/staff/account", "My account"),
             ],

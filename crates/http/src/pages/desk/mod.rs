@@ -8,6 +8,7 @@
 mod account;
 mod kb;
 mod login;
+mod macros;
 mod queue;
 mod ticket;
 
@@ -46,6 +47,10 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
         .route(
             "/desk/tickets/{id}/verifications",
             post(ticket::verify::<S>),
+        )
+        .route(
+            "/desk/macros",
+            get(macros::list::<S>).post(macros::change::<S>),
         )
         .route("/desk/kb", get(kb::list::<S>))
         .route("/desk/kb/new", get(kb::new::<S>).post(kb::create::<S>))
