@@ -134,6 +134,18 @@ pub enum Detail {
     AgentLog,
 }
 
+impl Detail {
+    /// How an agent reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Description => "description",
+            Self::Troubleshooting => "troubleshooting already taken",
+            Self::ErrorMessages => "error messages",
+            Self::AgentLog => "agent log",
+        }
+    }
+}
+
 /// A missing item and the sentence asking the customer for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Missing {

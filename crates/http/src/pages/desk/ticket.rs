@@ -97,7 +97,7 @@ fn page(
                 @if t.best_effort { " (best effort)" }
             }
             @if !t.missing.is_empty() {
-                dt { "Missing details" } dd { @for (i, d) in t.missing.iter().enumerate() { @if i > 0 { ", " } (format!("{d:?}")) } }
+                dt { "Missing details" } dd { @for (i, d) in t.missing.iter().enumerate() { @if i > 0 { ", " } (d.label()) } }
             }
             @if let Some(s) = &t.system { dt { "System" } dd { (s) } }
             dt { "Assigned" } dd { @if t.assignee.is_none() { "nobody" } @else if t.assignee == me { "you" } @else { "another agent" } }
