@@ -622,6 +622,63 @@ await journey('a user turns on two-step login, and logging in then asks for the 
   }
 });
 
+await journey('a staff member turns on two-step login, and every staff sign-in then asks for the code', async (page) => {
+  // The operator adds an agent, who signs in with the token once and sets a password.
+  await tokenSignIn(page, OPERATOR);
+  await page.getByRole('link', { name: 'Staff' }).click();
+  await page.getByLabel('Handle').fill('ben');
+  await page.getByRole('button', { name: 'Add the staff member' }).click();
+  const benToken = (await page.locator('#new-token').textContent()).trim();
+  const ben = await person();
+  try {
+    const p = ben.page;
+    const BEN_PW = 'ben keeps a long console passphrase';
+    await tokenSignIn(p, benToken);
+    await p.waitForURL('**/desk');
+    await p.goto('/staff/account');
+    // No password yet: two-step login waits for one.
+    await p.locator('#totp-blocked').getByText('Set a password first').waitFor();
+    await p.getByLabel('New password', { exact: true }).fill(BEN_PW);
+    await p.getByLabel('New password again').fill(BEN_PW);
+    await p.getByRole('button', { name: 'Set my password' }).click();
+    await p.getByText('Your password was set').waitFor();
+    await p.getByRole('button', { name: 'Set up two-step login' }).click();
+    const secret = (await p.locator('#totp-secret').textContent()).trim();
+    const step = Math.floor(Date.now() / 1000 / 30);
+    await p.getByLabel('Code from the app').fill('000000');
+    await p.getByRole('button', { name: 'Turn on two-step login' }).click();
+    await p.locator('#code-error').waitFor();
+    await p.getByRole('button', { name: 'Set up two-step login' }).click();
+    const again = (await p.locator('#totp-secret').textContent()).trim();
+    assert.notEqual(again, secret, 'a new key each time');
+    await p.getByLabel('Code from the app').fill(await totp(again, step));
+    await p.getByRole('button', { name: 'Turn on two-step login' }).click();
+    await p.getByText('Two-step login is on').waitFor();
+    await p.getByRole('button', { name: 'Log out' }).click();
+
+    // The password alone asks for the code; the code (and the password again) signs in.
+    await staffLogIn(p, 'ben', BEN_PW);
+    await p.getByRole('alert').getByText('Enter the code from your authenticator app.').waitFor();
+    await p.getByLabel('Password').fill(BEN_PW);
+    const code = await totp(again, step + 1);
+    await p.getByLabel('Code from your authenticator app').fill(code);
+    await p.getByRole('button', { name: 'Log in' }).click();
+    await p.waitForURL('**/desk');
+    await p.getByRole('button', { name: 'Log out' }).click();
+
+    // The staff token alone no longer signs in either, and a used code is refused.
+    await tokenSignIn(p, benToken);
+    await p.getByRole('alert').getByText('Enter the code from your authenticator app.').waitFor();
+    await p.getByLabel('Staff token').fill(benToken);
+    await p.getByLabel('Code from your authenticator app').fill(code);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('alert').getByText('wrong or was already used').waitFor();
+    assert.ok(new URL(p.url()).pathname.endsWith('/staff/login'));
+  } finally {
+    await ben.context.close();
+  }
+});
+
 // ---- Accessibility and polish --------------------------------------------------------------
 
 await journey('on a phone, the console fits the screen and the keyboard reaches everything', async () => {

@@ -32,6 +32,18 @@ pub enum Write {
         staff: crate::ids::StaffId,
         state: LoginState,
     },
+    /// Stores (or replaces) a staff member's authenticator enrollment; the store seals the
+    /// secret under the deployment key (staff have no per-user key).
+    SetStaffTotp {
+        staff: crate::ids::StaffId,
+        enrollment: crate::auth::TotpEnrollment,
+    },
+    RemoveStaffTotp(crate::ids::StaffId),
+    /// Like [`Write::UseTotpStep`], for a staff member's authenticator.
+    UseStaffTotpStep {
+        staff: crate::ids::StaffId,
+        step: u64,
+    },
     CreateUser {
         user: Box<User>,
         credential: Option<Credential>,

@@ -103,6 +103,11 @@ pub trait DirectoryStore: Send + Sync + 'static {
         &self,
         handle: &str,
     ) -> impl Future<Output = CoreResult<Option<(Staff, Option<Credential>)>>> + Send;
+    /// A staff member's authenticator enrollment, its secret opened.
+    fn staff_totp(
+        &self,
+        staff: crate::ids::StaffId,
+    ) -> impl Future<Output = CoreResult<Option<crate::auth::TotpEnrollment>>> + Send;
     /// Finds a token by the SHA-256 of its secret (revoked and expired ones included).
     fn token_by_hash(
         &self,

@@ -55,6 +55,13 @@ impl DirectoryStore for Store {
         Ok(self.read_staff_credential(handle).await?)
     }
 
+    async fn staff_totp(
+        &self,
+        staff: skydir_core::ids::StaffId,
+    ) -> CoreResult<Option<skydir_core::auth::TotpEnrollment>> {
+        Ok(self.read_staff_totp(staff).await?)
+    }
+
     async fn user_tokens(&self, org: OrgId, user: UserId) -> CoreResult<Vec<ApiToken>> {
         Ok(self.read_user_tokens(org, user).await?)
     }

@@ -389,8 +389,11 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     ("dpa_signatures.signer_ct", "privacy.contracts"),
     ("erasure_requests.entry_ct", "privacy.erasures"),
     ("data_requests.entry_ct", "privacy.requests"),
-    // Sealed, but no personal data: a connector's URL and shared secret.
+    // Sealed, but no personal data of a customer: a connector's URL and shared secret, and a
+    // provider staff member's authenticator secret (staff are the provider's own people, not
+    // data subjects of the organizations it processes data for).
     ("privacy_connectors.entry_ct", ""),
+    ("staff_totp.secret_ct", ""),
 ];
 
 #[cfg(test)]

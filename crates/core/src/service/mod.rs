@@ -17,6 +17,7 @@ mod privacy;
 mod resources;
 mod service_accounts;
 mod staff;
+mod staff_totp;
 mod systems;
 mod tokens;
 mod totp;

@@ -51,11 +51,9 @@ impl<S: DirectoryStore> Directory<S> {
                     .audit(audit),
             )
             .await?;
-        let subject = match role {
-            StaffRole::Operator => TokenSubject::Operator { staff: staff.id },
-            StaffRole::Agent => TokenSubject::Agent { staff: staff.id },
-        };
-        let token = self.issue_token(actor, subject, "initial", None).await?;
+        let token = self
+            .issue_token(actor, staff_subject(&staff), "initial", None)
+            .await?;
         Ok((staff, token))
     }
 
@@ -86,7 +84,7 @@ impl<S: DirectoryStore> Directory<S> {
             .is_some_and(|(_, c)| c.is_some()))
     }
 
-    async fn staff_me(&self, actor: &Actor) -> CoreResult<Staff> {
+    pub(super) async fn staff_me(&self, actor: &Actor) -> CoreResult<Staff> {
         let id = match actor {
             Actor::Operator { staff } | Actor::SupportAgent { staff } => *staff,
             _ => {
@@ -118,25 +116,7 @@ impl<S: DirectoryStore> Directory<S> {
             cred.state.check(now)?;
             let given = current.unwrap_or_else(|| Secret::new(String::new()));
             if self.passwords.verify(cred.hash.clone(), given).await? == Verification::Mismatch {
-                let state = cred.state.after_failure(now, &policy);
-                self.store
-                    .commit(
-                        Change::new(None)
-                            .write(Write::SetStaffLoginState {
-                                staff: me.id,
-                                state,
-                            })
-                            .audit(
-                                AuditDraft::new(
-                                    actor,
-                                    &Action::ManageStaff,
-                                    target("staff", me.id),
-                                    now,
-                                )
-                                .denied()
-                                .named("staff.password.set"),
-                            ),
-                    )
+                self.staff_proof_failed(actor, me.id, &cred, "staff.password.set")
                     .await?;
                 return Err(CoreError::BadCredentials);
             }
@@ -161,60 +141,124 @@ impl<S: DirectoryStore> Directory<S> {
             .await
     }
 
-    /// A staff member logs in to the console with handle and password, for a session token
-    /// that lives [`super::auth::SESSION_TTL`]. Unknown handles, staff without a password and
-    /// wrong passwords all fail the same way; failures move the lockout counter and are
-    /// audited.
+    /// A staff member logs in to the console with handle and password — and, once they have
+    /// enrolled an authenticator, its current code — for a session token that lives
+    /// [`super::auth::SESSION_TTL`]. Unknown handles, staff without a password and wrong
+    /// passwords all fail the same way; a missing code is
+    /// [`CoreError::SecondFactorRequired`]. Wrong passwords and wrong codes move the lockout
+    /// counter and are audited.
     pub async fn staff_login(
         &self,
         handle: &str,
         password: Secret,
+        code: Option<Secret>,
     ) -> CoreResult<(Actor, IssuedToken)> {
         let Some((staff, Some(cred))) = self.store.staff_credential(handle.trim()).await? else {
             return Err(CoreError::BadCredentials);
         };
         let now = self.now();
         cred.state.check(now)?;
-        let actor = match staff.role {
-            StaffRole::Operator => Actor::Operator { staff: staff.id },
-            StaffRole::Agent => Actor::SupportAgent { staff: staff.id },
-        };
-        let t = target("staff", staff.id);
+        let actor = staff_actor(&staff);
         if self.passwords.verify(cred.hash.clone(), password).await? == Verification::Mismatch {
-            let state = cred.state.after_failure(now, &staff_policy());
-            self.store
-                .commit(
-                    Change::new(None)
-                        .write(Write::SetStaffLoginState {
-                            staff: staff.id,
-                            state,
-                        })
-                        .audit(
-                            AuditDraft::new(&actor, &Action::ManageStaff, t, now)
-                                .denied()
-                                .named("staff.login"),
-                        ),
-                )
+            self.staff_proof_failed(&actor, staff.id, &cred, "staff.login")
                 .await?;
             return Err(CoreError::BadCredentials);
         }
-        let mut change = Change::new(None)
-            .audit(AuditDraft::new(&actor, &Action::ManageStaff, t, now).named("staff.login"));
+        let mut change = self
+            .staff_second_step(&actor, staff.id, Some(&cred), code.as_ref())
+            .await?;
         if cred.state != LoginState::default() {
             change = change.write(Write::SetStaffLoginState {
                 staff: staff.id,
                 state: LoginState::default(),
             });
         }
-        self.store.commit(change).await?;
-        let subject = match staff.role {
-            StaffRole::Operator => TokenSubject::Operator { staff: staff.id },
-            StaffRole::Agent => TokenSubject::Agent { staff: staff.id },
-        };
+        self.finish_staff_sign_in(change).await?;
         let expires = now.checked_add(super::auth::SESSION_TTL).ok();
         let session = self
-            .issue_token(&actor, subject, "console session", expires)
+            .issue_token(&actor, staff_subject(&staff), "console session", expires)
             .await?;
         Ok((actor, session))
+    }
+
+    /// Counts a failed proof (wrong password or wrong code) toward the staff member's lockout,
+    /// with a denied audit event named `what`.
+    async fn staff_proof_failed(
+        &self,
+        actor: &Actor,
+        staff: StaffId,
+        cred: &Credential,
+        what: &str,
+    ) -> CoreResult<()> {
+        let now = self.now();
+        let state = cred.state.after_failure(now, &staff_policy());
+        self.store
+            .commit(
+                Change::new(None)
+                    .write(Write::SetStaffLoginState { staff, state })
+                    .audit(
+                        AuditDraft::new(actor, &Action::ManageStaff, target("staff", staff), now)
+                            .denied()
+                            .named(what),
+                    ),
+            )
+            .await
+    }
+
+    /// The second step of a staff sign-in (by password or by token): the authenticator code
+    /// when one is enrolled. Returns the sign-in's change (its audit event, and the code's step
+    /// to use up); a wrong code counts toward the lockout of `cred`.
+    pub(super) async fn staff_second_step(
+        &self,
+        actor: &Actor,
+        staff: StaffId,
+        cred: Option<&Credential>,
+        code: Option<&Secret>,
+    ) -> CoreResult<Change> {
+        let now = self.now();
+        let change = Change::new(None).audit(
+            AuditDraft::new(actor, &Action::ManageStaff, target("staff", staff), now)
+                .named("staff.login"),
+        );
+        match self.staff_second_factor(staff, code).await {
+            Ok(None) => Ok(change),
+            Ok(Some(step)) => Ok(change.write(Write::UseStaffTotpStep { staff, step })),
+            Err(e @ CoreError::Invalid { .. }) => {
+                if let Some(cred) = cred {
+                    self.staff_proof_failed(actor, staff, cred, "staff.login")
+                        .await?;
+                }
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Commits a successful sign-in's change; a code used meanwhile by another sign-in reads
+    /// as a wrong code.
+    pub(super) async fn finish_staff_sign_in(&self, change: Change) -> CoreResult<()> {
+        match self.store.commit(change).await {
+            Err(CoreError::Conflict { field, .. }) if field == "totp" => Err(CoreError::invalid(
+                "totp",
+                "the authenticator code is wrong or was already used",
+            )),
+            other => other,
+        }
+    }
+}
+
+/// The actor a staff member acts as.
+pub(super) fn staff_actor(staff: &Staff) -> Actor {
+    match staff.role {
+        StaffRole::Operator => Actor::Operator { staff: staff.id },
+        StaffRole::Agent => Actor::SupportAgent { staff: staff.id },
+    }
+}
+
+/// The token subject of a staff member.
+fn staff_subject(staff: &Staff) -> TokenSubject {
+    match staff.role {
+        StaffRole::Operator => TokenSubject::Operator { staff: staff.id },
+        StaffRole::Agent => TokenSubject::Agent { staff: staff.id },
     }
 }

@@ -137,8 +137,14 @@ impl<S: DirectoryStore> Directory<S> {
     /// the agent workspace's sign-in, is exchanged for a session token that lives
     /// [`super::auth::SESSION_TTL`], so the long-lived token never sits in a cookie. Only a
     /// staff member's non-expiring token qualifies — a session cannot be renewed by
-    /// exchanging itself — and anything else is `Unauthenticated`, said the same way.
-    pub async fn staff_session(&self, presented: &str) -> CoreResult<(Actor, IssuedToken)> {
+    /// exchanging itself — and anything else is `Unauthenticated`, said the same way. A staff
+    /// member with an authenticator also gives its current code (`code`), as at a password
+    /// sign-in; a wrong one counts toward their lockout.
+    pub async fn staff_session(
+        &self,
+        presented: &str,
+        code: Option<Secret>,
+    ) -> CoreResult<(Actor, IssuedToken)> {
         let hash = token_hash(presented.trim()).ok_or(CoreError::Unauthenticated)?;
         let token = self
             .store
@@ -153,6 +159,19 @@ impl<S: DirectoryStore> Directory<S> {
             TokenSubject::Agent { staff } => Actor::SupportAgent { staff },
             TokenSubject::User { .. } => return Err(CoreError::Unauthenticated),
         };
+        let me = self.staff_me(&actor).await?;
+        let cred = self
+            .store
+            .staff_credential(&me.handle)
+            .await?
+            .and_then(|(_, c)| c);
+        if let Some(c) = &cred {
+            c.state.check(self.now())?;
+        }
+        let change = self
+            .staff_second_step(&actor, me.id, cred.as_ref(), code.as_ref())
+            .await?;
+        self.finish_staff_sign_in(change).await?;
         let expires = self.now().checked_add(super::auth::SESSION_TTL).ok();
         let session = self
             .issue_token(&actor, token.subject, "console session", expires)

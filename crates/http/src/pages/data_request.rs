@@ -4,13 +4,13 @@
 //! whether or not the address is in the directory, so it tells nobody who is; confirming is a
 //! button (a POST), so a mail scanner that follows links confirms nothing.
 
-use super::layout::{page, respond};
+use super::layout::form_page;
 use crate::AppState;
-use crate::pages::session::{CSRF, SESSION_SECS, csrf, form_allowed, set_cookie};
+use crate::pages::session::{csrf, form_allowed};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -18,22 +18,6 @@ use skydir_core::CoreError;
 use skydir_core::directory::{Email, OrgSlug};
 use skydir_core::ports::Storage;
 use skydir_core::privacy::RequestKind;
-
-fn show<S: Storage + Clone>(
-    st: &AppState<S>,
-    status: StatusCode,
-    token: &str,
-    title: &str,
-    body: Markup,
-) -> Response {
-    let policy = st.dir.desk_policy().ok();
-    let mut resp = respond(status, page(title, policy.as_deref(), body));
-    resp.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(CSRF, token, false, SESSION_SECS),
-    );
-    resp
-}
 
 /// The request form.
 #[derive(Debug, Deserialize, Default)]
@@ -79,11 +63,11 @@ pub async fn new<S: Storage + Clone>(
     headers: HeaderMap,
 ) -> Response {
     let token = csrf(&headers);
-    show(
+    form_page(
         &st,
         StatusCode::OK,
-        &token,
         "Data request",
+        &token,
         form(&token, &RequestForm::default(), None),
     )
 }
@@ -112,11 +96,11 @@ pub async fn submit<S: Storage + Clone>(
     }
     .await;
     match result {
-        Ok(()) => show(
+        Ok(()) => form_page(
             &st,
             StatusCode::ACCEPTED,
-            &token,
             "Check your mail",
+            &token,
             html! {
                 h1 { "Check your mail" }
                 p role="status" #request-sent { "If this address belongs to someone in that organization's directory, a confirmation link is on its way to it. Nothing is done until it is opened, within 72 hours." }
@@ -124,11 +108,11 @@ pub async fn submit<S: Storage + Clone>(
         ),
         Err(e) => {
             let status = crate::pages::shell::status_of(&e);
-            show(
+            form_page(
                 &st,
                 status,
-                &token,
                 "Data request",
+                &token,
                 form(&token, &f, Some(&crate::pages::shell::message_of(&e))),
             )
         }
@@ -157,7 +141,7 @@ pub async fn confirm_page<S: Storage + Clone>(
             button type="submit" { "Yes, it was me: confirm the request" }
         }
     };
-    show(&st, StatusCode::OK, &token, "Confirm your request", body)
+    form_page(&st, StatusCode::OK, "Confirm your request", &token, body)
 }
 
 /// `POST /privacy/request/confirm/{token}`.
@@ -177,21 +161,21 @@ pub async fn confirm<S: Storage + Clone>(
         ))
     };
     match result {
-        Ok(r) => show(
+        Ok(r) => form_page(
             &st,
             StatusCode::OK,
-            &token,
             "Request confirmed",
+            &token,
             html! {
                 h1 { "Request confirmed" }
                 p role="status" #request-confirmed { "Your " (r.kind.as_str()) " request was passed to the organization, which must answer it by " (r.due_at.strftime("%Y-%m-%d")) ". You will get its answer by mail." }
             },
         ),
-        Err(e) => show(
+        Err(e) => form_page(
             &st,
             crate::pages::shell::status_of(&e),
-            &token,
             "Confirm your request",
+            &token,
             html! { h1 { "Confirm your request" } p.error role="alert" { (crate::pages::shell::message_of(&e)) } },
         ),
     }

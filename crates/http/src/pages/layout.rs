@@ -74,3 +74,29 @@ pub fn respond(status: StatusCode, markup: Markup) -> Response {
     );
     resp
 }
+
+/// A page for someone not signed in that carries a form — a login, a reset link, the public
+/// data-subject request: the page, its CSRF cookie (double submit: the form holds the same
+/// `csrf`), and no caching or referrer, since such pages carry one-time links and credentials.
+pub fn form_page<S: skydir_core::ports::Storage + Clone>(
+    st: &crate::AppState<S>,
+    status: StatusCode,
+    title: &str,
+    csrf: &str,
+    body: Markup,
+) -> Response {
+    use crate::pages::session::{CSRF, SESSION_SECS, set_cookie};
+    let policy = st.dir.desk_policy().ok();
+    let mut resp = respond(status, page(title, policy.as_deref(), body));
+    let h = resp.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(CSRF, csrf, false, SESSION_SECS),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    resp
+}

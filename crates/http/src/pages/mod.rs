@@ -19,6 +19,7 @@ mod privacy;
 mod privacy_statement;
 pub(crate) mod session;
 pub(crate) mod shell;
+mod two_step;
 mod verify;
 
 use crate::AppState;

@@ -212,6 +212,12 @@ impl DirectoryStore for Fake {
     ) -> CoreResult<Option<(skydir_core::access::Staff, Option<Credential>)>> {
         unreachable!("LDAP does not log staff in")
     }
+    async fn staff_totp(
+        &self,
+        _: skydir_core::ids::StaffId,
+    ) -> CoreResult<Option<skydir_core::auth::TotpEnrollment>> {
+        unreachable!("LDAP does not log staff in")
+    }
     async fn search_users(&self, _: OrgId, _: &str, _: &PageRequest) -> CoreResult<Page<User>> {
         unreachable!("LDAP does not search users by prefix")
     }

@@ -293,7 +293,9 @@ fn missing(w: &Write) -> Option<CoreError> {
         Write::SetCredential { user, .. } | Write::SetAdmin { user, .. } => {
             CoreError::not_found("user", user.to_string())
         }
-        Write::SetStaffCredential { staff, .. } => CoreError::not_found("staff", staff.to_string()),
+        Write::SetStaffCredential { staff, .. } | Write::SetStaffTotp { staff, .. } => {
+            CoreError::not_found("staff", staff.to_string())
+        }
         Write::AddMember { group, .. } => {
             CoreError::not_found("group or member", group.to_string())
         }

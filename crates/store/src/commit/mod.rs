@@ -133,6 +133,11 @@ async fn apply_write(
         SetStaffLoginState { staff, state } => {
             directory::set_staff_login_state(tx, *staff, state).await
         }
+        SetStaffTotp { staff, enrollment } => {
+            totp::set_staff(tx, *staff, enrollment, prepared.desk(index)?).await
+        }
+        RemoveStaffTotp(staff) => totp::remove_staff(tx, *staff).await,
+        UseStaffTotpStep { staff, step } => totp::use_staff_step(tx, *staff, *step).await,
         CreateUser { user, credential } => {
             users::create(tx, user, credential.as_ref(), prepared.sealed(index)?).await
         }

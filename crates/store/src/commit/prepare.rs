@@ -226,6 +226,13 @@ async fn seal_desk(
                 &key,
             )?)
         }
+        Write::SetStaffTotp { staff, enrollment } => {
+            SealedDesk::Sealed(crate::rows::staff_totp::seal(
+                *staff,
+                &enrollment.secret[..],
+                &keyring.deployment().await?,
+            )?)
+        }
         Write::Subscribe(x) => {
             let key = keyring.get(KeyId::Org(x.org)).await?;
             SealedDesk::Sealed(crate::rows::privacy::seal(

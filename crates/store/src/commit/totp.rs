@@ -1,4 +1,5 @@
-//! Writes of authenticator enrollments. Every statement names the change's org.
+//! Writes of authenticator enrollments: users' (every statement names the change's org) and
+//! provider staff's (deployment scope).
 
 use super::found;
 use super::prepare::SealedDesk;
@@ -6,7 +7,7 @@ use crate::db::{Tx, args};
 use crate::error::{StoreError, StoreResult};
 use skydir_core::CoreError;
 use skydir_core::auth::TotpEnrollment;
-use skydir_core::ids::{OrgId, UserId};
+use skydir_core::ids::{OrgId, StaffId, UserId};
 
 pub(super) async fn set(
     tx: &mut Tx,
@@ -57,6 +58,59 @@ pub(super) async fn use_step(tx: &mut Tx, org: OrgId, user: UserId, step: u64) -
             "UPDATE totp_enrollments SET last_step = $3 \
              WHERE org_id = $1 AND user_id = $2 AND last_step < $3",
             args![org.to_string(), user.to_string(), step],
+        )
+        .await?;
+    if n == 0 {
+        return Err(StoreError::Refused(CoreError::conflict(
+            "totp",
+            "this authenticator code was already used",
+        )));
+    }
+    Ok(())
+}
+
+/// Stores (or replaces) a staff member's enrollment, its secret sealed in the prepare step.
+pub(super) async fn set_staff(
+    tx: &mut Tx,
+    staff: StaffId,
+    e: &TotpEnrollment,
+    sealed: &SealedDesk,
+) -> StoreResult<()> {
+    let SealedDesk::Sealed(ct) = sealed else {
+        return Err(StoreError::Refused(CoreError::Internal(
+            "an authenticator secret was not sealed".into(),
+        )));
+    };
+    let step = i64::try_from(e.last_step).map_err(|_| StoreError::corrupt("totp step"))?;
+    tx.execute(
+        "INSERT INTO staff_totp (staff_id, secret_ct, confirmed, last_step) \
+         SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM staff WHERE id = $1) \
+         ON CONFLICT (staff_id) DO UPDATE SET secret_ct = excluded.secret_ct, \
+         confirmed = excluded.confirmed, last_step = excluded.last_step",
+        args![staff.to_string(), ct.as_str(), i64::from(e.confirmed), step],
+    )
+    .await
+    .map_err(StoreError::from)
+    .and_then(|n| found(n, "staff", staff))
+}
+
+pub(super) async fn remove_staff(tx: &mut Tx, staff: StaffId) -> StoreResult<()> {
+    let n = tx
+        .execute(
+            "DELETE FROM staff_totp WHERE staff_id = $1",
+            args![staff.to_string()],
+        )
+        .await?;
+    found(n, "authenticator", staff)
+}
+
+/// Like [`use_step`], for a staff member's authenticator.
+pub(super) async fn use_staff_step(tx: &mut Tx, staff: StaffId, step: u64) -> StoreResult<()> {
+    let step = i64::try_from(step).map_err(|_| StoreError::corrupt("totp step"))?;
+    let n = tx
+        .execute(
+            "UPDATE staff_totp SET last_step = $2 WHERE staff_id = $1 AND last_step < $2",
+            args![staff.to_string(), step],
         )
         .await?;
     if n == 0 {

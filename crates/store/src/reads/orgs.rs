@@ -2,14 +2,14 @@
 
 use super::paged;
 use crate::db::args;
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::rows::access::{login_state_at, staff_cols, staff_from_row, token_cols, token_from_row};
 use crate::rows::org::{org_cols, org_from_row};
 use crate::store::Store;
 use skydir_core::access::Staff;
 use skydir_core::auth::{ApiToken, Credential};
 use skydir_core::directory::{Org, OrgSlug};
-use skydir_core::ids::{OrgId, UserId};
+use skydir_core::ids::{OrgId, StaffId, UserId};
 use skydir_core::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
 
@@ -85,6 +85,34 @@ impl Store {
             None => None,
         };
         Ok(Some((staff, credential)))
+    }
+
+    pub(crate) async fn read_staff_totp(
+        &self,
+        staff: StaffId,
+    ) -> StoreResult<Option<skydir_core::auth::TotpEnrollment>> {
+        let Some(r) = self
+            .db()
+            .fetch_optional(
+                "SELECT secret_ct, confirmed, last_step FROM staff_totp WHERE staff_id = $1",
+                args![staff.to_string()],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let key = self.keyring().deployment().await?;
+        let plain = crate::rows::staff_totp::open(staff, &r.text(0)?, &key)?;
+        let secret: [u8; skydir_core::auth::totp::SECRET_BYTES] = plain
+            .as_slice()
+            .try_into()
+            .map_err(|_| StoreError::corrupt("an authenticator secret has the wrong length"))?;
+        Ok(Some(skydir_core::auth::TotpEnrollment {
+            secret: zeroize::Zeroizing::new(secret),
+            confirmed: r.int(1)? != 0,
+            last_step: u64::try_from(r.int(2)?)
+                .map_err(|_| StoreError::corrupt("staff_totp.last_step"))?,
+        }))
     }
 
     pub(crate) async fn read_user_tokens(

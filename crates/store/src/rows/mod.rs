@@ -9,6 +9,7 @@ pub(crate) mod mail;
 pub(crate) mod org;
 pub(crate) mod privacy;
 pub(crate) mod service;
+pub(crate) mod staff_totp;
 pub(crate) mod ticket;
 pub(crate) mod user;
 pub(crate) mod verification;

@@ -2,7 +2,7 @@
 
 use crate::fixtures::*;
 use skydir_core::access::StaffRole;
-use skydir_core::auth::{Credential, LoginState, TokenSubject};
+use skydir_core::auth::{Credential, LoginState, TokenSubject, TotpEnrollment};
 use skydir_core::change::Write;
 use skydir_core::directory::{OrgSlug, Plan, PlanKind};
 use skydir_core::page::PageRequest;
@@ -14,6 +14,7 @@ on_both_backends!(
     orgs_list_in_slug_pages,
     staff_round_trip,
     staff_credentials_round_trip,
+    staff_authenticators_are_sealed_and_count_each_code_once,
     tokens_round_trip_and_revoke,
 );
 
@@ -111,6 +112,76 @@ async fn staff_credentials_round_trip(t: &TempStore) {
     .await;
     let (_, got) = s.staff_credential("ann").await.unwrap().unwrap();
     assert_eq!(got.unwrap().state, locked);
+}
+
+async fn staff_authenticators_are_sealed_and_count_each_code_once(t: &TempStore) {
+    let agent = staff("ann", StaffRole::Agent);
+    commit(t, None, vec![Write::CreateStaff(agent.clone())]).await;
+    let s = &t.store;
+    assert_eq!(s.staff_totp(agent.id).await.unwrap(), None);
+    let e = TotpEnrollment {
+        secret: zeroize::Zeroizing::new([7u8; 20]),
+        confirmed: true,
+        last_step: 100,
+    };
+    commit(
+        t,
+        None,
+        vec![Write::SetStaffTotp {
+            staff: agent.id,
+            enrollment: e.clone(),
+        }],
+    )
+    .await;
+    assert_eq!(s.staff_totp(agent.id).await.unwrap(), Some(e.clone()));
+    // At rest the secret is ciphertext, not the bytes.
+    let raw = Raw::open(t).await;
+    let stored = raw.texts("SELECT secret_ct FROM staff_totp").await;
+    raw.close().await;
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].contains("BwcHBwcH"), "{}", stored[0]);
+    // A step moves forward once; the same or an earlier one is a conflict on `totp`.
+    commit(
+        t,
+        None,
+        vec![Write::UseStaffTotpStep {
+            staff: agent.id,
+            step: 101,
+        }],
+    )
+    .await;
+    let (field, _) = conflict_of(
+        try_commit(
+            t,
+            None,
+            vec![Write::UseStaffTotpStep {
+                staff: agent.id,
+                step: 101,
+            }],
+        )
+        .await,
+    );
+    assert_eq!(field, "totp");
+    assert_eq!(
+        s.staff_totp(agent.id).await.unwrap().unwrap().last_step,
+        101
+    );
+    // Unknown staff is not found; removal removes.
+    let ghost = staff("ghost", StaffRole::Agent);
+    assert!(matches!(
+        try_commit(
+            t,
+            None,
+            vec![Write::SetStaffTotp {
+                staff: ghost.id,
+                enrollment: e,
+            }],
+        )
+        .await,
+        Err(skydir_core::CoreError::NotFound { .. })
+    ));
+    commit(t, None, vec![Write::RemoveStaffTotp(agent.id)]).await;
+    assert_eq!(s.staff_totp(agent.id).await.unwrap(), None);
 }
 
 async fn tokens_round_trip_and_revoke(t: &TempStore) {

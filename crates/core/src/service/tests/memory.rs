@@ -24,6 +24,7 @@ struct State {
     orgs: BTreeMap<OrgId, Org>,
     staff: Vec<Staff>,
     staff_credentials: BTreeMap<crate::ids::StaffId, Credential>,
+    staff_totp: BTreeMap<crate::ids::StaffId, crate::auth::TotpEnrollment>,
     password_resets: BTreeMap<String, crate::auth::reset::PasswordReset>,
     users: BTreeMap<UserId, User>,
     creds: BTreeMap<UserId, Credential>,
@@ -149,6 +150,16 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
         Write::SetStaffLoginState { staff, state } => match s.staff_credentials.get_mut(&staff) {
             Some(c) => c.state = state,
             None => return Err(CoreError::not_found("staff credential", staff.to_string())),
+        },
+        Write::SetStaffTotp { staff, enrollment } => {
+            s.staff_totp.insert(staff, enrollment);
+        }
+        Write::RemoveStaffTotp(staff) => {
+            s.staff_totp.remove(&staff);
+        }
+        Write::UseStaffTotpStep { staff, step } => match s.staff_totp.get_mut(&staff) {
+            Some(t) if t.last_step < step => t.last_step = step,
+            _ => return Err(CoreError::conflict("totp", "code already used")),
         },
         Write::CreateUser { user, credential } => {
             let mut u = *user;
@@ -438,6 +449,12 @@ impl DirectoryStore for MemoryStore {
                 .find(|x| x.handle == handle)
                 .map(|x| (x.clone(), s.staff_credentials.get(&x.id).cloned()))
         })
+    }
+    async fn staff_totp(
+        &self,
+        staff: crate::ids::StaffId,
+    ) -> CoreResult<Option<crate::auth::TotpEnrollment>> {
+        self.read(|s| s.staff_totp.get(&staff).cloned())
     }
     async fn user_tokens(&self, org: OrgId, user: UserId) -> CoreResult<Vec<ApiToken>> {
         self.read(|s| {

@@ -8,6 +8,7 @@ mod memory;
 mod memory_desk;
 mod memory_privacy;
 mod privacy;
+mod staff_totp;
 mod verify;
 
 use super::*;
@@ -310,7 +311,7 @@ async fn staff_exchange_their_own_token_for_a_session_and_nothing_else_qualifies
         .await
         .unwrap();
     let (actor, session) = dir
-        .staff_session(agent_token.secret.expose())
+        .staff_session(agent_token.secret.expose(), None)
         .await
         .unwrap();
     assert!(matches!(actor, Actor::SupportAgent { .. }));
@@ -324,7 +325,7 @@ async fn staff_exchange_their_own_token_for_a_session_and_nothing_else_qualifies
     );
     // A session cannot renew itself, a user's token is no staff token, garbage is nothing.
     assert_eq!(
-        dir.staff_session(session.secret.expose())
+        dir.staff_session(session.secret.expose(), None)
             .await
             .unwrap_err(),
         CoreError::Unauthenticated
@@ -347,17 +348,17 @@ async fn staff_exchange_their_own_token_for_a_session_and_nothing_else_qualifies
         .await
         .unwrap();
     assert_eq!(
-        dir.staff_session(user.token.secret.expose())
+        dir.staff_session(user.token.secret.expose(), None)
             .await
             .unwrap_err(),
         CoreError::Unauthenticated
     );
     assert_eq!(
-        dir.staff_session("skd_garbage").await.unwrap_err(),
+        dir.staff_session("skd_garbage", None).await.unwrap_err(),
         CoreError::Unauthenticated
     );
     // The operator's token works too, and logging the session out leaves the token alone.
-    let (op_actor, op_session) = dir.staff_session(boot.secret.expose()).await.unwrap();
+    let (op_actor, op_session) = dir.staff_session(boot.secret.expose(), None).await.unwrap();
     assert!(matches!(op_actor, Actor::Operator { .. }));
     dir.logout(op_session.secret.expose()).await.unwrap();
     assert_eq!(
@@ -382,11 +383,11 @@ async fn staff_set_a_console_password_and_log_in_with_it_under_the_lockout() {
     // No password yet: the handle alone logs nobody in, exactly like an unknown handle.
     let pw = || Secret::new("ann's long passphrase");
     assert_eq!(
-        dir.staff_login("ann", pw()).await.unwrap_err(),
+        dir.staff_login("ann", pw(), None).await.unwrap_err(),
         CoreError::BadCredentials
     );
     assert_eq!(
-        dir.staff_login("nobody", pw()).await.unwrap_err(),
+        dir.staff_login("nobody", pw(), None).await.unwrap_err(),
         CoreError::BadCredentials
     );
     assert!(!dir.staff_has_password(&ann).await.unwrap());
@@ -398,7 +399,7 @@ async fn staff_set_a_console_password_and_log_in_with_it_under_the_lockout() {
     ));
     dir.set_staff_password(&ann, None, pw()).await.unwrap();
     assert!(dir.staff_has_password(&ann).await.unwrap());
-    let (actor, session) = dir.staff_login("ann", pw()).await.unwrap();
+    let (actor, session) = dir.staff_login("ann", pw(), None).await.unwrap();
     assert_eq!(actor, ann);
     assert!(session.expires_at.is_some());
     assert_eq!(
@@ -425,14 +426,14 @@ async fn staff_set_a_console_password_and_log_in_with_it_under_the_lockout() {
     // Four more wrong passwords (five with the one above) lock the account, the right one too.
     for _ in 0..4 {
         assert_eq!(
-            dir.staff_login("ann", Secret::new("wrong"))
+            dir.staff_login("ann", Secret::new("wrong"), None)
                 .await
                 .unwrap_err(),
             CoreError::BadCredentials
         );
     }
     assert!(matches!(
-        dir.staff_login("ann", pw()).await,
+        dir.staff_login("ann", pw(), None).await,
         Err(CoreError::LockedOut { .. })
     ));
 }

@@ -1,6 +1,8 @@
 //! A staff member's own account: set the console password (the first time after signing in
-//! with the staff token; later by giving the current one). Staff passwords follow the default
-//! policy: at least 12 characters, lockout after repeated failures.
+//! with the staff token; later by giving the current one) and two-step login with an
+//! authenticator app, which then guards every console sign-in — by password or by token. Staff
+//! passwords follow the default policy: at least 12 characters, lockout after repeated
+//! failures, wrong authenticator codes included.
 
 use super::Agent;
 use crate::AppState;
@@ -8,6 +10,7 @@ use crate::pages::session::form_allowed;
 use crate::pages::shell::{
     Area, Chrome, as_field, expired, field_error, form_error, frame, status_of,
 };
+use crate::pages::two_step::{self, TwoStep, code_error};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
@@ -19,6 +22,7 @@ use skydir_core::CoreError;
 use skydir_core::access::Actor;
 use skydir_core::ports::Storage;
 use skydir_core::secret::Secret;
+use skydir_core::service::TotpProvisioning;
 
 /// The password form.
 #[derive(Debug, Deserialize, Default)]
@@ -33,6 +37,15 @@ pub struct PasswordForm {
     repeat: String,
 }
 
+/// The authenticator forms: the CSRF token and, to confirm or remove, a code.
+#[derive(Debug, Deserialize, Default)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
 /// The notice after a change.
 #[derive(Debug, Deserialize, Default)]
 pub struct Done {
@@ -40,15 +53,32 @@ pub struct Done {
     done: Option<String>,
 }
 
+/// Which form an error belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Password,
+    Totp,
+}
+
+#[derive(Default)]
+struct View<'a> {
+    notice: Option<&'a str>,
+    error: Option<(Section, (String, String))>,
+    provisioning: Option<&'a TotpProvisioning>,
+}
+
 async fn render<S: Storage + Clone>(
     st: &AppState<S>,
-    actor: &Actor,
-    csrf: &str,
-    notice: Option<&str>,
-    error: Option<&(String, String)>,
+    ag: &Agent,
     status: StatusCode,
+    v: View<'_>,
 ) -> Response {
+    let actor = &ag.actor;
+    let csrf = ag.csrf.as_str();
     let has = st.dir.staff_has_password(actor).await.unwrap_or(false);
+    let on = st.dir.staff_has_totp(actor).await.unwrap_or(false);
+    let err = |s: Section| v.error.as_ref().filter(|(k, _)| *k == s).map(|(_, e)| e);
+    let error = err(Section::Password);
     let area = if matches!(actor, Actor::Operator { .. }) {
         Area::Operator
     } else {
@@ -56,20 +86,30 @@ async fn render<S: Storage + Clone>(
     };
     let body = html! {
         h1 { "My account" }
-        @if let Some(n) = notice { p.notice role="status" { (n) } }
-        h2 { "Password" }
-        p #password-state { @if has { "You log in with your handle and password." } @else { "You have no password yet: you sign in with your staff token. Set a password to log in with your handle." } }
-        (form_error(error, &["current", "new_password", "repeat", "password"]))
-        form method="post" action="/staff/account" novalidate {
-            input type="hidden" name="csrf" value=(csrf);
-            @if has {
-                p { label for="current" { "Current password" } br; input #current name="current" type="password" required autocomplete="current-password" aria-describedby="current-error"; (field_error(error, "current")) }
+        @if let Some(n) = v.notice { p.notice role="status" { (n) } }
+        section aria-labelledby="password-h" {
+            h2 #password-h { "Password" }
+            p #password-state { @if has { "You log in with your handle and password." } @else { "You have no password yet: you sign in with your staff token. Set a password to log in with your handle." } }
+            (form_error(error, &["current", "new_password", "repeat", "password"]))
+            form method="post" action="/staff/account" novalidate {
+                input type="hidden" name="csrf" value=(csrf);
+                @if has {
+                    p { label for="current" { "Current password" } br; input #current name="current" type="password" required autocomplete="current-password" aria-describedby="current-error"; (field_error(error, "current")) }
+                }
+                p { label for="new_password" { "New password" } br; span.hint #new-hint { "At least 12 characters." } br;
+                    input #new_password name="new_password" type="password" required autocomplete="new-password" aria-describedby="new-hint new_password-error password-error"; (field_error(error, "new_password")) (field_error(error, "password")) }
+                p { label for="repeat" { "New password again" } br; input #repeat name="repeat" type="password" required autocomplete="new-password" aria-describedby="repeat-error"; (field_error(error, "repeat")) }
+                p { button type="submit" { "Set my password" } }
             }
-            p { label for="new_password" { "New password" } br; span.hint #new-hint { "At least 12 characters." } br;
-                input #new_password name="new_password" type="password" required autocomplete="new-password" aria-describedby="new-hint new_password-error password-error"; (field_error(error, "new_password")) (field_error(error, "password")) }
-            p { label for="repeat" { "New password again" } br; input #repeat name="repeat" type="password" required autocomplete="new-password" aria-describedby="repeat-error"; (field_error(error, "repeat")) }
-            p { button type="submit" { "Set my password" } }
         }
+        (two_step::section(&TwoStep {
+            action: "/staff/account/totp",
+            csrf,
+            on,
+            provisioning: v.provisioning,
+            error: err(Section::Totp),
+            blocked: (!has).then_some("Set a password first: the authenticator code is asked after it, at every sign-in."),
+        }))
     };
     frame(
         st,
@@ -81,6 +121,19 @@ async fn render<S: Storage + Clone>(
     )
 }
 
+async fn refused<S: Storage + Clone>(
+    st: &AppState<S>,
+    ag: &Agent,
+    section: Section,
+    e: &CoreError,
+) -> Response {
+    let v = View {
+        error: Some((section, as_field(e))),
+        ..View::default()
+    };
+    render(st, ag, status_of(e), v).await
+}
+
 /// `GET /staff/account`.
 pub async fn show<S: Storage + Clone>(
     State(st): State<AppState<S>>,
@@ -88,11 +141,17 @@ pub async fn show<S: Storage + Clone>(
     query: Result<Query<Done>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Query(q) = query.unwrap_or_default();
-    let notice = q
-        .done
-        .is_some()
-        .then_some("Your password was set; log in with your handle from now on.");
-    render(&st, &ag.actor, &ag.csrf, notice, None, StatusCode::OK).await
+    let notice = match q.done.as_deref() {
+        Some("password") => Some("Your password was set; log in with your handle from now on."),
+        Some("totp-on") => Some("Two-step login is on: every sign-in now asks for a code."),
+        Some("totp-off") => Some("Two-step login is off."),
+        _ => None,
+    };
+    let v = View {
+        notice,
+        ..View::default()
+    };
+    render(&st, &ag, StatusCode::OK, v).await
 }
 
 /// `POST /staff/account`.
@@ -117,16 +176,89 @@ pub async fn set_password<S: Storage + Clone>(
     }
     .await;
     match result {
-        Ok(()) => Redirect::to("/staff/account?done=1").into_response(),
-        Err(e) => {
-            let err = match e {
-                CoreError::BadCredentials => (
-                    "current".to_string(),
-                    "That is not your current password.".to_string(),
-                ),
-                ref other => as_field(other),
+        Ok(()) => Redirect::to("/staff/account?done=password").into_response(),
+        Err(CoreError::BadCredentials) => {
+            let v = View {
+                error: Some((
+                    Section::Password,
+                    (
+                        "current".to_string(),
+                        "That is not your current password.".to_string(),
+                    ),
+                )),
+                ..View::default()
             };
-            render(&st, &ag.actor, &ag.csrf, None, Some(&err), status_of(&e)).await
+            render(&st, &ag, StatusCode::UNAUTHORIZED, v).await
         }
+        Err(e) => refused(&st, &ag, Section::Password, &e).await,
+    }
+}
+
+/// `POST /staff/account/totp`: starts enrolment and shows the key, once.
+pub async fn totp_begin<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    ag: Agent,
+    body: Result<Form<CodeForm>, FormRejection>,
+) -> Response {
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    if !form_allowed(&headers, &f.csrf) {
+        return refused(&st, &ag, Section::Totp, &expired()).await;
+    }
+    match st.dir.begin_staff_totp(&ag.actor).await {
+        Ok(p) => {
+            let v = View {
+                provisioning: Some(&p),
+                ..View::default()
+            };
+            render(&st, &ag, StatusCode::OK, v).await
+        }
+        Err(e) => refused(&st, &ag, Section::Totp, &e).await,
+    }
+}
+
+/// `POST /staff/account/totp/confirm`.
+pub async fn totp_confirm<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    ag: Agent,
+    body: Result<Form<CodeForm>, FormRejection>,
+) -> Response {
+    totp_code(st, headers, ag, body, true).await
+}
+
+/// `POST /staff/account/totp/remove`.
+pub async fn totp_remove<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    ag: Agent,
+    body: Result<Form<CodeForm>, FormRejection>,
+) -> Response {
+    totp_code(st, headers, ag, body, false).await
+}
+
+async fn totp_code<S: Storage + Clone>(
+    st: AppState<S>,
+    headers: HeaderMap,
+    ag: Agent,
+    body: Result<Form<CodeForm>, FormRejection>,
+    confirm: bool,
+) -> Response {
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    let result = if !form_allowed(&headers, &f.csrf) {
+        Err(expired())
+    } else if confirm {
+        st.dir.confirm_staff_totp(&ag.actor, f.code.trim()).await
+    } else {
+        st.dir.remove_staff_totp(&ag.actor, f.code.trim()).await
+    };
+    match result {
+        Ok(()) => Redirect::to(if confirm {
+            "/staff/account?done=totp-on"
+        } else {
+            "/staff/account?done=totp-off"
+        })
+        .into_response(),
+        Err(e) => refused(&st, &ag, Section::Totp, &code_error(e)).await,
     }
 }

@@ -6,58 +6,83 @@
 //! wrong passwords lock the account for a while.
 
 use crate::AppState;
-use crate::pages::layout::{page, respond};
-use crate::pages::session::{
-    CSRF, SESSION_SECS, csrf, end_session, form_allowed, new_csrf, set_cookie, signed_in,
-    start_session,
-};
+use crate::pages::layout::form_page;
+use crate::pages::session::{csrf, end_session, form_allowed, new_csrf, signed_in, start_session};
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 use skydir_core::CoreError;
 use skydir_core::access::Actor;
 use skydir_core::ports::Storage;
+use skydir_core::secret::Secret;
 
-fn show<S: Storage + Clone>(
-    st: &AppState<S>,
-    status: StatusCode,
-    csrf: &str,
-    error: Option<&str>,
-) -> Response {
-    let policy = st.dir.desk_policy().ok();
-    let body = html! {
+/// Which way the person signs in, and whether the authenticator code is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Ask {
+    #[default]
+    Start,
+    /// Handle and password were right; now the code (with the password again).
+    PasswordCode,
+    /// The token was right; now the code (with the token again).
+    TokenCode,
+}
+
+/// What the form shows again after an attempt.
+#[derive(Default)]
+struct Refill<'a> {
+    handle: &'a str,
+    ask: Ask,
+    error: Option<String>,
+}
+
+fn code_field() -> Markup {
+    html! {
+        p { label for="code" { "Code from your authenticator app" } br;
+            input #code name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" required aria-describedby="login-error"; }
+    }
+}
+
+fn login_form(csrf: &str, r: &Refill<'_>) -> Markup {
+    html! {
         h1 { "Staff sign-in" }
         p.muted { "For the provider's support agents and operators. Administrators and users of an organization " a href="/portal/login" { "log in here" } "." }
-        @if let Some(e) = error { p #login-error.error role="alert" { (e) } }
-        form method="post" action="/staff/login" {
-            input type="hidden" name="csrf" value=(csrf);
-            p { label for="handle" { "Handle" } br;
-                input #handle name="handle" required autocomplete="username" aria-describedby="login-error"; }
-            p { label for="password" { "Password" } br;
-                input #password name="password" type="password" required autocomplete="current-password"; }
-            p { button type="submit" { "Log in" } }
+        @if let Some(e) = &r.error { p #login-error.error role="alert" { (e) } }
+        @if r.ask != Ask::TokenCode {
+            form method="post" action="/staff/login" {
+                input type="hidden" name="csrf" value=(csrf);
+                p { label for="handle" { "Handle" } br;
+                    input #handle name="handle" required autocomplete="username" value=(r.handle) aria-describedby="login-error"; }
+                p { label for="password" { "Password" } br;
+                    input #password name="password" type="password" required autocomplete="current-password"; }
+                @if r.ask == Ask::PasswordCode { (code_field()) }
+                p { button type="submit" { "Log in" } }
+            }
         }
-        details {
+        details open[r.ask == Ask::TokenCode] {
             summary { "First time, or no password yet? Sign in with your staff token" }
             form method="post" action="/staff/login" {
                 input type="hidden" name="csrf" value=(csrf);
                 p { label for="token" { "Staff token" } br;
                     span.hint #token-hint { "The skd_… token you were given when your staff account was created." } br;
                     input #token name="token" type="password" required autocomplete="off" aria-describedby="token-hint login-error"; }
+                @if r.ask == Ask::TokenCode { (code_field()) }
                 p { button type="submit" { "Sign in" } }
             }
         }
-    };
-    let mut resp = respond(status, page("Staff sign-in", policy.as_deref(), body));
-    resp.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(CSRF, csrf, false, SESSION_SECS),
-    );
-    resp
+    }
+}
+
+fn show<S: Storage + Clone>(
+    st: &AppState<S>,
+    status: StatusCode,
+    csrf: &str,
+    r: &Refill<'_>,
+) -> Response {
+    form_page(st, status, "Staff sign-in", csrf, login_form(csrf, r))
 }
 
 /// Where staff land: operators in their console, agents at the queue.
@@ -78,7 +103,7 @@ pub async fn form<S: Storage + Clone>(
     {
         return Redirect::to(home(&a)).into_response();
     }
-    show(&st, StatusCode::OK, &csrf(&headers), None)
+    show(&st, StatusCode::OK, &csrf(&headers), &Refill::default())
 }
 
 /// The sign-in form.
@@ -92,6 +117,8 @@ pub struct TokenForm {
     handle: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    code: Option<String>,
 }
 
 /// `POST /staff/login`.
@@ -102,58 +129,79 @@ pub async fn submit<S: Storage + Clone>(
 ) -> Response {
     let token = csrf(&headers);
     let f = body.map(|Form(f)| f).unwrap_or_default();
-    if !form_allowed(&headers, &f.csrf) {
-        return show(
-            &st,
-            StatusCode::FORBIDDEN,
-            &new_csrf(),
-            Some("This form expired. Please try again."),
-        );
-    }
     let by_password = !f.handle.trim().is_empty();
+    let mut refill = Refill {
+        handle: &f.handle,
+        ask: match (f.code.is_some(), by_password) {
+            (false, _) => Ask::Start,
+            (true, true) => Ask::PasswordCode,
+            (true, false) => Ask::TokenCode,
+        },
+        error: None,
+    };
+    if !form_allowed(&headers, &f.csrf) {
+        refill.error = Some("This form expired. Please try again.".into());
+        return show(&st, StatusCode::FORBIDDEN, &new_csrf(), &refill);
+    }
+    let code = f
+        .code
+        .clone()
+        .filter(|c| !c.trim().is_empty())
+        .map(Secret::new);
     let result = if by_password {
         st.dir
-            .staff_login(&f.handle, skydir_core::secret::Secret::new(f.password))
+            .staff_login(&f.handle, Secret::new(f.password.clone()), code)
             .await
     } else {
-        st.dir.staff_session(&f.token).await
+        st.dir.staff_session(&f.token, code).await
     };
-    match result {
-        Ok((actor, session)) => start_session(
-            Redirect::to(home(&actor)).into_response(),
-            session.secret.expose(),
-        ),
-        Err(CoreError::Unauthenticated) => show(
-            &st,
+    let (status, message) = match result {
+        Ok((actor, session)) => {
+            return start_session(
+                Redirect::to(home(&actor)).into_response(),
+                session.secret.expose(),
+            );
+        }
+        Err(CoreError::SecondFactorRequired) => {
+            refill.ask = if by_password {
+                Ask::PasswordCode
+            } else {
+                Ask::TokenCode
+            };
+            (
+                StatusCode::UNAUTHORIZED,
+                "Enter the code from your authenticator app.".to_string(),
+            )
+        }
+        Err(CoreError::Invalid { field, .. }) if field == "totp" => (
             StatusCode::UNAUTHORIZED,
-            &token,
-            Some("That token is not a valid staff token."),
+            "That authenticator code is wrong or was already used.".to_string(),
         ),
-        Err(CoreError::BadCredentials) => show(
-            &st,
+        Err(CoreError::Unauthenticated) => (
             StatusCode::UNAUTHORIZED,
-            &token,
-            Some("Wrong handle or password."),
+            "That token is not a valid staff token.".to_string(),
         ),
-        Err(CoreError::LockedOut { retry_after_secs }) => show(
-            &st,
+        Err(CoreError::BadCredentials) => (
+            StatusCode::UNAUTHORIZED,
+            "Wrong handle or password.".to_string(),
+        ),
+        Err(CoreError::LockedOut { retry_after_secs }) => (
             StatusCode::TOO_MANY_REQUESTS,
-            &token,
-            Some(&format!(
+            format!(
                 "Too many failed attempts. Try again in {} minute(s).",
                 retry_after_secs.div_ceil(60).max(1)
-            )),
+            ),
         ),
         Err(e) => {
             tracing::error!(error = %e, "staff sign-in failed on the server side");
-            show(
-                &st,
+            (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                &token,
-                Some("Signing in failed on our side; please try again."),
+                "Signing in failed on our side; please try again.".to_string(),
             )
         }
-    }
+    };
+    refill.error = Some(message);
+    show(&st, status, &token, &refill)
 }
 
 /// `POST /staff/logout`: revokes the session and clears the cookies.

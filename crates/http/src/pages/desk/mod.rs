@@ -37,6 +37,15 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             "/staff/account",
             get(account::show::<S>).post(account::set_password::<S>),
         )
+        .route("/staff/account/totp", post(account::totp_begin::<S>))
+        .route(
+            "/staff/account/totp/confirm",
+            post(account::totp_confirm::<S>),
+        )
+        .route(
+            "/staff/account/totp/remove",
+            post(account::totp_remove::<S>),
+        )
         .route("/desk", get(queue::show::<S>))
         .route("/desk/tickets/{id}", get(ticket::show::<S>))
         .route(

@@ -3,16 +3,13 @@
 //! whether the organization or the username exists.
 
 use crate::AppState;
-use crate::pages::layout::{page, respond};
-use crate::pages::session::{
-    CSRF, SESSION_SECS, actor, csrf_of, end_session, form_allowed, new_csrf, set_cookie,
-    start_session,
-};
+use crate::pages::layout::form_page;
+use crate::pages::session::{actor, csrf_of, end_session, form_allowed, new_csrf, start_session};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -71,16 +68,7 @@ fn show<S: Storage + Clone>(
     csrf: &str,
     r: &Refill<'_>,
 ) -> Response {
-    let policy = st.dir.desk_policy().ok();
-    let mut resp = respond(
-        status,
-        page("Log in", policy.as_deref(), login_form(csrf, r)),
-    );
-    resp.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(CSRF, csrf, false, SESSION_SECS),
-    );
-    resp
+    form_page(st, status, "Log in", csrf, login_form(csrf, r))
 }
 
 /// The login page's query: `?reset=1` after a password reset.

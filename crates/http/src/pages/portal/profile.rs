@@ -10,6 +10,7 @@ use crate::pages::session::{actor, csrf, form_allowed};
 use crate::pages::shell::{
     Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
 };
+use crate::pages::two_step::{self, TwoStep, code_error};
 use axum::Form;
 use axum::extract::FromRequestParts;
 use axum::extract::rejection::FormRejection;
@@ -121,34 +122,14 @@ fn page(m: &Me, v: &View<'_>) -> Markup {
                 p { button type="submit" { "Change my password" } }
             }
         }
-        section aria-labelledby="totp-h" {
-            h2 #totp-h { "Two-step login" }
-            (form_error(err(Section::Totp), &["code"]))
-            @if let Some(p) = v.provisioning {
-                p { "Add this account to your authenticator app, then enter the six-digit code it shows to finish." }
-                p { "Key to type in: " code #totp-secret { (p.secret_base32.expose()) } }
-                p { a href=(p.uri.expose()) { "Open in an authenticator app on this device" } }
-                form method="post" action="/portal/profile/totp/confirm" novalidate {
-                    input type="hidden" name="csrf" value=(m.csrf);
-                    p { label for="code" { "Code from the app" } br; input #code name="code" inputmode="numeric" autocomplete="one-time-code" required aria-describedby="code-error"; (field_error(err(Section::Totp), "code")) }
-                    p { button type="submit" { "Turn on two-step login" } }
-                }
-            } @else if v.has_totp {
-                p #totp-state { "On: logging in asks for a code from your authenticator app." }
-                form method="post" action="/portal/profile/totp/remove" novalidate {
-                    input type="hidden" name="csrf" value=(m.csrf);
-                    p { label for="code" { "Current code, to turn it off" } br; input #code name="code" inputmode="numeric" autocomplete="one-time-code" required aria-describedby="code-error"; (field_error(err(Section::Totp), "code")) }
-                    p { button.danger type="submit" { "Turn off two-step login" } }
-                }
-            } @else {
-                p #totp-state { "Off. With it on, a stolen password alone cannot open your account." }
-                @if err(Section::Totp).is_some() { p { (field_error(err(Section::Totp), "code")) " Set it up again to get a new key." } }
-                form method="post" action="/portal/profile/totp" {
-                    input type="hidden" name="csrf" value=(m.csrf);
-                    button type="submit" { "Set up two-step login" }
-                }
-            }
-        }
+        (two_step::section(&TwoStep {
+            action: "/portal/profile/totp",
+            csrf: &m.csrf,
+            on: v.has_totp,
+            provisioning: v.provisioning,
+            error: err(Section::Totp),
+            blocked: None,
+        }))
         section aria-labelledby="data-h" {
             h2 #data-h { "Your data" }
             p { a href="/portal/my-data" { "See everything held about you" } " and download it as JSON." }
@@ -390,13 +371,7 @@ async fn totp_code<S: Storage + Clone>(
     };
     match result {
         Ok(()) => done(if confirm { "totp-on" } else { "totp-off" }),
-        Err(e) => {
-            let e = match e {
-                CoreError::Invalid { reason, .. } => CoreError::invalid("code", reason),
-                other => other,
-            };
-            refused(&st, &m, Section::Totp, &e, None).await
-        }
+        Err(e) => refused(&st, &m, Section::Totp, &code_error(e), None).await,
     }
 }
 

@@ -3,48 +3,47 @@
 //! a new one. The token is in the path; the page is `no-store` and sends no referrer.
 
 use crate::AppState;
-use crate::pages::layout::{page, respond};
-use crate::pages::session::{CSRF, SESSION_SECS, csrf, form_allowed, set_cookie};
+use crate::pages::layout::form_page;
+use crate::pages::session::{csrf, form_allowed};
 use crate::pages::shell::{message_of, status_of};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use skydir_core::CoreError;
 use skydir_core::ports::Storage;
 use skydir_core::secret::Secret;
+use skydir_core::service::ResetPrompt;
 
-fn show<S: Storage + Clone>(
-    st: &AppState<S>,
-    status: StatusCode,
-    token: &str,
-    body: Markup,
-) -> Response {
-    let policy = st.dir.desk_policy().ok();
-    let mut resp = respond(status, page("Set a new password", policy.as_deref(), body));
-    let h = resp.headers_mut();
-    h.append(
-        header::SET_COOKIE,
-        set_cookie(CSRF, token, false, SESSION_SECS),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    resp
+const TITLE: &str = "Set a new password";
+
+/// The form for the account `p` names, with the reason the last attempt was refused.
+fn reset_form(link: &str, csrf: &str, p: &ResetPrompt, error: Option<&str>) -> Markup {
+    html! {
+        h1 { (TITLE) }
+        p { "For " strong #reset-account { (p.username) } " at " (p.org_name) " (" (p.org_slug) ")." }
+        @if let Some(e) = error { p.error #reset-error role="alert" { (e) } }
+        form method="post" action={ "/portal/reset/" (link) } novalidate {
+            input type="hidden" name="csrf" value=(csrf);
+            input type="hidden" name="username" value=(p.username) autocomplete="username";
+            p { label for="new_password" { "New password" } br; input #new_password name="new_password" type="password" required autocomplete="new-password" aria-describedby=[error.map(|_| "reset-error")]; }
+            p { label for="repeat" { "New password again" } br; input #repeat name="repeat" type="password" required autocomplete="new-password"; }
+            p { button type="submit" { "Set the password" } }
+        }
+    }
 }
 
 fn dead<S: Storage + Clone>(st: &AppState<S>, token: &str, e: &CoreError) -> Response {
-    show(
+    form_page(
         st,
         status_of(e),
+        TITLE,
         token,
         html! {
-            h1 { "Set a new password" }
+            h1 { (TITLE) }
             p.error role="alert" { (message_of(e)) }
             p { a href="/portal/login" { "Log in" } }
         },
@@ -59,21 +58,12 @@ pub async fn form<S: Storage + Clone>(
 ) -> Response {
     let token = csrf(&headers);
     match st.dir.password_reset_prompt(&link).await {
-        Ok(p) => show(
+        Ok(p) => form_page(
             &st,
             StatusCode::OK,
+            TITLE,
             &token,
-            html! {
-                h1 { "Set a new password" }
-                p { "For " strong #reset-account { (p.username) } " at " (p.org_name) " (" (p.org_slug) ")." }
-                form method="post" action={ "/portal/reset/" (link) } novalidate {
-                    input type="hidden" name="csrf" value=(token);
-                    input type="hidden" name="username" value=(p.username) autocomplete="username";
-                    p { label for="new_password" { "New password" } br; input #new_password name="new_password" type="password" required autocomplete="new-password"; }
-                    p { label for="repeat" { "New password again" } br; input #repeat name="repeat" type="password" required autocomplete="new-password"; }
-                    p { button type="submit" { "Set the password" } }
-                }
-            },
+            reset_form(&link, &token, &p, None),
         ),
         Err(e) => dead(&st, &token, &e),
     }
@@ -119,21 +109,12 @@ pub async fn submit<S: Storage + Clone>(
         {
             // A password the policy refuses, or a typo: the form again, with the reason.
             match st.dir.password_reset_prompt(&link).await {
-                Ok(p) => show(
+                Ok(p) => form_page(
                     &st,
                     StatusCode::BAD_REQUEST,
+                    TITLE,
                     &token,
-                    html! {
-                        h1 { "Set a new password" }
-                        p { "For " strong { (p.username) } " at " (p.org_name) "." }
-                        p.error #reset-error role="alert" { (message_of(&e)) }
-                        form method="post" action={ "/portal/reset/" (link) } novalidate {
-                            input type="hidden" name="csrf" value=(token);
-                            p { label for="new_password" { "New password" } br; input #new_password name="new_password" type="password" required autocomplete="new-password" aria-describedby="reset-error"; }
-                            p { label for="repeat" { "New password again" } br; input #repeat name="repeat" type="password" required autocomplete="new-password"; }
-                            p { button type="submit" { "Set the password" } }
-                        }
-                    },
+                    reset_form(&link, &token, &p, Some(&message_of(&e))),
                 ),
                 Err(e) => dead(&st, &token, &e),
             }
