@@ -129,6 +129,16 @@ await journey('operator signs in, creates an organization with its first admin, 
   await page.locator('#slug-error').waitFor();
   assert.equal(await page.locator('#orgs tr').count(), 2, 'one org row plus the header');
 
+  // An administrator the password policy refuses leaves no organization behind either.
+  await page.getByLabel('Organization id').fill('beta');
+  await page.getByLabel('Name', { exact: true }).fill('Beta');
+  await page.getByLabel('Admin username').fill('bob');
+  await page.getByLabel('Admin email').fill('bob@beta.test');
+  await page.getByLabel('Admin password').fill('short');
+  await page.getByRole('button', { name: 'Create the organization' }).click();
+  await page.locator('#admin_password-error').waitFor();
+  assert.equal(await page.locator('#orgs tr').count(), 2, 'still one org row plus the header');
+
   await page.getByRole('link', { name: 'Staff' }).click();
   await page.getByLabel('Handle').fill('ann');
   await page.getByRole('button', { name: 'Add the staff member' }).click();
@@ -584,6 +594,10 @@ await journey('the admin creates a personal API token, uses it over REST and rev
   const token = (await page.locator('#new-token').textContent()).trim();
   const api = async () => (await page.request.get('/api/v1/orgs/acme/users?limit=1', { headers: { authorization: `Bearer ${token}` } })).status();
   assert.equal(await api(), 200);
+  // The list shows when it was last used.
+  await page.goto('/portal/tokens');
+  assert.match(await page.locator('#tokens tr', { hasText: 'backup script' }).textContent(), /\d{4}-\d\d-\d\d \d\d:\d\d UTC.*\d{4}-\d\d-\d\d \d\d:\d\d UTC.*\d{4}-\d\d-\d\d/s);
+  assert.doesNotMatch(await page.locator('#tokens tr', { hasText: 'backup script' }).textContent(), /not yet/);
   await page.locator('#tokens tr', { hasText: 'backup script' }).getByRole('button', { name: /Revoke backup script/ }).click();
   await page.waitForURL('**/portal/tokens');
   assert.equal(await page.locator('#tokens tr', { hasText: 'backup script' }).count(), 0);

@@ -76,6 +76,13 @@ pub enum Write {
         user: UserId,
         step: u64,
     },
+    /// Records a token's last use (never earlier than one already recorded). Bookkeeping for
+    /// the idle limit of sessions and the token lists, not a change of the directory: it
+    /// carries no audit event of its own.
+    TouchToken {
+        id: TokenId,
+        at: Timestamp,
+    },
     /// Deletes the user's records and destroys their data key (crypto-shredding).
     EraseUser(UserId),
     SetAdmin {

@@ -39,7 +39,16 @@ pub struct ApiToken {
     pub created_at: Timestamp,
     pub expires_at: Option<Timestamp>,
     pub revoked_at: Option<Timestamp>,
+    /// When it was last used (kept to the minute: see [`TOUCH_EVERY`]); `None` until then.
+    pub last_used_at: Option<Timestamp>,
+    /// For a login session: it ends after this many seconds without use. Personal and staff
+    /// tokens, which scripts use now and then, have none.
+    pub idle_secs: Option<u32>,
 }
+
+/// How stale a token's recorded last use may get before a use writes it again: at most one
+/// write a minute per token, however busy.
+pub const TOUCH_EVERY: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
 
 impl ApiToken {
     /// The org the token belongs to, if it is an org user's token.
@@ -50,9 +59,26 @@ impl ApiToken {
         }
     }
 
-    /// Whether the token may be used at `now`.
+    /// Whether the token may be used at `now`: not revoked, not expired and — for a session —
+    /// used within its idle limit.
     pub fn usable(&self, now: Timestamp) -> bool {
-        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| now < e)
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|e| now < e) && !self.idle(now)
+    }
+
+    /// Whether a session has gone unused longer than its idle limit at `now`.
+    pub fn idle(&self, now: Timestamp) -> bool {
+        let Some(limit) = self.idle_secs else {
+            return false;
+        };
+        let last = self.last_used_at.unwrap_or(self.created_at);
+        now.duration_since(last) > jiff::SignedDuration::from_secs(i64::from(limit))
+    }
+
+    /// Whether a use at `now` should record itself: the first use always, later ones once
+    /// the recorded one is [`TOUCH_EVERY`] old.
+    pub fn due_for_touch(&self, now: Timestamp) -> bool {
+        self.last_used_at
+            .is_none_or(|last| now.duration_since(last) >= TOUCH_EVERY)
     }
 }
 

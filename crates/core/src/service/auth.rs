@@ -14,8 +14,12 @@ use crate::ports::DirectoryStore;
 use crate::secret::Secret;
 use jiff::SignedDuration;
 
-/// How long a login session token lives.
+/// How long a login session token lives at most.
 pub const SESSION_TTL: SignedDuration = SignedDuration::from_hours(12);
+
+/// How long a login session may go unused before it ends (a browser left open on a shared
+/// desk): one hour.
+pub const SESSION_IDLE_SECS: u32 = 3600;
 
 /// A successful login.
 #[derive(Debug)]
@@ -110,14 +114,8 @@ impl<S: DirectoryStore> Directory<S> {
         } else {
             Actor::User { org: org.id, user }
         };
-        let expires = self.now().checked_add(SESSION_TTL).ok();
         let token = self
-            .issue_token(
-                &actor,
-                TokenSubject::User { org: org.id, user },
-                "session",
-                expires,
-            )
+            .issue_session(&actor, TokenSubject::User { org: org.id, user }, "session")
             .await?;
         Ok(LoginOutcome { actor, token })
     }

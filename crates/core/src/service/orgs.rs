@@ -1,12 +1,13 @@
 //! Organizations: created and re-planned by the operator, read by their own members.
 
+use super::NewUser;
 use super::{Directory, target};
 use crate::access::{Action, Actor};
 use crate::audit::AuditDraft;
 use crate::auth::PasswordPolicy;
 use crate::change::{Change, Write};
 use crate::directory::org::check_display_name;
-use crate::directory::{Org, OrgSlug, Plan};
+use crate::directory::{Org, OrgSlug, Plan, UserStatus};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::OrgId;
 use crate::page::{Page, PageRequest};
@@ -32,6 +33,60 @@ pub struct OrgPatch {
 impl<S: DirectoryStore> Directory<S> {
     /// Creates an org (operator only).
     pub async fn create_org(&self, actor: &Actor, new: NewOrg) -> CoreResult<Org> {
+        let (org, change) = self.new_org(actor, new).await?;
+        self.store.commit(change).await?;
+        Ok(org)
+    }
+
+    /// Creates an org together with its first administrator (operator only), in one change:
+    /// either both exist afterwards or neither does — never an org nobody can administer.
+    pub async fn create_org_with_admin(
+        &self,
+        actor: &Actor,
+        new: NewOrg,
+        admin: NewUser,
+    ) -> CoreResult<Org> {
+        let (org, change) = self.new_org(actor, new).await?;
+        if admin.status != UserStatus::Active {
+            return Err(CoreError::invalid(
+                "status",
+                "the first administrator must be active",
+            ));
+        }
+        let now = self.now();
+        org.plan.check_growth(0, 1, now)?;
+        let mut admin = admin;
+        let password = std::mem::take(&mut admin.password);
+        let user = self.build_user(&org, admin)?;
+        let credential = self.credential_for(&org, password).await?;
+        let id = user.id;
+        let change = change
+            .write(Write::CreateUser {
+                user: Box::new(user),
+                credential,
+            })
+            .write(Write::SetAdmin {
+                user: id,
+                admin: true,
+            })
+            .audit(
+                AuditDraft::new(actor, &Action::CreateUser(org.id), target("user", id), now)
+                    .with_detail(json!({"status": UserStatus::Active.as_str()})),
+            )
+            .audit(AuditDraft::new(
+                actor,
+                &Action::GrantAdmin(org.id),
+                target("user", id),
+                now,
+            ))
+            .seats(org.plan.clone(), now);
+        self.store.commit(change).await?;
+        Ok(org)
+    }
+
+    /// A new org and the change that creates it: its creation opens the org's own audit chain,
+    /// and the deployment chain records it too.
+    async fn new_org(&self, actor: &Actor, new: NewOrg) -> CoreResult<(Org, Change)> {
         self.check(actor, &Action::CreateOrg, "org:new").await?;
         let name = check_display_name("name", &new.name)?;
         let now = self.now();
@@ -43,7 +98,6 @@ impl<S: DirectoryStore> Directory<S> {
             password_policy: PasswordPolicy::default(),
             created_at: now,
         };
-        // The org's creation opens its own chain, and the deployment chain records it too.
         let mut in_org =
             AuditDraft::new(actor, &Action::ReadOrg(org.id), target("org", org.id), now)
                 .with_detail(json!({"plan": org.plan.kind.as_str()}));
@@ -57,8 +111,7 @@ impl<S: DirectoryStore> Directory<S> {
                 now,
             ))
             .audit(in_org);
-        self.store.commit(change).await?;
-        Ok(org)
+        Ok((org, change))
     }
 
     /// Reads an org.

@@ -174,9 +174,8 @@ impl<S: DirectoryStore> Directory<S> {
             });
         }
         self.finish_staff_sign_in(change).await?;
-        let expires = now.checked_add(super::auth::SESSION_TTL).ok();
         let session = self
-            .issue_token(&actor, staff_subject(&staff), "console session", expires)
+            .issue_session(&actor, staff_subject(&staff), "console session")
             .await?;
         Ok((actor, session))
     }

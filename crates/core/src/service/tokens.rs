@@ -24,12 +24,43 @@ pub struct IssuedToken {
 }
 
 impl<S: DirectoryStore> Directory<S> {
+    /// Issues a token that lasts until `expires_at` (or revocation), however rarely used.
     pub(super) async fn issue_token(
         &self,
         actor: &Actor,
         subject: TokenSubject,
         name: &str,
         expires_at: Option<Timestamp>,
+    ) -> CoreResult<IssuedToken> {
+        self.issue(actor, subject, name, expires_at, None).await
+    }
+
+    /// Issues a login session: it lives [`super::auth::SESSION_TTL`] at most and ends after
+    /// [`super::auth::SESSION_IDLE_SECS`] without use.
+    pub(super) async fn issue_session(
+        &self,
+        actor: &Actor,
+        subject: TokenSubject,
+        name: &str,
+    ) -> CoreResult<IssuedToken> {
+        let expires = self.now().checked_add(super::auth::SESSION_TTL).ok();
+        self.issue(
+            actor,
+            subject,
+            name,
+            expires,
+            Some(super::auth::SESSION_IDLE_SECS),
+        )
+        .await
+    }
+
+    async fn issue(
+        &self,
+        actor: &Actor,
+        subject: TokenSubject,
+        name: &str,
+        expires_at: Option<Timestamp>,
+        idle_secs: Option<u32>,
     ) -> CoreResult<IssuedToken> {
         let secret = token_from_random(self.random());
         let secret_hash = token_hash(secret.expose())
@@ -43,6 +74,8 @@ impl<S: DirectoryStore> Directory<S> {
             created_at: now,
             expires_at,
             revoked_at: None,
+            last_used_at: None,
+            idle_secs,
         };
         let org = token.org();
         let mut audit =
@@ -172,9 +205,8 @@ impl<S: DirectoryStore> Directory<S> {
             .staff_second_step(&actor, me.id, cred.as_ref(), code.as_ref())
             .await?;
         self.finish_staff_sign_in(change).await?;
-        let expires = self.now().checked_add(super::auth::SESSION_TTL).ok();
         let session = self
-            .issue_token(&actor, token.subject, "console session", expires)
+            .issue_session(&actor, token.subject, "console session")
             .await?;
         Ok((actor, session))
     }
@@ -223,8 +255,17 @@ impl<S: DirectoryStore> Directory<S> {
             .token_by_hash(&hash)
             .await?
             .ok_or(CoreError::Unauthenticated)?;
-        if !token.usable(self.now()) {
+        let now = self.now();
+        if !token.usable(now) {
             return Err(CoreError::Unauthenticated);
+        }
+        if token.due_for_touch(now) {
+            self.store
+                .commit(Change::new(token.org()).write(Write::TouchToken {
+                    id: token.id,
+                    at: now,
+                }))
+                .await?;
         }
         match token.subject {
             TokenSubject::Operator { staff } => Ok(Actor::Operator { staff }),

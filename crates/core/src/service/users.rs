@@ -143,7 +143,7 @@ impl<S: DirectoryStore> Directory<S> {
         Ok(UserView::of(user, is_admin, disclose))
     }
 
-    async fn credential_for(
+    pub(super) async fn credential_for(
         &self,
         org: &Org,
         password: PasswordInput,
@@ -171,7 +171,7 @@ impl<S: DirectoryStore> Directory<S> {
         }))
     }
 
-    fn build_user(&self, org: &Org, new: NewUser) -> CoreResult<User> {
+    pub(super) fn build_user(&self, org: &Org, new: NewUser) -> CoreResult<User> {
         new.personal.validate()?;
         let posix = match new.posix {
             Some(p) => {

@@ -299,10 +299,41 @@ pub(super) async fn delete_binding(tx: &mut Tx, org: OrgId, b: BindingId) -> Sto
 pub(super) async fn create_token(tx: &mut Tx, t: &ApiToken) -> StoreResult<()> {
     tx.execute(
         "INSERT INTO api_tokens (id, subject_kind, staff_id, org_id, user_id, name, secret_hash, \
-         created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         created_at, expires_at, revoked_at, last_used_at, idle_secs) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         token_args(t),
     )
     .await?;
+    Ok(())
+}
+
+/// Records a token's last use: a token of the change's org (or a staff token for a
+/// deployment-level change), never moving the time back. Touching a token that is gone is no
+/// error — the use it records is over either way.
+pub(super) async fn touch_token(
+    tx: &mut Tx,
+    org: Option<OrgId>,
+    t: TokenId,
+    at: Timestamp,
+) -> StoreResult<()> {
+    match org {
+        Some(o) => {
+            tx.execute(
+                "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND org_id = $3 \
+                 AND (last_used_at IS NULL OR last_used_at < $2)",
+                args![t.to_string(), micros(at), o.to_string()],
+            )
+            .await?
+        }
+        None => {
+            tx.execute(
+                "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1 AND org_id IS NULL \
+                 AND (last_used_at IS NULL OR last_used_at < $2)",
+                args![t.to_string(), micros(at)],
+            )
+            .await?
+        }
+    };
     Ok(())
 }
 

@@ -171,6 +171,7 @@ async fn apply_write(
         DeleteBinding(b) => directory::delete_binding(tx, scope_org(change)?, *b).await,
         CreateToken(t) => directory::create_token(tx, t).await,
         RevokeToken { id, at } => directory::revoke_token(tx, change.org, *id, *at).await,
+        TouchToken { id, at } => directory::touch_token(tx, change.org, *id, *at).await,
         CreateServiceAccount {
             account,
             credential,

@@ -18,7 +18,7 @@ macro_rules! staff_cols {
 macro_rules! token_cols {
     () => {
         "id, subject_kind, staff_id, org_id, user_id, name, secret_hash, created_at, expires_at, \
-         revoked_at"
+         revoked_at, last_used_at, idle_secs"
     };
 }
 /// Columns read by [`credential_from_row`].
@@ -70,6 +70,8 @@ pub(crate) fn token_args(t: &ApiToken) -> Vec<Arg> {
         micros(t.created_at),
         opt_micros(t.expires_at),
         opt_micros(t.revoked_at),
+        opt_micros(t.last_used_at),
+        t.idle_secs.map(i64::from),
     ]
 }
 
@@ -110,6 +112,12 @@ pub(crate) fn token_from_row(r: &Row) -> StoreResult<ApiToken> {
         created_at: ts(r.int(7)?, "api_tokens.created_at")?,
         expires_at: opt_ts(r.opt_int(8)?, "api_tokens.expires_at")?,
         revoked_at: opt_ts(r.opt_int(9)?, "api_tokens.revoked_at")?,
+        last_used_at: opt_ts(r.opt_int(10)?, "api_tokens.last_used_at")?,
+        idle_secs: r
+            .opt_int(11)?
+            .map(u32::try_from)
+            .transpose()
+            .map_err(|_| StoreError::corrupt("api_tokens.idle_secs"))?,
     })
 }
 

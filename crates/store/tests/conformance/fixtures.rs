@@ -246,6 +246,8 @@ pub fn token(subject: TokenSubject, name: &str) -> ApiToken {
         created_at: now(),
         expires_at: None,
         revoked_at: None,
+        last_used_at: None,
+        idle_secs: None,
     }
 }
 

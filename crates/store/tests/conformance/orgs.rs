@@ -16,6 +16,7 @@ on_both_backends!(
     staff_credentials_round_trip,
     staff_authenticators_are_sealed_and_count_each_code_once,
     tokens_round_trip_and_revoke,
+    tokens_record_their_last_use_and_idle_limit,
 );
 
 async fn org_round_trip_update_and_lookup(t: &TempStore) {
@@ -263,4 +264,94 @@ async fn tokens_round_trip_and_revoke(t: &TempStore) {
         .unwrap()
         .unwrap();
     assert!(!got.usable(now()));
+}
+
+async fn tokens_record_their_last_use_and_idle_limit(t: &TempStore) {
+    let o = new_org(t, "acme").await;
+    let u = new_user(t, &o, "ann").await;
+    let mut session = token(
+        TokenSubject::User {
+            org: o.id,
+            user: u.id,
+        },
+        "session",
+    );
+    session.idle_secs = Some(3600);
+    commit(t, Some(o.id), vec![Write::CreateToken(session.clone())]).await;
+    let s = &t.store;
+    let got = s
+        .token_by_hash(&session.secret_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(got.idle_secs, Some(3600));
+    assert_eq!(got.last_used_at, None);
+    let at = now()
+        .checked_add(jiff::SignedDuration::from_mins(5))
+        .unwrap();
+    commit(
+        t,
+        Some(o.id),
+        vec![Write::TouchToken { id: session.id, at }],
+    )
+    .await;
+    let got = s
+        .token_by_hash(&session.secret_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(got.last_used_at, Some(at));
+    // An older use (a slow request finishing late) never moves it back.
+    commit(
+        t,
+        Some(o.id),
+        vec![Write::TouchToken {
+            id: session.id,
+            at: now(),
+        }],
+    )
+    .await;
+    let got = s
+        .token_by_hash(&session.secret_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(got.last_used_at, Some(at));
+    // Another org's change cannot touch it; a staff token is touched by a deployment change.
+    let other = new_org(t, "other").await;
+    let later = at.checked_add(jiff::SignedDuration::from_mins(5)).unwrap();
+    commit(
+        t,
+        Some(other.id),
+        vec![Write::TouchToken {
+            id: session.id,
+            at: later,
+        }],
+    )
+    .await;
+    let got = s
+        .token_by_hash(&session.secret_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(got.last_used_at, Some(at));
+    let op = staff("operator", StaffRole::Operator);
+    commit(t, None, vec![Write::CreateStaff(op.clone())]).await;
+    let staff_token = token(TokenSubject::Operator { staff: op.id }, "ops");
+    commit(t, None, vec![Write::CreateToken(staff_token.clone())]).await;
+    commit(
+        t,
+        None,
+        vec![Write::TouchToken {
+            id: staff_token.id,
+            at: later,
+        }],
+    )
+    .await;
+    let got = s
+        .token_by_hash(&staff_token.secret_hash)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((got.last_used_at, got.idle_secs), (Some(later), None));
 }

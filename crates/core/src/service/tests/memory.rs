@@ -311,6 +311,13 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
                 t.revoked_at = Some(at);
             }
         }
+        Write::TouchToken { id, at } => {
+            for t in s.tokens.iter_mut().filter(|t| t.id == id) {
+                if t.last_used_at.is_none_or(|l| l < at) {
+                    t.last_used_at = Some(at);
+                }
+            }
+        }
         Write::CreateServiceAccount {
             account,
             credential,

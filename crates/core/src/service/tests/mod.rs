@@ -4,10 +4,12 @@
 
 mod breach;
 mod desk;
+mod first_admin;
 mod memory;
 mod memory_desk;
 mod memory_privacy;
 mod privacy;
+mod sessions;
 mod staff_totp;
 mod verify;
 

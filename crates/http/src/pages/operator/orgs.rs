@@ -1,6 +1,7 @@
 //! Organizations for the operator: the list (plan, seats, trial) and a form that creates an
-//! organization together with its first administrator. Every field is checked before anything
-//! is written, so a refused form leaves nothing half-made behind.
+//! organization together with its first administrator — one change in the core
+//! (`create_org_with_admin`), so a refused form leaves nothing half-made behind: never an org
+//! without an administrator.
 
 use super::Operator;
 use crate::AppState;
@@ -252,21 +253,11 @@ pub async fn create<S: Storage + Clone>(
             return Err(expired());
         }
         let (new, admin) = parse(&f)?;
-        let slug = new.slug.clone();
-        let username = admin.username.clone();
-        let org = st.dir.create_org(&op.actor, new).await?;
-        let made = async {
-            st.dir.create_user(&op.actor, &slug, admin).await.map_err(admin_field)?;
-            st.dir.grant_admin(&op.actor, &slug, &username).await
-        }
-        .await;
-        if let Err(e) = made {
-            tracing::warn!(error = %e, "an organization was created but its first administrator was not");
-            return Err(CoreError::conflict(
-                "admin_username",
-                format!("the organization was created, but its administrator was not ({e}); add one with the API"),
-            ));
-        }
+        let org = st
+            .dir
+            .create_org_with_admin(&op.actor, new, admin)
+            .await
+            .map_err(admin_field)?;
         Ok(org.slug)
     }
     .await;

@@ -55,12 +55,18 @@ async fn render<S: Storage + Clone>(
             }
         }
         table #tokens {
-            tr { th scope="col" { "Name" } th scope="col" { "Created" } th scope="col" { "Expires" } th scope="col" { "Revoke" } }
+            tr { th scope="col" { "Name" } th scope="col" { "Created" } th scope="col" { "Last used" } th scope="col" { "Expires" } th scope="col" { "Revoke" } }
             @for t in &tokens {
                 tr {
-                    td { (t.name) @if t.name == "session" { " " span.badge { "login session" } } }
+                    td { (t.name) @if t.idle_secs.is_some() { " " span.badge { "login session" } } }
                     td { (t.created_at.strftime("%Y-%m-%d %H:%M UTC")) }
-                    td { @match t.expires_at { Some(e) if e <= now => span.muted { "expired" }, Some(e) => (e.strftime("%Y-%m-%d %H:%M UTC")), None => "never" } }
+                    td { @match t.last_used_at { Some(u) => (u.strftime("%Y-%m-%d %H:%M UTC")), None => span.muted { "not yet" } } }
+                    td { @match t.expires_at {
+                        Some(e) if e <= now => span.muted { "expired" },
+                        _ if t.idle(now) => span.muted { "ended: unused for an hour" },
+                        Some(e) => (e.strftime("%Y-%m-%d %H:%M UTC")),
+                        None => "never",
+                    } }
                     td {
                         form.inline method="post" action="/portal/tokens/revoke" {
                             input type="hidden" name="csrf" value=(csrf);
