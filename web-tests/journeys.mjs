@@ -585,6 +585,49 @@ await journey('the admin mails a password-reset link and the user sets a new pas
 });
 
 
+await journey('a user who forgot their password asks for a link at the login page and sets a new one', async (page) => {
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.goto('/admin/users/new');
+  await page.getByLabel('Username').fill('erin');
+  await page.getByLabel('Email').fill('erin@acme.test');
+  await page.getByLabel(/Initial password/).fill('erin forgets this passphrase');
+  await page.getByRole('button', { name: 'Add the user' }).click();
+  await page.getByText('The user was added.').waitFor();
+  const erin = await person();
+  try {
+    const p = erin.page;
+    // An unknown account gets the very same answer, and no mail goes anywhere.
+    let before = await outboxNow();
+    await p.goto('/portal/login');
+    await p.getByRole('link', { name: 'Forgot your password?' }).click();
+    await p.getByLabel('Organization').fill('acme');
+    await p.getByLabel('Username').fill('nobody-here');
+    await p.getByRole('button', { name: 'Mail me a link' }).click();
+    await p.locator('#forgot-sent').waitFor();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await outboxNow()).size, before.size, 'no mail for an unknown account');
+
+    before = await outboxNow();
+    await p.goto('/portal/forgot');
+    await p.getByLabel('Organization').fill('acme');
+    await p.getByLabel('Username').fill('erin');
+    await p.getByRole('button', { name: 'Mail me a link' }).click();
+    await p.locator('#forgot-sent').waitFor();
+    const mail = await mailMatching(/asked at the login page/, before);
+    assert.match(mail, /erin@acme\.test/);
+    const path = mail.match(/\/portal\/reset\/skd_[A-Za-z0-9_-]+/)[0];
+    await p.goto(path);
+    await p.getByLabel('New password', { exact: true }).fill('erin remembers this one');
+    await p.getByLabel('New password again').fill('erin remembers this one');
+    await p.getByRole('button', { name: 'Set the password' }).click();
+    await p.getByText('Your new password is set.').waitFor();
+    await logIn(p, 'acme', 'erin', 'erin remembers this one');
+    await p.waitForURL('**/portal/profile');
+  } finally {
+    await erin.context.close();
+  }
+});
+
 await journey('the admin creates a personal API token, uses it over REST and revokes it', async (page) => {
   await logIn(page, 'acme', 'alice', 'a long passphrase');
   await page.getByRole('navigation', { name: 'Admin console' }).getByRole('link', { name: 'API tokens' }).click();

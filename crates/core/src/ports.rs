@@ -98,6 +98,13 @@ pub trait DirectoryStore: Send + Sync + 'static {
         &self,
         token_hash: &str,
     ) -> impl Future<Output = CoreResult<Option<crate::auth::reset::PasswordReset>>> + Send;
+    /// How many reset links were made for a user since `since` (used or not).
+    fn password_resets_since(
+        &self,
+        org: OrgId,
+        user: UserId,
+        since: jiff::Timestamp,
+    ) -> impl Future<Output = CoreResult<u64>> + Send;
     /// A staff member by handle, with their console password if they set one.
     fn staff_credential(
         &self,

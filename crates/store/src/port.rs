@@ -48,6 +48,15 @@ impl DirectoryStore for Store {
         Ok(self.read_password_reset(token_hash).await?)
     }
 
+    async fn password_resets_since(
+        &self,
+        org: OrgId,
+        user: UserId,
+        since: jiff::Timestamp,
+    ) -> CoreResult<u64> {
+        Ok(self.read_password_resets_since(org, user, since).await?)
+    }
+
     async fn staff_credential(
         &self,
         handle: &str,

@@ -1,6 +1,9 @@
 //! Password-reset links: an org admin (never support staff: they cannot act on accounts) mails
 //! a user a link valid for a day; the user opens it and sets a new password themself, which
 //! also ends any lockout. A link works once. Nobody but the user ever knows the new password.
+//! A user who forgot their password asks for a link at the login page themself
+//! ([`Directory::forgot_password`]): it goes to the account's own address only, rate-limited,
+//! and the page never says whether the account exists.
 
 use super::{Directory, target};
 use crate::access::{Action, Actor};
@@ -13,6 +16,7 @@ use crate::directory::{Org, OrgSlug, User, UserStatus, Username};
 use crate::error::{CoreError, CoreResult};
 use crate::ports::DirectoryStore;
 use crate::secret::Secret;
+use jiff::SignedDuration;
 
 /// What a reset link is about, for its page.
 #[derive(Debug, Clone)]
@@ -22,10 +26,16 @@ pub struct ResetPrompt {
     pub username: Username,
 }
 
+/// The shortest time between two links asked for at the login page for one account.
+pub const SELF_SERVICE_GAP: SignedDuration = SignedDuration::from_mins(15);
+
+/// The most links asked for at the login page for one account in 24 hours.
+pub const SELF_SERVICE_PER_DAY: u64 = 3;
+
 fn dead_link() -> CoreError {
     CoreError::invalid(
         "link",
-        "this link has expired or was already used; ask your administrator for a new one",
+        "this link has expired or was already used; ask for a new one at the login page (\"Forgot your password?\") or from an administrator",
     )
 }
 
@@ -47,6 +57,81 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
                 "the user is suspended; reactivate them before sending a reset link",
             ));
         }
+        let now = self.now();
+        let change = self
+            .new_link(
+                &org,
+                &user,
+                &format!(
+                    "An administrator of {} sent you a link to set a new password for your \
+                     account '{}':",
+                    org.name, user.username
+                ),
+            )?
+            .audit(
+                AuditDraft::new(actor, &action, target("user", user.id), now)
+                    .named("user.password.reset_link"),
+            );
+        self.store.commit(change).await
+    }
+
+    /// Someone at the login page asks for a reset link for `username` of `org`: if the account
+    /// exists and is active, its email address gets one — at most one per
+    /// [`SELF_SERVICE_GAP`] and [`SELF_SERVICE_PER_DAY`] a day, so the form cannot flood a
+    /// mailbox. The answer is the same whether or not anything was sent (it must not tell who
+    /// has an account); only a malformed entry is an error.
+    pub async fn forgot_password(&self, org: &str, username: &str) -> CoreResult<()> {
+        let slug = OrgSlug::parse(org.trim())?;
+        let username = Username::parse(username.trim())?;
+        let Some(org) = self.store.org_by_slug(&slug).await? else {
+            return Ok(());
+        };
+        let Some(user) = self.store.user_by_name(org.id, &username).await? else {
+            return Ok(());
+        };
+        if user.status != UserStatus::Active {
+            return Ok(());
+        }
+        let now = self.now();
+        let since = |d: SignedDuration| now.checked_sub(d).unwrap_or(now);
+        if self
+            .store
+            .password_resets_since(org.id, user.id, since(SELF_SERVICE_GAP))
+            .await?
+            > 0
+            || self
+                .store
+                .password_resets_since(org.id, user.id, since(SignedDuration::from_hours(24)))
+                .await?
+                >= SELF_SERVICE_PER_DAY
+        {
+            return Ok(());
+        }
+        let change = self
+            .new_link(
+                &org,
+                &user,
+                &format!(
+                    "Someone (we hope you) asked at the login page for a link to set a new \
+                     password for your account '{}' at {}:",
+                    user.username, org.name
+                ),
+            )?
+            .audit(
+                AuditDraft::new(
+                    &Actor::Anonymous,
+                    &Action::UpdateUser(org.id, user.id),
+                    target("user", user.id),
+                    now,
+                )
+                .named("user.password.reset_requested"),
+            );
+        self.store.commit(change).await
+    }
+
+    /// A new one-time link for `user` and the mail that carries it (opening with `why`), as
+    /// the writes of one change; the caller adds the audit event.
+    fn new_link(&self, org: &Org, user: &User, why: &str) -> CoreResult<Change> {
         let secret = token_from_random(self.random());
         let hash = token_hash(secret.expose())
             .map(hex::encode)
@@ -68,25 +153,14 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
             user.email.as_str(),
             format!("Set a new password for {}", org.name),
             format!(
-                "An administrator of {} sent you a link to set a new password for your account \
-                 '{}':\n\n{url}/portal/reset/{}\n\nThe link works once, within 24 hours. If you \
+                "{why}\n\n{url}/portal/reset/{}\n\nThe link works once, within 24 hours. If you \
                  did not expect it, ignore this mail: your password stays as it is.\n",
-                org.name,
-                user.username,
                 secret.expose()
             ),
         );
-        self.store
-            .commit(
-                Change::new(Some(org.id))
-                    .write(Write::PutPasswordReset(reset))
-                    .write(Write::QueueMail(Box::new(mail)))
-                    .audit(
-                        AuditDraft::new(actor, &action, target("user", user.id), now)
-                            .named("user.password.reset_link"),
-                    ),
-            )
-            .await
+        Ok(Change::new(Some(org.id))
+            .write(Write::PutPasswordReset(reset))
+            .write(Write::QueueMail(Box::new(mail))))
     }
 
     async fn reset_of(&self, token: &str) -> CoreResult<(PasswordReset, Org, User)> {

@@ -206,6 +206,14 @@ impl DirectoryStore for Fake {
     ) -> CoreResult<Option<skydir_core::auth::reset::PasswordReset>> {
         unreachable!("LDAP does not reset passwords")
     }
+    async fn password_resets_since(
+        &self,
+        _: OrgId,
+        _: UserId,
+        _: skydir_core::Timestamp,
+    ) -> CoreResult<u64> {
+        unreachable!("LDAP does not reset passwords")
+    }
     async fn staff_credential(
         &self,
         _: &str,

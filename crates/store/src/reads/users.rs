@@ -8,7 +8,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::keyring::KeyId;
 use crate::rows::access::{credential_cols, credential_from_row, login_state_at};
 use crate::rows::user::{open_user, user_cols, user_key_id};
-use crate::rows::{id, opt_ts, parsed, ts};
+use crate::rows::{id, micros, opt_ts, parsed, ts};
 use crate::store::Store;
 use skydir_core::auth::reset::PasswordReset;
 use skydir_core::auth::{Credential, LoginRecord};
@@ -174,6 +174,26 @@ impl Store {
             expires_at: ts(r.int(3)?, "a reset's expiry")?,
             used_at: opt_ts(r.opt_int(4)?, "a reset's use")?,
         }))
+    }
+
+    pub(crate) async fn read_password_resets_since(
+        &self,
+        org: OrgId,
+        user: UserId,
+        since: jiff::Timestamp,
+    ) -> StoreResult<u64> {
+        let n = self
+            .db()
+            .fetch_optional(
+                "SELECT COUNT(*) FROM password_resets \
+                 WHERE org_id = $1 AND user_id = $2 AND created_at >= $3",
+                args![org.to_string(), user.to_string(), micros(since)],
+            )
+            .await?
+            .map(|r| r.int(0))
+            .transpose()?
+            .unwrap_or(0);
+        u64::try_from(n).map_err(|_| StoreError::corrupt("a negative count"))
     }
 
     pub(crate) async fn read_user_count(&self, org: OrgId) -> StoreResult<u64> {

@@ -203,6 +203,30 @@ async fn password_resets_are_used_once_and_go_with_their_user(t: &TempStore) {
         t.store.password_reset(&"cd".repeat(32)).await.unwrap(),
         None
     );
+    // Links are counted per user since a time (the login page's rate limit).
+    let minute = jiff::SignedDuration::from_mins(1);
+    assert_eq!(
+        t.store
+            .password_resets_since(o.id, u.id, now().checked_sub(minute).unwrap())
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        t.store
+            .password_resets_since(o.id, u.id, now().checked_add(minute).unwrap())
+            .await
+            .unwrap(),
+        0
+    );
+    let other = new_user(t, &o, "carol").await;
+    assert_eq!(
+        t.store
+            .password_resets_since(o.id, other.id, skydir_core::Timestamp::MIN)
+            .await
+            .unwrap(),
+        0
+    );
     let spend = || Write::UsePasswordReset {
         token_hash: reset.token_hash.clone(),
         at: now(),

@@ -446,6 +446,19 @@ impl DirectoryStore for MemoryStore {
     ) -> CoreResult<Option<crate::auth::reset::PasswordReset>> {
         self.read(|s| s.password_resets.get(token_hash).cloned())
     }
+    async fn password_resets_since(
+        &self,
+        org: OrgId,
+        user: UserId,
+        since: jiff::Timestamp,
+    ) -> CoreResult<u64> {
+        self.read(|s| {
+            s.password_resets
+                .values()
+                .filter(|r| r.org == org && r.user == user && r.created_at >= since)
+                .count() as u64
+        })
+    }
     async fn staff_credential(
         &self,
         handle: &str,

@@ -236,3 +236,97 @@ async fn an_admin_mails_a_reset_link_and_only_the_user_sets_the_password_once() 
     ));
     assert!(dir.password_reset_prompt("skd_garbage").await.is_err());
 }
+
+/// The reset mails queued so far, to `to`.
+async fn reset_mails(dir: &Directory<MemoryStore>, store: &MemoryStore, to: &str) -> usize {
+    let now = dir.now();
+    store
+        .claim_mail(
+            now,
+            now.checked_add(jiff::SignedDuration::from_mins(1)).unwrap(),
+            100,
+        )
+        .await
+        .unwrap()
+        .iter()
+        .filter(|m| m.mail.subject.starts_with("Set a new password") && m.mail.to == [to])
+        .count()
+}
+
+#[tokio::test]
+async fn a_forgotten_password_gets_a_link_to_the_accounts_own_address_rate_limited_and_silent() {
+    let (dir, store, clock) = clocked("2026-06-01T08:00:00Z", 11);
+    let o = dir
+        .create_org_with_admin(
+            &op(),
+            NewOrg {
+                slug: slug("acme"),
+                name: "Acme".into(),
+                plan: Plan::free(),
+            },
+            new_user("alice", Some("a long enough passphrase")),
+        )
+        .await
+        .unwrap();
+    let alice = store
+        .user_by_name(o.id, &Username::parse("alice").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let links = || async {
+        store
+            .password_resets_since(o.id, alice, jiff::Timestamp::MIN)
+            .await
+            .unwrap()
+    };
+    dir.forgot_password("acme", " alice ").await.unwrap();
+    assert_eq!(reset_mails(&dir, &store, "alice@example.com").await, 1);
+    // Asking again at once sends nothing more — and says so no differently.
+    dir.forgot_password("acme", "alice").await.unwrap();
+    assert_eq!(links().await, 1);
+    // Unknown orgs and users answer exactly like known ones; malformed input is an error.
+    dir.forgot_password("nowhere", "alice").await.unwrap();
+    dir.forgot_password("acme", "nobody").await.unwrap();
+    assert!(matches!(
+        dir.forgot_password("Not A Slug!", "alice").await,
+        Err(CoreError::Invalid { .. })
+    ));
+    // Every 15 minutes one more, up to three a day.
+    let step = |mins: i64| {
+        let mut t = clock.0.lock().unwrap();
+        *t = t
+            .checked_add(jiff::SignedDuration::from_mins(mins))
+            .unwrap();
+    };
+    for total in [2, 3, 3] {
+        step(16);
+        dir.forgot_password("acme", "alice").await.unwrap();
+        assert_eq!(links().await, total);
+    }
+    step(24 * 60);
+    dir.forgot_password("acme", "alice").await.unwrap();
+    assert_eq!(links().await, 4);
+    // A suspended account gets nothing.
+    dir.update_user(
+        &op(),
+        &o.slug,
+        &Username::parse("alice").unwrap(),
+        UserPatch {
+            status: Some(UserStatus::Suspended),
+            ..UserPatch::default()
+        },
+    )
+    .await
+    .unwrap();
+    step(24 * 60);
+    dir.forgot_password("acme", "alice").await.unwrap();
+    assert_eq!(links().await, 4);
+    // The requests are in the org's audit chain, as anonymous.
+    assert!(
+        store
+            .events(crate::audit::ChainKey::for_org(Some(o.id)))
+            .iter()
+            .any(|e| e.action == "user.password.reset_requested")
+    );
+}

@@ -59,6 +59,7 @@ fn login_form(csrf: &str, r: &Refill<'_>) -> Markup {
             }
             p { button type="submit" { "Log in" } }
         }
+        p { a href="/portal/forgot" { "Forgot your password?" } }
     }
 }
 

@@ -3,6 +3,7 @@
 //! portal is a third door to the same desk: it calls the same core services as the REST API
 //! and mail, as the logged-in user.
 
+mod forgot;
 mod login;
 mod my_data;
 pub(crate) mod profile;
@@ -27,6 +28,10 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             get(login::form::<S>).post(login::submit::<S>),
         )
         .route("/portal/logout", post(login::logout::<S>))
+        .route(
+            "/portal/forgot",
+            get(forgot::form::<S>).post(forgot::submit::<S>),
+        )
         .route(
             "/portal/reset/{token}",
             get(reset::form::<S>).post(reset::submit::<S>),
