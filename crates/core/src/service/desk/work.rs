@@ -25,7 +25,8 @@ use jiff::Timestamp;
 use serde_json::json;
 use std::collections::HashMap;
 
-/// Changes an agent makes to a ticket; `None` leaves a field as it is.
+/// Changes an agent makes to a ticket; `None` leaves a field as it is, and so does its current
+/// value (a form that posts every field changes, and audits, only what differs).
 #[derive(Debug, Clone, Default)]
 pub struct TicketPatch {
     pub status: Option<TicketStatus>,
@@ -285,15 +286,21 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
                 updated.history = TicketHistory::new(entries)?;
                 fields.push("status");
             }
-            if let Some(s) = patch.severity {
+            if let Some(s) = patch.severity
+                && s != ticket.severity
+            {
                 updated.severity = s;
                 fields.push("severity");
             }
-            if let Some(c) = patch.category {
+            if let Some(c) = patch.category
+                && c != ticket.category
+            {
                 updated.category = c;
                 fields.push("category");
             }
-            if let Some(a) = patch.assignee {
+            if let Some(a) = patch.assignee
+                && a != ticket.assignee
+            {
                 updated.assignee = a;
                 fields.push("assignee");
             }

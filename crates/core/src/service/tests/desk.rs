@@ -318,6 +318,30 @@ async fn agents_reply_by_mail_and_note_privately_and_customers_never_see_notes()
             .await
             .is_err()
     );
+    // A form posting every field as it is changes nothing and audits nothing.
+    let chain = crate::audit::ChainKey::for_org(Some(d.org.id));
+    let events = d.store.events(chain).len();
+    let same = d
+        .dir
+        .update_ticket(
+            &d.agent,
+            view.number,
+            TicketPatch {
+                status: Some(v.status),
+                severity: Some(v.severity),
+                category: Some(v.category),
+                assignee: Some(v.assignee),
+            },
+        )
+        .await
+        .unwrap();
+    let changed: Vec<_> = d.store.events(chain)[events..]
+        .iter()
+        .filter(|e| e.detail.get("fields").is_some())
+        .map(|e| e.action.clone())
+        .collect();
+    assert!(changed.is_empty(), "no change audited: {changed:?}");
+    assert_eq!(same.updated_at, v.updated_at);
     // Resolve, then the customer rates it.
     d.dir
         .update_ticket(

@@ -346,7 +346,6 @@ pub async fn update<S: Storage + Clone>(
         if !form_allowed(&headers, &f.csrf) {
             return Err(expired());
         }
-        let now = st.dir.get_ticket_as_staff(&ag.actor, id).await?;
         let severity = Severity::parse(&f.severity)?;
         let status = TicketStatus::parse(&f.status)?;
         let assignee = match (f.assign.as_str(), ag.actor) {
@@ -354,15 +353,13 @@ pub async fn update<S: Storage + Clone>(
             ("none", _) => Some(None),
             _ => None,
         };
+        // The core leaves fields that do not change alone (and records nothing for them).
         let patch = TicketPatch {
-            status: (status != now.status).then_some(status),
-            severity: (severity != now.severity).then_some(severity),
+            status: Some(status),
+            severity: Some(severity),
             category: None,
             assignee,
         };
-        if patch.status.is_none() && patch.severity.is_none() && patch.assignee.is_none() {
-            return Ok(now);
-        }
         st.dir.update_ticket(&ag.actor, id, patch).await
     }
     .await;

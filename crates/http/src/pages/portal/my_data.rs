@@ -1,25 +1,22 @@
 //! "My data": the signed-in person's access report (GDPR Art. 15) in the portal, for any user
 //! of the directory, admin or not, with a download of the same report in JSON (Art. 20).
 
-use super::tickets::{csrf, failure, frame, session};
+use super::tickets::{Member, failure, frame};
 use crate::AppState;
 use crate::pages::access_report::report;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use skydir_core::ports::Storage;
 
 /// `GET /portal/my-data`.
-pub async fn show<S: Storage + Clone>(
-    State(st): State<AppState<S>>,
-    headers: HeaderMap,
-) -> Response {
-    let (a, _) = match session(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let token = csrf(&headers);
+pub async fn show<S: Storage + Clone>(State(st): State<AppState<S>>, m: Member) -> Response {
+    let Member {
+        actor: a,
+        slug: _,
+        csrf: token,
+    } = m;
     match st.dir.my_access_report(&a).await {
         Ok(r) => {
             let body = html! {
@@ -34,14 +31,12 @@ pub async fn show<S: Storage + Clone>(
 }
 
 /// `GET /portal/my-data.json`: the same report, as a file.
-pub async fn download<S: Storage + Clone>(
-    State(st): State<AppState<S>>,
-    headers: HeaderMap,
-) -> Response {
-    let (a, _) = match session(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+pub async fn download<S: Storage + Clone>(State(st): State<AppState<S>>, m: Member) -> Response {
+    let Member {
+        actor: a,
+        slug: _,
+        csrf: token,
+    } = m;
     match st.dir.my_access_report(&a).await {
         Ok(r) => {
             let name = format!(
@@ -56,6 +51,6 @@ pub async fn download<S: Storage + Clone>(
             }
             resp
         }
-        Err(e) => failure(&st, &a, &csrf(&headers), &e),
+        Err(e) => failure(&st, &a, &token, &e),
     }
 }

@@ -9,7 +9,8 @@ use crate::pages::shell::{self, Area, Chrome};
 use crate::routes::tickets::file_response;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{FromRequestParts, Multipart, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
@@ -24,19 +25,33 @@ use skydir_core::service::{NewAttachment, NewTicket, TicketView};
 use skydir_core::support::{Category, Channel, MessageAuthor, Severity, TicketStatus};
 use std::collections::HashMap;
 
-/// The session's actor and its org's slug, or a redirect to the login.
-pub(super) async fn session<S: Storage + Clone>(
-    st: &AppState<S>,
-    headers: &HeaderMap,
-) -> Result<(Actor, OrgSlug), Response> {
-    let to_login = || Redirect::to("/portal/login").into_response();
-    let (a, _) = actor(st, headers).await.ok_or_else(to_login)?;
-    let org = a.org().ok_or_else(to_login)?;
-    let org = match st.dir.store().org_by_id(org).await {
-        Ok(Some(o)) => o,
-        _ => return Err(to_login()),
-    };
-    Ok((a, org.slug))
+/// A signed-in person of an organization with their org's slug and the page's CSRF token —
+/// all the tickets and "my data" pages need of them (lighter than the profile's `Me`, which
+/// opens the person's own record).
+pub(crate) struct Member {
+    pub actor: Actor,
+    pub slug: OrgSlug,
+    pub csrf: String,
+}
+
+/// A handler that takes `Member` runs only for a signed-in person of an organization; anyone
+/// else is sent to the login.
+impl<S: Storage + Clone> FromRequestParts<AppState<S>> for Member {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState<S>) -> Result<Self, Response> {
+        let to_login = || Redirect::to("/portal/login").into_response();
+        let (actor, _) = actor(st, &parts.headers).await.ok_or_else(to_login)?;
+        let org = actor.org().ok_or_else(to_login)?;
+        let Ok(Some(org)) = st.dir.store().org_by_id(org).await else {
+            return Err(to_login());
+        };
+        Ok(Member {
+            actor,
+            slug: org.slug,
+            csrf: csrf_of(&parts.headers).unwrap_or_else(new_csrf),
+        })
+    }
 }
 
 pub(super) fn frame<S: Storage + Clone>(
@@ -66,10 +81,6 @@ pub(super) fn frame<S: Storage + Clone>(
     )
 }
 
-pub(super) fn csrf(headers: &HeaderMap) -> String {
-    csrf_of(headers).unwrap_or_else(new_csrf)
-}
-
 fn due(t: &TicketView) -> String {
     match t.first_response.due.or(t.resolution.due) {
         Some(d) => d.strftime("%Y-%m-%d %H:%M UTC").to_string(),
@@ -91,15 +102,12 @@ fn label(s: TicketStatus) -> &'static str {
 }
 
 /// `GET /portal/tickets`.
-pub async fn list<S: Storage + Clone>(
-    State(st): State<AppState<S>>,
-    headers: HeaderMap,
-) -> Response {
-    let (a, slug) = match session(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let token = csrf(&headers);
+pub async fn list<S: Storage + Clone>(State(st): State<AppState<S>>, m: Member) -> Response {
+    let Member {
+        actor: a,
+        slug,
+        csrf: token,
+    } = m;
     if matches!(a, Actor::User { .. }) {
         let body = html! {
             h1 { "Support" }
@@ -197,15 +205,12 @@ fn new_form(token: &str, d: &Draft, error: Option<(&str, String)>) -> Markup {
 }
 
 /// `GET /portal/tickets/new`.
-pub async fn new<S: Storage + Clone>(
-    State(st): State<AppState<S>>,
-    headers: HeaderMap,
-) -> Response {
-    let (a, _) = match session(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let token = csrf(&headers);
+pub async fn new<S: Storage + Clone>(State(st): State<AppState<S>>, m: Member) -> Response {
+    let Member {
+        actor: a,
+        slug: _,
+        csrf: token,
+    } = m;
     frame(
         &st,
         &a,
@@ -273,14 +278,15 @@ pub(crate) async fn read_multipart(
 /// `POST /portal/tickets/new`.
 pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
+    m: Member,
     headers: HeaderMap,
     body: Multipart,
 ) -> Response {
-    let (a, slug) = match session(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let token = csrf(&headers);
+    let Member {
+        actor: a,
+        slug,
+        csrf: token,
+    } = m;
     let (fields, files) = match read_multipart(body).await {
         Ok(v) => v,
         Err(e) => return failure(&st, &a, &token, &e),
@@ -361,14 +367,14 @@ fn author(m: &MessageAuthor) -> &'static str {
 /// `GET /portal/tickets/{id}`.
 pub async fn show<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    m: Member,
     Path(id): Path<u64>,
 ) -> Response {
-    let (a, slug) = match session(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let token = csrf(&headers);
+    let Member {
+        actor: a,
+        slug,
+        csrf: token,
+    } = m;
     let t = match st.dir.get_ticket(&a, &slug, id).await {
         Ok(t) => t,
         Err(e) => return failure(&st, &a, &token, &e),
@@ -431,15 +437,16 @@ pub async fn show<S: Storage + Clone>(
 /// `POST /portal/tickets/{id}/reply`.
 pub async fn reply<S: Storage + Clone>(
     State(st): State<AppState<S>>,
+    m: Member,
     headers: HeaderMap,
     Path(id): Path<u64>,
     body: Multipart,
 ) -> Response {
-    let (a, slug) = match session(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let token = csrf(&headers);
+    let Member {
+        actor: a,
+        slug,
+        csrf: token,
+    } = m;
     let (fields, files) = match read_multipart(body).await {
         Ok(v) => v,
         Err(e) => return failure(&st, &a, &token, &e),
@@ -462,15 +469,16 @@ pub struct StatusForm {
 /// `POST /portal/tickets/{id}/status`.
 pub async fn status<S: Storage + Clone>(
     State(st): State<AppState<S>>,
+    m: Member,
     headers: HeaderMap,
     Path(id): Path<u64>,
     body: Result<Form<StatusForm>, FormRejection>,
 ) -> Response {
-    let (a, slug) = match session(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let token = csrf(&headers);
+    let Member {
+        actor: a,
+        slug,
+        csrf: token,
+    } = m;
     let Ok(Form(f)) = body else {
         return failure(
             &st,
@@ -505,15 +513,16 @@ pub struct RatingForm {
 /// `POST /portal/tickets/{id}/rating`.
 pub async fn rate<S: Storage + Clone>(
     State(st): State<AppState<S>>,
+    m: Member,
     headers: HeaderMap,
     Path(id): Path<u64>,
     body: Result<Form<RatingForm>, FormRejection>,
 ) -> Response {
-    let (a, slug) = match session(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let token = csrf(&headers);
+    let Member {
+        actor: a,
+        slug,
+        csrf: token,
+    } = m;
     let Ok(Form(f)) = body else {
         return failure(
             &st,
@@ -535,14 +544,14 @@ pub async fn rate<S: Storage + Clone>(
 /// `GET /portal/tickets/{id}/attachments/{attachment}`.
 pub async fn attachment<S: Storage + Clone>(
     State(st): State<AppState<S>>,
-    headers: HeaderMap,
+    m: Member,
     Path((id, file)): Path<(u64, String)>,
 ) -> Response {
-    let (a, slug) = match session(&st, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let token = csrf(&headers);
+    let Member {
+        actor: a,
+        slug,
+        csrf: token,
+    } = m;
     let Some(aid) = AttachmentId::parse(&file) else {
         return failure(&st, &a, &token, &CoreError::not_found("attachment", file));
     };
