@@ -743,7 +743,7 @@ await journey('on a phone, the console fits the screen and the keyboard reaches 
   try {
     await logIn(page, 'acme', 'alice', 'a long passphrase');
     await page.waitForURL('**/admin');
-    for (const path of ['/admin', '/admin/users', '/admin/groups', '/admin/systems', '/admin/ldap-accounts', '/admin/privacy', '/admin/audit', '/admin/resources', '/portal/tokens', '/privacy/request', '/portal/tickets', '/portal/profile', '/kb', '/privacy']) {
+    for (const path of ['/admin', '/admin/users', '/admin/groups', '/admin/systems', '/admin/ldap-accounts', '/admin/privacy', '/admin/audit', '/admin/resources', '/portal/tokens', '/privacy/request', '/portal/tickets', '/portal/profile', '/portal/forgot', '/kb', '/privacy']) {
       await page.goto(path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px on a phone`);

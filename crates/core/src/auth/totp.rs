@@ -55,6 +55,28 @@ impl TotpEnrollment {
         Ok((Secret::new(uri), Secret::new(b32)))
     }
 
+    /// Confirms a new enrollment with its first code (which is then used up).
+    pub fn confirm(&mut self, code: &str, now: Timestamp) -> CoreResult<()> {
+        if self.confirmed {
+            return Err(CoreError::conflict(
+                "totp",
+                "the authenticator is already confirmed",
+            ));
+        }
+        self.last_step = self.check(code, now)?;
+        self.confirmed = true;
+        Ok(())
+    }
+
+    /// Whether `code` allows removing this enrollment: any code while unconfirmed (nothing was
+    /// ever proven with it), a current one once confirmed.
+    pub fn allows_removal(&self, code: &str, now: Timestamp) -> CoreResult<()> {
+        if self.confirmed {
+            self.check(code, now)?;
+        }
+        Ok(())
+    }
+
     /// Checks `code` at `now`: `Ok(step)` to remember as the last one used, or an error that
     /// says the code is wrong (never which way).
     pub fn check(&self, code: &str, now: Timestamp) -> CoreResult<u64> {

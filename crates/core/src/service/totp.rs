@@ -107,14 +107,7 @@ impl<S: DirectoryStore> Directory<S> {
             .totp(org, user)
             .await?
             .ok_or_else(|| CoreError::conflict("totp", "start the enrollment first"))?;
-        if e.confirmed {
-            return Err(CoreError::conflict(
-                "totp",
-                "the authenticator is already confirmed",
-            ));
-        }
-        e.last_step = e.check(code, self.now())?;
-        e.confirmed = true;
+        e.confirm(code, self.now())?;
         self.store
             .commit(
                 Change::new(Some(org))
@@ -141,9 +134,7 @@ impl<S: DirectoryStore> Directory<S> {
             .totp(org, user)
             .await?
             .ok_or_else(|| CoreError::not_found("authenticator", "enrolled"))?;
-        if e.confirmed {
-            e.check(code, self.now())?;
-        }
+        e.allows_removal(code, self.now())?;
         self.store
             .commit(
                 Change::new(Some(org))

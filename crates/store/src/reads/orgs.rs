@@ -2,7 +2,7 @@
 
 use super::paged;
 use crate::db::args;
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 use crate::rows::access::{login_state_at, staff_cols, staff_from_row, token_cols, token_from_row};
 use crate::rows::org::{org_cols, org_from_row};
 use crate::store::Store;
@@ -103,16 +103,7 @@ impl Store {
         };
         let key = self.keyring().deployment().await?;
         let plain = crate::rows::staff_totp::open(staff, &r.text(0)?, &key)?;
-        let secret: [u8; skydir_core::auth::totp::SECRET_BYTES] = plain
-            .as_slice()
-            .try_into()
-            .map_err(|_| StoreError::corrupt("an authenticator secret has the wrong length"))?;
-        Ok(Some(skydir_core::auth::TotpEnrollment {
-            secret: zeroize::Zeroizing::new(secret),
-            confirmed: r.int(1)? != 0,
-            last_step: u64::try_from(r.int(2)?)
-                .map_err(|_| StoreError::corrupt("staff_totp.last_step"))?,
-        }))
+        crate::rows::user::enrollment(&plain, &r, 1, "staff_totp").map(Some)
     }
 
     pub(crate) async fn read_user_tokens(

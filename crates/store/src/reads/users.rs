@@ -282,16 +282,7 @@ impl Store {
             other => other?,
         };
         let plain = crate::rows::user::open_totp(org, user, &r.text(0)?, &key)?;
-        let secret: [u8; skydir_core::auth::totp::SECRET_BYTES] = plain
-            .as_slice()
-            .try_into()
-            .map_err(|_| StoreError::corrupt("an authenticator secret has the wrong length"))?;
-        Ok(Some(skydir_core::auth::TotpEnrollment {
-            secret: zeroize::Zeroizing::new(secret),
-            confirmed: r.int(1)? != 0,
-            last_step: u64::try_from(r.int(2)?)
-                .map_err(|_| StoreError::corrupt("totp_enrollments.last_step"))?,
-        }))
+        crate::rows::user::enrollment(&plain, &r, 1, "totp_enrollments").map(Some)
     }
 
     pub(crate) async fn read_admins(&self, org: OrgId) -> StoreResult<Vec<UserId>> {

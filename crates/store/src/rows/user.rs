@@ -152,6 +152,25 @@ pub(crate) fn seal_totp(
     crypto::seal(key.bytes(), aad.as_bytes(), secret)
 }
 
+/// An authenticator enrollment from its opened secret and the `confirmed, last_step` columns
+/// of `row` from `first` on (of `table`, named in errors).
+pub(crate) fn enrollment(
+    plain: &[u8],
+    row: &Row,
+    first: usize,
+    table: &str,
+) -> StoreResult<skydir_core::auth::TotpEnrollment> {
+    let secret: [u8; skydir_core::auth::totp::SECRET_BYTES] = plain
+        .try_into()
+        .map_err(|_| StoreError::corrupt("an authenticator secret has the wrong length"))?;
+    Ok(skydir_core::auth::TotpEnrollment {
+        secret: Zeroizing::new(secret),
+        confirmed: row.int(first)? != 0,
+        last_step: u64::try_from(row.int(first + 1)?)
+            .map_err(|_| StoreError::corrupt(format!("{table}.last_step")))?,
+    })
+}
+
 /// Opens an authenticator secret.
 pub(crate) fn open_totp(
     org: OrgId,

@@ -14,23 +14,8 @@ fn acme() -> NewOrg {
 #[tokio::test]
 async fn an_org_and_its_first_admin_are_created_together() {
     let (dir, store) = directory();
-    let org = dir
-        .create_org_with_admin(
-            &op(),
-            acme(),
-            new_user("alice", Some("a long enough passphrase")),
-        )
-        .await
-        .unwrap();
-    let out = dir
-        .login(
-            &org.slug,
-            &Username::parse("alice").unwrap(),
-            Secret::new("a long enough passphrase"),
-            None,
-        )
-        .await
-        .unwrap();
+    let org = acme_with_alice(&dir).await;
+    let out = log_in_alice(&dir, &org).await;
     assert!(
         matches!(out.actor, Actor::OrgAdmin { .. }),
         "{:?}",

@@ -117,6 +117,37 @@ fn ssha(pw: &str) -> String {
     )
 }
 
+/// Org "acme" (free plan) created with its first admin "alice", whose password is
+/// [`ALICE_PW`].
+async fn acme_with_alice(dir: &Directory<MemoryStore>) -> Org {
+    dir.create_org_with_admin(
+        &op(),
+        NewOrg {
+            slug: slug("acme"),
+            name: "Acme".into(),
+            plan: Plan::free(),
+        },
+        new_user("alice", Some(ALICE_PW)),
+    )
+    .await
+    .unwrap()
+}
+
+/// Alice logs in to `org` with [`ALICE_PW`].
+async fn log_in_alice(dir: &Directory<MemoryStore>, org: &Org) -> LoginOutcome {
+    dir.login(
+        &org.slug,
+        &Username::parse("alice").unwrap(),
+        Secret::new(ALICE_PW),
+        None,
+    )
+    .await
+    .unwrap()
+}
+
+/// Alice's password in [`acme_with_alice`].
+const ALICE_PW: &str = "a long enough passphrase";
+
 async fn org(dir: &Directory<MemoryStore>, name: &str, plan: Plan) -> Org {
     dir.create_org(
         &op(),

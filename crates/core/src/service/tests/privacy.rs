@@ -256,18 +256,7 @@ async fn reset_mails(dir: &Directory<MemoryStore>, store: &MemoryStore, to: &str
 #[tokio::test]
 async fn a_forgotten_password_gets_a_link_to_the_accounts_own_address_rate_limited_and_silent() {
     let (dir, store, clock) = clocked("2026-06-01T08:00:00Z", 11);
-    let o = dir
-        .create_org_with_admin(
-            &op(),
-            NewOrg {
-                slug: slug("acme"),
-                name: "Acme".into(),
-                plan: Plan::free(),
-            },
-            new_user("alice", Some("a long enough passphrase")),
-        )
-        .await
-        .unwrap();
+    let o = acme_with_alice(&dir).await;
     let alice = store
         .user_by_name(o.id, &Username::parse("alice").unwrap())
         .await

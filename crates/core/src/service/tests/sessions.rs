@@ -13,27 +13,8 @@ fn later(clock: &FixedClock, minutes: i64) {
 #[tokio::test]
 async fn a_session_ends_after_an_hour_unused_but_not_while_in_use() {
     let (dir, _, clock) = clocked("2026-06-01T08:00:00Z", 3);
-    let o = dir
-        .create_org_with_admin(
-            &op(),
-            NewOrg {
-                slug: slug("acme"),
-                name: "Acme".into(),
-                plan: Plan::free(),
-            },
-            new_user("alice", Some("a long enough passphrase")),
-        )
-        .await
-        .unwrap();
-    let login = dir
-        .login(
-            &o.slug,
-            &Username::parse("alice").unwrap(),
-            Secret::new("a long enough passphrase"),
-            None,
-        )
-        .await
-        .unwrap();
+    let o = acme_with_alice(&dir).await;
+    let login = log_in_alice(&dir, &o).await;
     let session = login.token.secret;
     let alice = login.actor;
     let personal = dir
