@@ -12,11 +12,44 @@ pub(crate) mod tickets;
 mod tokens;
 
 use crate::AppState;
+use crate::pages::session::{actor, csrf_of, new_csrf};
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::response::Redirect;
+use axum::extract::{DefaultBodyLimit, FromRequestParts};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use skydir_core::access::Actor;
+use skydir_core::directory::OrgSlug;
 use skydir_core::ports::Storage;
+
+/// A signed-in person of an organization with their org's slug and the page's CSRF token —
+/// all the tickets, "my data" and token pages need of them (lighter than the profile's `Me`, which
+/// opens the person's own record).
+pub(crate) struct Member {
+    pub actor: Actor,
+    pub slug: OrgSlug,
+    pub csrf: String,
+}
+
+/// A handler that takes `Member` runs only for a signed-in person of an organization; anyone
+/// else is sent to the login.
+impl<S: Storage + Clone> FromRequestParts<AppState<S>> for Member {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState<S>) -> Result<Self, Response> {
+        let to_login = || Redirect::to("/portal/login").into_response();
+        let (actor, _) = actor(st, &parts.headers).await.ok_or_else(to_login)?;
+        let org = actor.org().ok_or_else(to_login)?;
+        let Ok(Some(org)) = st.dir.store().org_by_id(org).await else {
+            return Err(to_login());
+        };
+        Ok(Member {
+            actor,
+            slug: org.slug,
+            csrf: csrf_of(&parts.headers).unwrap_or_else(new_csrf),
+        })
+    }
+}
 
 /// The portal's routes.
 pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {

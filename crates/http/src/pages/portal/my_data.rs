@@ -1,7 +1,8 @@
 //! "My data": the signed-in person's access report (GDPR Art. 15) in the portal, for any user
 //! of the directory, admin or not, with a download of the same report in JSON (Art. 20).
 
-use super::tickets::{Member, failure, frame};
+use super::Member;
+use super::tickets::{failure, frame};
 use crate::AppState;
 use crate::pages::access_report::report;
 use axum::extract::State;

@@ -3,56 +3,27 @@
 //! reopen and rate them. Plain forms that work without JavaScript; errors appear next to the
 //! field that caused them.
 
+use super::Member;
 use crate::AppState;
-use crate::pages::session::{actor, csrf_of, form_allowed, new_csrf};
+use crate::pages::session::form_allowed;
 use crate::pages::shell::{self, Area, Chrome};
 use crate::routes::tickets::file_response;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{FromRequestParts, Multipart, Path, State};
-use axum::http::request::Parts;
+use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use skydir_core::CoreError;
 use skydir_core::access::Actor;
-use skydir_core::directory::{Name, OrgSlug};
+use skydir_core::directory::Name;
 use skydir_core::ids::AttachmentId;
 use skydir_core::ports::{Storage, TicketFilter};
 use skydir_core::secret::Personal;
 use skydir_core::service::{NewAttachment, NewTicket, TicketView};
 use skydir_core::support::{Category, Channel, MessageAuthor, Severity, TicketStatus};
 use std::collections::HashMap;
-
-/// A signed-in person of an organization with their org's slug and the page's CSRF token —
-/// all the tickets and "my data" pages need of them (lighter than the profile's `Me`, which
-/// opens the person's own record).
-pub(crate) struct Member {
-    pub actor: Actor,
-    pub slug: OrgSlug,
-    pub csrf: String,
-}
-
-/// A handler that takes `Member` runs only for a signed-in person of an organization; anyone
-/// else is sent to the login.
-impl<S: Storage + Clone> FromRequestParts<AppState<S>> for Member {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, st: &AppState<S>) -> Result<Self, Response> {
-        let to_login = || Redirect::to("/portal/login").into_response();
-        let (actor, _) = actor(st, &parts.headers).await.ok_or_else(to_login)?;
-        let org = actor.org().ok_or_else(to_login)?;
-        let Ok(Some(org)) = st.dir.store().org_by_id(org).await else {
-            return Err(to_login());
-        };
-        Ok(Member {
-            actor,
-            slug: org.slug,
-            csrf: csrf_of(&parts.headers).unwrap_or_else(new_csrf),
-        })
-    }
-}
 
 pub(super) fn frame<S: Storage + Clone>(
     st: &AppState<S>,

@@ -2,7 +2,7 @@
 //! them over `/api/v1`), with a form to create a named token — its secret shown once — and a
 //! button to revoke each.
 
-use super::profile::Me;
+use super::Member;
 use crate::AppState;
 use crate::pages::session::form_allowed;
 use crate::pages::shell::{
@@ -34,9 +34,19 @@ pub struct TokenForm {
     id: String,
 }
 
+impl TokenForm {
+    /// An empty form, offering the default lifetime of 90 days.
+    fn fresh() -> Self {
+        TokenForm {
+            days: "90".into(),
+            ..TokenForm::default()
+        }
+    }
+}
+
 async fn render<S: Storage + Clone>(
     st: &AppState<S>,
-    m: &Me,
+    m: &Member,
     created: Option<(&str, &str)>,
     f: &TokenForm,
     error: Option<&(String, String)>,
@@ -104,26 +114,15 @@ async fn render<S: Storage + Clone>(
 }
 
 /// `GET /portal/tokens`.
-pub async fn list<S: Storage + Clone>(State(st): State<AppState<S>>, m: Me) -> Response {
-    render(
-        &st,
-        &m,
-        None,
-        &TokenForm {
-            days: "90".into(),
-            ..TokenForm::default()
-        },
-        None,
-        StatusCode::OK,
-    )
-    .await
+pub async fn list<S: Storage + Clone>(State(st): State<AppState<S>>, m: Member) -> Response {
+    render(&st, &m, None, &TokenForm::fresh(), None, StatusCode::OK).await
 }
 
 /// `POST /portal/tokens`.
 pub async fn create<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
-    m: Me,
+    m: Member,
     body: Result<Form<TokenForm>, FormRejection>,
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
@@ -150,7 +149,7 @@ pub async fn create<S: Storage + Clone>(
                 &st,
                 &m,
                 Some((&name, t.secret.expose())),
-                &TokenForm::default(),
+                &TokenForm::fresh(),
                 None,
                 StatusCode::CREATED,
             )
@@ -167,7 +166,7 @@ pub async fn create<S: Storage + Clone>(
 pub async fn revoke<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
-    m: Me,
+    m: Member,
     body: Result<Form<TokenForm>, FormRejection>,
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
