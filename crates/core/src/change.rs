@@ -57,8 +57,14 @@ pub enum Write {
         user: UserId,
         state: LoginState,
     },
-    /// Stores a password-reset link (its token's hash).
+    /// Stores a password-reset or invitation link (its token's hash).
     PutPasswordReset(crate::auth::reset::PasswordReset),
+    /// Ends every unused link of the user: a newer invitation replaces it, an admin revokes
+    /// it, or the person has just set their password with another link.
+    EndPasswordLinks {
+        user: UserId,
+        at: Timestamp,
+    },
     /// Marks a reset link used, refusing (as a conflict on `link`) one used already.
     UsePasswordReset {
         token_hash: String,
@@ -270,6 +276,14 @@ impl Change {
     /// Adds an audit event.
     pub fn audit(mut self, a: AuditDraft) -> Self {
         self.audit.push(a);
+        self
+    }
+
+    /// Adds the writes and audit events of `other` (a part built by a helper, e.g. a link
+    /// and its mail), after this change's own.
+    pub fn merge(mut self, other: Change) -> Self {
+        self.writes.extend(other.writes);
+        self.audit.extend(other.audit);
         self
     }
 

@@ -49,6 +49,14 @@ pub enum CoreError {
     #[error("account is {status}")]
     AccountInactive { status: String },
 
+    /// The provider has suspended the organization: nobody of it signs in until it is resumed
+    /// (answered the same for every name and password, so it tells nothing about accounts).
+    #[error(
+        "this organization is suspended by its provider; its administrators can contact \
+         support to have it resumed"
+    )]
+    OrgSuspended,
+
     /// The actor may not perform the action; `reason` says why and, where possible, who can.
     #[error("forbidden: {reason}")]
     Forbidden { reason: String },

@@ -98,7 +98,18 @@ pub trait DirectoryStore: Send + Sync + 'static {
         &self,
         token_hash: &str,
     ) -> impl Future<Output = CoreResult<Option<crate::auth::reset::PasswordReset>>> + Send;
-    /// How many reset links were made for a user since `since` (used or not).
+    /// The newest invitation link (of either kind) made for a user, used or not.
+    fn latest_invitation(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> impl Future<Output = CoreResult<Option<crate::auth::reset::PasswordReset>>> + Send;
+    /// The newest invitation of the org's first administrator, used or not.
+    fn first_admin_invitation(
+        &self,
+        org: OrgId,
+    ) -> impl Future<Output = CoreResult<Option<crate::auth::reset::PasswordReset>>> + Send;
+    /// How many reset links (not invitations) were made for a user since `since`, used or not.
     fn password_resets_since(
         &self,
         org: OrgId,

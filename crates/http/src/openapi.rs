@@ -2,7 +2,7 @@
 //! `/api/v1/openapi.json` so clients can be generated from the running server.
 
 use crate::routes::{
-    admins, audit, bindings, breaches, data_export, data_requests, erasure, groups, health, kb,
+    admins, audit, bindings, breaches, data_export, data_requests, erasure, groups, health, invitations, kb,
     ldap_accounts, mail, me, org_deletion, orgs, privacy, resources, session, staff, support,
     systems, tickets, users, verify,
 };
@@ -30,7 +30,8 @@ impl Modify for BearerAuth {
     paths(
         health::healthz, health::readyz, health::metrics, session::login,
         me::begin, me::confirm, me::remove,
-        orgs::create, orgs::list, orgs::get, orgs::update,
+        orgs::create, orgs::list, orgs::get, orgs::update, orgs::suspend, orgs::resume,
+        invitations::get, invitations::resend, invitations::revoke,
         users::create, users::list, users::get, users::update, users::delete, users::change_password,
         admins::list, admins::grant, admins::revoke,
         groups::create, groups::list, groups::get, groups::update, groups::delete,

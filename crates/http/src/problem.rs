@@ -186,6 +186,12 @@ impl ApiError {
                 StatusCode::FORBIDDEN,
                 detail,
             ),
+            CoreError::OrgSuspended => base(
+                "org-suspended",
+                "Organization suspended",
+                StatusCode::FORBIDDEN,
+                detail,
+            ),
             CoreError::Forbidden { .. } => {
                 base("forbidden", "Forbidden", StatusCode::FORBIDDEN, detail)
             }

@@ -48,6 +48,21 @@ impl DirectoryStore for Store {
         Ok(self.read_password_reset(token_hash).await?)
     }
 
+    async fn latest_invitation(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> CoreResult<Option<skydir_core::auth::reset::PasswordReset>> {
+        Ok(self.read_latest_invitation(org, user).await?)
+    }
+
+    async fn first_admin_invitation(
+        &self,
+        org: OrgId,
+    ) -> CoreResult<Option<skydir_core::auth::reset::PasswordReset>> {
+        Ok(self.read_first_admin_invitation(org).await?)
+    }
+
     async fn password_resets_since(
         &self,
         org: OrgId,

@@ -2,11 +2,14 @@
 //!
 //! 1. Nobody sets another person's password; only the user themself (`SetPassword`).
 //! 2. Cross-org access never happens: an org actor may act only inside its own org.
-//! 3. Support agents may read an org's plan and nothing else of the directory; whatever the seed
-//!    forbids them (grant access, change membership/roles, delete, disclose) is denied here and
-//!    can only happen through a verified request executed by `System`.
-//! 4. Operators run the deployment and provision orgs, but see no customer personal data — so
-//!    they cannot create the LDAP service accounts that read it either.
+//! 3. Provider staff — operators and support agents alike — never add or remove anyone to or
+//!    from a resource, system, group or admin role, never create a person in an org (so never
+//!    choose or learn a password), never delete and never disclose an org's data; deletion
+//!    and disclosure happen only through a verified request an org admin confirms, executed
+//!    by `System`.
+//! 4. Operators run the deployment: create orgs (whose first admin gets an invitation),
+//!    change plans, suspend and resume orgs, keep staff and the privacy registers. Support
+//!    agents work tickets. Neither sees customer personal data.
 //! 5. LDAP service accounts read their own org's directory and change nothing.
 
 use super::Actor;
@@ -76,7 +79,35 @@ pub enum Action {
     /// Ask for, confirm or cancel the deletion of the organization and all its data (its
     /// admins; the purge itself runs as `System`).
     RequestOrgDeletion(OrgId),
+    /// Suspend or resume the whole organization (the provider, e.g. for an unpaid bill).
+    SuspendOrg(OrgId),
+    /// Resend or revoke the invitation of the org's first administrator, who has not yet set a
+    /// password (the operator who created the org, or the org's admins). The link itself is
+    /// only ever mailed to the invited address.
+    ManageFirstAdminInvitation(OrgId),
 }
+
+/// Why provider staff never touch who may use what (the support policy: "JumpCloud will not
+/// take this action for you at any time").
+const STAFF_NEVER_GRANT: &str = "provider staff never add or remove anyone to or from a \
+     resource, system, group or admin role, even on a verified request (support policy: \
+     \"will not take this action for you at any time\"); an org admin does it in the admin \
+     console (Users, Groups, Resources) or over the API";
+
+/// Why provider staff never create people in an org.
+const STAFF_NEVER_PROVISION: &str = "provider staff never create people in an organization, \
+     so they never choose or learn anyone's password: the org's admins add users (with a \
+     password or an invitation); the first admin is invited when the organization is created";
+
+/// Why provider staff delete nothing on their own.
+const STAFF_DELETE_VERIFIED: &str = "provider staff delete an account or an organization only \
+     through a verified request that an active admin of the organization confirms (support \
+     opens it on the admin's ticket); the org's admins delete users and ask for the \
+     organization's deletion themselves";
+
+/// Why provider staff disclose nothing on their own.
+const STAFF_DISCLOSE_VERIFIED: &str = "provider staff disclose account information only on a \
+     verified request that an active admin of the organization confirms";
 
 impl Action {
     /// The org the action touches, if any.
@@ -91,6 +122,7 @@ impl Action {
             | ReadInternalArticles
             | SupportReports
             | ManagePrivacyRegistry => None,
+            SuspendOrg(o) | ManageFirstAdminInvitation(o) => Some(o),
             OpenTicket(o) | ReadTickets(o) | WorkTickets(o) | ManageOrgPrivacy(o) => Some(o),
             ExportPersonalData(o, _) | RequestOrgDeletion(o) => Some(o),
             ReadOrg(o)
@@ -162,6 +194,8 @@ impl Action {
             ManageOrgPrivacy(_) => "privacy.org",
             ExportPersonalData(..) => "user.data_export",
             RequestOrgDeletion(_) => "org.deletion",
+            SuspendOrg(_) => "org.suspension",
+            ManageFirstAdminInvitation(_) => "org.first_admin.invitation",
         }
     }
 }
@@ -194,10 +228,33 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
         Actor::Anonymous => Err(CoreError::Unauthenticated),
         Actor::System => Ok(()),
         Actor::Operator { .. } => match action {
+            ListOrgs
+            | CreateOrg
+            | ReadOrg(_)
+            | UpdateOrg(_)
+            | SuspendOrg(_)
+            | ManageFirstAdminInvitation(_)
+            | ManageStaff
+            | ManageKnowledgeBase
+            | SupportReports
+            | ManagePrivacyRegistry => Ok(()),
+            CreateUser(_) | ImportUsers(_) => deny(STAFF_NEVER_PROVISION),
+            GrantAccess(_) | ChangeMembership(_) | GrantAdmin(_) | RevokeAdmin(_) => {
+                deny(STAFF_NEVER_GRANT)
+            }
+            ManageGroups(_) | ManageSystems(_) | ManageResources(_) | UpdateUser(..) => deny(
+                "an organization's users, groups, systems and applications are its admins' to \
+                 manage, not the provider's",
+            ),
+            DeleteOrg(_) | DeleteUser(..) => deny(STAFF_DELETE_VERIFIED),
+            ListUsers(_) | ReadUser(..) | ReadDirectory(_) | ReadAudit(_) => {
+                deny(STAFF_DISCLOSE_VERIFIED)
+            }
             ReadPersonalData(..) | UpdatePersonalData(..) | ExportPersonalData(..) => deny(
                 "the provider has no access to customers' personal data; \
                  an org admin or the user can see and change it",
             ),
+            ManageOrgTokens(_) => deny("an organization's API tokens are its people's own"),
             ManageServiceAccounts(_) => deny(
                 "an LDAP service account reads the org's personal data, so only an org admin \
                  of that org can create or manage one",
@@ -213,7 +270,9 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
             RequestOrgDeletion(_) => {
                 deny("an organization's deletion is asked for and confirmed by its own admins")
             }
-            _ => Ok(()),
+            SetPassword(..) | ManageSecondFactor(..) => {
+                deny("nobody can set another person's password")
+            }
         },
         Actor::SupportAgent { .. } => match action {
             ListOrgs | ReadOrg(_) | ReadTickets(_) | WorkTickets(_) | SupportQueue
@@ -222,23 +281,17 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
                 "support requests are submitted by an active admin of the organization; \
                  an agent works the tickets they open",
             ),
-            GrantAccess(_) | ChangeMembership(_) | GrantAdmin(_) | RevokeAdmin(_) => deny(
-                "support staff cannot grant access or change memberships or roles; \
-                 an org admin does this in the admin console or API",
-            ),
-            DeleteOrg(_) | DeleteUser(..) => deny(
-                "support staff cannot delete accounts or organizations; \
-                 the org admin requests deletion, or an agent opens a verification",
-            ),
+            GrantAccess(_) | ChangeMembership(_) | GrantAdmin(_) | RevokeAdmin(_) => {
+                deny(STAFF_NEVER_GRANT)
+            }
+            CreateUser(_) | ImportUsers(_) => deny(STAFF_NEVER_PROVISION),
+            DeleteOrg(_) | DeleteUser(..) => deny(STAFF_DELETE_VERIFIED),
             ReadUser(..)
             | ReadPersonalData(..)
             | ListUsers(_)
             | ReadDirectory(_)
             | ReadAudit(_)
-            | ExportPersonalData(..) => deny(
-                "support staff cannot disclose account information without a verified request \
-                     confirmed by an org admin",
-            ),
+            | ExportPersonalData(..) => deny(STAFF_DISCLOSE_VERIFIED),
             ManagePrivacyRegistry | ManageOrgPrivacy(_) => {
                 deny("data-protection records are kept by the operator and the org's admins")
             }
@@ -253,6 +306,7 @@ pub fn authorize(actor: &Actor, action: &Action) -> Result<(), CoreError> {
             }
             match action {
                 UpdateOrg(_) => deny("the plan and its limits are set by the provider"),
+                SuspendOrg(_) => deny("an organization is suspended and resumed by the provider"),
                 WorkTickets(_) => deny("tickets are worked by the provider's support agents"),
                 DeleteOrg(_) => {
                     deny("deleting an organization goes through a verified deletion request")
@@ -343,6 +397,8 @@ mod tests {
             ManageOrgPrivacy(org),
             ExportPersonalData(org, user),
             RequestOrgDeletion(org),
+            SuspendOrg(org),
+            ManageFirstAdminInvitation(org),
         ]
     }
 
@@ -366,15 +422,18 @@ mod tests {
             ("system", Actor::System),
         ];
         // Expected outcome for (actor, action) on the own org, about `someone`:
-        // A = allowed, D = denied. Columns follow all_actions() order.
+        // A = allowed, D = denied. Columns follow all_actions() order. The two staff rows are
+        // the support policy: staff keep the deployment running (orgs, plans, suspension, the
+        // first admin's invitation, staff, KB, reports, privacy registers) and work tickets;
+        // they create no one, grant nothing, delete and disclose nothing.
         let expected: [(&str, &str); 7] = [
-            ("operator", "AAAAAAAADADADDAAAAAAAAADAAADDDDADAADDD"),
-            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDDAAAAAADDDD"),
-            ("admin", "DDADDAAAAAAADDAAAAAAAAAAAADAADDDDDDAAA"),
-            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("service", "DDADDADAADDDDDDDADDDDDDDDDDDDDDDDDDDDD"),
-            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
-            ("system", "AAAAAAAAAAAADDAAAAAAAAAAAAAAAAAAAAAAAA"),
+            ("operator", "AAAADDDDDDDDDDDDDDDDDDDDDDADDDDADAADDDAA"),
+            ("agent", "ADADDDDDDDDDDDDDDDDDDDDDDDDDAAAAAADDDDDD"),
+            ("admin", "DDADDAAAAAAADDAAAAAAAAAAAADAADDDDDDAAADA"),
+            ("user", "DDADDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("service", "DDADDADAADDDDDDDADDDDDDDDDDDDDDDDDDDDDDD"),
+            ("anonymous", "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"),
+            ("system", "AAAAAAAAAAAADDAAAAAAAAAAAAAAAAAAAAAAAAAA"),
         ];
         for ((name, actor), (ename, row)) in actors.iter().zip(expected) {
             assert_eq!(*name, ename);
@@ -420,10 +479,33 @@ mod tests {
         let agent = Actor::SupportAgent {
             staff: StaffId::from_random([5; 16]),
         };
-        let e = authorize(&agent, &Action::GrantAccess(org))
-            .err()
-            .map(|e| e.to_string());
-        assert!(e.is_some_and(|m| m.contains("org admin")));
+        let operator = Actor::Operator {
+            staff: StaffId::from_random([6; 16]),
+        };
+        let someone = UserId::from_random([7; 16]);
+        for staff in [agent, operator] {
+            for action in [
+                Action::GrantAccess(org),
+                Action::ChangeMembership(org),
+                Action::GrantAdmin(org),
+                Action::RevokeAdmin(org),
+            ] {
+                let e = authorize(&staff, &action).err().map(|e| e.to_string());
+                assert!(
+                    e.as_ref()
+                        .is_some_and(|m| m.contains("org admin") && m.contains("at any time")),
+                    "{staff:?} {action:?}: {e:?}"
+                );
+            }
+            let e = authorize(&staff, &Action::CreateUser(org))
+                .err()
+                .map(|e| e.to_string());
+            assert!(e.is_some_and(|m| m.contains("invitation")));
+            let e = authorize(&staff, &Action::DeleteUser(org, someone))
+                .err()
+                .map(|e| e.to_string());
+            assert!(e.is_some_and(|m| m.contains("verified request")));
+        }
         let e = authorize(
             &Actor::System,
             &Action::SetPassword(org, UserId::from_random([1; 16])),

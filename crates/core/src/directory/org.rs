@@ -16,6 +16,16 @@ pub struct Org {
     pub plan: Plan,
     pub password_policy: PasswordPolicy,
     pub created_at: Timestamp,
+    /// Set while the provider has suspended the organization (e.g. an unpaid bill): nobody of
+    /// it signs in, no token or LDAP bind of it works, and nothing of it is deleted.
+    pub suspended_at: Option<Timestamp>,
+}
+
+impl Org {
+    /// Whether the provider has suspended the organization.
+    pub fn is_suspended(&self) -> bool {
+        self.suspended_at.is_some()
+    }
 }
 
 /// Checks an org display name: 1..=200 characters, no control characters.

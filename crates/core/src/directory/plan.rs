@@ -1,6 +1,7 @@
 //! Plans and their limits.
 //!
-//! `free` allows 10 users forever; `monthly` and `annual` allow the seats the operator sold;
+//! "All accounts receive 10 free users": `free` allows 10 users forever; `monthly` and `annual`
+//! allow those 10 plus the seats the operator sold (a seat is a user beyond the free ones);
 //! `jumpstart` is a trial with unlimited users until its end date, after which the org keeps
 //! every record but cannot grow past the free limit until it moves to a paid plan.
 
@@ -9,7 +10,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Users a free org may have, forever.
+/// Users every org may have for free, forever — on a paid plan too, where seats come on top.
 pub const FREE_USER_LIMIT: u64 = 10;
 
 /// The kind of plan an org is on.
@@ -63,7 +64,7 @@ impl fmt::Display for PlanKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
     pub kind: PlanKind,
-    /// Seats sold, for `monthly` and `annual`.
+    /// Seats sold, for `monthly` and `annual`: users beyond the [`FREE_USER_LIMIT`] free ones.
     pub seats: Option<u64>,
     /// End of the trial, for `jumpstart`.
     pub trial_ends: Option<Timestamp>,
@@ -141,7 +142,9 @@ impl Plan {
     pub fn user_limit(&self, now: Timestamp) -> Option<u64> {
         match self.kind {
             PlanKind::Free => Some(FREE_USER_LIMIT),
-            PlanKind::Monthly | PlanKind::Annual => Some(self.seats.unwrap_or(0)),
+            PlanKind::Monthly | PlanKind::Annual => {
+                Some(FREE_USER_LIMIT.saturating_add(self.seats.unwrap_or(0)))
+            }
             PlanKind::Jumpstart => match self.trial_ends {
                 Some(end) if now < end => None,
                 _ => Some(FREE_USER_LIMIT),
@@ -175,7 +178,11 @@ impl Plan {
                     .to_string(),
             ),
             PlanKind::Monthly | PlanKind::Annual => (
-                format!("{} ({} seats)", self.kind, limit),
+                format!(
+                    "{} ({} seats + {FREE_USER_LIMIT} free users)",
+                    self.kind,
+                    self.seats.unwrap_or(0)
+                ),
                 "ask your provider for more seats on your plan".to_string(),
             ),
             PlanKind::Jumpstart if self.trial_expired(now) => (
@@ -217,6 +224,32 @@ mod tests {
         assert!(e.contains("upgrade"), "{e}");
     }
 
+    /// "All accounts receive 10 free users": whatever the plan and its seats, the first ten
+    /// users are free — a paid plan's seats are the users beyond them.
+    #[test]
+    fn every_plan_gets_ten_free_users_and_seats_come_on_top() {
+        let now = ts("2026-01-01T00:00:00Z");
+        let later = ts("2027-01-01T00:00:00Z");
+        let plans = [
+            Some(Plan::free()),
+            Plan::new(PlanKind::Monthly, Some(1), None).ok(),
+            Plan::new(PlanKind::Annual, Some(1), None).ok(),
+            Plan::new(PlanKind::Jumpstart, None, Some(ts("2026-06-01T00:00:00Z"))).ok(),
+        ];
+        for p in plans.iter().flatten() {
+            for at in [now, later] {
+                let limit = p.user_limit(at);
+                assert!(
+                    limit.is_none_or(|l| l >= FREE_USER_LIMIT),
+                    "{p:?} at {at}: {limit:?}"
+                );
+                assert!(p.check_growth(0, FREE_USER_LIMIT, at).is_ok(), "{p:?}");
+            }
+        }
+        let monthly = Plan::new(PlanKind::Monthly, Some(5), None).ok();
+        assert_eq!(monthly.map(|p| p.user_limit(now)), Some(Some(15)));
+    }
+
     #[test]
     fn jumpstart_is_unlimited_until_its_end_then_free_limit() {
         let end = ts("2026-02-01T00:00:00Z");
@@ -236,13 +269,19 @@ mod tests {
         assert!(Plan::new(PlanKind::Annual, Some(0), None).is_err());
         let p = Plan::new(PlanKind::Annual, Some(25), None).ok();
         let now = ts("2026-01-01T00:00:00Z");
+        // 25 seats on top of the 10 free users.
         assert!(
             p.as_ref()
-                .is_some_and(|p| p.check_growth(24, 1, now).is_ok())
+                .is_some_and(|p| p.check_growth(34, 1, now).is_ok())
         );
+        let e = p
+            .as_ref()
+            .and_then(|p| p.check_growth(35, 1, now).err())
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(
-            p.as_ref()
-                .is_some_and(|p| p.check_growth(25, 1, now).is_err())
+            e.contains("annual") && e.contains("35") && e.contains("seats"),
+            "{e}"
         );
         assert!(Plan::new(PlanKind::Free, Some(3), None).is_err());
         assert!(Plan::new(PlanKind::Jumpstart, None, None).is_err());

@@ -67,6 +67,9 @@ impl<S: DirectoryStore> Directory<S> {
             .org_by_slug(slug)
             .await?
             .ok_or(CoreError::BadCredentials)?;
+        if org.is_suspended() {
+            return Err(CoreError::OrgSuspended);
+        }
         let record = self
             .store
             .login_record(org.id, username)

@@ -9,6 +9,7 @@ mod auth;
 mod bindings;
 mod desk;
 mod groups;
+mod invitations;
 mod my_tokens;
 mod orgs;
 mod password_check;
@@ -33,8 +34,9 @@ pub use desk::{
     TicketView, VerificationPrompt, VerificationView, WatchRound,
 };
 pub use groups::{GroupPatch, GroupView, MemberRef, NewGroup};
+pub use invitations::{InvitationState, InvitationView};
 pub use my_tokens::MAX_TOKEN_DAYS;
-pub use orgs::{NewOrg, OrgPatch};
+pub use orgs::{FirstAdmin, NewOrg, OrgPatch};
 pub use password_check::RehashJob;
 pub use password_reset::ResetPrompt;
 pub use privacy::{

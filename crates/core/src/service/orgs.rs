@@ -1,17 +1,18 @@
 //! Organizations: created and re-planned by the operator, read by their own members.
 
-use super::NewUser;
-use super::{Directory, target};
+use super::invitations::Inviter;
+use super::{Directory, NewUser, PasswordInput, target};
 use crate::access::{Action, Actor};
 use crate::audit::AuditDraft;
 use crate::auth::PasswordPolicy;
 use crate::change::{Change, Write};
 use crate::directory::org::check_display_name;
-use crate::directory::{Org, OrgSlug, Plan, UserStatus};
+use crate::directory::{Email, Org, OrgSlug, PersonalData, Plan, UserStatus, Username};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::OrgId;
 use crate::page::{Page, PageRequest};
-use crate::ports::DirectoryStore;
+use crate::ports::{DeskStore, DirectoryStore};
+use crate::secret::Personal;
 use serde_json::json;
 
 /// A new organization.
@@ -22,6 +23,16 @@ pub struct NewOrg {
     pub plan: Plan,
 }
 
+/// An organization's first administrator, as the provider knows them: a name and an address
+/// to send the invitation to — never a password.
+#[derive(Debug, Clone)]
+pub struct FirstAdmin {
+    pub username: Username,
+    pub email: Email,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+}
+
 /// Changes to an org; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct OrgPatch {
@@ -30,56 +41,104 @@ pub struct OrgPatch {
     pub password_policy: Option<PasswordPolicy>,
 }
 
-impl<S: DirectoryStore> Directory<S> {
-    /// Creates an org (operator only).
-    pub async fn create_org(&self, actor: &Actor, new: NewOrg) -> CoreResult<Org> {
-        let (org, change) = self.new_org(actor, new).await?;
-        self.store.commit(change).await?;
-        Ok(org)
-    }
-
+impl<S: DirectoryStore + DeskStore> Directory<S> {
     /// Creates an org together with its first administrator (operator only), in one change:
-    /// either both exist afterwards or neither does — never an org nobody can administer.
+    /// either both exist afterwards, with the administrator's invitation queued to their
+    /// address, or nothing does — never an org nobody can administer. Nobody at the provider
+    /// chooses or sees the administrator's password: they set it with the invitation.
     pub async fn create_org_with_admin(
         &self,
         actor: &Actor,
         new: NewOrg,
-        admin: NewUser,
+        admin: FirstAdmin,
     ) -> CoreResult<Org> {
         let (org, change) = self.new_org(actor, new).await?;
-        if admin.status != UserStatus::Active {
-            return Err(CoreError::invalid(
-                "status",
-                "the first administrator must be active",
-            ));
-        }
         let now = self.now();
         org.plan.check_growth(0, 1, now)?;
-        let mut admin = admin;
-        let password = std::mem::take(&mut admin.password);
-        let user = self.build_user(&org, admin)?;
-        let credential = self.credential_for(&org, password).await?;
+        let user = self.build_user(
+            &org,
+            NewUser {
+                username: admin.username,
+                email: admin.email,
+                password: PasswordInput::None,
+                status: UserStatus::Active,
+                posix: None,
+                ssh_keys: Vec::new(),
+                personal: PersonalData {
+                    given_name: Personal(admin.given_name),
+                    family_name: Personal(admin.family_name),
+                    ..PersonalData::default()
+                },
+            },
+        )?;
         let id = user.id;
+        let invitation = self.invitation(&org, &user, Inviter::Provider)?;
         let change = change
             .write(Write::CreateUser {
                 user: Box::new(user),
-                credential,
+                credential: None,
             })
             .write(Write::SetAdmin {
                 user: id,
                 admin: true,
             })
+            .merge(invitation)
+            // In the org's own chain: the org's admins see who made their first admin.
             .audit(
                 AuditDraft::new(actor, &Action::CreateUser(org.id), target("user", id), now)
-                    .with_detail(json!({"status": UserStatus::Active.as_str()})),
+                    .with_detail(json!({"status": "active", "invited": true, "first_admin": true})),
             )
-            .audit(AuditDraft::new(
-                actor,
-                &Action::GrantAdmin(org.id),
-                target("user", id),
-                now,
-            ))
+            .audit(
+                AuditDraft::new(actor, &Action::GrantAdmin(org.id), target("user", id), now)
+                    .with_detail(json!({"first_admin": true})),
+            )
             .seats(org.plan.clone(), now);
+        self.store.commit(change).await?;
+        Ok(org)
+    }
+
+    /// Suspends the organization (operator), e.g. for an unpaid bill: from then on nobody of
+    /// it signs in over the web, the API or LDAP, and its tokens stop working; nothing of it
+    /// is deleted. Its admins can still reach support by mail.
+    pub async fn suspend_org(&self, actor: &Actor, slug: &OrgSlug) -> CoreResult<Org> {
+        self.set_suspension(actor, slug, true).await
+    }
+
+    /// Lifts a suspension (operator): everything works again as before.
+    pub async fn resume_org(&self, actor: &Actor, slug: &OrgSlug) -> CoreResult<Org> {
+        self.set_suspension(actor, slug, false).await
+    }
+
+    async fn set_suspension(&self, actor: &Actor, slug: &OrgSlug, on: bool) -> CoreResult<Org> {
+        let mut org = self.org_for(actor, slug, Action::SuspendOrg).await?;
+        if org.is_suspended() == on {
+            return Ok(org);
+        }
+        let now = self.now();
+        org.suspended_at = on.then_some(now);
+        let name = if on { "org.suspend" } else { "org.resume" };
+        let change = Change::new(Some(org.id))
+            .write(Write::UpdateOrg(org.clone()))
+            .audit(
+                AuditDraft::new(
+                    actor,
+                    &Action::SuspendOrg(org.id),
+                    target("org", org.id),
+                    now,
+                )
+                .named(name),
+            );
+        self.store.commit(change).await?;
+        Ok(org)
+    }
+}
+
+impl<S: DirectoryStore> Directory<S> {
+    /// Creates an org without an administrator (operator only). The REST API and the console
+    /// always create an org with its first administrator
+    /// ([`Directory::create_org_with_admin`]); this is for skydir's own tests and tools.
+    pub async fn create_org(&self, actor: &Actor, new: NewOrg) -> CoreResult<Org> {
+        let (org, change) = self.new_org(actor, new).await?;
         self.store.commit(change).await?;
         Ok(org)
     }
@@ -97,6 +156,7 @@ impl<S: DirectoryStore> Directory<S> {
             plan: new.plan,
             password_policy: PasswordPolicy::default(),
             created_at: now,
+            suspended_at: None,
         };
         let mut in_org =
             AuditDraft::new(actor, &Action::ReadOrg(org.id), target("org", org.id), now)
@@ -119,9 +179,10 @@ impl<S: DirectoryStore> Directory<S> {
         self.org_for(actor, slug, Action::ReadOrg).await
     }
 
-    /// How many users an org has now (the seats it uses), for its admins' overview.
+    /// How many users an org has now (the seats it uses): a billing fact its admins and the
+    /// provider both need, which names nobody.
     pub async fn count_users(&self, actor: &Actor, slug: &OrgSlug) -> CoreResult<u64> {
-        let org = self.org_for(actor, slug, Action::ListUsers).await?;
+        let org = self.org_for(actor, slug, Action::ReadOrg).await?;
         self.store.count_users(org.id).await
     }
 

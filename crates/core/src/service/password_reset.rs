@@ -8,7 +8,7 @@
 use super::{Directory, target};
 use crate::access::{Action, Actor};
 use crate::audit::AuditDraft;
-use crate::auth::reset::{PasswordReset, RESET_VALID_FOR};
+use crate::auth::reset::{LinkPurpose, PasswordReset};
 use crate::auth::token::{token_from_random, token_hash};
 use crate::auth::{Credential, LoginState};
 use crate::change::{Change, Write};
@@ -18,12 +18,14 @@ use crate::ports::DirectoryStore;
 use crate::secret::Secret;
 use jiff::SignedDuration;
 
-/// What a reset link is about, for its page.
+/// What a reset or invitation link is about, for its page.
 #[derive(Debug, Clone)]
 pub struct ResetPrompt {
     pub org_slug: OrgSlug,
     pub org_name: String,
     pub username: Username,
+    /// The link invites a new person (the page welcomes them) rather than resetting.
+    pub invitation: bool,
 }
 
 /// The shortest time between two links asked for at the login page for one account.
@@ -58,16 +60,15 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
             ));
         }
         let now = self.now();
+        let why = format!(
+            "An administrator of {} sent you a link to set a new password for your account \
+             '{}':",
+            org.name, user.username
+        );
         let change = self
-            .new_link(
-                &org,
-                &user,
-                &format!(
-                    "An administrator of {} sent you a link to set a new password for your \
-                     account '{}':",
-                    org.name, user.username
-                ),
-            )?
+            .new_link(&org, &user, LinkPurpose::Reset, |url| {
+                reset_mail(&org, &why, url)
+            })?
             .audit(
                 AuditDraft::new(actor, &action, target("user", user.id), now)
                     .named("user.password.reset_link"),
@@ -107,16 +108,15 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
         {
             return Ok(());
         }
+        let why = format!(
+            "Someone (we hope you) asked at the login page for a link to set a new password \
+             for your account '{}' at {}:",
+            user.username, org.name
+        );
         let change = self
-            .new_link(
-                &org,
-                &user,
-                &format!(
-                    "Someone (we hope you) asked at the login page for a link to set a new \
-                     password for your account '{}' at {}:",
-                    user.username, org.name
-                ),
-            )?
+            .new_link(&org, &user, LinkPurpose::Reset, |url| {
+                reset_mail(&org, &why, url)
+            })?
             .audit(
                 AuditDraft::new(
                     &Actor::Anonymous,
@@ -129,9 +129,16 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
         self.store.commit(change).await
     }
 
-    /// A new one-time link for `user` and the mail that carries it (opening with `why`), as
-    /// the writes of one change; the caller adds the audit event.
-    fn new_link(&self, org: &Org, user: &User, why: &str) -> CoreResult<Change> {
+    /// A new one-time link of `purpose` for `user` and the mail that carries it — `mail` gives
+    /// its subject and text from the link's address — as the writes of one change; the caller
+    /// adds the audit event.
+    pub(super) fn new_link(
+        &self,
+        org: &Org,
+        user: &User,
+        purpose: LinkPurpose,
+        mail: impl FnOnce(&str) -> (String, String),
+    ) -> CoreResult<Change> {
         let secret = token_from_random(self.random());
         let hash = token_hash(secret.expose())
             .map(hex::encode)
@@ -141,23 +148,25 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
             token_hash: hash,
             org: org.id,
             user: user.id,
+            purpose,
             created_at: now,
             expires_at: now
-                .checked_add(RESET_VALID_FOR)
-                .map_err(|_| CoreError::Internal("reset expiry out of range".into()))?,
+                .checked_add(purpose.valid_for())
+                .map_err(|_| CoreError::Internal("link expiry out of range".into()))?,
             used_at: None,
         };
-        let url = self.desk_policy()?.contacts.public_url.clone();
-        let mail = self.privacy_mail(
-            Some(org.id),
-            user.email.as_str(),
-            format!("Set a new password for {}", org.name),
-            format!(
-                "{why}\n\n{url}/portal/reset/{}\n\nThe link works once, within 24 hours. If you \
-                 did not expect it, ignore this mail: your password stays as it is.\n",
-                secret.expose()
-            ),
+        let page = if purpose.is_invitation() {
+            "invitation"
+        } else {
+            "reset"
+        };
+        let url = format!(
+            "{}/portal/{page}/{}",
+            self.desk_policy()?.contacts.public_url,
+            secret.expose()
         );
+        let (subject, text) = mail(&url);
+        let mail = self.privacy_mail(Some(org.id), user.email.as_str(), subject, text);
         Ok(Change::new(Some(org.id))
             .write(Write::PutPasswordReset(reset))
             .write(Write::QueueMail(Box::new(mail))))
@@ -178,6 +187,13 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
             .org_by_id(reset.org)
             .await?
             .ok_or_else(dead_link)?;
+        if org.is_suspended() {
+            return Err(CoreError::invalid(
+                "link",
+                "this organization is suspended by its provider; its administrators can \
+                 contact support",
+            ));
+        }
         let user = self
             .store
             .user_by_id(reset.org, reset.user)
@@ -189,15 +205,17 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
 
     /// What a link is about (the page shows whose password it sets).
     pub async fn password_reset_prompt(&self, token: &str) -> CoreResult<ResetPrompt> {
-        let (_, org, user) = self.reset_of(token).await?;
+        let (reset, org, user) = self.reset_of(token).await?;
         Ok(ResetPrompt {
             org_slug: org.slug,
             org_name: org.name,
             username: user.username,
+            invitation: reset.purpose.is_invitation(),
         })
     }
 
-    /// The user sets a new password with the link; the link is spent and any lockout ends.
+    /// The user sets a new password with the link (or, with an invitation, their first one);
+    /// the link is spent, every other link of theirs ends and any lockout ends.
     pub async fn complete_password_reset(&self, token: &str, new: Secret) -> CoreResult<Username> {
         let (reset, org, user) = self.reset_of(token).await?;
         org.password_policy.check_new_password(&new)?;
@@ -207,9 +225,18 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
             org: org.id,
             user: user.id,
         };
+        let name = if reset.purpose.is_invitation() {
+            "user.invitation.accepted"
+        } else {
+            "user.password.reset"
+        };
         let change = Change::new(Some(org.id))
             .write(Write::UsePasswordReset {
                 token_hash: reset.token_hash,
+                at: now,
+            })
+            .write(Write::EndPasswordLinks {
+                user: user.id,
                 at: now,
             })
             .write(Write::SetCredential {
@@ -226,11 +253,22 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
                     target("user", user.id),
                     now,
                 )
-                .named("user.password.reset"),
+                .named(name),
             );
         match self.store.commit(change).await {
             Err(CoreError::Conflict { field, .. }) if field == "link" => Err(dead_link()),
             other => other.map(|()| user.username),
         }
     }
+}
+
+/// The subject and text of a reset link's mail (opening with `why`).
+fn reset_mail(org: &Org, why: &str, url: &str) -> (String, String) {
+    (
+        format!("Set a new password for {}", org.name),
+        format!(
+            "{why}\n\n{url}\n\nThe link works once, within 24 hours. If you did not expect it, \
+             ignore this mail: your password stays as it is.\n"
+        ),
+    )
 }

@@ -182,6 +182,9 @@ impl<S: DirectoryStore> Directory<S> {
             .org_by_slug(slug)
             .await?
             .ok_or(CoreError::BadCredentials)?;
+        if org.is_suspended() {
+            return Err(CoreError::OrgSuspended);
+        }
         let account = self
             .store
             .service_account_by_name(org.id, name)

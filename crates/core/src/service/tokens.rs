@@ -271,6 +271,14 @@ impl<S: DirectoryStore> Directory<S> {
             TokenSubject::Operator { staff } => Ok(Actor::Operator { staff }),
             TokenSubject::Agent { staff } => Ok(Actor::SupportAgent { staff }),
             TokenSubject::User { org, user } => {
+                let o = self
+                    .store
+                    .org_by_id(org)
+                    .await?
+                    .ok_or(CoreError::Unauthenticated)?;
+                if o.is_suspended() {
+                    return Err(CoreError::OrgSuspended);
+                }
                 let u = self
                     .store
                     .user_by_id(org, user)

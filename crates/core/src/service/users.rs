@@ -1,6 +1,7 @@
 //! Users: provisioning (one at a time or imported in bulk), reading with audited disclosure of
 //! personal data, updates, password changes by their owner, and erasure.
 
+use super::invitations::Inviter;
 use super::{Directory, UserView, target};
 use crate::access::{Action, Actor, authorize};
 use crate::audit::AuditDraft;
@@ -14,7 +15,7 @@ use crate::directory::{
 use crate::error::{CoreError, CoreResult};
 use crate::ids::UserId;
 use crate::page::{Page, PageRequest};
-use crate::ports::DirectoryStore;
+use crate::ports::{DeskStore, DirectoryStore};
 use crate::secret::{Personal, Secret};
 use serde::Serialize;
 use serde_json::json;
@@ -23,10 +24,14 @@ use std::collections::{BTreeMap, HashSet};
 /// How a new user's password arrives.
 #[derive(Debug, Clone, Default)]
 pub enum PasswordInput {
-    /// No password yet (the user cannot log in until they set one).
+    /// No password and no invitation (the user cannot log in until an admin invites them or
+    /// mails them a reset link).
     #[default]
     None,
-    /// A clear-text password, hashed with Argon2id here.
+    /// No password: the user is mailed an invitation with which they set it themself.
+    Invite,
+    /// A clear-text password an org admin chose, hashed with Argon2id here. Never from
+    /// provider staff (who cannot create users) nor from an import.
     Plain(Secret),
     /// A hash exported by another directory ({SSHA}, {SSHA512}, {CRYPT}, {ARGON2}, `$argon2…`).
     Hash(Secret),
@@ -149,7 +154,7 @@ impl<S: DirectoryStore> Directory<S> {
         password: PasswordInput,
     ) -> CoreResult<Option<Credential>> {
         let hash = match password {
-            PasswordInput::None => return Ok(None),
+            PasswordInput::None | PasswordInput::Invite => return Ok(None),
             PasswordInput::Plain(pw) => {
                 org.password_policy.check_new_password(&pw)?;
                 self.passwords.hash(pw, self.random()).await?
@@ -198,43 +203,6 @@ impl<S: DirectoryStore> Directory<S> {
             created_at: now,
             updated_at: now,
         })
-    }
-
-    /// Creates a user. Counts against the plan's user limit.
-    pub async fn create_user(
-        &self,
-        actor: &Actor,
-        slug: &OrgSlug,
-        new: NewUser,
-    ) -> CoreResult<UserView> {
-        let org = self.org_for(actor, slug, Action::CreateUser).await?;
-        let now = self.now();
-        // Fail fast with the plan's error before doing any password work.
-        org.plan
-            .check_growth(self.store.count_users(org.id).await?, 1, now)?;
-        let mut new = new;
-        let password = std::mem::take(&mut new.password);
-        let status = new.status;
-        let user = self.build_user(&org, new)?;
-        let credential = self.credential_for(&org, password).await?;
-        let id = user.id;
-        let change = Change::new(Some(org.id))
-            .write(Write::CreateUser {
-                user: Box::new(user),
-                credential,
-            })
-            .audit(
-                AuditDraft::new(actor, &Action::CreateUser(org.id), target("user", id), now)
-                    .with_detail(json!({"status": status.as_str()})),
-            )
-            .seats(org.plan.clone(), now);
-        self.store.commit(change).await?;
-        let user = self
-            .store
-            .user_by_id(org.id, id)
-            .await?
-            .ok_or_else(|| CoreError::Internal("created user not found".into()))?;
-        self.view(actor, &org, user, false).await
     }
 
     /// Reads a user.
@@ -441,9 +409,66 @@ impl<S: DirectoryStore> Directory<S> {
             ));
         self.store.commit(change).await
     }
+}
+
+impl<S: DirectoryStore + DeskStore> Directory<S> {
+    /// Creates a user (the org's admins). Counts against the plan's user limit. With
+    /// [`PasswordInput::Invite`] the user is mailed an invitation in the same change.
+    pub async fn create_user(
+        &self,
+        actor: &Actor,
+        slug: &OrgSlug,
+        new: NewUser,
+    ) -> CoreResult<UserView> {
+        let org = self.org_for(actor, slug, Action::CreateUser).await?;
+        let now = self.now();
+        // Fail fast with the plan's error before doing any password work.
+        org.plan
+            .check_growth(self.store.count_users(org.id).await?, 1, now)?;
+        let mut new = new;
+        let password = std::mem::take(&mut new.password);
+        let invite = matches!(password, PasswordInput::Invite);
+        let status = new.status;
+        if invite && status == UserStatus::Suspended {
+            return Err(CoreError::invalid(
+                "status",
+                "a suspended user cannot be invited; create them active or staged",
+            ));
+        }
+        let user = self.build_user(&org, new)?;
+        let credential = self.credential_for(&org, password).await?;
+        let id = user.id;
+        let invitation = if invite {
+            Some(self.invitation(&org, &user, Inviter::Org)?)
+        } else {
+            None
+        };
+        let mut change = Change::new(Some(org.id))
+            .write(Write::CreateUser {
+                user: Box::new(user),
+                credential,
+            })
+            .audit(
+                AuditDraft::new(actor, &Action::CreateUser(org.id), target("user", id), now)
+                    .with_detail(json!({"status": status.as_str(), "invited": invite})),
+            )
+            .seats(org.plan.clone(), now);
+        if let Some(invitation) = invitation {
+            change = change.merge(invitation);
+        }
+        self.store.commit(change).await?;
+        let user = self
+            .store
+            .user_by_id(org.id, id)
+            .await?
+            .ok_or_else(|| CoreError::Internal("created user not found".into()))?;
+        self.view(actor, &org, user, false).await
+    }
 
     /// Imports users in bulk. Each row is checked on its own and reported with its line number;
-    /// `progress(done, total)` is called after each batch.
+    /// `progress(done, total)` is called after each batch. Users keep the password hash they
+    /// came with; a row without one is mailed an invitation; a clear-text password is refused
+    /// (nobody types a customer's password, not even into an import file).
     pub async fn import_users(
         &self,
         actor: &Actor,
@@ -519,7 +544,20 @@ impl<S: DirectoryStore> Directory<S> {
                 continue;
             }
             let mut new = new;
-            let password = std::mem::take(&mut new.password);
+            let password = match std::mem::take(&mut new.password) {
+                PasswordInput::Plain(_) => {
+                    report.errors.push(err(
+                        "password",
+                        "clear-text passwords are not imported: nobody types a customer's \
+                         password; give the hash the old directory kept ({SSHA}, {SSHA512}, \
+                         {CRYPT}, {ARGON2}) or leave it empty and the user is invited to set one"
+                            .into(),
+                    ));
+                    continue;
+                }
+                PasswordInput::None | PasswordInput::Invite => PasswordInput::Invite,
+                hash @ PasswordInput::Hash(_) => hash,
+            };
             let (username, email) = (new.username.clone(), new.email.clone());
             let built = self.build_user(&org, new);
             let user = match built {
@@ -559,6 +597,9 @@ impl<S: DirectoryStore> Directory<S> {
         while it.peek().is_some() {
             let mut change = Change::new(Some(org.id)).seats(org.plan.clone(), now);
             for (user, credential) in it.by_ref().take(batch) {
+                if credential.is_none() {
+                    change = change.merge(self.invitation(&org, &user, Inviter::Org)?);
+                }
                 change = change.audit(
                     AuditDraft::new(
                         actor,

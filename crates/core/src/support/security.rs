@@ -1,9 +1,11 @@
 //! What support staff may do about an account-security request.
 //!
 //! The provider's support policy is that support staff never change a password and never add
-//! anyone to a resource an organization controls, whoever asks; and that deleting an
-//! account, disclosing account information and making a user an administrator happen only on
-//! a verified request. An account-security ticket is always accepted (see
+//! anyone to a resource an organization controls, whoever asks ("will not take this action for
+//! you at any time") — and a role is such an access, so staff never make anyone an
+//! administrator either: the org's own active admins are the account verification that
+//! request needs. Deleting an account and disclosing account information happen only on a
+//! verified request, which `service::desk::verify` checks here before skydir carries one out. An account-security ticket is always accepted (see
 //! [`decide`](super::eligibility::decide)) so that it reaches the verification flow; this
 //! module is the rule that flow applies. The directory's own authorization
 //! (`access::authorize`) already denies a support agent these actions; this is the answer the
@@ -85,8 +87,14 @@ pub fn handling(request: SecurityRequest) -> SecurityHandling {
                       and applications."
                 .to_string(),
         },
-        SecurityRequest::MakeAdmin => SecurityHandling::VerifiedRequestOnly {
-            reason: format!("To make a user an administrator, {VERIFIED}."),
+        SecurityRequest::MakeAdmin => SecurityHandling::Never {
+            reason: "Support staff never make anyone an administrator or change a role, even \
+                     on a verified request."
+                .to_string(),
+            instead: "An active administrator of your organization makes a user an \
+                      administrator in the admin console (Users) or with \
+                      PUT /api/v1/orgs/{org}/admins/{username}."
+                .to_string(),
         },
         SecurityRequest::DeleteAccount => SecurityHandling::VerifiedRequestOnly {
             reason: format!("To delete an account, {VERIFIED}."),

@@ -1,6 +1,7 @@
-//! Verified requests: how the desk does the three things the support policy allows only "with
-//! proper authorization" — deleting an account, disclosing account information, making a user
-//! an administrator.
+//! Verified requests: how the desk does the two things the support policy allows only "with
+//! proper authorization" — deleting an account and disclosing account information. (Making a
+//! user an administrator was a third until staff stopped touching roles at all; a stored
+//! request of that kind still reads, and is refused when confirmed.)
 //!
 //! An agent never does them. The agent opens a [`VerificationRequest`] on the ticket; skydir
 //! sends every active administrator of the org a confirmation link (a single-use, unguessable
@@ -8,7 +9,7 @@
 //! administrator who opens it sees exactly what was asked, confirms or rejects it (with their
 //! authenticator code when they have one), and only on confirmation does skydir itself carry
 //! the action out, in the same change that records the decision. Password changes and access
-//! to resources are never verified into happening: the policy forbids them outright.
+//! to resources or roles are never verified into happening: the policy forbids them outright.
 
 use super::security::SecurityRequest;
 use crate::error::{CoreError, CoreResult};
@@ -29,7 +30,8 @@ pub const TOKEN_PREFIX: &str = "skv_";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum VerifiedAction {
-    /// Grant the org-admin role to `user`.
+    /// Grant the org-admin role to `user`: no longer opened (staff never change roles); kept
+    /// so requests stored before still read, and are refused.
     MakeAdmin { user: UserId },
     /// Delete `user`'s account (erasure: records removed, key destroyed).
     DeleteUser { user: UserId },

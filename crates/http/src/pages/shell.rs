@@ -136,7 +136,7 @@ pub fn frame<S: Storage + Clone>(
 pub fn status_of(e: &CoreError) -> StatusCode {
     match e {
         CoreError::NotFound { .. } => StatusCode::NOT_FOUND,
-        CoreError::Forbidden { .. } => StatusCode::FORBIDDEN,
+        CoreError::Forbidden { .. } | CoreError::OrgSuspended => StatusCode::FORBIDDEN,
         CoreError::Conflict { .. } | CoreError::PlanLimit { .. } => StatusCode::CONFLICT,
         CoreError::Invalid { .. } => StatusCode::BAD_REQUEST,
         CoreError::Unauthenticated => StatusCode::UNAUTHORIZED,

@@ -9,6 +9,7 @@ pub mod data_requests;
 pub mod erasure;
 pub mod groups;
 pub mod health;
+pub mod invitations;
 pub mod kb;
 pub mod ldap_accounts;
 pub mod mail;
@@ -111,6 +112,16 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
         get(users::get::<S>)
             .patch(users::update::<S>)
             .delete(users::delete::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/users/{username}/invitation",
+        get(invitations::get::<S>)
+            .post(invitations::resend::<S>)
+            .delete(invitations::revoke::<S>),
+    )
+    .route(
+        "/api/v1/orgs/{org}/suspension",
+        put(orgs::suspend::<S>).delete(orgs::resume::<S>),
     )
     .route(
         "/api/v1/orgs/{org}/users/{username}/data-export",
@@ -372,6 +383,14 @@ pub async fn not_found() -> ApiError {
 
 pub(crate) fn slug(s: &str) -> Result<OrgSlug, ApiError> {
     OrgSlug::parse(s).map_err(ApiError::Core)
+}
+
+/// A core error about a field of a nested object, named `outer.field` for the caller.
+pub(crate) fn prefixed(outer: &str, e: CoreError) -> CoreError {
+    match e {
+        CoreError::Invalid { field, reason } => CoreError::invalid(format!("{outer}.{field}"), reason),
+        other => other,
+    }
 }
 
 pub(crate) fn username(s: &str) -> Result<Username, ApiError> {

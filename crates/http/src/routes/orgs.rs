@@ -1,4 +1,5 @@
-//! Organizations and their plans.
+//! Organizations: created with their first administrator (who is mailed an invitation — the
+//! provider never chooses a customer's password), their plans, and their suspension.
 
 use crate::AppState;
 use crate::caller::Caller;
@@ -12,12 +13,13 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use skydir_core::CoreError;
 use skydir_core::auth::PasswordPolicy;
-use skydir_core::directory::{Org, Plan, PlanKind};
+use skydir_core::directory::{Email, Org, Plan, PlanKind, Username};
 use skydir_core::ports::Storage;
-use skydir_core::service::{NewOrg, OrgPatch};
+use skydir_core::service::{FirstAdmin, NewOrg, OrgPatch};
 use utoipa::ToSchema;
 
-/// A new organization. `seats` is required for monthly/annual, `trial_ends` for jumpstart.
+/// A new organization with its first administrator. `seats` is required for monthly/annual
+/// (users beyond the 10 free ones), `trial_ends` for jumpstart.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrgIn {
@@ -28,6 +30,19 @@ pub struct OrgIn {
     pub seats: Option<u64>,
     #[schema(value_type = Option<String>)]
     pub trial_ends: Option<Timestamp>,
+    /// The first administrator: mailed an invitation with which they set their own password.
+    pub admin: Option<FirstAdminIn>,
+}
+
+/// An organization's first administrator: who they are and where the invitation goes. There
+/// is no password: nobody at the provider chooses or learns it.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FirstAdminIn {
+    pub username: String,
+    pub email: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
 }
 
 /// Changes to an organization.
@@ -68,6 +83,13 @@ pub struct OrgOut {
     pub password_policy: PolicyDto,
     #[schema(value_type = String)]
     pub created_at: Timestamp,
+    /// When the provider suspended the organization; absent while it is in service.
+    #[schema(value_type = Option<String>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suspended_at: Option<Timestamp>,
+    /// The first administrator's invitation (in the answer to the creation only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_admin: Option<super::invitations::InvitationOut>,
 }
 
 impl OrgOut {
@@ -88,11 +110,15 @@ impl OrgOut {
                 lockout_max_secs: p.lockout_max_secs,
             },
             created_at: o.created_at,
+            suspended_at: o.suspended_at,
+            first_admin: None,
         }
     }
 }
 
-/// Creates an organization (operator).
+/// Creates an organization with its first administrator, in one change (operator). The
+/// administrator is mailed an invitation (valid 7 days) to set their own password; a refused
+/// request leaves nothing behind.
 #[utoipa::path(post, path = "/api/v1/orgs", tag = "orgs", request_body = OrgIn,
     responses((status = 201, body = OrgOut), (status = 400, body = crate::Problem), (status = 409, body = crate::Problem)))]
 pub async fn create<S: Storage + Clone>(
@@ -107,8 +133,25 @@ pub async fn create<S: Storage + Clone>(
         name: b.name,
         plan,
     };
-    let org = st.dir.create_org(&actor, new).await?;
-    Ok((StatusCode::CREATED, Json(OrgOut::of(org, st.dir.now()))))
+    let a = b.admin.ok_or_else(|| {
+        CoreError::invalid(
+            "admin",
+            "an organization is created with its first administrator: give admin \
+             {username, email, given_name, family_name}; they are mailed an invitation",
+        )
+    })?;
+    let admin = FirstAdmin {
+        username: Username::parse(&a.username).map_err(|e| super::prefixed("admin", e))?,
+        email: Email::parse(&a.email).map_err(|e| super::prefixed("admin", e))?,
+        given_name: a.given_name,
+        family_name: a.family_name,
+    };
+    let username = admin.username.clone();
+    let org = st.dir.create_org_with_admin(&actor, new, admin).await?;
+    let invitation = st.dir.invitation_of(&actor, &org.slug, &username).await?;
+    let mut out = OrgOut::of(org, st.dir.now());
+    out.first_admin = invitation.map(Into::into);
+    Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// Lists organizations (provider staff).
@@ -211,4 +254,31 @@ pub async fn clear_specialist<S: Storage + Clone>(
         .set_specialist(&actor, &super::slug(&org)?, None)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Suspends an organization (operator): its people can no longer sign in (web, API, LDAP) and
+/// their tokens stop working until it is resumed; nothing is deleted.
+#[utoipa::path(put, path = "/api/v1/orgs/{org}/suspension", tag = "orgs",
+    responses((status = 200, body = OrgOut), (status = 403, body = crate::Problem),
+        (status = 404, body = crate::Problem)))]
+pub async fn suspend<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+    Path(org): Path<String>,
+) -> ApiResult<Json<OrgOut>> {
+    let org = st.dir.suspend_org(&actor, &super::slug(&org)?).await?;
+    Ok(Json(OrgOut::of(org, st.dir.now())))
+}
+
+/// Resumes a suspended organization (operator).
+#[utoipa::path(delete, path = "/api/v1/orgs/{org}/suspension", tag = "orgs",
+    responses((status = 200, body = OrgOut), (status = 403, body = crate::Problem),
+        (status = 404, body = crate::Problem)))]
+pub async fn resume<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+    Path(org): Path<String>,
+) -> ApiResult<Json<OrgOut>> {
+    let org = st.dir.resume_org(&actor, &super::slug(&org)?).await?;
+    Ok(Json(OrgOut::of(org, st.dir.now())))
 }

@@ -86,7 +86,8 @@ impl From<Address> for AddressDto {
 }
 
 /// A user to create. Give `password` (clear text, checked against the org's policy) or
-/// `password_hash` (migrating from another directory), or neither.
+/// `password_hash` (migrating from another directory), or neither: the user is then mailed an
+/// invitation (valid 7 days) to set their own password.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserIn {
@@ -241,7 +242,7 @@ fn new_user(b: UserIn) -> Result<NewUser, CoreError> {
         }
         (Some(p), None) => PasswordInput::Plain(p),
         (None, Some(h)) => PasswordInput::Hash(h),
-        (None, None) => PasswordInput::None,
+        (None, None) => PasswordInput::Invite,
     };
     Ok(NewUser {
         username: Username::parse(&b.username)?,

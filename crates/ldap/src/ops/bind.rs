@@ -167,6 +167,10 @@ fn failed(e: CoreError) -> BindOutcome {
             refused(C::InvalidCredentials, "account is not active")
         }
         CoreError::BadCredentials => refused(C::InvalidCredentials, "invalid credentials"),
+        CoreError::OrgSuspended => refused(
+            C::InvalidCredentials,
+            "the organization is suspended by its provider",
+        ),
         e => {
             tracing::error!(error = %e, "LDAP bind failed on the server side");
             refused(C::Unavailable, "the directory is unavailable; try again")

@@ -206,6 +206,19 @@ impl DirectoryStore for Fake {
     ) -> CoreResult<Option<skydir_core::auth::reset::PasswordReset>> {
         unreachable!("LDAP does not reset passwords")
     }
+    async fn latest_invitation(
+        &self,
+        _: OrgId,
+        _: UserId,
+    ) -> CoreResult<Option<skydir_core::auth::reset::PasswordReset>> {
+        unreachable!("LDAP does not invite")
+    }
+    async fn first_admin_invitation(
+        &self,
+        _: OrgId,
+    ) -> CoreResult<Option<skydir_core::auth::reset::PasswordReset>> {
+        unreachable!("LDAP does not invite")
+    }
     async fn password_resets_since(
         &self,
         _: OrgId,

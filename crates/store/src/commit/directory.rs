@@ -17,7 +17,7 @@ use skydir_core::ids::{BindingId, GroupId, OrgId, ResourceId, StaffId, SystemId,
 pub(super) async fn create_org(tx: &mut Tx, o: &Org) -> StoreResult<()> {
     tx.execute(
         "INSERT INTO orgs (id, slug, name, plan_kind, plan_seats, plan_trial_ends, \
-         password_policy, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         password_policy, created_at, suspended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         org_args(o)?,
     )
     .await?;
@@ -26,11 +26,11 @@ pub(super) async fn create_org(tx: &mut Tx, o: &Org) -> StoreResult<()> {
 
 pub(super) async fn update_org(tx: &mut Tx, o: &Org) -> StoreResult<()> {
     let mut a = org_args(o)?;
-    a.truncate(7); // everything but created_at, which never changes
+    a.remove(7); // created_at never changes
     let n = tx
         .execute(
             "UPDATE orgs SET slug = $2, name = $3, plan_kind = $4, plan_seats = $5, \
-             plan_trial_ends = $6, password_policy = $7 WHERE id = $1",
+             plan_trial_ends = $6, password_policy = $7, suspended_at = $8 WHERE id = $1",
             a,
         )
         .await?;

@@ -247,16 +247,35 @@ pub(super) async fn upgrade_hash(
 /// Stores a password-reset link.
 pub(super) async fn put_reset(tx: &mut Tx, r: &PasswordReset) -> StoreResult<()> {
     tx.execute(
-        "INSERT INTO password_resets (token_hash, org_id, user_id, created_at, expires_at, used_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO password_resets \
+         (token_hash, org_id, user_id, created_at, expires_at, used_at, purpose) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
         args![
             r.token_hash.as_str(),
             r.org.to_string(),
             r.user.to_string(),
             micros(r.created_at),
             micros(r.expires_at),
-            opt_micros(r.used_at)
+            opt_micros(r.used_at),
+            r.purpose.as_str()
         ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Ends every link of `user` still unused (a newer invitation replaces it, or it is revoked,
+/// or the person has just set their password with another one).
+pub(super) async fn end_links(
+    tx: &mut Tx,
+    org: OrgId,
+    user: UserId,
+    at: Timestamp,
+) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE password_resets SET used_at = $3 \
+         WHERE org_id = $1 AND user_id = $2 AND used_at IS NULL",
+        args![org.to_string(), user.to_string(), micros(at)],
     )
     .await?;
     Ok(())

@@ -10,12 +10,19 @@ use crate::rows::access::{credential_cols, credential_from_row, login_state_at};
 use crate::rows::user::{open_user, user_cols, user_key_id};
 use crate::rows::{id, micros, opt_ts, parsed, ts};
 use crate::store::Store;
-use skydir_core::auth::reset::PasswordReset;
+use skydir_core::auth::reset::{LinkPurpose, PasswordReset};
 use skydir_core::auth::{Credential, LoginRecord};
 use skydir_core::directory::{Email, User, UserStatus, Username};
 use skydir_core::ids::{OrgId, UserId};
 use skydir_core::page::{Page, PageRequest};
 use sqlx::AssertSqlSafe;
+
+/// Columns read by [`link_from_row`], in order.
+macro_rules! link_cols {
+    () => {
+        "token_hash, org_id, user_id, created_at, expires_at, used_at, purpose"
+    };
+}
 
 impl Store {
     /// Opens fetched user rows.
@@ -158,22 +165,59 @@ impl Store {
         let Some(r) = self
             .db()
             .fetch_optional(
-                "SELECT org_id, user_id, created_at, expires_at, used_at \
-                 FROM password_resets WHERE token_hash = $1",
+                concat!(
+                    "SELECT ",
+                    link_cols!(),
+                    " FROM password_resets WHERE token_hash = $1"
+                ),
                 args![token_hash],
             )
             .await?
         else {
             return Ok(None);
         };
-        Ok(Some(PasswordReset {
-            token_hash: token_hash.to_string(),
-            org: id(&r.text(0)?, OrgId::parse, "password_resets.org_id")?,
-            user: id(&r.text(1)?, UserId::parse, "password_resets.user_id")?,
-            created_at: ts(r.int(2)?, "a reset's creation time")?,
-            expires_at: ts(r.int(3)?, "a reset's expiry")?,
-            used_at: opt_ts(r.opt_int(4)?, "a reset's use")?,
-        }))
+        Ok(Some(link_from_row(&r)?))
+    }
+
+    /// The newest invitation (of either kind) made for `user`, used or not.
+    pub(crate) async fn read_latest_invitation(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> StoreResult<Option<PasswordReset>> {
+        self.db()
+            .fetch_optional(
+                concat!(
+                    "SELECT ",
+                    link_cols!(),
+                    " FROM password_resets WHERE org_id = $1 AND user_id = $2 \
+                     AND purpose <> 'reset' ORDER BY created_at DESC, token_hash LIMIT 1"
+                ),
+                args![org.to_string(), user.to_string()],
+            )
+            .await?
+            .map(|r| link_from_row(&r))
+            .transpose()
+    }
+
+    /// The newest first-administrator invitation of the org, used or not.
+    pub(crate) async fn read_first_admin_invitation(
+        &self,
+        org: OrgId,
+    ) -> StoreResult<Option<PasswordReset>> {
+        self.db()
+            .fetch_optional(
+                concat!(
+                    "SELECT ",
+                    link_cols!(),
+                    " FROM password_resets WHERE org_id = $1 AND purpose = 'first_admin' \
+                     ORDER BY created_at DESC, token_hash LIMIT 1"
+                ),
+                args![org.to_string()],
+            )
+            .await?
+            .map(|r| link_from_row(&r))
+            .transpose()
     }
 
     pub(crate) async fn read_password_resets_since(
@@ -186,7 +230,8 @@ impl Store {
             .db()
             .fetch_optional(
                 "SELECT COUNT(*) FROM password_resets \
-                 WHERE org_id = $1 AND user_id = $2 AND created_at >= $3",
+                 WHERE org_id = $1 AND user_id = $2 AND created_at >= $3 \
+                 AND purpose = 'reset'",
                 args![org.to_string(), user.to_string(), micros(since)],
             )
             .await?
@@ -296,4 +341,22 @@ impl Store {
             .map(|r| id(&r.text(0)?, UserId::parse, "org_admins.user_id"))
             .collect()
     }
+}
+
+
+/// A reset or invitation link from a row of `link_cols!()`.
+fn link_from_row(r: &Row) -> StoreResult<PasswordReset> {
+    Ok(PasswordReset {
+        token_hash: r.text(0)?,
+        org: id(&r.text(1)?, OrgId::parse, "password_resets.org_id")?,
+        user: id(&r.text(2)?, UserId::parse, "password_resets.user_id")?,
+        created_at: ts(r.int(3)?, "a link's creation time")?,
+        expires_at: ts(r.int(4)?, "a link's expiry")?,
+        used_at: opt_ts(r.opt_int(5)?, "a link's use")?,
+        purpose: parsed(
+            &r.text(6)?,
+            |s| LinkPurpose::parse(s).ok_or(()),
+            "password_resets.purpose",
+        )?,
+    })
 }

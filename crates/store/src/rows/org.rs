@@ -10,7 +10,8 @@ use skydir_core::ids::OrgId;
 /// Columns read by [`org_from_row`], in order.
 macro_rules! org_cols {
     () => {
-        "id, slug, name, plan_kind, plan_seats, plan_trial_ends, password_policy, created_at"
+        "id, slug, name, plan_kind, plan_seats, plan_trial_ends, password_policy, created_at, \
+         suspended_at"
     };
 }
 pub(crate) use org_cols;
@@ -33,6 +34,7 @@ pub(crate) fn org_args(o: &Org) -> StoreResult<Vec<Arg>> {
         opt_micros(o.plan.trial_ends),
         policy,
         micros(o.created_at),
+        opt_micros(o.suspended_at),
     ])
 }
 
@@ -55,5 +57,6 @@ pub(crate) fn org_from_row(r: &Row) -> StoreResult<Org> {
         },
         password_policy: policy,
         created_at: ts(r.int(7)?, "orgs.created_at")?,
+        suspended_at: opt_ts(r.opt_int(8)?, "orgs.suspended_at")?,
     })
 }

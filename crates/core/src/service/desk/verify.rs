@@ -1,9 +1,11 @@
 //! Verified requests end to end (the rules are in `support::verification`): an agent opens one
 //! on a ticket; every active admin of the org gets a confirmation link by mail; an admin
 //! confirms or rejects it (with their authenticator code when they have one); on confirmation
-//! skydir — not the agent — grants the admin role, deletes the account or discloses the
-//! account information, in the same change that records the decision. Each step is audited
-//! and noted on the ticket.
+//! skydir — not the agent — deletes the account or discloses the account information, in the
+//! same change that records the decision, after `support::security::may_carry_out` agrees that
+//! the request is one staff may ever act on and that it is verified. Each step is audited and
+//! noted on the ticket. Roles and access are never verified into happening: a request made
+//! before that rule (`make_admin`) is refused when confirmed.
 
 use crate::access::{Action, Actor};
 use crate::audit::AuditDraft;
@@ -15,7 +17,7 @@ use crate::ports::{DeskStore, DirectoryStore};
 use crate::secret::Secret;
 use crate::service::{Directory, target};
 use crate::support::replies::{footer, local_time, ticket_subject};
-use crate::support::security::{SecurityHandling, handling};
+use crate::support::security::{SecurityHandling, Verification, handling, may_carry_out};
 use crate::support::verification::{LIFETIME, token_from_random, token_hash};
 use crate::support::{
     Challenge, MessageAuthor, OutboundMail, SecurityRequest, Ticket, TicketMessage,
@@ -136,21 +138,6 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
             ),
         };
         let action = match (request, &subject) {
-            (SecurityRequest::MakeAdmin, Some(u)) => {
-                if self.store.admins(org.id).await?.contains(&u.id) {
-                    return Err(CoreError::conflict(
-                        "username",
-                        format!("'{}' is already an administrator", u.username),
-                    ));
-                }
-                if u.status != UserStatus::Active {
-                    return Err(CoreError::conflict(
-                        "username",
-                        format!("'{}' is not an active user", u.username),
-                    ));
-                }
-                VerifiedAction::MakeAdmin { user: u.id }
-            }
             (SecurityRequest::DeleteAccount, Some(u)) => VerifiedAction::DeleteUser { user: u.id },
             _ => VerifiedAction::DiscloseAccountInformation,
         };
@@ -434,28 +421,22 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
         let now = self.now();
         let system = Actor::System;
         let detail = json!({ "verification": r.id.to_string(), "number": r.ticket_number });
+        // The caller checked that an active admin of the org holds this request's link (and
+        // gave their authenticator code when enrolled): the request came from them and their
+        // identity is confirmed. The policy decides whether staff may act on it at all.
+        may_carry_out(
+            r.action.request(),
+            &Verification {
+                from_active_admin: true,
+                identity_confirmed: true,
+            },
+        )?;
         match r.action {
-            VerifiedAction::MakeAdmin { user } => {
-                let u = self
-                    .store
-                    .user_by_id(org.id, user)
-                    .await?
-                    .ok_or_else(|| CoreError::not_found("user", user.to_string()))?;
-                if u.status != UserStatus::Active {
-                    return Err(CoreError::conflict(
-                        "verification",
-                        "the user is no longer active",
-                    ));
-                }
-                change = change.write(Write::SetAdmin { user, admin: true }).audit(
-                    AuditDraft::new(
-                        &system,
-                        &Action::GrantAdmin(org.id),
-                        target("user", user),
-                        now,
-                    )
-                    .with_detail(detail),
-                );
+            VerifiedAction::MakeAdmin { .. } => {
+                return Err(CoreError::forbidden(
+                    "support staff never make anyone an administrator; an active administrator \
+                     of the organization does it in the admin console",
+                ));
             }
             VerifiedAction::DeleteUser { user } => {
                 let others = self

@@ -38,14 +38,14 @@ async fn notices_go_out_once_and_the_register_says_whether_within_72_hours() {
     )
     .await;
     for n in ["alice", "bob", "carol"] {
-        dir.create_user(&op(), &acme.slug, new_user(n, None))
+        dir.create_user(&provision(), &acme.slug, new_user(n, None))
             .await
             .unwrap();
     }
-    dir.create_user(&op(), &other.slug, new_user("zed", None))
+    dir.create_user(&provision(), &other.slug, new_user("zed", None))
         .await
         .unwrap();
-    dir.grant_admin(&op(), &acme.slug, &Username::parse("alice").unwrap())
+    dir.grant_admin(&provision(), &acme.slug, &Username::parse("alice").unwrap())
         .await
         .unwrap();
 
@@ -133,13 +133,13 @@ async fn admins_are_reminded_once_a_week_before_a_request_is_due() {
         Plan::new(PlanKind::Monthly, Some(9), None).unwrap(),
     )
     .await;
-    dir.create_user(&op(), &acme.slug, new_user("ada", None))
+    dir.create_user(&provision(), &acme.slug, new_user("ada", None))
         .await
         .unwrap();
-    dir.create_user(&op(), &acme.slug, new_user("dora", None))
+    dir.create_user(&provision(), &acme.slug, new_user("dora", None))
         .await
         .unwrap();
-    dir.grant_admin(&op(), &acme.slug, &Username::parse("dora").unwrap())
+    dir.grant_admin(&provision(), &acme.slug, &Username::parse("dora").unwrap())
         .await
         .unwrap();
     let ada = store

@@ -212,6 +212,13 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
         Write::PutPasswordReset(r) => {
             s.password_resets.insert(r.token_hash.clone(), r);
         }
+        Write::EndPasswordLinks { user, at } => {
+            for r in s.password_resets.values_mut() {
+                if Some(r.org) == org && r.user == user && r.used_at.is_none() {
+                    r.used_at = Some(at);
+                }
+            }
+        }
         Write::UsePasswordReset { token_hash, at } => {
             match s.password_resets.get_mut(&token_hash) {
                 Some(r) if r.used_at.is_none() => r.used_at = Some(at),
@@ -446,6 +453,33 @@ impl DirectoryStore for MemoryStore {
     ) -> CoreResult<Option<crate::auth::reset::PasswordReset>> {
         self.read(|s| s.password_resets.get(token_hash).cloned())
     }
+    async fn latest_invitation(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> CoreResult<Option<crate::auth::reset::PasswordReset>> {
+        self.read(|s| {
+            s.password_resets
+                .values()
+                .filter(|r| r.org == org && r.user == user && r.purpose.is_invitation())
+                .max_by_key(|r| r.created_at)
+                .cloned()
+        })
+    }
+    async fn first_admin_invitation(
+        &self,
+        org: OrgId,
+    ) -> CoreResult<Option<crate::auth::reset::PasswordReset>> {
+        self.read(|s| {
+            s.password_resets
+                .values()
+                .filter(|r| {
+                    r.org == org && r.purpose == crate::auth::reset::LinkPurpose::FirstAdmin
+                })
+                .max_by_key(|r| r.created_at)
+                .cloned()
+        })
+    }
     async fn password_resets_since(
         &self,
         org: OrgId,
@@ -455,7 +489,12 @@ impl DirectoryStore for MemoryStore {
         self.read(|s| {
             s.password_resets
                 .values()
-                .filter(|r| r.org == org && r.user == user && r.created_at >= since)
+                .filter(|r| {
+                    r.org == org
+                        && r.user == user
+                        && r.created_at >= since
+                        && !r.purpose.is_invitation()
+                })
                 .count() as u64
         })
     }

@@ -35,6 +35,21 @@ pub struct DeskState {
     macros: BTreeMap<MacroId, Macro>,
 }
 
+impl DeskState {
+    /// The queued mails to `to`, oldest first.
+    pub fn queued_to(&self, to: &str) -> Vec<OutboundMail> {
+        let mut v: Vec<OutboundMail> = self
+            .outbox
+            .values()
+            .map(|(m, ..)| m)
+            .filter(|m| m.to.iter().any(|t| t == to))
+            .cloned()
+            .collect();
+        v.sort_by_key(|m| m.created_at);
+        v
+    }
+}
+
 /// Applies one desk write.
 pub fn apply(s: &mut DeskState, w: Write, org: Option<OrgId>) -> CoreResult<()> {
     match w {

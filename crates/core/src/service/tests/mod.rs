@@ -117,20 +117,58 @@ fn ssha(pw: &str) -> String {
     )
 }
 
-/// Org "acme" (free plan) created with its first admin "alice", whose password is
-/// [`ALICE_PW`].
+/// Users are provisioned in these tests as skydir itself (the path of an import run on the
+/// server): provider staff cannot create people in an org, and an org needs someone first.
+fn provision() -> Actor {
+    Actor::System
+}
+
+/// The first administrator "alice" as the operator names her (no password: an invitation).
+fn first_admin(name: &str) -> FirstAdmin {
+    FirstAdmin {
+        username: Username::parse(name).unwrap(),
+        email: Email::parse(&format!("{name}@example.com")).unwrap(),
+        given_name: Some("Alice".into()),
+        family_name: None,
+    }
+}
+
+/// The token of the newest link of `page` (`invitation` or `reset`) mailed to `to`.
+fn link_mailed_to(store: &MemoryStore, to: &str, page: &str) -> Option<String> {
+    let mails = store.with_desk(|d| d.queued_to(to)).unwrap();
+    let marker = format!("/portal/{page}/");
+    mails.iter().rev().find_map(|m| {
+        let at = m.text.find(&marker)? + marker.len();
+        Some(
+            m.text[at..]
+                .chars()
+                .take_while(|c| !c.is_whitespace())
+                .collect(),
+        )
+    })
+}
+
+/// Org "acme" (free plan) created by the operator with its first admin "alice", who accepts
+/// her invitation with the password [`ALICE_PW`].
 async fn acme_with_alice(dir: &Directory<MemoryStore>) -> Org {
-    dir.create_org_with_admin(
-        &op(),
-        NewOrg {
-            slug: slug("acme"),
-            name: "Acme".into(),
-            plan: Plan::free(),
-        },
-        new_user("alice", Some(ALICE_PW)),
-    )
-    .await
-    .unwrap()
+    let org = dir
+        .create_org_with_admin(
+            &op(),
+            NewOrg {
+                slug: slug("acme"),
+                name: "Acme".into(),
+                plan: Plan::free(),
+            },
+            first_admin("alice"),
+        )
+        .await
+        .unwrap();
+    let store = dir.store().clone();
+    let token = link_mailed_to(&store, "alice@example.com", "invitation").unwrap();
+    dir.complete_password_reset(&token, Secret::new(ALICE_PW))
+        .await
+        .unwrap();
+    org
 }
 
 /// Alice logs in to `org` with [`ALICE_PW`].
@@ -164,18 +202,20 @@ async fn org(dir: &Directory<MemoryStore>, name: &str, plan: Plan) -> Org {
 #[tokio::test]
 async fn creating_a_user_commits_the_user_and_its_audit_event_and_the_eleventh_is_refused() {
     let (dir, store) = directory();
-    let o = org(&dir, "acme", Plan::free()).await;
-    for i in 0..10 {
+    let o = acme_with_alice(&dir).await;
+    let admin = log_in_alice(&dir, &o).await.actor;
+    // Alice is user number one (uid 10000); nine more fill the free plan's ten.
+    for i in 1..10 {
         let v = dir
-            .create_user(&op(), &o.slug, new_user(&format!("u{i}"), None))
+            .create_user(&admin, &o.slug, new_user(&format!("u{i}"), None))
             .await
             .unwrap();
         assert_eq!(v.posix.uid_number, 10_000 + i);
-        assert!(v.contact.is_none(), "the operator never sees personal data");
+        assert!(v.contact.is_some(), "the admin who made them sees their details");
     }
     let before = store.audit_len(ChainKey::Org(o.id));
     let e = dir
-        .create_user(&op(), &o.slug, new_user("u10", None))
+        .create_user(&admin, &o.slug, new_user("u10", None))
         .await
         .unwrap_err();
     assert!(matches!(e, CoreError::PlanLimit { limit: 10, .. }), "{e:?}");
@@ -197,10 +237,10 @@ async fn reading_personal_data_is_audited_and_denials_are_recorded() {
     let (dir, store) = directory();
     let o = org(&dir, "acme", Plan::free()).await;
     let v = dir
-        .create_user(&op(), &o.slug, new_user("alice", None))
+        .create_user(&provision(), &o.slug, new_user("alice", None))
         .await
         .unwrap();
-    dir.grant_admin(&op(), &o.slug, &v.username).await.unwrap();
+    dir.grant_admin(&provision(), &o.slug, &v.username).await.unwrap();
     let admin = Actor::OrgAdmin {
         org: o.id,
         user: v.id,
@@ -240,7 +280,7 @@ async fn login_locks_out_after_the_policy_failures_and_rehashes_legacy_hashes() 
     let o = org(&dir, "acme", Plan::free()).await;
     let mut u = new_user("carol", None);
     u.password = PasswordInput::Hash(Secret::new(ssha("legacy secret")));
-    let v = dir.create_user(&op(), &o.slug, u).await.unwrap();
+    let v = dir.create_user(&provision(), &o.slug, u).await.unwrap();
     let name = v.username.clone();
     let out = dir
         .login(&o.slug, &name, Secret::new("legacy secret"), None)
@@ -289,13 +329,13 @@ async fn tokens_follow_the_users_current_role_and_status() {
     let o = org(&dir, "acme", Plan::free()).await;
     let a = dir
         .create_user(
-            &op(),
+            &provision(),
             &o.slug,
             new_user("alice", Some("a long enough passphrase")),
         )
         .await
         .unwrap();
-    dir.create_user(&op(), &o.slug, new_user("ann", None))
+    dir.create_user(&provision(), &o.slug, new_user("ann", None))
         .await
         .unwrap();
     let t = dir
@@ -312,7 +352,7 @@ async fn tokens_follow_the_users_current_role_and_status() {
         dir.authenticate_token(t.secret.expose()).await.unwrap(),
         Actor::User { .. }
     ));
-    dir.grant_admin(&op(), &o.slug, &a.username).await.unwrap();
+    dir.grant_admin(&provision(), &o.slug, &a.username).await.unwrap();
     assert!(matches!(
         dir.authenticate_token(t.secret.expose()).await.unwrap(),
         Actor::OrgAdmin { .. }
@@ -321,7 +361,7 @@ async fn tokens_follow_the_users_current_role_and_status() {
         status: Some(UserStatus::Suspended),
         ..Default::default()
     };
-    dir.update_user(&op(), &o.slug, &a.username, patch)
+    dir.update_user(&provision(), &o.slug, &a.username, patch)
         .await
         .unwrap();
     assert_eq!(
@@ -365,7 +405,7 @@ async fn staff_exchange_their_own_token_for_a_session_and_nothing_else_qualifies
     );
     let o = org(&dir, "acme", Plan::free()).await;
     dir.create_user(
-        &op(),
+        &provision(),
         &o.slug,
         new_user("alice", Some("a long enough passphrase")),
     )
@@ -477,7 +517,7 @@ async fn people_create_list_and_revoke_their_own_tokens_only() {
     let o = org(&dir, "acme", Plan::free()).await;
     for name in ["alice", "bob"] {
         dir.create_user(
-            &op(),
+            &provision(),
             &o.slug,
             new_user(name, Some("a long enough passphrase")),
         )
@@ -545,25 +585,25 @@ async fn the_last_admin_cannot_be_revoked_or_erased() {
     let (dir, _) = directory();
     let o = org(&dir, "acme", Plan::free()).await;
     let a = dir
-        .create_user(&op(), &o.slug, new_user("alice", None))
+        .create_user(&provision(), &o.slug, new_user("alice", None))
         .await
         .unwrap();
-    dir.grant_admin(&op(), &o.slug, &a.username).await.unwrap();
+    dir.grant_admin(&provision(), &o.slug, &a.username).await.unwrap();
     assert!(matches!(
-        dir.revoke_admin(&op(), &o.slug, &a.username).await,
+        dir.revoke_admin(&provision(), &o.slug, &a.username).await,
         Err(CoreError::Conflict { .. })
     ));
     assert!(matches!(
-        dir.delete_user(&op(), &o.slug, &a.username).await,
+        dir.delete_user(&provision(), &o.slug, &a.username).await,
         Err(CoreError::Conflict { .. })
     ));
     let b = dir
-        .create_user(&op(), &o.slug, new_user("bert", None))
+        .create_user(&provision(), &o.slug, new_user("bert", None))
         .await
         .unwrap();
-    dir.grant_admin(&op(), &o.slug, &b.username).await.unwrap();
-    dir.revoke_admin(&op(), &o.slug, &a.username).await.unwrap();
-    dir.delete_user(&op(), &o.slug, &a.username).await.unwrap();
+    dir.grant_admin(&provision(), &o.slug, &b.username).await.unwrap();
+    dir.revoke_admin(&provision(), &o.slug, &a.username).await.unwrap();
+    dir.delete_user(&provision(), &o.slug, &a.username).await.unwrap();
     assert!(matches!(
         dir.get_user(&op(), &o.slug, &a.username).await,
         Err(CoreError::NotFound { .. })
@@ -579,7 +619,7 @@ async fn import_reports_each_bad_row_by_line_and_dry_run_or_all_or_nothing_write
         Plan::new(PlanKind::Monthly, Some(50), None).unwrap(),
     )
     .await;
-    dir.create_user(&op(), &o.slug, new_user("existing", None))
+    dir.create_user(&provision(), &o.slug, new_user("existing", None))
         .await
         .unwrap();
     let mut bad_hash = new_user("badhash", None);
@@ -639,7 +679,7 @@ async fn import_reports_each_bad_row_by_line_and_dry_run_or_all_or_nothing_write
 async fn audit_verification_passes_on_an_intact_log() {
     let (dir, _) = directory();
     let o = org(&dir, "acme", Plan::free()).await;
-    dir.create_user(&op(), &o.slug, new_user("alice", None))
+    dir.create_user(&provision(), &o.slug, new_user("alice", None))
         .await
         .unwrap();
     let reports = dir.verify_audit(&op()).await.unwrap();
@@ -663,10 +703,10 @@ async fn service_accounts_are_an_admins_to_make_and_bind_with_lockout_and_audit(
     let (dir, store) = directory();
     let o = org(&dir, "acme", Plan::free()).await;
     let v = dir
-        .create_user(&op(), &o.slug, new_user("alice", None))
+        .create_user(&provision(), &o.slug, new_user("alice", None))
         .await
         .unwrap();
-    dir.grant_admin(&op(), &o.slug, &v.username).await.unwrap();
+    dir.grant_admin(&provision(), &o.slug, &v.username).await.unwrap();
     let admin = Actor::OrgAdmin {
         org: o.id,
         user: v.id,
@@ -794,7 +834,7 @@ async fn with_a_queue_legacy_hashes_are_upgraded_after_the_login_and_never_over_
     let o = org(&dir, "acme", Plan::free()).await;
     let mut u = new_user("carol", None);
     u.password = PasswordInput::Hash(Secret::new(ssha("legacy secret")));
-    let carol = dir.create_user(&op(), &o.slug, u).await.unwrap();
+    let carol = dir.create_user(&provision(), &o.slug, u).await.unwrap();
     // The login succeeds on the legacy hash and leaves it in place; the job waits in the queue,
     // once however many logins there are.
     for _ in 0..3 {
@@ -828,7 +868,7 @@ async fn with_a_queue_legacy_hashes_are_upgraded_after_the_login_and_never_over_
     // A job that runs after the password changed must not bring the old password back.
     let mut u = new_user("dave", None);
     u.password = PasswordInput::Hash(Secret::new(ssha("old secret")));
-    let dave = dir.create_user(&op(), &o.slug, u).await.unwrap();
+    let dave = dir.create_user(&provision(), &o.slug, u).await.unwrap();
     dir.login(&o.slug, &dave.username, Secret::new("old secret"), None)
         .await
         .unwrap();

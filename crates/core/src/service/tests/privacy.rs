@@ -23,8 +23,8 @@ async fn admin_of(
     let o = org(dir, slug, plan).await;
     let mut u = new_user("dora", Some("a long passphrase"));
     u.email = Email::parse(&format!("dora@{slug}.test")).unwrap();
-    dir.create_user(&op(), &o.slug, u).await.unwrap();
-    dir.grant_admin(&op(), &o.slug, &Username::parse("dora").unwrap())
+    dir.create_user(&provision(), &o.slug, u).await.unwrap();
+    dir.grant_admin(&provision(), &o.slug, &Username::parse("dora").unwrap())
         .await
         .unwrap();
     let id = store
@@ -164,7 +164,7 @@ async fn an_admin_mails_a_reset_link_and_only_the_user_sets_the_password_once() 
     let (dir, store) = directory();
     let (o, admin) = admin_of(&dir, &store, "acme", Plan::free()).await;
     dir.create_user(
-        &op(),
+        &provision(),
         &o.slug,
         new_user("bob", Some("bob's first passphrase")),
     )
@@ -298,7 +298,7 @@ async fn a_forgotten_password_gets_a_link_to_the_accounts_own_address_rate_limit
     assert_eq!(links().await, 4);
     // A suspended account gets nothing.
     dir.update_user(
-        &op(),
+        &provision(),
         &o.slug,
         &Username::parse("alice").unwrap(),
         UserPatch {

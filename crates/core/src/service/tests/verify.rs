@@ -36,11 +36,11 @@ async fn world() -> World {
     )
     .await;
     for n in ["alice", "bob"] {
-        dir.create_user(&op(), &o.slug, new_user(n, Some("a long passphrase")))
+        dir.create_user(&provision(), &o.slug, new_user(n, Some("a long passphrase")))
             .await
             .unwrap();
     }
-    dir.grant_admin(&op(), &o.slug, &Username::parse("alice").unwrap())
+    dir.grant_admin(&provision(), &o.slug, &Username::parse("alice").unwrap())
         .await
         .unwrap();
     let a = store
@@ -106,31 +106,32 @@ fn bob() -> Username {
     Username::parse("bob").unwrap()
 }
 
+fn bob_id(w: &World) -> crate::ids::UserId {
+    w.store
+        .users_with_email(&Email::parse("bob@example.com").unwrap())
+        .unwrap()[0]
+        .1
+}
+
 #[tokio::test]
-async fn an_admins_confirmation_makes_skydir_grant_the_role_and_nothing_before_it() {
+async fn an_admins_confirmation_makes_skydir_delete_the_account_and_nothing_before_it() {
     let w = world().await;
     let n = ticket(&w).await;
     let v = w
         .dir
-        .open_verification(&w.agent, n, SecurityRequest::MakeAdmin, Some(&bob()))
+        .open_verification(&w.agent, n, SecurityRequest::DeleteAccount, Some(&bob()))
         .await
         .unwrap();
     assert_eq!((v.state, v.sent_to), ("pending", 1));
-    let bob_id = w
-        .dir
-        .store()
-        .user_by_name(w.org.id, &bob())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let bob_id = bob_id(&w);
     assert!(
-        !w.dir
+        w.dir
             .store()
-            .admins(w.org.id)
+            .user_by_id(w.org.id, bob_id)
             .await
             .unwrap()
-            .contains(&bob_id)
+            .is_some(),
+        "nothing happens before a confirmation"
     );
     let t = tokens(&w.store).await;
     assert_eq!(t.len(), 1, "one link per active admin");
@@ -138,7 +139,7 @@ async fn an_admins_confirmation_makes_skydir_grant_the_role_and_nothing_before_i
     assert!(
         prompt
             .describe
-            .contains("make the user 'bob' an administrator"),
+            .contains("delete the account of the user 'bob'"),
         "{}",
         prompt.describe
     );
@@ -153,18 +154,18 @@ async fn an_admins_confirmation_makes_skydir_grant_the_role_and_nothing_before_i
     assert!(
         w.dir
             .store()
-            .admins(w.org.id)
+            .user_by_id(w.org.id, bob_id)
             .await
             .unwrap()
-            .contains(&bob_id)
+            .is_none()
     );
-    let grant = w
+    let deleted = w
         .store
         .events(ChainKey::Org(w.org.id))
         .into_iter()
-        .find(|e| e.action == "admin.grant" && e.actor == "system")
-        .expect("skydir granted it, audited");
-    assert!(grant.detail["verification"].is_string());
+        .find(|e| e.action == "user.delete" && e.actor == "system")
+        .expect("skydir deleted it, audited");
+    assert!(deleted.detail["verification"].is_string());
     // A link works once.
     let again = w
         .dir
@@ -178,6 +179,85 @@ async fn an_admins_confirmation_makes_skydir_grant_the_role_and_nothing_before_i
     assert!(w.dir.verification_prompt("skv_nope").await.is_err());
 }
 
+/// "Will not take this action for you at any time": an agent cannot even open a request to
+/// make someone an admin — and one stored before that rule is refused when an admin confirms
+/// it, because skydir asks `support::security::may_carry_out` before it acts.
+#[tokio::test]
+async fn making_someone_an_admin_is_never_verified_into_happening() {
+    use crate::support::verification::{token_from_random, token_hash};
+    use crate::support::{Challenge, VerificationRequest, VerificationState, VerifiedAction};
+    let w = world().await;
+    let n = ticket(&w).await;
+    let e = w
+        .dir
+        .open_verification(&w.agent, n, SecurityRequest::MakeAdmin, Some(&bob()))
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("never make anyone an administrator")
+            && e.to_string().contains("admin console"),
+        "{e}"
+    );
+    assert!(tokens(&w.store).await.is_empty(), "no link went out");
+    // A request of the old kind, already in the store with a link for Alice.
+    let ticket = w
+        .store
+        .ticket_by_number(n)
+        .await
+        .unwrap()
+        .unwrap();
+    let Actor::OrgAdmin { user: alice, .. } = w.alice else {
+        unreachable!()
+    };
+    let Actor::SupportAgent { staff } = w.agent else {
+        unreachable!()
+    };
+    let token = token_from_random([42; 32]);
+    let now = w.dir.now();
+    let old = VerificationRequest {
+        id: crate::ids::VerificationId::from_random([43; 16]),
+        org: w.org.id,
+        ticket: ticket.id,
+        ticket_number: n,
+        action: VerifiedAction::MakeAdmin { user: bob_id(&w) },
+        subject_username: Some("bob".into()),
+        opened_by: staff,
+        opened_at: now,
+        expires_at: now + crate::support::verification::LIFETIME,
+        state: VerificationState::Pending,
+        version: 1,
+    };
+    let challenge = Challenge {
+        verification: old.id,
+        admin: alice,
+        token_hash: token_hash(&token).unwrap(),
+    };
+    w.store
+        .commit(crate::change::Change::new(Some(w.org.id)).write(
+            crate::change::Write::CreateVerification {
+                request: Box::new(old),
+                challenges: vec![challenge],
+            },
+        ))
+        .await
+        .unwrap();
+    let e = w
+        .dir
+        .decide_verification(&token, Decision::Confirm, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CoreError::Forbidden { .. }), "{e:?}");
+    assert!(
+        !w.dir
+            .store()
+            .admins(w.org.id)
+            .await
+            .unwrap()
+            .contains(&bob_id(&w)),
+        "Bob is no admin"
+    );
+}
+
 #[tokio::test]
 async fn what_the_policy_forbids_is_refused_and_links_expire() {
     let w = world().await;
@@ -185,6 +265,7 @@ async fn what_the_policy_forbids_is_refused_and_links_expire() {
     for never in [
         SecurityRequest::ChangePassword,
         SecurityRequest::AddToResource,
+        SecurityRequest::MakeAdmin,
     ] {
         let e = w
             .dir

@@ -148,7 +148,7 @@ fn account_security_answers_say_what_staff_never_do_and_what_needs_verification(
         },
     );
     assert!(text.contains("never change a password"), "{text}");
-    let verified = handling(SecurityRequest::MakeAdmin);
+    let verified = handling(SecurityRequest::DeleteAccount);
     let (_, text) = acknowledgement(
         &policy(),
         &Ack {

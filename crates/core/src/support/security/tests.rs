@@ -44,17 +44,29 @@ fn support_staff_never_add_anyone_to_a_resource_even_on_a_verified_request() {
     );
 }
 
-/// Policy (security): deleting an account, disclosing account information and making a user
-/// an admin need a verified request.
+/// Policy (security): support staff never make anyone an administrator — a role is access
+/// the org's admins give; the request is answered with how they do it.
 #[test]
-fn deletion_disclosure_and_admin_rights_need_a_verified_request() {
+fn support_staff_never_make_anyone_an_administrator_even_on_a_verified_request() {
+    let SecurityHandling::Never { reason, instead } = handling(SecurityRequest::MakeAdmin) else {
+        panic!("an admin role must never be given by support");
+    };
+    assert!(reason.contains("never make anyone an administrator"), "{reason}");
+    assert!(instead.contains("admin console"), "{instead}");
+    let e = forbidden(may_carry_out(SecurityRequest::MakeAdmin, &VERIFIED));
+    assert!(e.contains("even on a verified request"), "{e}");
+}
+
+/// Policy (security): deleting an account and disclosing account information need a verified
+/// request.
+#[test]
+fn deletion_and_disclosure_need_a_verified_request() {
     for (request, words) in [
         (SecurityRequest::DeleteAccount, "delete an account"),
         (
             SecurityRequest::DiscloseAccountInformation,
             "disclose account information",
         ),
-        (SecurityRequest::MakeAdmin, "make a user an administrator"),
     ] {
         let SecurityHandling::VerifiedRequestOnly { reason } = handling(request) else {
             panic!("{request:?} must need a verified request");
@@ -91,7 +103,7 @@ fn deletion_disclosure_and_admin_rights_need_a_verified_request() {
 /// Every request, written out: N = never, V = verified request only.
 #[test]
 fn the_whole_request_table() {
-    let expected = "NNVVV";
+    let expected = "NNNVV";
     let got: String = SecurityRequest::ALL
         .iter()
         .map(|&r| match handling(r) {
@@ -112,6 +124,6 @@ fn requests_and_handling_have_a_serde_form() {
         serde_json::to_string(&SecurityRequest::DiscloseAccountInformation).unwrap(),
         "\"disclose_account_information\""
     );
-    let json = serde_json::to_value(handling(SecurityRequest::MakeAdmin)).unwrap();
+    let json = serde_json::to_value(handling(SecurityRequest::DeleteAccount)).unwrap();
     assert_eq!(json["handling"], "verified_request_only");
 }

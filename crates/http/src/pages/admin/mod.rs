@@ -42,6 +42,10 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
         .route("/admin/users/{username}/status", post(users::status::<S>))
         .route("/admin/users/{username}/reset", post(users::reset::<S>))
         .route(
+            "/admin/users/{username}/invitation",
+            post(users::invitation::<S>),
+        )
+        .route(
             "/admin/groups",
             get(groups::list::<S>).post(groups::create::<S>),
         )

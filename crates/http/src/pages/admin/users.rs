@@ -20,7 +20,9 @@ use skydir_core::directory::{Email, PersonalData, UserStatus, Username};
 use skydir_core::page::PageRequest;
 use skydir_core::ports::Storage;
 use skydir_core::secret::{Personal, Secret};
-use skydir_core::service::{NewUser, PasswordInput, UserPatch, UserView};
+use skydir_core::service::{
+    InvitationState, InvitationView, NewUser, PasswordInput, UserPatch, UserView,
+};
 
 /// Users per page of the list.
 const PER_PAGE: u32 = 25;
@@ -143,17 +145,21 @@ pub struct NewUserForm {
     given_name: String,
     #[serde(default)]
     family_name: String,
+    /// `invite` (mail an invitation) or `password` (set `password` now).
+    #[serde(default)]
+    way: String,
     #[serde(default)]
     password: String,
     #[serde(default)]
     status: String,
 }
 
-const NEW_FIELDS: [&str; 6] = [
+const NEW_FIELDS: [&str; 7] = [
     "username",
     "email",
     "given_name",
     "family_name",
+    "way",
     "password",
     "status",
 ];
@@ -173,9 +179,16 @@ fn new_form(csrf: &str, f: &NewUserForm, error: Option<&(String, String)>) -> Ma
                 input #given_name name="given_name" autocomplete="off" value=(f.given_name) aria-describedby="given_name-error"; (field_error(error, "given_name")) }
             p { label for="family_name" { "Family name" } br;
                 input #family_name name="family_name" autocomplete="off" value=(f.family_name) aria-describedby="family_name-error"; (field_error(error, "family_name")) }
-            p { label for="password" { "Initial password (optional)" } br;
-                span.hint #password-hint { "Without one, the user cannot log in or bind over LDAP until a password is set." } br;
-                input #password name="password" type="password" autocomplete="new-password" aria-describedby="password-hint password-error"; (field_error(error, "password")) }
+            fieldset {
+                legend { "Their password" }
+                p { input #way-invite type="radio" name="way" value="invite" checked[f.way != "password"];
+                    " " label for="way-invite" { "Mail them an invitation to choose it themself (valid 7 days)" } }
+                p { input #way-password type="radio" name="way" value="password" checked[f.way == "password"];
+                    " " label for="way-password" { "Set a password now and tell them yourself" } }
+                p { label for="password" { "Password (only when you set it now)" } br;
+                    input #password name="password" type="password" autocomplete="new-password" aria-describedby="password-error"; (field_error(error, "password")) }
+                (field_error(error, "way"))
+            }
             p { label for="status" { "Status" } br;
                 select #status name="status" {
                     option value="active" selected[f.status != "staged"] { "Active — can log in now" }
@@ -209,9 +222,23 @@ fn new_user(f: &NewUserForm) -> Result<NewUser, CoreError> {
     Ok(NewUser {
         username: Username::parse(f.username.trim())?,
         email: Email::parse(&f.email)?,
-        password: match f.password.as_str() {
-            "" => PasswordInput::None,
-            p => PasswordInput::Plain(Secret::new(p.to_string())),
+        password: match (f.way.as_str(), f.password.as_str()) {
+            ("password", "") => {
+                return Err(CoreError::invalid(
+                    "password",
+                    "give the password, or choose to mail an invitation",
+                ));
+            }
+            ("password", p) => PasswordInput::Plain(Secret::new(p.to_string())),
+            ("invite" | "", "") => PasswordInput::Invite,
+            ("invite" | "", _) => {
+                return Err(CoreError::invalid(
+                    "password",
+                    "an invited user chooses their own password: leave it empty, or choose to \
+                     set it now",
+                ));
+            }
+            _ => return Err(CoreError::invalid("way", "choose invitation or password")),
         },
         status: UserStatus::parse(if f.status.is_empty() {
             "active"
@@ -273,11 +300,13 @@ pub struct ShowQuery {
     saved: Option<String>,
     #[serde(default)]
     reset: Option<String>,
+    #[serde(default)]
+    invitation: Option<String>,
 }
 
 fn user_page(
     a: &Admin,
-    u: &UserView,
+    (u, invitation): &(UserView, Option<InvitationView>),
     f: &ContactForm,
     notice: Option<&str>,
     error: Option<&(String, String)>,
@@ -298,6 +327,20 @@ fn user_page(
             (f.render(&path, &a.csrf, "Save", error))
         }
         h2 { "Password" }
+        @if let Some(i) = invitation.as_ref().filter(|i| i.state != InvitationState::Accepted) {
+            p #invitation { @match i.state {
+                InvitationState::Pending => { "Invitation pending: mailed " (i.sent_at.strftime("%Y-%m-%d %H:%M UTC")) ", valid until " (i.expires_at.strftime("%Y-%m-%d %H:%M UTC")) "." }
+                InvitationState::Expired => { "The invitation expired unused on " (i.expires_at.strftime("%Y-%m-%d")) "." }
+                _ => { "The invitation was revoked." }
+            } }
+            form.inline method="post" action={ (path) "/invitation" } {
+                input type="hidden" name="csrf" value=(a.csrf);
+                button type="submit" name="action" value="resend" { "Send the invitation again" }
+                @if i.state == InvitationState::Pending {
+                    " " button type="submit" name="action" value="revoke" { "Revoke the invitation" }
+                }
+            }
+        }
         form method="post" action={ (path) "/reset" } {
             input type="hidden" name="csrf" value=(a.csrf);
             p.muted { "Nobody but the user ever sets or learns their password: this mails them a link, valid for a day, to set a new one themself." }
@@ -322,9 +365,11 @@ async fn load<S: Storage + Clone>(
     st: &AppState<S>,
     a: &Admin,
     username: &str,
-) -> Result<UserView, CoreError> {
+) -> Result<(UserView, Option<InvitationView>), CoreError> {
     let name = Username::parse(username).map_err(|_| CoreError::not_found("user", username))?;
-    st.dir.get_user(&a.actor, &a.slug, &name).await
+    let user = st.dir.get_user(&a.actor, &a.slug, &name).await?;
+    let invitation = st.dir.invitation_of(&a.actor, &a.slug, &name).await?;
+    Ok((user, invitation))
 }
 
 /// `GET /admin/users/{username}`.
@@ -339,6 +384,12 @@ pub async fn show<S: Storage + Clone>(
         Ok(u) => {
             let notice = if q.created.is_some() {
                 Some("The user was added.")
+            } else if let Some(i) = &q.invitation {
+                Some(if i == "revoked" {
+                    "The invitation was revoked: its link no longer works."
+                } else {
+                    "A new invitation was mailed; the earlier link no longer works."
+                })
             } else if q.saved.is_some() {
                 Some("Saved.")
             } else if q.reset.is_some() {
@@ -346,12 +397,12 @@ pub async fn show<S: Storage + Clone>(
             } else {
                 None
             };
-            let body = user_page(&a, &u, &ContactForm::of(&u), notice, None);
+            let body = user_page(&a, &u, &ContactForm::of(&u.0), notice, None);
             frame(
                 &st,
                 a.chrome(),
                 StatusCode::OK,
-                u.username.as_str(),
+                u.0.username.as_str(),
                 "/admin/users",
                 body,
             )
@@ -379,7 +430,7 @@ pub async fn update<S: Storage + Clone>(
         match f.patch() {
             Ok(p) => {
                 st.dir
-                    .update_user(&a.actor, &a.slug, &user.username, p)
+                    .update_user(&a.actor, &a.slug, &user.0.username, p)
                     .await
             }
             Err(e) => Err(e),
@@ -396,7 +447,7 @@ pub async fn update<S: Storage + Clone>(
                 &st,
                 a.chrome(),
                 status_of(&e),
-                user.username.as_str(),
+                user.0.username.as_str(),
                 "/admin/users",
                 body,
             )
@@ -473,4 +524,49 @@ pub async fn reset<S: Storage + Clone>(
         Ok(u) => Redirect::to(&format!("/admin/users/{u}?reset=1")).into_response(),
         Err(e) => failure(&st, a.chrome(), &e, ("/admin/users", "All users")),
     }
+}
+
+/// `POST /admin/users/{username}/invitation`: mails the invitation again, or revokes it.
+pub async fn invitation<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    a: Admin,
+    Path(username): Path<String>,
+    body: Result<Form<InvitationForm>, FormRejection>,
+) -> Response {
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    let result = async {
+        if !form_allowed(&headers, &f.csrf) {
+            return Err(expired());
+        }
+        let name =
+            Username::parse(&username).map_err(|_| CoreError::not_found("user", &username))?;
+        match f.action.as_str() {
+            "resend" => st
+                .dir
+                .resend_invitation(&a.actor, &a.slug, &name)
+                .await
+                .map(|_| (name, "sent")),
+            "revoke" => st
+                .dir
+                .revoke_invitation(&a.actor, &a.slug, &name)
+                .await
+                .map(|()| (name, "revoked")),
+            _ => Err(CoreError::invalid("action", "expected resend or revoke")),
+        }
+    }
+    .await;
+    match result {
+        Ok((u, d)) => Redirect::to(&format!("/admin/users/{u}?invitation={d}")).into_response(),
+        Err(e) => failure(&st, a.chrome(), &e, ("/admin/users", "All users")),
+    }
+}
+
+/// The invitation buttons' form.
+#[derive(Debug, Deserialize, Default)]
+pub struct InvitationForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
 }

@@ -49,9 +49,9 @@ fn clock(name: &str, s: &SlaStatus) -> Markup {
     }
 }
 
-/// The requests an agent may ask an admin to verify, with their wire names.
-const REQUESTS: [(&str, &str); 3] = [
-    ("make_admin", "Make a user an administrator"),
+/// The requests an agent may ask an admin to verify, with their wire names. (Roles and access
+/// are not among them: staff never change those, verified or not.)
+const REQUESTS: [(&str, &str); 2] = [
     ("delete_account", "Delete a user's account"),
     (
         "disclose_account_information",

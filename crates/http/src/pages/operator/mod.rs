@@ -1,8 +1,10 @@
 //! The operator console: the people who run the deployment create organizations (with their
-//! first administrator, so the org can be handed over at once), and add support agents and
-//! operators, whose token is shown once. Operators see no customer personal data here: the
+//! first administrator, who is mailed an invitation, so the org can be handed over at once),
+//! change plans, suspend and resume organizations, and add support agents and operators,
+//! whose token is shown once. Operators see no customer personal data here: the
 //! lists show organizations and staff only, and the core enforces it.
 
+mod org;
 mod orgs;
 mod staff;
 
@@ -14,7 +16,7 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use skydir_core::access::Actor;
 use skydir_core::ports::Storage;
 
@@ -29,6 +31,16 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             "/operator/orgs",
             get(orgs::list::<S>).post(orgs::create::<S>),
         )
+        .route("/operator/orgs/{slug}", get(org::show::<S>))
+        .route(
+            "/operator/orgs/{slug}/invitation",
+            post(org::invitation::<S>),
+        )
+        .route(
+            "/operator/orgs/{slug}/suspension",
+            post(org::suspension::<S>),
+        )
+        .route("/operator/orgs/{slug}/plan", post(org::plan::<S>))
         .route(
             "/operator/staff",
             get(staff::list::<S>).post(staff::create::<S>),

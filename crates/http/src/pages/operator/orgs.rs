@@ -1,7 +1,8 @@
-//! Organizations for the operator: the list (plan, seats, trial) and a form that creates an
-//! organization together with its first administrator — one change in the core
+//! Organizations for the operator: the list (plan, seats, trial, whether suspended) and a form
+//! that creates an organization together with its first administrator — one change in the core
 //! (`create_org_with_admin`), so a refused form leaves nothing half-made behind: never an org
-//! without an administrator.
+//! without an administrator. The form asks for the administrator's name and address only: they
+//! are mailed an invitation and choose their password themself.
 
 use super::Operator;
 use crate::AppState;
@@ -16,11 +17,10 @@ use jiff::Timestamp;
 use maud::html;
 use serde::Deserialize;
 use skydir_core::CoreError;
-use skydir_core::directory::{Email, OrgSlug, PersonalData, Plan, PlanKind, UserStatus, Username};
+use skydir_core::directory::{Email, OrgSlug, Plan, PlanKind, Username};
 use skydir_core::page::PageRequest;
 use skydir_core::ports::Storage;
-use skydir_core::secret::Secret;
-use skydir_core::service::{NewOrg, NewUser, PasswordInput};
+use skydir_core::service::{FirstAdmin, NewOrg};
 
 /// The new-organization form.
 #[derive(Debug, Deserialize, Default)]
@@ -43,7 +43,9 @@ pub struct OrgForm {
     #[serde(default)]
     admin_email: String,
     #[serde(default)]
-    admin_password: String,
+    admin_given_name: String,
+    #[serde(default)]
+    admin_family_name: String,
 }
 
 /// The list's notice and cursor.
@@ -55,7 +57,7 @@ pub struct ListQuery {
     after: Option<String>,
 }
 
-const FIELDS: [&str; 8] = [
+const FIELDS: [&str; 9] = [
     "slug",
     "name",
     "plan",
@@ -63,7 +65,8 @@ const FIELDS: [&str; 8] = [
     "trial_ends",
     "admin_username",
     "admin_email",
-    "admin_password",
+    "admin_given_name",
+    "admin_family_name",
 ];
 
 async fn render<S: Storage + Clone>(
@@ -87,19 +90,20 @@ async fn render<S: Storage + Clone>(
     let now = st.dir.now();
     let body = html! {
         h1 { "Organizations" }
-        @if let Some(s) = &q.created { p.notice role="status" { "Organization " (s) " was created; its administrator can log in now." } }
+        @if let Some(s) = &q.created { p.notice role="status" { "Organization " (s) " was created. Its first administrator was mailed an invitation (valid 7 days) to choose their password; nobody else sees it." } }
         @if orgs.items.is_empty() && req.after.is_none() {
             div.empty { p { "No organizations yet. Create the first one below." } }
         } @else {
             table #orgs {
-                tr { th scope="col" { "Id" } th scope="col" { "Name" } th scope="col" { "Plan" } th scope="col" { "User limit" } th scope="col" { "Trial ends" } }
+                tr { th scope="col" { "Id" } th scope="col" { "Name" } th scope="col" { "Plan" } th scope="col" { "User limit" } th scope="col" { "Trial ends" } th scope="col" { "Status" } }
                 @for o in &orgs.items {
                     tr {
-                        td { code { (o.slug) } }
+                        td { a href={ "/operator/orgs/" (o.slug) } { code { (o.slug) } } }
                         td { (o.name) }
                         td { (o.plan.kind) }
                         td { @match o.plan.user_limit(now) { Some(l) => (l), None => "unlimited" } }
                         td { @if let Some(t) = o.plan.trial_ends { (t.strftime("%Y-%m-%d")) } }
+                        td { @if o.is_suspended() { strong { "Suspended" } } @else { "In service" } }
                     }
                 }
             }
@@ -116,21 +120,23 @@ async fn render<S: Storage + Clone>(
                 p { label for="name" { "Name" } br; input #name name="name" required value=(f.name) aria-describedby="name-error"; (field_error(error, "name")) }
                 p { label for="plan" { "Plan" } br;
                     select #plan name="plan" aria-describedby="plan-error" {
-                        @for (v, t) in [("free", "Free (up to 10 users)"), ("monthly", "Monthly"), ("annual", "Annual"), ("jumpstart", "JumpStart trial")] {
+                        @for (v, t) in PLANS {
                             option value=(v) selected[f.plan == v] { (t) }
                         }
                     }
                     (field_error(error, "plan")) }
-                p { label for="seats" { "Seats" } br; span.hint #seats-hint { "For monthly and annual plans." } br;
+                p { label for="seats" { "Seats" } br; span.hint #seats-hint { "For monthly and annual plans: users beyond the 10 free ones." } br;
                     input #seats name="seats" inputmode="numeric" value=(f.seats) aria-describedby="seats-hint seats-error"; (field_error(error, "seats")) }
                 p { label for="trial_ends" { "Trial ends" } br; span.hint #trial-hint { "For JumpStart trials." } br;
                     input #trial_ends name="trial_ends" type="date" value=(f.trial_ends) aria-describedby="trial-hint trial_ends-error"; (field_error(error, "trial_ends")) }
             }
             fieldset {
                 legend { "Its first administrator" }
+                p.hint { "They are mailed an invitation to choose their own password: nobody at the provider chooses or sees it." }
                 p { label for="admin_username" { "Admin username" } br; input #admin_username name="admin_username" required autocomplete="off" value=(f.admin_username) aria-describedby="admin_username-error"; (field_error(error, "admin_username")) }
-                p { label for="admin_email" { "Admin email" } br; input #admin_email name="admin_email" type="email" required autocomplete="off" value=(f.admin_email) aria-describedby="admin_email-error"; (field_error(error, "admin_email")) }
-                p { label for="admin_password" { "Admin password" } br; input #admin_password name="admin_password" type="password" required autocomplete="new-password" aria-describedby="admin_password-error"; (field_error(error, "admin_password")) }
+                p { label for="admin_email" { "Admin email" } br; span.hint #admin_email-hint { "Where the invitation goes." } br; input #admin_email name="admin_email" type="email" required autocomplete="off" value=(f.admin_email) aria-describedby="admin_email-hint admin_email-error"; (field_error(error, "admin_email")) }
+                p { label for="admin_given_name" { "Given name" } br; input #admin_given_name name="admin_given_name" autocomplete="off" value=(f.admin_given_name) aria-describedby="admin_given_name-error"; (field_error(error, "admin_given_name")) }
+                p { label for="admin_family_name" { "Family name" } br; input #admin_family_name name="admin_family_name" autocomplete="off" value=(f.admin_family_name) aria-describedby="admin_family_name-error"; (field_error(error, "admin_family_name")) }
             }
             p { button type="submit" { "Create the organization" } }
         }
@@ -166,11 +172,19 @@ pub async fn list<S: Storage + Clone>(
     .await
 }
 
+/// The plans as the forms offer them.
+pub(super) const PLANS: [(&str, &str); 4] = [
+    ("free", "Free (10 users)"),
+    ("monthly", "Monthly (10 free users + seats)"),
+    ("annual", "Annual (10 free users + seats)"),
+    ("jumpstart", "JumpStart trial (unlimited until it ends)"),
+];
+
 /// Renames a core error's field into the form's (the admin's fields are prefixed).
 fn admin_field(e: CoreError) -> CoreError {
     match e {
         CoreError::Invalid { field, reason }
-            if ["username", "email", "password"].contains(&field.as_str()) =>
+            if ["username", "email", "given_name", "family_name"].contains(&field.as_str()) =>
         {
             CoreError::Invalid {
                 field: format!("admin_{field}"),
@@ -189,16 +203,17 @@ fn admin_field(e: CoreError) -> CoreError {
     }
 }
 
-fn parse(f: &OrgForm) -> Result<(NewOrg, NewUser), CoreError> {
-    let kind = PlanKind::parse(&f.plan)?;
-    let seats = match f.seats.trim() {
+/// A plan from a form's fields (seats for paid plans, a `YYYY-MM-DD` end for trials).
+pub(super) fn plan_of(plan: &str, seats: &str, trial_ends: &str) -> Result<Plan, CoreError> {
+    let kind = PlanKind::parse(plan)?;
+    let seats = match seats.trim() {
         "" => None,
         s => Some(
             s.parse::<u64>()
                 .map_err(|_| CoreError::invalid("seats", "must be a whole number"))?,
         ),
     };
-    let trial_ends = match f.trial_ends.trim() {
+    let trial_ends = match trial_ends.trim() {
         "" => None,
         d => Some(
             jiff::civil::Date::strptime("%Y-%m-%d", d)
@@ -210,32 +225,28 @@ fn parse(f: &OrgForm) -> Result<(NewOrg, NewUser), CoreError> {
                 })?,
         ),
     };
+    Plan::new(
+        kind,
+        seats.filter(|_| matches!(kind, PlanKind::Monthly | PlanKind::Annual)),
+        trial_ends.filter(|_: &Timestamp| kind == PlanKind::Jumpstart),
+    )
+}
+
+fn parse(f: &OrgForm) -> Result<(NewOrg, FirstAdmin), CoreError> {
     let org = NewOrg {
         slug: OrgSlug::parse(f.slug.trim()).map_err(|e| match e {
             CoreError::Invalid { reason, .. } => CoreError::invalid("slug", reason),
             other => other,
         })?,
         name: f.name.trim().to_string(),
-        plan: Plan::new(
-            kind,
-            seats.filter(|_| matches!(kind, PlanKind::Monthly | PlanKind::Annual)),
-            trial_ends.filter(|_: &Timestamp| kind == PlanKind::Jumpstart),
-        )?,
+        plan: plan_of(&f.plan, &f.seats, &f.trial_ends)?,
     };
-    if f.admin_password.is_empty() {
-        return Err(CoreError::invalid(
-            "admin_password",
-            "the administrator needs a password to log in",
-        ));
-    }
-    let admin = NewUser {
+    let name = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let admin = FirstAdmin {
         username: Username::parse(f.admin_username.trim()).map_err(admin_field)?,
         email: Email::parse(&f.admin_email).map_err(admin_field)?,
-        password: PasswordInput::Plain(Secret::new(f.admin_password.clone())),
-        status: UserStatus::Active,
-        posix: None,
-        ssh_keys: Vec::new(),
-        personal: PersonalData::default(),
+        given_name: name(&f.admin_given_name),
+        family_name: name(&f.admin_family_name),
     };
     Ok((org, admin))
 }
@@ -265,15 +276,11 @@ pub async fn create<S: Storage + Clone>(
         Ok(slug) => Redirect::to(&format!("/operator/orgs?created={slug}")).into_response(),
         Err(e) => {
             let err = as_field(&e);
-            let shown = OrgForm {
-                admin_password: String::new(),
-                ..f
-            };
             render(
                 &st,
                 &op,
                 &ListQuery::default(),
-                &shown,
+                &f,
                 Some(&err),
                 status_of(&e),
             )

@@ -69,6 +69,10 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
             "/portal/reset/{token}",
             get(reset::form::<S>).post(reset::submit::<S>),
         )
+        .route(
+            "/portal/invitation/{token}",
+            get(reset::form::<S>).post(reset::submit::<S>),
+        )
         .route("/portal/tickets", get(tickets::list::<S>))
         .route(
             "/portal/profile",

@@ -1,6 +1,8 @@
-//! The page a password-reset link opens: it names the account, asks for the new password
-//! twice, and on success sends the person to the login. A dead link says so and who can send
-//! a new one. The token is in the path; the page is `no-store` and sends no referrer.
+//! The page a password-reset link (`/portal/reset/…`) or an invitation
+//! (`/portal/invitation/…`) opens: it names the account, asks for the password twice, and on
+//! success sends the person to the login. An invitation welcomes a new person who chooses their
+//! first password here — nobody else ever knew one. A dead link says so and who can send a new
+//! one. The token is in the path; the page is `no-store` and sends no referrer.
 
 use crate::AppState;
 use crate::pages::layout::form_page;
@@ -19,18 +21,27 @@ use skydir_core::secret::Secret;
 use skydir_core::service::ResetPrompt;
 
 const TITLE: &str = "Set a new password";
+const WELCOME: &str = "Welcome: choose your password";
+
+fn title(p: &ResetPrompt) -> &'static str {
+    if p.invitation { WELCOME } else { TITLE }
+}
 
 /// The form for the account `p` names, with the reason the last attempt was refused.
 fn reset_form(link: &str, csrf: &str, p: &ResetPrompt, error: Option<&str>) -> Markup {
+    let page = if p.invitation { "invitation" } else { "reset" };
     html! {
-        h1 { (TITLE) }
+        h1 { (title(p)) }
         p { "For " strong #reset-account { (p.username) } " at " (p.org_name) " (" (p.org_slug) ")." }
+        @if p.invitation {
+            p { "You were invited to your organization's directory. Choose a password only you know: nobody at your organization or at the provider will ever see it or ask you for it." }
+        }
         @if let Some(e) = error { p.error #reset-error role="alert" { (e) } }
-        form method="post" action={ "/portal/reset/" (link) } novalidate {
+        form method="post" action={ "/portal/" (page) "/" (link) } novalidate {
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="username" value=(p.username) autocomplete="username";
-            p { label for="new_password" { "New password" } br; input #new_password name="new_password" type="password" required autocomplete="new-password" aria-describedby=[error.map(|_| "reset-error")]; }
-            p { label for="repeat" { "New password again" } br; input #repeat name="repeat" type="password" required autocomplete="new-password"; }
+            p { label for="new_password" { @if p.invitation { "Password" } @else { "New password" } } br; input #new_password name="new_password" type="password" required autocomplete="new-password" aria-describedby=[error.map(|_| "reset-error")]; }
+            p { label for="repeat" { @if p.invitation { "Password again" } @else { "New password again" } } br; input #repeat name="repeat" type="password" required autocomplete="new-password"; }
             p { button type="submit" { "Set the password" } }
         }
     }
@@ -50,7 +61,7 @@ fn dead<S: Storage + Clone>(st: &AppState<S>, token: &str, e: &CoreError) -> Res
     )
 }
 
-/// `GET /portal/reset/{token}`.
+/// `GET /portal/reset/{token}` and `GET /portal/invitation/{token}`.
 pub async fn form<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
@@ -61,7 +72,7 @@ pub async fn form<S: Storage + Clone>(
         Ok(p) => form_page(
             &st,
             StatusCode::OK,
-            TITLE,
+            title(&p),
             &token,
             reset_form(&link, &token, &p, None),
         ),
@@ -80,7 +91,7 @@ pub struct ResetForm {
     repeat: String,
 }
 
-/// `POST /portal/reset/{token}`.
+/// `POST /portal/reset/{token}` and `POST /portal/invitation/{token}`.
 pub async fn submit<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
@@ -112,7 +123,7 @@ pub async fn submit<S: Storage + Clone>(
                 Ok(p) => form_page(
                     &st,
                     StatusCode::BAD_REQUEST,
-                    TITLE,
+                    title(&p),
                     &token,
                     reset_form(&link, &token, &p, Some(&message_of(&e))),
                 ),
