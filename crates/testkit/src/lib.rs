@@ -291,3 +291,197 @@ impl TestApp {
         Ok(())
     }
 }
+
+/// A mail as text, with quoted-printable soft line breaks and `=XX` escapes undone (enough to
+/// read the links and words in skydir's own plain-text mail).
+pub fn decode_mail(raw: &str) -> String {
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let b = joined.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'='
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The token of the newest `/portal/{page}/…` link (`invitation` or `reset`) among `mails`
+/// addressed to `to` (`mails` oldest first, as raw messages).
+pub fn link_in(mails: &[String], to: &str, page: &str) -> Option<String> {
+    let marker = format!("/portal/{page}/");
+    mails.iter().rev().map(|m| decode_mail(m)).find_map(|m| {
+        let to_line = m
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("to:"))?
+            .to_ascii_lowercase();
+        if !to_line.contains(&to.to_ascii_lowercase()) {
+            return None;
+        }
+        let at = m.find(&marker)? + marker.len();
+        Some(
+            m[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                .collect(),
+        )
+    })
+}
+
+impl TestApp {
+    /// Every mail the server has written to its outbox (`<data>/outbox/*.eml`, used when no
+    /// SMTP relay is configured), oldest first.
+    pub fn outbox(&self) -> Vec<String> {
+        let dir = self.data_dir.join("outbox");
+        let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&dir)
+            .map(|rd| {
+                rd.filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                    .map(|e| {
+                        let t = e
+                            .metadata()
+                            .and_then(|m| m.modified())
+                            .unwrap_or(std::time::UNIX_EPOCH);
+                        (t, e.path())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+            .into_iter()
+            .filter_map(|(_, p)| std::fs::read_to_string(p).ok())
+            .collect()
+    }
+
+    /// Waits (up to 15 s: the mailer sends once a second) for a `/portal/{page}/` link mailed
+    /// to `to`, read from `mails`, that `skip` does not already hold; returns its token.
+    pub async fn wait_for_link(
+        &self,
+        to: &str,
+        page: &str,
+        skip: Option<&str>,
+        mails: impl Fn() -> Vec<String>,
+    ) -> anyhow::Result<String> {
+        for _ in 0..150 {
+            if let Some(t) = link_in(&mails(), to, page)
+                && Some(t.as_str()) != skip
+            {
+                return Ok(t);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("no /portal/{page}/ link was mailed to {to}")
+    }
+
+    /// A `/portal/{page}/` link mailed to `to` through the outbox.
+    pub async fn mailed_link(&self, to: &str, page: &str) -> anyhow::Result<String> {
+        self.wait_for_link(to, page, None, || self.outbox()).await
+    }
+
+    /// Sets a password with a mailed link's token, as the link's owner (`POST
+    /// /api/v1/auth/password`).
+    pub async fn accept_link(&self, token: &str, password: &str) -> anyhow::Result<()> {
+        let (s, b) = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/password",
+                None,
+                Some(serde_json::json!({"token": token, "password": password})),
+            )
+            .await?;
+        anyhow::ensure!(s == 200, "setting the password with the link failed: {s} {b}");
+        Ok(())
+    }
+
+    /// The way a provider hands an organization over: the operator creates `slug` with `plan`
+    /// (JSON fields `plan`, `seats`, `trial_ends`) and its first administrator `admin`
+    /// (`admin@<slug>.test`), who takes the invitation from the outbox, chooses `password` and
+    /// logs in. Returns the admin's session token.
+    pub async fn org_with_admin(
+        &self,
+        slug: &str,
+        plan: Value,
+        admin: &str,
+        password: &str,
+    ) -> anyhow::Result<String> {
+        self.org_with_admin_via(slug, plan, admin, password, || self.outbox())
+            .await
+    }
+
+    /// [`TestApp::org_with_admin`], reading the invitation from `mails` (e.g. an SMTP sink's).
+    pub async fn org_with_admin_via(
+        &self,
+        slug: &str,
+        plan: Value,
+        admin: &str,
+        password: &str,
+        mails: impl Fn() -> Vec<String>,
+    ) -> anyhow::Result<String> {
+        let mut body = plan;
+        anyhow::ensure!(body.is_object(), "plan must be a JSON object");
+        body["slug"] = Value::from(slug);
+        if body.get("name").is_none() {
+            body["name"] = Value::from(format!("{slug} Inc."));
+        }
+        let email = format!("{admin}@{slug}.test");
+        body["admin"] = serde_json::json!({"username": admin, "email": email});
+        let (s, b) = self.op(Method::POST, "/api/v1/orgs", Some(body)).await?;
+        anyhow::ensure!(s == 201, "creating {slug} failed: {s} {b}");
+        let token = self.wait_for_link(&email, "invitation", None, mails).await?;
+        self.accept_link(&token, password).await?;
+        self.login(slug, admin, password).await
+    }
+
+    /// An org admin adds `username` (`username@<slug>.test`) with a password the admin chose.
+    pub async fn add_user(
+        &self,
+        admin_token: &str,
+        slug: &str,
+        username: &str,
+        password: &str,
+    ) -> anyhow::Result<Value> {
+        let (s, b) = self
+            .call(
+                Method::POST,
+                &format!("/api/v1/orgs/{slug}/users"),
+                Some(admin_token),
+                Some(serde_json::json!({
+                    "username": username,
+                    "email": format!("{username}@{slug}.test"),
+                    "password": password,
+                })),
+            )
+            .await?;
+        anyhow::ensure!(s == 201, "adding {username} to {slug} failed: {s} {b}");
+        Ok(b)
+    }
+
+    /// An org admin makes `username` an admin too.
+    pub async fn make_admin(
+        &self,
+        admin_token: &str,
+        slug: &str,
+        username: &str,
+    ) -> anyhow::Result<()> {
+        let (s, b) = self
+            .call(
+                Method::PUT,
+                &format!("/api/v1/orgs/{slug}/admins/{username}"),
+                Some(admin_token),
+                None,
+            )
+            .await?;
+        anyhow::ensure!(s == 204 || s == 200, "making {username} admin failed: {s} {b}");
+        Ok(())
+    }
+}

@@ -62,6 +62,7 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
     .route("/metrics", get(health::metrics::<S>))
     .route("/api/v1/openapi.json", get(crate::openapi::document))
     .route("/api/v1/auth/login", post(session::login::<S>))
+    .route("/api/v1/auth/password", post(session::set_password::<S>))
     .route(
         "/api/v1/me/totp",
         post(me::begin::<S>)

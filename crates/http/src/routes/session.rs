@@ -1,4 +1,5 @@
-//! Login: an org user exchanges username and password for a session token.
+//! Login: an org user exchanges username and password for a session token — and sets that
+//! password in the first place with the invitation (or reset) link they were mailed.
 
 use crate::AppState;
 use crate::problem::ApiResult;
@@ -48,5 +49,44 @@ pub async fn login<S: Storage + Clone>(
     Ok(Json(TokenOut {
         token: out.token.secret.expose().to_string(),
         expires_at: out.token.expires_at,
+    }))
+}
+
+/// A person's own password, set with the one-time link they were mailed.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetPasswordIn {
+    /// The token at the end of the mailed link (`…/portal/invitation/{token}` or
+    /// `…/portal/reset/{token}`).
+    #[schema(value_type = String)]
+    pub token: Secret,
+    #[schema(value_type = String, format = Password)]
+    pub password: Secret,
+}
+
+/// Whose password a link set.
+#[derive(Serialize, ToSchema)]
+pub struct PasswordSetOut {
+    pub org: String,
+    pub username: String,
+}
+
+/// Sets one's own password with a mailed invitation or reset link (what the link's page does,
+/// for scripts). The link works once; the org's password policy applies.
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = SetPasswordIn,
+    responses((status = 200, body = PasswordSetOut), (status = 400, body = crate::Problem)))]
+pub async fn set_password<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    body: Result<Json<SetPasswordIn>, JsonRejection>,
+) -> ApiResult<Json<PasswordSetOut>> {
+    let Json(b) = body?;
+    let prompt = st.dir.password_reset_prompt(b.token.expose()).await?;
+    let username = st
+        .dir
+        .complete_password_reset(b.token.expose(), b.password)
+        .await?;
+    Ok(Json(PasswordSetOut {
+        org: prompt.org_slug.as_str().to_string(),
+        username: username.as_str().to_string(),
     }))
 }
