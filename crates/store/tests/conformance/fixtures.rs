@@ -109,6 +109,7 @@ pub fn org(slug: &str) -> Org {
         plan: Plan::free(),
         password_policy: PasswordPolicy::default(),
         created_at: now(),
+        suspended_at: None,
     }
 }
 

@@ -43,7 +43,17 @@ async fn org_round_trip_update_and_lookup(t: &TempStore) {
     let trial = Plan::new(PlanKind::Jumpstart, None, Some(now())).unwrap();
     changed.plan = trial;
     commit(t, Some(o.id), vec![Write::UpdateOrg(changed.clone())]).await;
-    assert_eq!(s.org_by_id(o.id).await.unwrap(), Some(changed));
+    assert_eq!(s.org_by_id(o.id).await.unwrap(), Some(changed.clone()));
+
+    // Suspended and resumed, keeping the moment of suspension.
+    changed.suspended_at = Some(now());
+    commit(t, Some(o.id), vec![Write::UpdateOrg(changed.clone())]).await;
+    let read = s.org_by_id(o.id).await.unwrap().unwrap();
+    assert!(read.is_suspended());
+    assert_eq!(read, changed);
+    changed.suspended_at = None;
+    commit(t, Some(o.id), vec![Write::UpdateOrg(changed.clone())]).await;
+    assert_eq!(s.org_by_slug(&changed.slug).await.unwrap(), Some(changed));
 }
 
 async fn orgs_list_in_slug_pages(t: &TempStore) {

@@ -21,6 +21,7 @@ on_both_backends!(
     users_list_in_username_pages,
     users_search_by_username_prefix,
     password_resets_are_used_once_and_go_with_their_user,
+    invitations_are_found_newest_first_and_end_together,
     posix_numbers_are_allocated_per_org,
     credential_and_login_state,
     admin_role_set_and_unset,
@@ -183,13 +184,14 @@ async fn users_search_by_username_prefix(t: &TempStore) {
 }
 
 async fn password_resets_are_used_once_and_go_with_their_user(t: &TempStore) {
-    use skydir_core::auth::reset::PasswordReset;
+    use skydir_core::auth::reset::{LinkPurpose, PasswordReset};
     let o = new_org(t, "acme").await;
     let u = new_user(t, &o, "bob").await;
     let reset = PasswordReset {
         token_hash: "ab".repeat(32),
         org: o.id,
         user: u.id,
+        purpose: LinkPurpose::Reset,
         created_at: now(),
         expires_at: now(),
         used_at: None,
@@ -249,6 +251,82 @@ async fn password_resets_are_used_once_and_go_with_their_user(t: &TempStore) {
         t.store.password_reset(&reset.token_hash).await.unwrap(),
         None
     );
+}
+
+/// Invitations are kept like reset links with what they are for: the newest one of a user (and
+/// the org's first administrator's) is found, invitations do not count toward the login page's
+/// reset-link limit, and ending a user's links ends every unused one — of that user only.
+async fn invitations_are_found_newest_first_and_end_together(t: &TempStore) {
+    use skydir_core::auth::reset::{LinkPurpose, PasswordReset};
+    let o = new_org(t, "acme").await;
+    let alice = new_user(t, &o, "alice").await;
+    let bob = new_user(t, &o, "bob").await;
+    let minute = jiff::SignedDuration::from_mins(1);
+    let link = |hash: &str, user, purpose, at: jiff::Timestamp| PasswordReset {
+        token_hash: hash.repeat(32),
+        org: o.id,
+        user,
+        purpose,
+        created_at: at,
+        expires_at: at.checked_add(purpose.valid_for()).unwrap(),
+        used_at: None,
+    };
+    let first = link("a1", alice.id, LinkPurpose::FirstAdmin, now());
+    let second = link(
+        "a2",
+        alice.id,
+        LinkPurpose::FirstAdmin,
+        now().checked_add(minute).unwrap(),
+    );
+    let reset = link("a3", alice.id, LinkPurpose::Reset, now());
+    let bobs = link("b1", bob.id, LinkPurpose::Invitation, now());
+    commit(
+        t,
+        Some(o.id),
+        [&first, &second, &reset, &bobs]
+            .into_iter()
+            .map(|l| Write::PutPasswordReset(l.clone()))
+            .collect(),
+    )
+    .await;
+    let s = &t.store;
+    assert_eq!(
+        s.latest_invitation(o.id, alice.id).await.unwrap(),
+        Some(second.clone())
+    );
+    assert_eq!(
+        s.first_admin_invitation(o.id).await.unwrap(),
+        Some(second.clone())
+    );
+    assert_eq!(
+        s.latest_invitation(o.id, bob.id).await.unwrap(),
+        Some(bobs.clone())
+    );
+    // Only the reset link counts toward the login page's limit.
+    assert_eq!(
+        s.password_resets_since(o.id, alice.id, skydir_core::Timestamp::MIN)
+            .await
+            .unwrap(),
+        1
+    );
+    // Ending Alice's links ends all three of hers and none of Bob's.
+    let at = now().checked_add(minute).unwrap();
+    commit(
+        t,
+        Some(o.id),
+        vec![Write::EndPasswordLinks { user: alice.id, at }],
+    )
+    .await;
+    for l in [&first, &second, &reset] {
+        let read = s.password_reset(&l.token_hash).await.unwrap().unwrap();
+        assert_eq!(read.used_at, Some(at), "{}", l.token_hash);
+    }
+    let b = s.password_reset(&bobs.token_hash).await.unwrap().unwrap();
+    assert_eq!(b.used_at, None);
+    // Another org sees none of it.
+    let other = new_org(t, "other").await;
+    assert_eq!(s.first_admin_invitation(other.id).await.unwrap(), None);
+    assert_eq!(s.latest_invitation(other.id, bob.id).await.unwrap(), None);
 }
 
 async fn posix_numbers_are_allocated_per_org(t: &TempStore) {
