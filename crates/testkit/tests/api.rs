@@ -9,18 +9,6 @@ use skydir_testkit::{Backend, TestApp, each_backend};
 
 const PW: &str = "correct horse battery staple";
 
-async fn org(app: &TestApp, slug: &str, plan: Value) {
-    let mut body = json!({"slug": slug, "name": format!("{slug} Inc.")});
-    for (k, v) in plan.as_object().unwrap() {
-        body[k] = v.clone();
-    }
-    let (s, b) = app
-        .op(Method::POST, "/api/v1/orgs", Some(body))
-        .await
-        .unwrap();
-    assert_eq!(s, 201, "{b}");
-}
-
 async fn user(app: &TestApp, token: &str, slug: &str, name: &str, extra: Value) -> (u16, Value) {
     let mut body = json!({"username": name, "email": format!("{name}@example.com")});
     for (k, v) in extra.as_object().unwrap() {
@@ -36,22 +24,15 @@ async fn user(app: &TestApp, token: &str, slug: &str, name: &str, extra: Value) 
     .unwrap()
 }
 
-/// An org with an admin `alice` (password PW) and the admin's session token.
+/// An org on `plan` whose first admin `alice` set her password (PW) with the invitation the
+/// operator's creation mailed her; the admin's session token.
+async fn org_on(app: &TestApp, slug: &str, plan: Value) -> String {
+    app.org_with_admin(slug, plan, "alice", PW).await.unwrap()
+}
+
+/// A free org with its first admin `alice` (password PW) and the admin's session token.
 async fn org_with_admin(app: &TestApp, slug: &str) -> String {
-    org(app, slug, json!({"plan": "free"})).await;
-    let op = app.operator_token.clone();
-    let (s, b) = user(app, &op, slug, "alice", json!({"password": PW})).await;
-    assert_eq!(s, 201, "{b}");
-    let (s, b) = app
-        .op(
-            Method::PUT,
-            &format!("/api/v1/orgs/{slug}/admins/alice"),
-            None,
-        )
-        .await
-        .unwrap();
-    assert_eq!(s, 204, "{b}");
-    app.login(slug, "alice", PW).await.unwrap()
+    org_on(app, slug, json!({"plan": "free"})).await
 }
 
 #[tokio::test]
@@ -107,40 +88,251 @@ async fn requests_without_or_with_a_bad_token_get_401_problem_json() {
     .await;
 }
 
+/// The provider hands an organization over without ever holding a customer's password: the
+/// operator creates it with its first admin, who is mailed an invitation; from then on the
+/// operator runs the plan and the suspension, and provisions, grants, reads and deletes no one.
+#[tokio::test]
+async fn the_operator_creates_an_org_with_an_invited_admin_and_touches_no_one_in_it() {
+    each_backend(|app| async move {
+        // No first admin, or one with a password: refused, nothing created.
+        let bare = json!({"slug": "acme", "name": "Acme Inc.", "plan": "free"});
+        let (s, b) = app
+            .op(Method::POST, "/api/v1/orgs", Some(bare.clone()))
+            .await
+            .unwrap();
+        assert_eq!((s, b["field"].as_str()), (400, Some("admin")), "{b}");
+        assert!(b["detail"].as_str().unwrap().contains("invitation"), "{b}");
+        let mut with_pw = bare.clone();
+        with_pw["admin"] = json!({"username": "alice", "email": "alice@acme.test", "password": PW});
+        let (s, b) = app
+            .op(Method::POST, "/api/v1/orgs", Some(with_pw))
+            .await
+            .unwrap();
+        assert_eq!(
+            s, 400,
+            "the provider never chooses the admin's password: {b}"
+        );
+        let (s, _) = app
+            .op(Method::GET, "/api/v1/orgs/acme", None)
+            .await
+            .unwrap();
+        assert_eq!(s, 404, "nothing was created");
+
+        // Created with its first admin: the answer says an invitation is pending, never its link.
+        let mut body = bare;
+        body["admin"] =
+            json!({"username": "alice", "email": "alice@acme.test", "given_name": "Alice"});
+        let (s, b) = app
+            .op(Method::POST, "/api/v1/orgs", Some(body))
+            .await
+            .unwrap();
+        assert_eq!(s, 201, "{b}");
+        assert_eq!(
+            (
+                b["first_admin"]["state"].as_str(),
+                b["first_admin"]["first_admin"].as_bool()
+            ),
+            (Some("pending"), Some(true)),
+            "{b}"
+        );
+        let first = app
+            .mailed_link("alice@acme.test", "invitation")
+            .await
+            .unwrap();
+        assert!(
+            !b.to_string().contains(&first),
+            "the link goes to the invited address only"
+        );
+        // The operator may send it again (the first link stops working) until it is accepted.
+        let path = "/api/v1/orgs/acme/users/alice/invitation";
+        let (s, v) = app.op(Method::POST, path, None).await.unwrap();
+        assert_eq!((s, v["state"].as_str()), (201, Some("pending")), "{v}");
+        let again = app
+            .wait_for_link("alice@acme.test", "invitation", Some(&first), || {
+                app.outbox()
+            })
+            .await
+            .unwrap();
+        assert!(
+            app.accept_link(&first, PW).await.is_err(),
+            "the first link is spent"
+        );
+        app.accept_link(&again, PW).await.unwrap();
+        let alice = app.login("acme", "alice", PW).await.unwrap();
+        let (s, v) = app
+            .call(Method::GET, path, Some(&alice), None)
+            .await
+            .unwrap();
+        assert_eq!((s, v["state"].as_str()), (200, Some("accepted")), "{v}");
+        let (s, _) = app.op(Method::POST, path, None).await.unwrap();
+        assert_eq!(
+            s, 403,
+            "once accepted, the invitation is not the provider's business"
+        );
+        let (s, b) = user(&app, &alice, "acme", "bob", json!({"password": PW})).await;
+        assert_eq!(s, 201, "{b}");
+
+        // Everything inside the org is its admins' business: the operator is refused.
+        for (m, p, body) in [
+            (
+                Method::POST,
+                "/api/v1/orgs/acme/users",
+                Some(json!({"username": "mallory", "email": "m@example.com", "password": PW})),
+            ),
+            (
+                Method::POST,
+                "/api/v1/orgs/acme/users",
+                Some(json!({"username": "mallory", "email": "m@example.com"})),
+            ),
+            (Method::GET, "/api/v1/orgs/acme/users", None),
+            (Method::GET, "/api/v1/orgs/acme/users/bob", None),
+            (
+                Method::PATCH,
+                "/api/v1/orgs/acme/users/bob",
+                Some(json!({"status": "suspended"})),
+            ),
+            (Method::DELETE, "/api/v1/orgs/acme/users/bob", None),
+            (Method::PUT, "/api/v1/orgs/acme/admins/bob", None),
+            (Method::DELETE, "/api/v1/orgs/acme/admins/alice", None),
+            (
+                Method::POST,
+                "/api/v1/orgs/acme/groups",
+                Some(json!({"name": "ops"})),
+            ),
+            (
+                Method::POST,
+                "/api/v1/orgs/acme/systems",
+                Some(json!({"hostname": "web-1", "os_family": "linux", "os_version": "12"})),
+            ),
+            (
+                Method::POST,
+                "/api/v1/orgs/acme/resources",
+                Some(json!({"name": "wiki", "kind": "ldap_app"})),
+            ),
+            (Method::GET, "/api/v1/orgs/acme/audit", None),
+        ] {
+            let (s, e) = app.op(m.clone(), p, body).await.unwrap();
+            assert_eq!(s, 403, "{m} {p}: {e}");
+        }
+        let (s, e) = app
+            .op(Method::PUT, "/api/v1/orgs/acme/admins/bob", None)
+            .await
+            .unwrap();
+        assert_eq!(s, 403);
+        assert!(
+            e["detail"].as_str().unwrap().contains("admin console"),
+            "{e}"
+        );
+        // ... and nothing changed.
+        let (_, list) = app
+            .call(Method::GET, "/api/v1/orgs/acme/users", Some(&alice), None)
+            .await
+            .unwrap();
+        let names: Vec<&str> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["username"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["alice", "bob"]);
+        assert_eq!(list["items"][1]["status"], "active");
+        let (_, admins) = app
+            .call(Method::GET, "/api/v1/orgs/acme/admins", Some(&alice), None)
+            .await
+            .unwrap();
+        assert!(
+            admins.to_string().contains("alice") && !admins.to_string().contains("bob"),
+            "{admins}"
+        );
+        let (s, groups) = app
+            .call(Method::GET, "/api/v1/orgs/acme/groups", Some(&alice), None)
+            .await
+            .unwrap();
+        assert_eq!(s, 200);
+        assert!(!groups.to_string().contains("ops"), "{groups}");
+
+        // The operator suspends the org (nobody of it signs in) and resumes it; its admins
+        // cannot do either.
+        let (s, _) = app
+            .call(
+                Method::PUT,
+                "/api/v1/orgs/acme/suspension",
+                Some(&alice),
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(s, 403);
+        let (s, o) = app
+            .op(Method::PUT, "/api/v1/orgs/acme/suspension", None)
+            .await
+            .unwrap();
+        assert_eq!(s, 200, "{o}");
+        assert!(o["suspended_at"].is_string(), "{o}");
+        assert!(app.login("acme", "bob", PW).await.is_err(), "suspended");
+        let (s, _) = app
+            .call(Method::GET, "/api/v1/orgs/acme/users", Some(&alice), None)
+            .await
+            .unwrap();
+        assert_ne!(s, 200, "tokens stop working while suspended");
+        let (s, o) = app
+            .op(Method::DELETE, "/api/v1/orgs/acme/suspension", None)
+            .await
+            .unwrap();
+        assert_eq!(s, 200, "{o}");
+        assert!(o.get("suspended_at").is_none(), "{o}");
+        app.login("acme", "bob", PW).await.unwrap();
+        let (s, _) = app
+            .call(Method::GET, "/api/v1/orgs/acme/users", Some(&alice), None)
+            .await
+            .unwrap();
+        assert_eq!(s, 200, "everything works again");
+        app
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn free_org_refuses_the_eleventh_user_naming_plan_limit_and_way_out() {
     each_backend(|app| async move {
-        org(&app, "acme", json!({"plan": "free"})).await;
-        let op = app.operator_token.clone();
-        for i in 1..=10 {
-            let (s, b) = user(&app, &op, "acme", &format!("u{i:02}"), json!({})).await;
+        // The first admin is the first of the ten free users.
+        let admin = org_with_admin(&app, "acme").await;
+        for i in 2..=10 {
+            let (s, b) = user(&app, &admin, "acme", &format!("u{i:02}"), json!({})).await;
             assert_eq!(s, 201, "{b}");
         }
-        let (s, b) = user(&app, &op, "acme", "u11", json!({})).await;
+        let (s, b) = user(&app, &admin, "acme", "u11", json!({})).await;
         assert_eq!(s, 403, "{b}");
         assert_eq!(b["type"], "https://skydir.dev/problems/plan-limit");
         assert_eq!(b["plan"], "free");
         assert_eq!(b["limit"], 10);
         assert!(b["remedy"].as_str().unwrap().contains("upgrade"), "{b}");
         let (_, list) = app
-            .op(Method::GET, "/api/v1/orgs/acme/users?limit=500", None)
+            .call(
+                Method::GET,
+                "/api/v1/orgs/acme/users?limit=500",
+                Some(&admin),
+                None,
+            )
             .await
             .unwrap();
         assert_eq!(list["items"].as_array().unwrap().len(), 10);
-        // Upgrading lifts the limit.
+        // Upgrading (the operator's business) lifts the limit: 10 free users plus one seat.
         let (s, b) = app
             .op(
                 Method::PATCH,
                 "/api/v1/orgs/acme",
-                Some(json!({"plan": "monthly", "seats": 11})),
+                Some(json!({"plan": "monthly", "seats": 1})),
             )
             .await
             .unwrap();
         assert_eq!(s, 200, "{b}");
-        let (s, _) = user(&app, &op, "acme", "u11", json!({})).await;
+        assert_eq!(b["user_limit"], 11, "{b}");
+        let (s, _) = user(&app, &admin, "acme", "u11", json!({})).await;
         assert_eq!(s, 201);
-        let (s, b) = user(&app, &op, "acme", "u12", json!({})).await;
+        let (s, b) = user(&app, &admin, "acme", "u12", json!({})).await;
         assert_eq!(s, 403);
+        assert_eq!(b["limit"], 11, "{b}");
         assert!(b["remedy"].as_str().unwrap().contains("seats"), "{b}");
         app
     })
@@ -150,15 +342,15 @@ async fn free_org_refuses_the_eleventh_user_naming_plan_limit_and_way_out() {
 #[tokio::test]
 async fn ended_trial_keeps_every_record_but_blocks_growth_past_the_free_limit() {
     each_backend(|app| async move {
-        org(
+        let admin = org_on(
             &app,
             "trial",
             json!({"plan": "jumpstart", "trial_ends": "2099-01-01T00:00:00Z"}),
         )
         .await;
-        let op = app.operator_token.clone();
-        for i in 1..=12 {
-            let (s, b) = user(&app, &op, "trial", &format!("t{i:02}"), json!({})).await;
+        // The first admin and eleven more: past the free limit while the trial runs.
+        for i in 2..=12 {
+            let (s, b) = user(&app, &admin, "trial", &format!("t{i:02}"), json!({})).await;
             assert_eq!(s, 201, "{b}");
         }
         let (s, b) = app
@@ -172,7 +364,7 @@ async fn ended_trial_keeps_every_record_but_blocks_growth_past_the_free_limit() 
         assert_eq!(s, 200, "{b}");
         assert_eq!(b["user_limit"], 10);
         let (_, list) = app
-            .op(Method::GET, "/api/v1/orgs/trial/users", None)
+            .call(Method::GET, "/api/v1/orgs/trial/users", Some(&admin), None)
             .await
             .unwrap();
         assert_eq!(
@@ -180,7 +372,7 @@ async fn ended_trial_keeps_every_record_but_blocks_growth_past_the_free_limit() 
             12,
             "nothing was deleted"
         );
-        let (s, b) = user(&app, &op, "trial", "t13", json!({})).await;
+        let (s, b) = user(&app, &admin, "trial", "t13", json!({})).await;
         assert_eq!(s, 403);
         assert!(b["detail"].as_str().unwrap().contains("trial"), "{b}");
         app
@@ -191,8 +383,7 @@ async fn ended_trial_keeps_every_record_but_blocks_growth_past_the_free_limit() 
 #[tokio::test]
 async fn bad_input_gets_a_specific_problem_and_changes_nothing() {
     each_backend(|app| async move {
-        org(&app, "acme", json!({"plan": "free"})).await;
-        let op = app.operator_token.clone();
+        let admin = org_with_admin(&app, "acme").await;
         let cases = [
             (json!({"username": "Bad Name!", "email": "a@example.com"}), "username"),
             (json!({"username": "okname", "email": "not-an-email"}), "email"),
@@ -203,20 +394,20 @@ async fn bad_input_gets_a_specific_problem_and_changes_nothing() {
             (json!({"username": "okname", "email": "a@example.com", "password_hash": "md5:abc"}), "password_hash"),
         ];
         for (body, field) in cases {
-            let (s, b) = app.op(Method::POST, "/api/v1/orgs/acme/users", Some(body.clone())).await.unwrap();
+            let (s, b) = app.call(Method::POST, "/api/v1/orgs/acme/users", Some(&admin), Some(body.clone())).await.unwrap();
             assert_eq!(s, 400, "{body} -> {b}");
             assert_eq!(b["field"], field, "{body} -> {b}");
             assert!(!b["detail"].as_str().unwrap().is_empty());
         }
         let (s, b) = app
-            .op(Method::POST, "/api/v1/orgs/acme/users", Some(json!({"username": "okname", "email": "a@example.com", "phones": "555"})))
+            .call(Method::POST, "/api/v1/orgs/acme/users", Some(&admin), Some(json!({"username": "okname", "email": "a@example.com", "phones": "555"})))
             .await
             .unwrap();
         assert_eq!((s, b["field"].as_str()), (400, Some("body")), "wrong type: {b}");
         assert!(b["detail"].as_str().unwrap().contains("phones"), "{b}");
         let huge = format!("{{\"username\":\"big\",\"email\":\"b@example.com\",\"given_name\":\"{}\"}}", "x".repeat(2 << 20));
         let resp = app
-            .req(Method::POST, "/api/v1/orgs/acme/users", Some(&op))
+            .req(Method::POST, "/api/v1/orgs/acme/users", Some(&admin))
             .header("content-type", "application/json")
             .body(huge)
             .send()
@@ -231,22 +422,22 @@ async fn bad_input_gets_a_specific_problem_and_changes_nothing() {
         assert_eq!(b["type"], "https://skydir.dev/problems/body-too-large", "{b}");
         assert_eq!(b["limit"], 1024 * 1024, "{b}");
         let resp = app
-            .req(Method::POST, "/api/v1/orgs/acme/users", Some(&op))
+            .req(Method::POST, "/api/v1/orgs/acme/users", Some(&admin))
             .header("content-type", "application/json")
             .body("{not json")
             .send()
             .await
             .unwrap();
         assert_eq!(resp.status(), 400);
-        let (_, list) = app.op(Method::GET, "/api/v1/orgs/acme/users", None).await.unwrap();
-        assert_eq!(list["items"].as_array().unwrap().len(), 0);
+        let (_, list) = app.call(Method::GET, "/api/v1/orgs/acme/users", Some(&admin), None).await.unwrap();
+        assert_eq!(list["items"].as_array().unwrap().len(), 1, "the first admin only: {list}");
         // Duplicates are conflicts naming the field.
-        let (s, _) = user(&app, &op, "acme", "dup", json!({})).await;
+        let (s, _) = user(&app, &admin, "acme", "dup", json!({})).await;
         assert_eq!(s, 201);
-        let (s, b) = user(&app, &op, "acme", "dup", json!({"email": "other@example.com"})).await;
+        let (s, b) = user(&app, &admin, "acme", "dup", json!({"email": "other@example.com"})).await;
         assert_eq!((s, b["field"].as_str()), (409, Some("username")), "{b}");
         let (s, b) = app
-            .op(Method::POST, "/api/v1/orgs/acme/users", Some(json!({"username": "dup2", "email": "DUP@example.com"})))
+            .call(Method::POST, "/api/v1/orgs/acme/users", Some(&admin), Some(json!({"username": "dup2", "email": "DUP@example.com"})))
             .await
             .unwrap();
         assert_eq!((s, b["field"].as_str()), (409, Some("email")), "{b}");
@@ -272,11 +463,14 @@ async fn personal_data_is_shown_to_the_user_and_their_admins_only_and_every_read
         assert_eq!(s, 201, "{b}");
         assert_eq!(b["phones"][0], "+1 555 0100");
         assert!(b["posix"]["uid_number"].as_u64().unwrap() >= 10_000);
-        // The operator sees the directory fields only.
-        let (s, b) = app.op(Method::GET, "/api/v1/orgs/acme/users/bob", None).await.unwrap();
-        assert_eq!(s, 200);
-        assert!(b.get("email").is_none() && b.get("phones").is_none(), "{b}");
-        assert_eq!(b["username"], "bob");
+        // The provider's operator sees nobody: not the personal data, not even the directory
+        // fields or the list.
+        for path in ["/api/v1/orgs/acme/users/bob", "/api/v1/orgs/acme/users"] {
+            let (s, b) = app.op(Method::GET, path, None).await.unwrap();
+            assert_eq!(s, 403, "{path}: {b}");
+            let text = b.to_string();
+            assert!(!text.contains("555 01") && !text.contains("bob@"), "{text}");
+        }
         // Bob sees himself; Bob cannot see Alice.
         let bob = app.login("acme", "bob", PW).await.unwrap();
         let (s, b) = app.call(Method::GET, "/api/v1/orgs/acme/users/bob", Some(&bob), None).await.unwrap();
@@ -390,10 +584,26 @@ fn ssha(password: &str, salt: &[u8]) -> String {
 async fn imported_ssha_hash_logs_in_and_is_rehashed_to_argon2id() {
     each_backend(|app| async move {
         use skydir_core::ports::DirectoryStore;
-        org(&app, "acme", json!({"plan": "free"})).await;
-        let op = app.operator_token.clone();
+        let admin = org_with_admin(&app, "acme").await;
         let hash = ssha("legacy secret", b"NaCl1234");
-        let (s, b) = user(&app, &op, "acme", "carol", json!({"password_hash": hash})).await;
+        // Carrying a hash over is provisioning: the org's admin does it, not the provider.
+        let (s, b) = user(
+            &app,
+            &app.operator_token,
+            "acme",
+            "carol",
+            json!({"password_hash": hash}),
+        )
+        .await;
+        assert_eq!(s, 403, "{b}");
+        let (s, b) = user(
+            &app,
+            &admin,
+            "acme",
+            "carol",
+            json!({"password_hash": hash}),
+        )
+        .await;
         assert_eq!(s, 201, "{b}");
         assert!(app.login("acme", "carol", "wrong password").await.is_err());
         app.login("acme", "carol", "legacy secret").await.unwrap();
@@ -581,9 +791,11 @@ async fn groups_nest_without_cycles_and_bindings_grant_resources() {
 async fn no_org_actor_reaches_another_org() {
     each_backend(|app| async move {
         let a = org_with_admin(&app, "acme").await;
-        org(&app, "globex", json!({"plan": "free"})).await;
-        let op = app.operator_token.clone();
-        let (s, _) = user(&app, &op, "globex", "hank", json!({})).await;
+        let g = app
+            .org_with_admin("globex", json!({"plan": "free"}), "gina", PW)
+            .await
+            .unwrap();
+        let (s, _) = user(&app, &g, "globex", "hank", json!({})).await;
         assert_eq!(s, 201);
         for (m, p) in [
             (Method::GET, "/api/v1/orgs/globex"),
@@ -608,10 +820,9 @@ async fn no_org_actor_reaches_another_org() {
 #[tokio::test]
 async fn pagination_walks_every_user_once() {
     each_backend(|app| async move {
-        org(&app, "big", json!({"plan": "monthly", "seats": 100})).await;
-        let op = app.operator_token.clone();
+        let admin = org_on(&app, "big", json!({"plan": "monthly", "seats": 100})).await;
         for i in 0..23 {
-            let (s, _) = user(&app, &op, "big", &format!("p{i:03}"), json!({})).await;
+            let (s, _) = user(&app, &admin, "big", &format!("p{i:03}"), json!({})).await;
             assert_eq!(s, 201);
         }
         let mut seen = Vec::new();
@@ -621,7 +832,10 @@ async fn pagination_walks_every_user_once() {
                 Some(a) => format!("/api/v1/orgs/big/users?limit=5&after={a}"),
                 None => "/api/v1/orgs/big/users?limit=5".to_string(),
             };
-            let (s, b) = app.op(Method::GET, &path, None).await.unwrap();
+            let (s, b) = app
+                .call(Method::GET, &path, Some(&admin), None)
+                .await
+                .unwrap();
             assert_eq!(s, 200, "{b}");
             for u in b["items"].as_array().unwrap() {
                 seen.push(u["username"].as_str().unwrap().to_string());
@@ -631,10 +845,18 @@ async fn pagination_walks_every_user_once() {
                 None => break,
             }
         }
-        let expected: Vec<String> = (0..23).map(|i| format!("p{i:03}")).collect();
+        // Everyone once, in username order: the first admin and the 23 she added.
+        let expected: Vec<String> = std::iter::once("alice".to_string())
+            .chain((0..23).map(|i| format!("p{i:03}")))
+            .collect();
         assert_eq!(seen, expected);
         let (s, b) = app
-            .op(Method::GET, "/api/v1/orgs/big/users?limit=0", None)
+            .call(
+                Method::GET,
+                "/api/v1/orgs/big/users?limit=0",
+                Some(&admin),
+                None,
+            )
             .await
             .unwrap();
         assert_eq!((s, b["field"].as_str()), (400, Some("limit")));
@@ -647,11 +869,10 @@ async fn pagination_walks_every_user_once() {
 async fn restart_keeps_everything_and_prints_no_second_token() {
     for backend in Backend::all() {
         let mut app = TestApp::spawn_on(backend).await.unwrap();
-        org(&app, "acme", json!({"plan": "free"})).await;
-        let op = app.operator_token.clone();
+        let admin = org_with_admin(&app, "acme").await;
         let (s, _) = user(
             &app,
-            &op,
+            &admin,
             "acme",
             "dora",
             json!({"phones": ["+1 555 0142"]}),
@@ -661,10 +882,17 @@ async fn restart_keeps_everything_and_prints_no_second_token() {
         let again = app.restart().await.unwrap();
         assert!(again.is_none(), "the operator is created once");
         let (s, b) = app
-            .op(Method::GET, "/api/v1/orgs/acme/users/dora", None)
+            .call(
+                Method::GET,
+                "/api/v1/orgs/acme/users/dora",
+                Some(&admin),
+                None,
+            )
             .await
             .unwrap();
         assert_eq!((s, &b["username"]), (200, &json!("dora")));
+        assert_eq!(b["phones"], json!(["+1 555 0142"]), "{b}");
+        app.login("acme", "alice", PW).await.unwrap();
         app.stop().await.unwrap();
     }
 }

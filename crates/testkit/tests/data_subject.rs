@@ -14,40 +14,29 @@ const PW: &str = "correct horse battery staple";
 /// group `staff`, which is granted the `wiki`; one sub-processor. Returns (dora, ada) tokens.
 async fn directory(app: &TestApp) -> (String, String) {
     let ok = |s: u16, b: &Value| assert!((200..300).contains(&s), "{s} {b}");
+    let dora = app
+        .org_with_admin(
+            "acme",
+            json!({"name": "Acme Corp", "plan": "annual", "seats": 10}),
+            "dora",
+            PW,
+        )
+        .await
+        .unwrap();
     let (s, b) = app
-        .op(
+        .call(
             Method::POST,
-            "/api/v1/orgs",
-            Some(json!({"slug": "acme", "name": "Acme Corp", "plan": "annual", "seats": 10})),
+            "/api/v1/orgs/acme/users",
+            Some(&dora),
+            Some(
+                json!({"username": "ada", "email": "ada@acme.test", "password": PW,
+                        "given_name": "Ada", "family_name": "Lovelace",
+                        "phones": ["+44 20 7946 0000"], "custom": {"badge": "B-1815"}}),
+            ),
         )
         .await
         .unwrap();
     ok(s, &b);
-    for (user, extra) in [
-        ("dora", json!({})),
-        (
-            "ada",
-            json!({"given_name": "Ada", "family_name": "Lovelace", "phones": ["+44 20 7946 0000"],
-                       "custom": {"badge": "B-1815"}}),
-        ),
-    ] {
-        let mut body =
-            json!({"username": user, "email": format!("{user}@acme.test"), "password": PW});
-        for (k, v) in extra.as_object().unwrap() {
-            body[k] = v.clone();
-        }
-        let (s, b) = app
-            .op(Method::POST, "/api/v1/orgs/acme/users", Some(body))
-            .await
-            .unwrap();
-        ok(s, &b);
-    }
-    let (s, b) = app
-        .op(Method::PUT, "/api/v1/orgs/acme/admins/dora", None)
-        .await
-        .unwrap();
-    ok(s, &b);
-    let dora = app.login("acme", "dora", PW).await.unwrap();
     for g in ["eng", "staff"] {
         let (s, b) = app
             .call(
@@ -143,10 +132,9 @@ async fn a_person_and_their_admin_get_everything_held_with_why_and_nobody_else_d
         );
         let activity = r["activity"].as_array().unwrap();
         assert!(
-            activity.iter().any(|a| a["action"] == "user.create" && a["by"] == "the provider's operator"),
-            "{activity:?}"
+            activity.iter().any(|a| a["action"] == "user.create" && a["by"] == "an administrator of your organization"),
+            "the admin who added ada: {activity:?}"
         );
-        assert!(activity.iter().any(|a| a["by"] == "an administrator of your organization"));
         assert!(activity.iter().all(|a| !a.to_string().contains("admin:")), "others by kind only");
         assert_eq!(r["recipients"][0]["name"], "Postal Mail Co");
         assert_eq!(r["recipients"][0]["location"], "EU (Dublin)");
@@ -176,6 +164,14 @@ async fn a_person_and_their_admin_get_everything_held_with_why_and_nobody_else_d
         assert_eq!(s, 201, "{t}");
         let (_, mine) = app.call(Method::GET, "/api/v1/me/data-export", Some(&dora), None).await.unwrap();
         assert_eq!(mine["memberships"]["admin"], true);
+        // The first admin was created (and invited) by the provider's operator, who never
+        // chose her password.
+        let dora_activity = mine["activity"].as_array().unwrap();
+        assert!(
+            dora_activity.iter().any(|a| a["action"] == "user.create" && a["by"] == "the provider's operator"),
+            "{dora_activity:?}"
+        );
+        assert!(dora_activity.iter().all(|a| !a.to_string().contains("operator:")), "others by kind only");
         let ticket = &mine["tickets"][0];
         assert_eq!(ticket["subject"], "LDAP bind fails");
         assert_eq!(ticket["role"], "requester");

@@ -20,10 +20,21 @@ struct Acme {
     bob: String,
 }
 
-/// Org `acme` on `plan` with admin alice (alice@acme.test), user bob and an end-of-life
-/// Windows 10 system `build-01`.
-async fn acme(app: &TestApp, plan: Value) -> Acme {
-    let mut body = json!({"slug": "acme", "name": "Acme"});
+/// The raw mails an SMTP sink received after its first `start`.
+fn sink_mails(sink: &SmtpSink, start: usize) -> Vec<String> {
+    sink.received()[start..]
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.data).into_owned())
+        .collect()
+}
+
+/// Org `acme` on `plan` whose first admin alice (alice@acme.test, given name "alice") sets her
+/// password with the invitation mailed to her — read from the SMTP sink (the mails after its
+/// first `start`) when there is one, else from the outbox — and adds user bob and an
+/// end-of-life Windows 10 system `build-01`.
+async fn acme(app: &TestApp, plan: Value, sink: Option<(&SmtpSink, usize)>) -> Acme {
+    let mut body = json!({"slug": "acme", "name": "Acme",
+                          "admin": {"username": "alice", "email": "alice@acme.test", "given_name": "alice"}});
     for (k, v) in plan.as_object().unwrap() {
         body[k] = v.clone();
     }
@@ -32,26 +43,28 @@ async fn acme(app: &TestApp, plan: Value) -> Acme {
         .await
         .unwrap();
     assert_eq!(s, 201, "{b}");
-    for name in ["alice", "bob"] {
-        let (s, b) = app
-            .op(
-                Method::POST,
-                "/api/v1/orgs/acme/users",
-                Some(
-                    json!({"username": name, "email": format!("{name}@acme.test"),
-                            "password": PW, "given_name": name}),
-                ),
-            )
+    let invitation = match sink {
+        Some((sink, start)) => {
+            app.wait_for_link("alice@acme.test", "invitation", None, || {
+                sink_mails(sink, start)
+            })
             .await
-            .unwrap();
-        assert_eq!(s, 201, "{b}");
+        }
+        None => app.mailed_link("alice@acme.test", "invitation").await,
     }
-    let (s, _) = app
-        .op(Method::PUT, "/api/v1/orgs/acme/admins/alice", None)
+    .unwrap();
+    app.accept_link(&invitation, PW).await.unwrap();
+    let alice = app.login("acme", "alice", PW).await.unwrap();
+    let (s, b) = app
+        .call(
+            Method::POST,
+            "/api/v1/orgs/acme/users",
+            Some(&alice),
+            Some(json!({"username": "bob", "email": "bob@acme.test", "password": PW, "given_name": "bob"})),
+        )
         .await
         .unwrap();
-    assert_eq!(s, 204);
-    let alice = app.login("acme", "alice", PW).await.unwrap();
+    assert_eq!(s, 201, "{b}");
     let (s, b) = app
         .call(
             Method::POST,
@@ -132,7 +145,7 @@ fn header(r: &Received, name: &str) -> Option<String> {
 #[tokio::test]
 async fn admins_open_tickets_over_rest_and_the_policy_answers_at_once() {
     each_backend(|app| async move {
-        let a = acme(&app, json!({"plan": "monthly", "seats": 20})).await;
+        let a = acme(&app, json!({"plan": "monthly", "seats": 20}), None).await;
         let (s, t) = open(&app, &a.alice, how_to()).await;
         assert_eq!(s, 201, "{t}");
         assert_eq!(t["id"], 1);
@@ -266,7 +279,7 @@ async fn admins_open_tickets_over_rest_and_the_policy_answers_at_once() {
 #[tokio::test]
 async fn free_plans_get_the_policys_limits_and_best_effort_targets() {
     each_backend(|app| async move {
-        let a = acme(&app, json!({"plan": "free"})).await;
+        let a = acme(&app, json!({"plan": "free"}), None).await;
         let (s, t) = open(
             &app,
             &a.alice,
@@ -297,8 +310,10 @@ async fn agents_work_the_queue_reply_by_mail_and_never_do_what_the_policy_forbid
         let sink = &sink;
         async move {
             // The sink serves every backend's run: count from here.
+            let before = sink.received().len();
+            let a = acme(&app, json!({"plan": "annual", "seats": 50}), Some((sink, before))).await;
+            // Alice's invitation is in; count the desk's mails from here.
             let start = sink.received().len();
-            let a = acme(&app, json!({"plan": "annual", "seats": 50})).await;
             let (agent, agent_id) = agent(&app).await;
             let (_, q4) = open(&app, &a.alice, how_to()).await;
             let (_, q1) = open(&app, &a.alice, outage()).await;
@@ -423,7 +438,7 @@ async fn agents_work_the_queue_reply_by_mail_and_never_do_what_the_policy_forbid
 #[tokio::test]
 async fn raw_mail_enters_through_the_gateway_endpoint_only() {
     each_backend(|app| async move {
-        let a = acme(&app, json!({"plan": "monthly", "seats": 5})).await;
+        let a = acme(&app, json!({"plan": "monthly", "seats": 5}), None).await;
         let raw = "From: alice@acme.test\r\nTo: support@skydir.localhost\r\n\
                    Subject: How do I add a group?\r\nMessage-ID: <gw1@acme.test>\r\n\r\n\
                    How do I add a group with the API? Thanks.\r\n";
@@ -468,7 +483,7 @@ async fn raw_mail_enters_through_the_gateway_endpoint_only() {
 #[tokio::test]
 async fn attachments_are_kept_sealed_and_served_only_to_who_may_read_the_ticket() {
     each_backend(|app| async move {
-        let a = acme(&app, json!({"plan": "monthly", "seats": 5})).await;
+        let a = acme(&app, json!({"plan": "monthly", "seats": 5}), None).await;
         let (agent, _) = agent(&app).await;
         let png: Vec<u8> = (0..2048u32).map(|i| (i % 251) as u8).collect();
         let mut t = outage();
@@ -550,7 +565,7 @@ async fn attachments_are_kept_sealed_and_served_only_to_who_may_read_the_ticket(
 #[tokio::test]
 async fn the_sla_report_counts_tickets_per_severity_and_month_for_staff_only() {
     each_backend(|app| async move {
-        let a = acme(&app, json!({"plan": "monthly", "seats": 5})).await;
+        let a = acme(&app, json!({"plan": "monthly", "seats": 5}), None).await;
         let (agent, _) = agent(&app).await;
         open(&app, &a.alice, how_to()).await;
         open(&app, &a.alice, outage()).await;
@@ -595,7 +610,7 @@ async fn the_sla_report_counts_tickets_per_severity_and_month_for_staff_only() {
 #[tokio::test]
 async fn jumpstart_tickets_go_to_the_named_specialist_and_macros_answer_in_one_step() {
     each_backend(|app| async move {
-        let a = acme(&app, json!({"plan": "jumpstart", "trial_ends": "2099-01-01T00:00:00Z"})).await;
+        let a = acme(&app, json!({"plan": "jumpstart", "trial_ends": "2099-01-01T00:00:00Z"}), None).await;
         let (agent, agent_id) = agent(&app).await;
         // The operator names the specialist; admins and unknown handles are refused.
         let (s, _) = app

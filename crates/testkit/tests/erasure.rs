@@ -76,33 +76,29 @@ fn count(seen: &Seen, who: &str) -> usize {
 }
 
 async fn setup(app: &TestApp) -> String {
+    let dora = app
+        .org_with_admin(
+            "acme",
+            json!({"name": "Acme Corp", "plan": "annual", "seats": 10}),
+            "dora",
+            PW,
+        )
+        .await
+        .unwrap();
     let (s, b) = app
-        .op(
+        .call(
             Method::POST,
-            "/api/v1/orgs",
-            Some(json!({"slug": "acme", "name": "Acme Corp", "plan": "annual", "seats": 10})),
+            "/api/v1/orgs/acme/users",
+            Some(&dora),
+            Some(
+                json!({"username": "ada", "email": "ada@acme.test", "password": PW,
+                        "given_name": "Ada", "phones": ["+44 20 7946 0000"]}),
+            ),
         )
         .await
         .unwrap();
     assert_eq!(s, 201, "{b}");
-    for u in ["dora", "ada"] {
-        let (s, b) = app
-            .op(
-                Method::POST,
-                "/api/v1/orgs/acme/users",
-                Some(
-                    json!({"username": u, "email": format!("{u}@acme.test"), "password": PW,
-                            "given_name": "Ada", "phones": ["+44 20 7946 0000"]}),
-                ),
-            )
-            .await
-            .unwrap();
-        assert_eq!(s, 201, "{b}");
-    }
-    app.op(Method::PUT, "/api/v1/orgs/acme/admins/dora", None)
-        .await
-        .unwrap();
-    app.login("acme", "dora", PW).await.unwrap()
+    dora
 }
 
 #[tokio::test]

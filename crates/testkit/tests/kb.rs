@@ -234,37 +234,55 @@ async fn acknowledgements_suggest_the_articles_that_may_answer_the_ticket() {
     each_backend(|app| async move {
         let agent = agent(&app).await;
         let (s, _) = app
-            .call(Method::POST, "/api/v1/kb/articles", Some(&agent), Some(bind_article()))
+            .call(
+                Method::POST,
+                "/api/v1/kb/articles",
+                Some(&agent),
+                Some(bind_article()),
+            )
             .await
             .unwrap();
         assert_eq!(s, 201);
-        let (s, _) = app
-            .op(Method::POST, "/api/v1/orgs", Some(json!({"slug": "acme", "name": "Acme", "plan": "monthly", "seats": 5})))
+        let alice = app
+            .org_with_admin(
+                "acme",
+                json!({"name": "Acme", "plan": "monthly", "seats": 5}),
+                "alice",
+                "correct horse battery",
+            )
             .await
             .unwrap();
-        assert_eq!(s, 201);
-        let (s, _) = app
-            .op(Method::POST, "/api/v1/orgs/acme/users",
-                Some(json!({"username": "alice", "email": "alice@acme.test", "password": "correct horse battery"})))
-            .await
-            .unwrap();
-        assert_eq!(s, 201);
-        app.op(Method::PUT, "/api/v1/orgs/acme/admins/alice", None).await.unwrap();
-        let alice = app.login("acme", "alice", "correct horse battery").await.unwrap();
         let (s, t) = app
-            .call(Method::POST, "/api/v1/orgs/acme/tickets", Some(&alice),
-                  Some(json!({"subject": "LDAP bind error 49", "category": "how_to",
-                              "description": "Which bind DN should our NAS use? We get error 49."})))
+            .call(
+                Method::POST,
+                "/api/v1/orgs/acme/tickets",
+                Some(&alice),
+                Some(
+                    json!({"subject": "LDAP bind error 49", "category": "how_to",
+                              "description": "Which bind DN should our NAS use? We get error 49."}),
+                ),
+            )
             .await
             .unwrap();
         assert_eq!(s, 201, "{t}");
         let (_, full) = app
-            .call(Method::GET, "/api/v1/orgs/acme/tickets/1", Some(&alice), None)
+            .call(
+                Method::GET,
+                "/api/v1/orgs/acme/tickets/1",
+                Some(&alice),
+                None,
+            )
             .await
             .unwrap();
         let ack = full["messages"][1]["body"].as_str().unwrap();
-        assert!(ack.contains("These Knowledge Base articles may already help"), "{ack}");
-        assert!(ack.contains("LDAP bind fails with error 49: https://"), "{ack}");
+        assert!(
+            ack.contains("These Knowledge Base articles may already help"),
+            "{ack}"
+        );
+        assert!(
+            ack.contains("LDAP bind fails with error 49: https://"),
+            "{ack}"
+        );
         assert!(ack.contains("/kb/ldap-bind-error-49"), "{ack}");
         app
     })

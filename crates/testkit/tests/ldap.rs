@@ -14,74 +14,86 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const PW: &str = "correct horse battery staple";
 
-async fn rest(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> Value {
-    let (s, b) = app.op(method, path, body).await.unwrap();
+async fn rest(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Value {
+    let (s, b) = app.call(method, path, Some(token), body).await.unwrap();
     assert!((200..300).contains(&s), "{path}: {s} {b}");
     b
 }
 
-/// Org `slug` with admin `alice`, users `bob` and `carol` (all with password PW), groups
-/// `eng` ⊃ `backend` ∋ bob, and `eng` ∋ carol.
-async fn populate(app: &TestApp, slug: &str) {
+const SSH_KEY: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHh0ZXN0a2V5dGVzdGtleXRlc3RrZXl0ZXN0a2V5 test";
+
+/// Org `slug` whose first admin `alice` sets her password (PW) with the invitation from the
+/// outbox, then adds users `bob` and `carol` (password PW), groups `eng` ⊃ `backend` ∋ bob,
+/// and `eng` ∋ carol. Returns alice's session token.
+async fn populate(app: &TestApp, slug: &str) -> String {
+    let email = format!("alice@{slug}.example.com");
+    let (s, b) = app
+        .op(
+            Method::POST,
+            "/api/v1/orgs",
+            Some(json!({"slug": slug, "name": "Acme", "plan": "free",
+                        "admin": {"username": "alice", "email": email,
+                                  "given_name": "Alice", "family_name": "Liddell"}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{b}");
+    let invitation = app.mailed_link(&email, "invitation").await.unwrap();
+    app.accept_link(&invitation, PW).await.unwrap();
+    let alice = app.login(slug, "alice", PW).await.unwrap();
     rest(
         app,
-        Method::POST,
-        "/api/v1/orgs",
-        Some(json!({"slug": slug, "name": "Acme", "plan": "free"})),
+        &alice,
+        Method::PATCH,
+        &format!("/api/v1/orgs/{slug}/users/alice"),
+        Some(json!({"ssh_keys": [SSH_KEY]})),
     )
     .await;
-    for (u, given, family) in [
-        ("alice", "Alice", "Liddell"),
-        ("bob", "Bob", "Builder"),
-        ("carol", "Carol", "Danvers"),
-    ] {
+    for (u, given, family) in [("bob", "Bob", "Builder"), ("carol", "Carol", "Danvers")] {
         rest(
             app,
+            &alice,
             Method::POST,
             &format!("/api/v1/orgs/{slug}/users"),
-            Some(json!({"username": u, "email": format!("{u}@{slug}.example.com"), "password": PW,
-                        "given_name": given, "family_name": family,
-                        "ssh_keys": ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHh0ZXN0a2V5dGVzdGtleXRlc3RrZXl0ZXN0a2V5 test"]})),
+            Some(
+                json!({"username": u, "email": format!("{u}@{slug}.example.com"), "password": PW,
+                        "given_name": given, "family_name": family, "ssh_keys": [SSH_KEY]}),
+            ),
         )
         .await;
     }
-    rest(
-        app,
-        Method::PUT,
-        &format!("/api/v1/orgs/{slug}/admins/alice"),
-        None,
-    )
-    .await;
     for g in ["eng", "backend"] {
         rest(
             app,
+            &alice,
             Method::POST,
             &format!("/api/v1/orgs/{slug}/groups"),
             Some(json!({"name": g})),
         )
         .await;
     }
-    rest(
-        app,
-        Method::PUT,
-        &format!("/api/v1/orgs/{slug}/groups/eng/members/groups/backend"),
-        None,
-    )
-    .await;
-    rest(
-        app,
-        Method::PUT,
-        &format!("/api/v1/orgs/{slug}/groups/backend/members/users/bob"),
-        None,
-    )
-    .await;
-    rest(
-        app,
-        Method::PUT,
-        &format!("/api/v1/orgs/{slug}/groups/eng/members/users/carol"),
-        None,
-    )
-    .await;
+    for path in [
+        "groups/eng/members/groups/backend",
+        "groups/backend/members/users/bob",
+        "groups/eng/members/users/carol",
+    ] {
+        rest(
+            app,
+            &alice,
+            Method::PUT,
+            &format!("/api/v1/orgs/{slug}/{path}"),
+            None,
+        )
+        .await;
+    }
+    alice
 }
 
 fn dn(slug: &str, user: &str) -> String {
@@ -216,7 +228,7 @@ async fn root_dse_is_readable_without_binding_and_names_no_org() {
 #[tokio::test]
 async fn users_bind_over_ldaps_and_starttls_and_whoami_names_them() {
     each_backend(|app| async move {
-        populate(&app, "acme").await;
+        let alice = populate(&app, "acme").await;
         let bob = dn("acme", "bob");
         let (code, out) = tool(
             &app,
@@ -282,6 +294,7 @@ async fn users_bind_over_ldaps_and_starttls_and_whoami_names_them() {
         // A suspended user cannot bind.
         rest(
             &app,
+            &alice,
             Method::PATCH,
             "/api/v1/orgs/acme/users/carol",
             Some(json!({"status": "suspended"})),
@@ -300,7 +313,12 @@ async fn users_bind_over_ldaps_and_starttls_and_whoami_names_them() {
         let t0 = std::time::Instant::now();
         loop {
             let (_, events) = app
-                .op(Method::GET, "/api/v1/orgs/acme/audit?limit=1000", None)
+                .call(
+                    Method::GET,
+                    "/api/v1/orgs/acme/audit?limit=1000",
+                    Some(&alice),
+                    None,
+                )
                 .await
                 .unwrap();
             let logins: Vec<&Value> = events
@@ -511,9 +529,10 @@ async fn a_bind_in_one_org_never_sees_another_and_users_see_only_themselves() {
 #[tokio::test]
 async fn changes_made_over_rest_are_seen_by_the_next_ldap_search() {
     each_backend(|app| async move {
-        populate(&app, "acme").await;
+        let alice = populate(&app, "acme").await;
         rest(
             &app,
+            &alice,
             Method::POST,
             "/api/v1/orgs/acme/users",
             Some(json!({"username": "dave", "email": "dave@acme.example.com", "password": PW})),
@@ -521,6 +540,7 @@ async fn changes_made_over_rest_are_seen_by_the_next_ldap_search() {
         .await;
         rest(
             &app,
+            &alice,
             Method::PUT,
             "/api/v1/orgs/acme/groups/eng/members/users/dave",
             None,
@@ -540,7 +560,14 @@ async fn changes_made_over_rest_are_seen_by_the_next_ldap_search() {
             "{out}"
         );
         // A new admin's next bind sees the whole org.
-        rest(&app, Method::PUT, "/api/v1/orgs/acme/admins/dave", None).await;
+        rest(
+            &app,
+            &alice,
+            Method::PUT,
+            "/api/v1/orgs/acme/admins/dave",
+            None,
+        )
+        .await;
         let (_, out) = search_as(
             &app,
             "acme",
@@ -551,7 +578,14 @@ async fn changes_made_over_rest_are_seen_by_the_next_ldap_search() {
         .await;
         assert_eq!(dns(&out), [dn("acme", "bob")]);
         // Deleting a user removes the entry and its group membership.
-        rest(&app, Method::DELETE, "/api/v1/orgs/acme/users/dave", None).await;
+        rest(
+            &app,
+            &alice,
+            Method::DELETE,
+            "/api/v1/orgs/acme/users/dave",
+            None,
+        )
+        .await;
         let (_, out) = search_as(
             &app,
             "acme",
@@ -797,7 +831,7 @@ async fn users_change_their_own_password_with_ldappasswd_under_the_org_policy() 
 #[tokio::test]
 async fn searches_are_in_the_audit_log_without_filters_or_names() {
     each_backend(|app| async move {
-        populate(&app, "acme").await;
+        let alice = populate(&app, "acme").await;
         let (code, out) = search_as(
             &app,
             "acme",
@@ -808,10 +842,21 @@ async fn searches_are_in_the_audit_log_without_filters_or_names() {
         .await;
         assert_eq!((code, dns(&out).len()), (0, 1), "{out}");
         // Written in the background, shortly after.
+        // The org's admins read the log; the provider's operator does not.
+        let (s, _) = app
+            .op(Method::GET, "/api/v1/orgs/acme/audit?limit=1000", None)
+            .await
+            .unwrap();
+        assert_eq!(s, 403, "the operator reads no org's audit log");
         let t0 = std::time::Instant::now();
         let events = loop {
             let (_, events) = app
-                .op(Method::GET, "/api/v1/orgs/acme/audit?limit=1000", None)
+                .call(
+                    Method::GET,
+                    "/api/v1/orgs/acme/audit?limit=1000",
+                    Some(&alice),
+                    None,
+                )
                 .await
                 .unwrap();
             let found = events
@@ -855,9 +900,8 @@ async fn searches_are_in_the_audit_log_without_filters_or_names() {
 #[tokio::test]
 async fn service_accounts_made_over_rest_bind_and_read_their_org_until_rotated_or_deleted() {
     each_backend(|app| async move {
-        populate(&app, "acme").await;
+        let admin = populate(&app, "acme").await;
         populate(&app, "globex").await;
-        let admin = app.login("acme", "alice", PW).await.unwrap();
         let base = "/api/v1/orgs/acme/ldap-accounts";
         let secret = "jenkins service secret 1";
         let body = json!({"name": "jenkins", "password": secret, "description": "CI"});
@@ -1056,7 +1100,12 @@ async fn service_accounts_made_over_rest_bind_and_read_their_org_until_rotated_o
         let t0 = std::time::Instant::now();
         let events = loop {
             let (_, events) = app
-                .op(Method::GET, "/api/v1/orgs/acme/audit?limit=1000", None)
+                .call(
+                    Method::GET,
+                    "/api/v1/orgs/acme/audit?limit=1000",
+                    Some(&admin),
+                    None,
+                )
                 .await
                 .unwrap();
             let binds: Vec<&Value> = events

@@ -197,20 +197,24 @@ async fn the_same_thousand_users_answer_a_battery_of_filters_as_in_slapd() {
     let users = users();
     let reference = slapd(&users);
     let app = TestApp::spawn_on(Backend::Sqlite).await.unwrap();
-    let (s, b) = app
-        .op(
-            Method::POST,
-            "/api/v1/orgs",
-            Some(json!({"slug": "eq", "name": "Eq", "plan": "monthly", "seats": N + 10})),
+    // The org's first admin, to search as (skydir's rule: only admins see the whole org),
+    // who adds the users: 10 free users and N seats hold them all.
+    let pw = "correct horse battery staple";
+    let searcher = app
+        .org_with_admin(
+            "eq",
+            json!({"name": "Eq", "plan": "monthly", "seats": N}),
+            "searcher",
+            pw,
         )
         .await
         .unwrap();
-    assert_eq!(s, 201, "{b}");
     for u in &users {
         let (s, b) = app
-            .op(
+            .call(
                 Method::POST,
                 "/api/v1/orgs/eq/users",
+                Some(&searcher),
                 Some(json!({
                     "username": u.uid, "email": format!("{}@example.com", u.uid),
                     "given_name": u.given, "family_name": u.family,
@@ -222,22 +226,6 @@ async fn the_same_thousand_users_answer_a_battery_of_filters_as_in_slapd() {
             .unwrap();
         assert_eq!(s, 201, "{b}");
     }
-    // An admin to search as (skydir's rule: only admins see the whole org).
-    let pw = "correct horse battery staple";
-    let (s, b) = app
-        .op(
-            Method::POST,
-            "/api/v1/orgs/eq/users",
-            Some(json!({"username": "searcher", "email": "searcher@example.org", "password": pw})),
-        )
-        .await
-        .unwrap();
-    assert_eq!(s, 201, "{b}");
-    let (s, _) = app
-        .op(Method::PUT, "/api/v1/orgs/eq/admins/searcher", None)
-        .await
-        .unwrap();
-    assert_eq!(s, 204);
     let cacert = app.cert_path.display().to_string();
     let skydir_bind = ["-D", "uid=searcher,ou=users,o=eq,dc=skydir", "-w", pw];
     let filters = [

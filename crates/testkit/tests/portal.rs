@@ -146,27 +146,23 @@ fn url_encode(s: &str) -> String {
         .collect()
 }
 
+/// Org `acme` whose first admin alice took her invitation from the outbox and added bob.
 async fn acme(app: &TestApp) {
-    let (s, _) = app
-        .op(
-            Method::POST,
-            "/api/v1/orgs",
-            Some(json!({"slug": "acme", "name": "Acme", "plan": "monthly", "seats": 5})),
+    let alice = app
+        .org_with_admin(
+            "acme",
+            json!({"name": "Acme", "plan": "monthly", "seats": 5}),
+            "alice",
+            PW,
         )
         .await
         .unwrap();
-    assert_eq!(s, 201);
-    for n in ["alice", "bob"] {
-        let (s, _) = app
-            .op(Method::POST, "/api/v1/orgs/acme/users",
-                Some(json!({"username": n, "email": format!("{n}@acme.test"), "password": PW, "given_name": n})))
-            .await
-            .unwrap();
-        assert_eq!(s, 201);
-    }
-    app.op(Method::PUT, "/api/v1/orgs/acme/admins/alice", None)
+    let (s, b) = app
+        .call(Method::POST, "/api/v1/orgs/acme/users", Some(&alice),
+            Some(json!({"username": "bob", "email": "bob@acme.test", "password": PW, "given_name": "bob"})))
         .await
         .unwrap();
+    assert_eq!(s, 201, "{b}");
 }
 
 #[tokio::test]

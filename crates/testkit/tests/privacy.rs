@@ -11,33 +11,28 @@ use std::time::Duration;
 
 const PW: &str = "correct horse battery staple";
 
-async fn org_admin(app: &TestApp, slug: &str, plan: Value) -> String {
-    let mut body = json!({"slug": slug, "name": slug});
-    for (k, v) in plan.as_object().unwrap() {
-        body[k] = v.clone();
+/// Org `slug` on `plan` whose first admin dora took her invitation — from the SMTP sink (the
+/// mails after its first `start`) when there is one, else from the outbox — and logged in.
+async fn org_admin(
+    app: &TestApp,
+    slug: &str,
+    plan: Value,
+    sink: Option<(&SmtpSink, usize)>,
+) -> String {
+    let mut plan = plan;
+    plan["name"] = json!(slug);
+    match sink {
+        Some((sink, start)) => app
+            .org_with_admin_via(slug, plan, "dora", PW, || {
+                sink.received()[start..]
+                    .iter()
+                    .map(|r| String::from_utf8_lossy(&r.data).into_owned())
+                    .collect()
+            })
+            .await
+            .unwrap(),
+        None => app.org_with_admin(slug, plan, "dora", PW).await.unwrap(),
     }
-    let (s, b) = app
-        .op(Method::POST, "/api/v1/orgs", Some(body))
-        .await
-        .unwrap();
-    assert_eq!(s, 201, "{b}");
-    let (s, _) = app
-        .op(
-            Method::POST,
-            &format!("/api/v1/orgs/{slug}/users"),
-            Some(json!({"username": "dora", "email": format!("dora@{slug}.test"), "password": PW})),
-        )
-        .await
-        .unwrap();
-    assert_eq!(s, 201);
-    app.op(
-        Method::PUT,
-        &format!("/api/v1/orgs/{slug}/admins/dora"),
-        None,
-    )
-    .await
-    .unwrap();
-    app.login(slug, "dora", PW).await.unwrap()
 }
 
 fn aws(location: &str) -> Value {
@@ -70,8 +65,10 @@ async fn the_public_registry_and_its_feed_announce_every_change_and_subscribers_
     each_backend_with(&[("SKYDIR_SMTP_URL", url.as_str())], |app| {
         let sink = &sink;
         async move {
+            let before = sink.received().len();
+            let acme = org_admin(&app, "acme", json!({"plan": "monthly", "seats": 5}), Some((sink, before))).await;
+            // Dora's invitation is in; count the subscribers' mails from here.
             let start = sink.received().len();
-            let acme = org_admin(&app, "acme", json!({"plan": "monthly", "seats": 5})).await;
             let (s, _) = app
                 .call(Method::POST, "/api/v1/orgs/acme/privacy/subscriptions", Some(&acme),
                       Some(json!({"email": "privacy@acme.test"})))
@@ -133,9 +130,9 @@ async fn the_public_registry_and_its_feed_announce_every_change_and_subscribers_
 #[tokio::test]
 async fn only_paying_orgs_execute_the_dpa_and_download_it_signed() {
     each_backend_with(&[], |app| async move {
-        let paying = org_admin(&app, "acme", json!({"plan": "annual", "seats": 5})).await;
-        let free = org_admin(&app, "tiny", json!({"plan": "free"})).await;
-        let trial = org_admin(&app, "trial", json!({"plan": "jumpstart", "trial_ends": "2099-01-01T00:00:00Z"})).await;
+        let paying = org_admin(&app, "acme", json!({"plan": "annual", "seats": 5}), None).await;
+        let free = org_admin(&app, "tiny", json!({"plan": "free"}), None).await;
+        let trial = org_admin(&app, "trial", json!({"plan": "jumpstart", "trial_ends": "2099-01-01T00:00:00Z"}), None).await;
         let (s, _) = app.call(Method::GET, "/api/v1/privacy/dpa", None, None).await.unwrap();
         assert_eq!(s, 404, "nothing published yet");
         let (s, _) = app

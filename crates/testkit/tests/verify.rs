@@ -19,32 +19,29 @@ fn link(r: &Received) -> String {
     text[i + 8..i + 8 + 47].to_string()
 }
 
-async fn setup(app: &TestApp) -> (String, String) {
-    let (s, _) = app
-        .op(
-            Method::POST,
-            "/api/v1/orgs",
-            Some(json!({"slug": "acme", "name": "Acme", "plan": "annual", "seats": 9})),
+/// Org `acme` whose first admin alice took the invitation mailed to the sink (after the first
+/// `start` mails), added carol (an admin too) and bob; a support agent. Returns (alice, agent)
+/// tokens.
+async fn setup(app: &TestApp, sink: &SmtpSink, start: usize) -> (String, String) {
+    let alice = app
+        .org_with_admin_via(
+            "acme",
+            json!({"name": "Acme", "plan": "annual", "seats": 9}),
+            "alice",
+            PW,
+            || {
+                sink.received()[start..]
+                    .iter()
+                    .map(|r| String::from_utf8_lossy(&r.data).into_owned())
+                    .collect()
+            },
         )
         .await
         .unwrap();
-    assert_eq!(s, 201);
-    for n in ["alice", "carol", "bob"] {
-        let (s, b) = app
-            .op(
-                Method::POST,
-                "/api/v1/orgs/acme/users",
-                Some(json!({"username": n, "email": format!("{n}@acme.test"), "password": PW})),
-            )
-            .await
-            .unwrap();
-        assert_eq!(s, 201, "{b}");
+    for n in ["carol", "bob"] {
+        app.add_user(&alice, "acme", n, PW).await.unwrap();
     }
-    for n in ["alice", "carol"] {
-        app.op(Method::PUT, &format!("/api/v1/orgs/acme/admins/{n}"), None)
-            .await
-            .unwrap();
-    }
+    app.make_admin(&alice, "acme", "carol").await.unwrap();
     let (_, staff) = app
         .op(
             Method::POST,
@@ -53,7 +50,6 @@ async fn setup(app: &TestApp) -> (String, String) {
         )
         .await
         .unwrap();
-    let alice = app.login("acme", "alice", PW).await.unwrap();
     (alice, staff["token"].as_str().unwrap().to_string())
 }
 
@@ -76,18 +72,20 @@ async fn admins(app: &TestApp, token: &str) -> Value {
 }
 
 #[tokio::test]
-async fn only_an_admins_confirmation_makes_skydir_grant_what_an_agent_asked() {
+async fn only_an_admins_confirmation_makes_skydir_do_what_an_agent_asked() {
     let sink = SmtpSink::start().await.unwrap();
     let url = sink.url();
     each_backend_with(&[("SKYDIR_SMTP_URL", url.as_str())], |app| {
         let sink = &sink;
         async move {
+            let before = sink.received().len();
+            let (alice, agent) = setup(&app, sink, before).await;
+            // Alice's invitation is in; count the verification's mails from here.
             let start = sink.received().len();
-            let (alice, agent) = setup(&app).await;
             let (s, t) = app
                 .call(Method::POST, "/api/v1/orgs/acme/tickets", Some(&alice),
-                      Some(json!({"subject": "Admin for Bob", "category": "account_security",
-                                  "description": "Please make Bob an administrator of our organization."})))
+                      Some(json!({"subject": "Delete Bob's account", "category": "account_security",
+                                  "description": "Bob left the company: please delete his account for good."})))
                 .await
                 .unwrap();
             assert_eq!(s, 201, "{t}");
@@ -100,13 +98,29 @@ async fn only_an_admins_confirmation_makes_skydir_grant_what_an_agent_asked() {
                 .unwrap();
             assert_eq!(s, 403, "{e}");
             assert!(e["detail"].as_str().unwrap().contains("never change a password"), "{e}");
+            // Making an admin is never a verified request: the org's admins do it themselves.
+            let (s, e) = app
+                .call(Method::POST, &format!("/api/v1/support/tickets/{n}/verifications"), Some(&agent),
+                      Some(json!({"request": "make_admin", "username": "bob"})))
+                .await
+                .unwrap();
+            assert_eq!(s, 403, "{e}");
+            assert!(e["detail"].as_str().unwrap().contains("admin console"), "{e}");
+            assert!(!admins(&app, &alice).await.to_string().contains("bob"), "nothing changed");
+            let (_, vs) = app
+                .call(Method::GET, &format!("/api/v1/support/tickets/{n}/verifications"), Some(&agent), None)
+                .await
+                .unwrap();
+            assert_eq!(vs, json!([]), "no verification was opened");
             // An agent cannot just do it.
             let (s, _) = app.call(Method::PUT, "/api/v1/orgs/acme/admins/bob", Some(&agent), None).await.unwrap();
+            assert_eq!(s, 403);
+            let (s, _) = app.call(Method::DELETE, "/api/v1/orgs/acme/users/bob", Some(&agent), None).await.unwrap();
             assert_eq!(s, 403);
             // A verification: a link to each active admin.
             let (s, v) = app
                 .call(Method::POST, &format!("/api/v1/support/tickets/{n}/verifications"), Some(&agent),
-                      Some(json!({"request": "make_admin", "username": "bob"})))
+                      Some(json!({"request": "delete_account", "username": "bob"})))
                 .await
                 .unwrap();
             assert_eq!(s, 201, "{v}");
@@ -127,13 +141,18 @@ async fn only_an_admins_confirmation_makes_skydir_grant_what_an_agent_asked() {
             assert_eq!(page.status(), 200);
             assert_eq!(page.headers()["cache-control"], "no-store");
             let html = page.text().await.unwrap();
-            assert!(html.contains("make the user &#39;bob&#39; an administrator") || html.contains("make the user 'bob' an administrator"), "{html}");
-            assert!(!admins(&app, &alice).await.to_string().contains("bob"));
-            // Carol confirms with the form; skydir grants the role.
+            assert!(html.contains("delete the account of the user &#39;bob&#39;") || html.contains("delete the account of the user 'bob'"), "{html}");
+            let bob_path = "/api/v1/orgs/acme/users/bob";
+            let (s, _) = app.call(Method::GET, bob_path, Some(&alice), None).await.unwrap();
+            assert_eq!(s, 200, "bob is still there");
+            app.login("acme", "bob", PW).await.unwrap();
+            // Carol confirms with the form; skydir deletes the account.
             let (s, html) = form(&app, carol_link, "decision=confirm").await;
             assert_eq!(s, 200, "{html}");
             assert!(html.contains("skydir has carried it out"), "{html}");
-            assert!(admins(&app, &alice).await.to_string().contains("bob"));
+            let (s, _) = app.call(Method::GET, bob_path, Some(&alice), None).await.unwrap();
+            assert_eq!(s, 404, "bob is gone");
+            assert!(app.login("acme", "bob", PW).await.is_err());
             // The other link is spent.
             let (_, alice_link) = links.iter().find(|(r, _)| r.rcpt_to[0] == "alice@acme.test").unwrap();
             let (s, html) = form(&app, alice_link, "decision=reject").await;
@@ -152,7 +171,7 @@ async fn only_an_admins_confirmation_makes_skydir_grant_what_an_agent_asked() {
                 .iter()
                 .map(|e| (e["action"].as_str().unwrap().to_string(), e["actor"].as_str().unwrap().to_string()))
                 .collect();
-            for (action, actor) in [("verification.open", "agent:"), ("verification.confirmed", "admin:"), ("admin.grant", "system")] {
+            for (action, actor) in [("verification.open", "agent:"), ("verification.confirmed", "admin:"), ("user.delete", "system")] {
                 assert!(actions.iter().any(|(a, b)| a == action && b.starts_with(actor)), "{action} by {actor}: {actions:?}");
             }
             // A made-up link is not found.
@@ -182,8 +201,9 @@ async fn an_authenticator_guards_logins_and_the_confirmation_of_a_disclosure() {
     each_backend_with(&[("SKYDIR_SMTP_URL", url.as_str())], |app| {
         let sink = &sink;
         async move {
+            let before = sink.received().len();
+            let (alice, agent) = setup(&app, sink, before).await;
             let start = sink.received().len();
-            let (alice, agent) = setup(&app).await;
             // Enroll: the secret once, confirmed by a first code.
             let (s, e) = app.call(Method::POST, "/api/v1/me/totp", Some(&alice), None).await.unwrap();
             assert_eq!(s, 201, "{e}");
