@@ -45,10 +45,10 @@ async function journey(name, fn) {
 }
 /** The newest mail in the outbox matching `re`, decoded (quoted-printable soft breaks). */
 async function mailMatching(re, before) {
-  const { readdirSync, readFileSync } = await import('node:fs');
+  const { existsSync, readdirSync, readFileSync } = await import('node:fs');
   const outbox = `${process.env.SKYDIR_DATA_DIR}/outbox`;
   for (let i = 0; i < 50; i++) {
-    const fresh = readdirSync(outbox).filter((f) => !before.has(f)).map((f) => readFileSync(`${outbox}/${f}`, 'utf8'));
+    const fresh = (existsSync(outbox) ? readdirSync(outbox) : []).filter((f) => !before.has(f)).map((f) => readFileSync(`${outbox}/${f}`, 'utf8'));
     const found = fresh.map((m) => m.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))))
       .find((m) => re.test(m));
     if (found) return found;
@@ -57,8 +57,9 @@ async function mailMatching(re, before) {
   throw new Error(`no mail matching ${re} in the outbox`);
 }
 async function outboxNow() {
-  const { readdirSync } = await import('node:fs');
-  return new Set(readdirSync(`${process.env.SKYDIR_DATA_DIR}/outbox`));
+  const { existsSync, readdirSync } = await import('node:fs');
+  const outbox = `${process.env.SKYDIR_DATA_DIR}/outbox`;
+  return new Set(existsSync(outbox) ? readdirSync(outbox) : []);
 }
 
 /** The RFC 6238 code (SHA-1, 6 digits, 30 s) of `secret` (base32) for time step `step`. */
@@ -108,18 +109,23 @@ const AGENT_PW = 'ann has a long console passphrase';
 
 let agentToken;
 
+let invitedAt;
 await journey('operator signs in, creates an organization with its first admin, and an agent', async (page) => {
   await tokenSignIn(page, OPERATOR);
   await page.waitForURL('**/operator/orgs');
+  // The operator names the first administrator; there is no password field to fill.
+  assert.equal(await page.locator('input[type=password]').count(), 0, 'staff never choose a password');
+  invitedAt = await outboxNow();
   await page.getByLabel('Organization id').fill('acme');
   await page.getByLabel('Name', { exact: true }).fill('Acme Inc.');
   await page.getByLabel('Plan').selectOption('monthly');
   await page.getByLabel('Seats').fill('25');
   await page.getByLabel('Admin username').fill('alice');
   await page.getByLabel('Admin email').fill('alice@acme.test');
-  await page.getByLabel('Admin password').fill('a long passphrase');
+  await page.getByLabel('Given name').fill('Alice');
   await page.getByRole('button', { name: 'Create the organization' }).click();
   await page.getByText('Organization acme was created').waitFor();
+  await page.getByRole('status').getByText('was mailed an invitation').waitFor();
   assert.ok(await page.locator('#orgs').getByText('acme', { exact: true }).isVisible());
 
   // A bad slug is refused next to the field and nothing is created.
@@ -129,21 +135,60 @@ await journey('operator signs in, creates an organization with its first admin, 
   await page.locator('#slug-error').waitFor();
   assert.equal(await page.locator('#orgs tr').count(), 2, 'one org row plus the header');
 
-  // An administrator the password policy refuses leaves no organization behind either.
+  // An administrator the directory refuses leaves no organization behind either.
   await page.getByLabel('Organization id').fill('beta');
   await page.getByLabel('Name', { exact: true }).fill('Beta');
   await page.getByLabel('Admin username').fill('bob');
-  await page.getByLabel('Admin email').fill('bob@beta.test');
-  await page.getByLabel('Admin password').fill('short');
+  await page.getByLabel('Admin email').fill('not an address');
   await page.getByRole('button', { name: 'Create the organization' }).click();
-  await page.locator('#admin_password-error').waitFor();
+  await page.locator('#admin_email-error').waitFor();
   assert.equal(await page.locator('#orgs tr').count(), 2, 'still one org row plus the header');
+
+  // The org's page: the plan, the seats used, and the first admin's invitation, pending.
+  await page.goto('/operator/orgs/acme');
+  await page.locator('#invitation').getByText('invitation pending').waitFor();
+  assert.match(await page.locator('#users').textContent(), /1 of 35/, '25 seats on top of 10 free users');
+  assert.ok(!(await page.content()).includes('/portal/invitation/'), 'the operator never sees the link');
 
   await page.getByRole('link', { name: 'Staff' }).click();
   await page.getByLabel('Handle').fill('ann');
   await page.getByRole('button', { name: 'Add the staff member' }).click();
   agentToken = (await page.locator('#new-token').textContent()).trim();
   assert.match(agentToken, /^skd_/);
+});
+
+await journey('the first admin opens the invitation from the mail and chooses a password', async (page) => {
+  const mail = await mailMatching(/portal\/invitation\//, invitedAt);
+  assert.match(mail, /^To: alice@acme\.test/m);
+  assert.match(mail, /Your username: alice/);
+  const link = mail.match(/https:\/\/\S+\/portal\/invitation\/[A-Za-z0-9_-]+/)[0];
+  await page.goto(new URL(link).pathname);
+  await page.getByRole('heading', { name: 'Welcome: choose your password' }).waitFor();
+  assert.equal((await page.locator('#reset-account').textContent()).trim(), 'alice');
+  await page.getByLabel('Password', { exact: true }).fill('a long passphrase');
+  await page.getByLabel('Password again').fill('a long passphrase');
+  await page.getByRole('button', { name: 'Set the password' }).click();
+  await page.getByText('Your new password is set.').waitFor();
+  // The link worked once.
+  await page.goto(new URL(link).pathname);
+  await page.getByRole('alert').getByText(/expired or was already used/).waitFor();
+  await logIn(page, 'acme', 'alice', 'a long passphrase');
+  await page.waitForURL('**/admin');
+});
+
+await journey('the operator sees the invitation accepted, suspends the org and resumes it', async (page) => {
+  await tokenSignIn(page, OPERATOR);
+  await page.goto('/operator/orgs/acme');
+  await page.locator('#invitation').getByText('accepted').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Send the invitation again' }).count(), 0);
+  await page.getByRole('button', { name: 'Suspend the organization' }).click();
+  await page.locator('#org-status').getByText('Suspended').waitFor();
+  const alice = await person();
+  await logIn(alice.page, 'acme', 'alice', 'a long passphrase');
+  await alice.page.getByRole('alert').getByText(/suspended by its provider/).waitFor();
+  await alice.context.close();
+  await page.getByRole('button', { name: 'Resume the organization' }).click();
+  await page.locator('#org-status').getByText('In service').waitFor();
 });
 
 // ---- Public pages ---------------------------------------------------------------------------
@@ -182,7 +227,7 @@ await journey('the admin logs in, sees the org, creates a user and finds them', 
   await logIn(page, 'acme', 'alice', 'a long passphrase');
   await page.waitForURL('**/admin');
   assert.equal((await page.locator('#plan').textContent()).trim(), 'monthly');
-  assert.match(await page.locator('#seats').textContent(), /1 of 25/);
+  assert.match(await page.locator('#seats').textContent(), /1 of 35/);
 
   const cookies = await context.cookies();
   const session = cookies.find((c) => c.name === 'skydir_session');
@@ -198,7 +243,8 @@ await journey('the admin logs in, sees the org, creates a user and finds them', 
   await page.getByLabel('Email').fill('bob@acme.test');
   await page.getByLabel('Given name').fill('Bob');
   await page.getByLabel('Family name').fill('Builder');
-  await page.getByLabel(/Initial password/).fill('bob has a long passphrase');
+  await page.getByLabel(/Set a password now/).check();
+  await page.getByLabel(/Password \(only when/).fill('bob has a long passphrase');
   await page.getByRole('button', { name: 'Add the user' }).click();
   await page.getByText('The user was added.').waitFor();
 
@@ -374,7 +420,9 @@ await journey('the agent asks the org admins to verify a sensitive request', asy
   await staffLogIn(page, 'ann', AGENT_PW);
   await page.waitForURL('**/desk');
   await page.goto(ticketUrl.replace('/portal/', '/desk/'));
-  await page.getByLabel('The customer asks to').selectOption('make_admin');
+  // Making someone an admin is not among the requests: staff never change roles.
+  assert.equal(await page.locator('option[value=make_admin]').count(), 0);
+  await page.getByLabel('The customer asks to').selectOption('delete_account');
   await page.getByLabel('About the user (username)').fill('bob');
   await page.getByRole('button', { name: 'Ask the admins to verify' }).click();
   await page.locator('#verifications').getByText('bob').waitFor();
@@ -590,7 +638,8 @@ await journey('a user who forgot their password asks for a link at the login pag
   await page.goto('/admin/users/new');
   await page.getByLabel('Username').fill('erin');
   await page.getByLabel('Email').fill('erin@acme.test');
-  await page.getByLabel(/Initial password/).fill('erin forgets this passphrase');
+  await page.getByLabel(/Set a password now/).check();
+  await page.getByLabel(/Password \(only when/).fill('erin forgets this passphrase');
   await page.getByRole('button', { name: 'Add the user' }).click();
   await page.getByText('The user was added.').waitFor();
   const erin = await person();
@@ -653,7 +702,8 @@ await journey('a user turns on two-step login, and logging in then asks for the 
   await page.goto('/admin/users/new');
   await page.getByLabel('Username').fill('dana');
   await page.getByLabel('Email').fill('dana@acme.test');
-  await page.getByLabel(/Initial password/).fill('dana has a long passphrase');
+  await page.getByLabel(/Set a password now/).check();
+  await page.getByLabel(/Password \(only when/).fill('dana has a long passphrase');
   await page.getByRole('button', { name: 'Add the user' }).click();
   await page.getByText('The user was added.').waitFor();
   const dana = await person();

@@ -173,6 +173,10 @@ pub async fn submit<S: Storage + Clone>(
             refill.error = Some(wrong.into());
             show(&st, StatusCode::UNAUTHORIZED, &csrf, &refill)
         }
+        Err(e @ CoreError::OrgSuspended) => {
+            refill.error = Some(e.to_string());
+            show(&st, StatusCode::FORBIDDEN, &csrf, &refill)
+        }
         Err(e) => {
             tracing::error!(error = %e, "portal login failed on the server side");
             refill.error = Some("Logging in failed on our side; please try again.".into());
