@@ -141,3 +141,148 @@ pub fn tmp() -> (tempfile::TempDir, PathBuf) {
     let d = t.path().join("data");
     (t, d)
 }
+
+/// A mail as text, with quoted-printable soft line breaks and `=XX` escapes undone (enough to
+/// read the links and words in skydir's own plain-text mail).
+pub fn decode_mail(raw: &str) -> String {
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let b = joined.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'='
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The `.eml` files the server wrote to its outbox (`<data>/outbox`, used when no SMTP relay
+/// is configured), oldest first.
+pub fn outbox_files(data: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(data.join("outbox"))
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+                .map(|e| {
+                    let t = e
+                        .metadata()
+                        .and_then(|m| m.modified())
+                        .unwrap_or(std::time::UNIX_EPOCH);
+                    (t, e.path())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Every mail in the outbox, raw, oldest first.
+pub fn outbox(data: &Path) -> Vec<String> {
+    outbox_files(data)
+        .into_iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect()
+}
+
+/// The token of the newest `/portal/{page}/…` link (`invitation` or `reset`) among `mails`
+/// (raw, oldest first) addressed to `to`.
+pub fn link_in(mails: &[String], to: &str, page: &str) -> Option<String> {
+    let marker = format!("/portal/{page}/");
+    mails.iter().rev().map(|m| decode_mail(m)).find_map(|m| {
+        let to_line = m
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("to:"))?
+            .to_ascii_lowercase();
+        if !to_line.contains(&to.to_ascii_lowercase()) {
+            return None;
+        }
+        let at = m.find(&marker)? + marker.len();
+        Some(
+            m[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                .collect(),
+        )
+    })
+}
+
+/// Waits (up to 20 s: the mailer sends once a second) for a `/portal/{page}/` link mailed to
+/// `to`, read from `mails`; returns its token.
+pub async fn wait_for_link(to: &str, page: &str, mails: impl Fn() -> Vec<String>) -> String {
+    for _ in 0..200 {
+        if let Some(t) = link_in(&mails(), to, page) {
+            return t;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no /portal/{page}/ link was mailed to {to}")
+}
+
+/// Logs `username` of `org` in; their session token.
+pub async fn login(c: &reqwest::Client, base: &str, org: &str, username: &str, pw: &str) -> String {
+    let r = c
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"org": org, "username": username, "password": pw}))
+        .send()
+        .await
+        .unwrap();
+    let s = r.status().as_u16();
+    let b: Value = r.json().await.unwrap_or(Value::Null);
+    assert_eq!(s, 200, "login of {username}: {b}");
+    b["token"].as_str().unwrap().to_string()
+}
+
+/// The way a provider hands an organization over: with the operator's token `op`, creates
+/// the org `org` (JSON with slug, name, plan, …) with its first administrator `admin` (JSON
+/// with username, email, given_name, …); the administrator takes the invitation from `mails`
+/// (raw messages, e.g. the outbox or an SMTP sink's), sets `pw` and logs in. Returns the
+/// administrator's session token.
+pub async fn org_with_admin(
+    c: &reqwest::Client,
+    base: &str,
+    op: &str,
+    org: Value,
+    admin: Value,
+    pw: &str,
+    mails: impl Fn() -> Vec<String>,
+) -> String {
+    let mut body = org;
+    body["admin"] = admin.clone();
+    let (s, b) = call(
+        c,
+        base,
+        op,
+        reqwest::Method::POST,
+        "/api/v1/orgs",
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(s, 201, "creating {body}: {b}");
+    let email = admin["email"].as_str().unwrap();
+    let token = wait_for_link(email, "invitation", mails).await;
+    let r = c
+        .post(format!("{base}/api/v1/auth/password"))
+        .json(&serde_json::json!({"token": token, "password": pw}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    login(
+        c,
+        base,
+        body["slug"].as_str().unwrap(),
+        admin["username"].as_str().unwrap(),
+        pw,
+    )
+    .await
+}
