@@ -12,6 +12,8 @@ mod support;
 
 use support::*;
 
+const PW: &str = "correct horse battery staple";
+
 async fn list_usernames(c: &reqwest::Client, base: &str, token: &str, org: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut after = String::new();
@@ -68,21 +70,22 @@ async fn first_start_prints_an_operator_token_and_kill_9_mid_stream_loses_no_ack
     assert_eq!(mode, 0o600);
     assert!(data.join("skydir.db").exists() && data.join("keys/keyring.db").exists());
     let c = client(&data);
-    let (st, b) = call(
+    let admin = org_with_admin(
         &c,
         &s.base,
         &token,
-        reqwest::Method::POST,
-        "/api/v1/orgs",
-        Some(json!({"slug": "acme", "name": "Acme", "plan": "monthly", "seats": 100000})),
+        json!({"slug": "acme", "name": "Acme", "plan": "monthly", "seats": 100000}),
+        json!({"username": "alice", "email": "alice@acme.test"}),
+        PW,
+        || outbox(&data),
     )
     .await;
-    assert_eq!(st, 201, "{b}");
-    // A stream of writes from 4 concurrent clients; record every acknowledged one.
+    // A stream of writes by the org's admin from 4 concurrent clients; record every
+    // acknowledged one.
     let acked = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let mut writers = Vec::new();
     for w in 0..4 {
-        let (c, base, token, acked) = (c.clone(), s.base.clone(), token.clone(), acked.clone());
+        let (c, base, token, acked) = (c.clone(), s.base.clone(), admin.clone(), acked.clone());
         writers.push(tokio::spawn(async move {
             for i in 0.. {
                 let name = format!("w{w}n{i:05}");
@@ -116,7 +119,7 @@ async fn first_start_prints_an_operator_token_and_kill_9_mid_stream_loses_no_ack
         s2.stdout
     );
     let c = client(&data);
-    let stored: std::collections::HashSet<String> = list_usernames(&c, &s2.base, &token, "acme")
+    let stored: std::collections::HashSet<String> = list_usernames(&c, &s2.base, &admin, "acme")
         .await
         .into_iter()
         .collect();
@@ -135,22 +138,25 @@ async fn logs_carry_no_secrets_or_personal_data() {
     let mut s = serve(&data);
     let token = s.token.clone().unwrap();
     let c = client(&data);
-    let (st, _) = call(
+    let admin_pw = "Planted-Admin-Passw0rd-4417";
+    let admin = org_with_admin(
         &c,
         &s.base,
         &token,
-        reqwest::Method::POST,
-        "/api/v1/orgs",
-        Some(json!({"slug": "acme", "name": "Acme", "plan": "free"})),
+        json!({"slug": "acme", "name": "Acme", "plan": "free"}),
+        json!({"username": "alice", "email": "alice.planted@example.com",
+               "given_name": "Plantedgiven"}),
+        admin_pw,
+        || outbox(&data),
     )
     .await;
-    assert_eq!(st, 201);
+    let invitation = link_in(&outbox(&data), "alice.planted@example.com", "invitation").unwrap();
     let planted_pw = "Planted-Passw0rd-9731";
     let planted_phone = "+1 555 867 5309";
     let (st, b) = call(
         &c,
         &s.base,
-        &token,
+        &admin,
         reqwest::Method::POST,
         "/api/v1/orgs/acme/users",
         Some(
@@ -179,7 +185,7 @@ async fn logs_carry_no_secrets_or_personal_data() {
     // A bad body that contains personal data is refused without echoing it into the log.
     let r = c
         .post(format!("{}/api/v1/orgs/acme/users", s.base))
-        .bearer_auth(&token)
+        .bearer_auth(&admin)
         .json(&json!({"username": "yan", "email": "broken", "phones": [planted_phone]}))
         .send()
         .await
@@ -197,6 +203,11 @@ async fn logs_carry_no_secrets_or_personal_data() {
         "Evergreen",
         "zed.planted",
         &token,
+        admin_pw,
+        "alice.planted",
+        "Plantedgiven",
+        &admin,
+        &invitation,
     ] {
         assert!(!log.contains(planted), "log leaks {planted}");
     }
@@ -208,16 +219,17 @@ async fn token_create_operator_prints_a_working_token_and_audit_verify_catches_t
     let mut s = serve(&data);
     let first = s.token.clone().unwrap();
     let c = client(&data);
-    let (st, _) = call(
+    let (st, b) = call(
         &c,
         &s.base,
         &first,
         reqwest::Method::POST,
         "/api/v1/orgs",
-        Some(json!({"slug": "acme", "name": "Acme", "plan": "free"})),
+        Some(json!({"slug": "acme", "name": "Acme", "plan": "free",
+                    "admin": {"username": "alice", "email": "alice@acme.test"}})),
     )
     .await;
-    assert_eq!(st, 201);
+    assert_eq!(st, 201, "{b}");
     let out = skydir(&data)
         .args(["token", "create", "--operator"])
         .output()
@@ -270,23 +282,29 @@ async fn import_users_reports_rows_by_line_supports_dry_run_and_all_or_nothing()
     let mut s = serve(&data);
     let token = s.token.clone().unwrap();
     let c = client(&data);
-    let (st, _) = call(
+    let admin = org_with_admin(
         &c,
         &s.base,
         &token,
-        reqwest::Method::POST,
-        "/api/v1/orgs",
-        Some(json!({"slug": "acme", "name": "Acme", "plan": "monthly", "seats": 100})),
+        json!({"slug": "acme", "name": "Acme", "plan": "monthly", "seats": 100}),
+        json!({"username": "alice", "email": "alice@acme.test"}),
+        PW,
+        || outbox(&data),
     )
     .await;
-    assert_eq!(st, 201);
     let csv = t.path().join("users.csv");
+    // Line 3 has a bad email; line 5 a clear-text password, which is never imported.
     std::fs::write(
         &csv,
-        "username,email,given_name\nann,ann@example.com,Ann\nben,not-an-email,Ben\ncat,cat@example.com,Cat\n",
+        "username,email,given_name,password
+ann,ann@example.com,Ann,
+ben,not-an-email,Ben,
+         cat,cat@example.com,Cat,
+dan,dan@example.com,Dan,Planted-Cleartext-1
+",
     )
     .unwrap();
-    // Dry run: reports line 3, writes nothing.
+    // Dry run: reports lines 3 and 5, writes nothing.
     let out = skydir(&data)
         .args(["import", "users"])
         .arg(&csv)
@@ -296,9 +314,17 @@ async fn import_users_reports_rows_by_line_supports_dry_run_and_all_or_nothing()
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert_eq!(out.status.code(), Some(1), "{text}{err}");
-    assert!(err.contains("line 3") && err.contains("email"), "{err}");
+    assert!(err.contains("line 3: email"), "{err}");
+    assert!(
+        err.contains("line 5: password") && err.contains("clear-text passwords are not imported"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("Planted-Cleartext-1"),
+        "errors never quote a password: {err}"
+    );
     assert!(text.contains("nothing written"), "{text}");
-    // All-or-nothing refuses everything because of line 3.
+    // All-or-nothing refuses everything because of lines 3 and 5.
     let out = skydir(&data)
         .args(["import", "users"])
         .arg(&csv)
@@ -309,14 +335,18 @@ async fn import_users_reports_rows_by_line_supports_dry_run_and_all_or_nothing()
     let (_, b) = call(
         &c,
         &s.base,
-        &token,
+        &admin,
         reqwest::Method::GET,
         "/api/v1/orgs/acme/users",
         None,
     )
     .await;
-    assert_eq!(b["items"].as_array().unwrap().len(), 0, "{b}");
-    // A plain import writes the two good rows.
+    assert_eq!(
+        b["items"].as_array().unwrap().len(),
+        1,
+        "the admin only: {b}"
+    );
+    // A plain import writes the two good rows, and refuses the clear-text password.
     let out = skydir(&data)
         .args(["import", "users"])
         .arg(&csv)
@@ -324,11 +354,14 @@ async fn import_users_reports_rows_by_line_supports_dry_run_and_all_or_nothing()
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(text.contains("2 users created"), "{text}");
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(1), "{text}{err}");
+    assert!(text.contains("2 users created"), "{text}{err}");
+    assert!(err.contains("line 5: password"), "{err}");
     let (_, b) = call(
         &c,
         &s.base,
-        &token,
+        &admin,
         reqwest::Method::GET,
         "/api/v1/orgs/acme/users",
         None,
@@ -340,7 +373,30 @@ async fn import_users_reports_rows_by_line_supports_dry_run_and_all_or_nothing()
         .iter()
         .map(|u| u["username"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["ann", "cat"]);
+    assert_eq!(names, ["alice", "ann", "cat"]);
+    // The imported rows had no hash: each person is mailed an invitation to set a password
+    // (the running server's mailer delivers what the import queued).
+    for who in ["ann@example.com", "cat@example.com"] {
+        let link = wait_for_link(who, "invitation", || outbox(&data)).await;
+        assert!(!link.is_empty());
+    }
+    let mails = outbox(&data);
+    assert!(
+        !mails
+            .iter()
+            .any(|m| m.contains("dan@example.com") || m.contains("not-an-email")),
+        "refused rows are mailed nothing"
+    );
+    let (st, v) = call(
+        &c,
+        &s.base,
+        &admin,
+        reqwest::Method::GET,
+        "/api/v1/orgs/acme/users/ann/invitation",
+        None,
+    )
+    .await;
+    assert_eq!((st, v["state"].as_str()), (200, Some("pending")), "{v}");
     s.child.kill().unwrap();
     s.child.wait().unwrap();
 }
@@ -377,50 +433,32 @@ async fn two_processes_on_one_postgres_see_each_others_changes_over_ldap_within_
     let mut b = serve_env(&data, &env);
     let token = a.token.clone().expect("first start prints a token");
     let c = client(&data);
-    let pw = "correct horse battery staple";
-    for (path, body) in [
-        (
-            "/api/v1/orgs",
-            json!({"slug": "acme", "name": "Acme", "plan": "free"}),
-        ),
-        (
-            "/api/v1/orgs/acme/users",
-            json!({"username": "bob", "email": "bob@acme.example.com", "password": pw}),
-        ),
-    ] {
-        let (s, v) = call(&c, &a.base, &token, reqwest::Method::POST, path, Some(body)).await;
-        assert_eq!(s, 201, "{v}");
-    }
-    let (s, v) = call(
+    let pw = PW;
+    // The org's first admin bob, invited at the org's creation through A.
+    let bob = org_with_admin(
         &c,
         &a.base,
         &token,
-        reqwest::Method::PUT,
-        "/api/v1/orgs/acme/admins/bob",
-        None,
+        json!({"slug": "acme", "name": "Acme", "plan": "free"}),
+        json!({"username": "bob", "email": "bob@acme.example.com"}),
+        pw,
+        || outbox(&data),
     )
     .await;
-    assert_eq!(s, 204, "{v}");
-    let search_on_b = |filter: &str| {
+    let search_on_b = |user: &str, filter: &str| {
         let out = Command::new("ldapsearch")
-            .args([
-                "-LLL",
-                "-x",
-                "-H",
-                &ldaps_url(&b),
-                "-D",
-                "uid=bob,ou=users,o=acme,dc=skydir",
-            ])
+            .args(["-LLL", "-x", "-H", &ldaps_url(&b), "-D"])
+            .arg(format!("uid={user},ou=users,o=acme,dc=skydir"))
             .args(["-w", pw, "-b", "o=acme,dc=skydir", filter, "1.1"])
             .env("LDAPTLS_CACERT", data.join("tls/cert.pem"))
             .output()
             .expect("ldapsearch (ldap-utils) is needed");
         String::from_utf8_lossy(&out.stdout).to_string()
     };
-    let within_a_second = |filter: &str, want: &str| {
+    let within_a_second = |user: &str, filter: &str, want: &str| {
         let t0 = Instant::now();
         loop {
-            let out = search_on_b(filter);
+            let out = search_on_b(user, filter);
             if out.contains(want) {
                 return t0.elapsed();
             }
@@ -431,20 +469,45 @@ async fn two_processes_on_one_postgres_see_each_others_changes_over_ldap_within_
             std::thread::sleep(Duration::from_millis(20));
         }
     };
-    // B learns that bob is an admin (he then sees the whole org) ...
-    within_a_second("(uid=bob)", "dn: uid=bob,ou=users,o=acme,dc=skydir");
+    // Bob adds dave through A and makes him an admin: B learns it (dave then sees the whole
+    // org) ...
+    let (s, v) = call(
+        &c,
+        &a.base,
+        &bob,
+        reqwest::Method::POST,
+        "/api/v1/orgs/acme/users",
+        Some(json!({"username": "dave", "email": "dave@acme.example.com", "password": pw})),
+    )
+    .await;
+    assert_eq!(s, 201, "{v}");
+    let (s, v) = call(
+        &c,
+        &a.base,
+        &bob,
+        reqwest::Method::PUT,
+        "/api/v1/orgs/acme/admins/dave",
+        None,
+    )
+    .await;
+    assert_eq!(s, 204, "{v}");
+    within_a_second("dave", "(uid=bob)", "dn: uid=bob,ou=users,o=acme,dc=skydir");
     // ... and a user created through A.
     let (s, v) = call(
         &c,
         &a.base,
-        &token,
+        &bob,
         reqwest::Method::POST,
         "/api/v1/orgs/acme/users",
         Some(json!({"username": "carol", "email": "carol@acme.example.com"})),
     )
     .await;
     assert_eq!(s, 201, "{v}");
-    let took = within_a_second("(uid=carol)", "dn: uid=carol,ou=users,o=acme,dc=skydir");
+    let took = within_a_second(
+        "bob",
+        "(uid=carol)",
+        "dn: uid=carol,ou=users,o=acme,dc=skydir",
+    );
     eprintln!("visible on the other process after {took:?}");
     a.child.kill().unwrap();
     b.child.kill().unwrap();
@@ -467,7 +530,8 @@ async fn privacy_records_prints_the_article_30_record_from_the_live_data() {
     for (path, body) in [
         (
             "/api/v1/orgs",
-            json!({"slug": "acme", "name": "Acme Corp", "plan": "monthly", "seats": 5}),
+            json!({"slug": "acme", "name": "Acme Corp", "plan": "monthly", "seats": 5,
+                   "admin": {"username": "dora", "email": "dora@acme.test"}}),
         ),
         (
             "/api/v1/privacy/subprocessors",
@@ -535,44 +599,35 @@ async fn privacy_retention_previews_then_purges_a_confirmed_organization_deletio
         let (c, base) = (c.clone(), s.base.clone());
         async move { call(&c, &base, &token, reqwest::Method::POST, path, body).await }
     };
+    // Dora is the org's first admin (invited); she adds eve and makes her an admin too.
+    let dora = org_with_admin(
+        &c,
+        &s.base,
+        &op,
+        json!({"slug": "acme", "name": "Acme", "plan": "free"}),
+        json!({"username": "dora", "email": "dora@acme.test"}),
+        PW,
+        || outbox(&data),
+    )
+    .await;
     let (st, b) = post(
-        "/api/v1/orgs",
-        op.clone(),
-        Some(json!({"slug": "acme", "name": "Acme", "plan": "free"})),
+        "/api/v1/orgs/acme/users",
+        dora.clone(),
+        Some(json!({"username": "eve", "email": "eve@acme.test", "password": PW})),
     )
     .await;
     assert_eq!(st, 201, "{b}");
-    let mut tokens = Vec::new();
-    for u in ["dora", "eve"] {
-        let (st, b) = post(
-            "/api/v1/orgs/acme/users",
-            op.clone(),
-            Some(json!({"username": u, "email": format!("{u}@acme.test"), "password": "correct horse battery staple"})),
-        )
-        .await;
-        assert_eq!(st, 201, "{b}");
-        let (st, _) = call(
-            &c,
-            &s.base,
-            &op,
-            reqwest::Method::PUT,
-            &format!("/api/v1/orgs/acme/admins/{u}"),
-            None,
-        )
-        .await;
-        assert_eq!(st, 204);
-        let (st, b) = call(
-            &c,
-            &s.base,
-            "",
-            reqwest::Method::POST,
-            "/api/v1/auth/login",
-            Some(json!({"org": "acme", "username": u, "password": "correct horse battery staple"})),
-        )
-        .await;
-        assert_eq!(st, 200, "{b}");
-        tokens.push(b["token"].as_str().unwrap().to_string());
-    }
+    let (st, _) = call(
+        &c,
+        &s.base,
+        &dora,
+        reqwest::Method::PUT,
+        "/api/v1/orgs/acme/admins/eve",
+        None,
+    )
+    .await;
+    assert_eq!(st, 204);
+    let tokens = [dora, login(&c, &s.base, "acme", "eve", PW).await];
     // The server's retention job ran its first round at start, long before this confirmation,
     // and runs again only in an hour: the CLI below is what purges.
     let (st, b) = post("/api/v1/orgs/acme/deletion", tokens[0].clone(), None).await;
