@@ -10,6 +10,7 @@ mod page;
 mod pages;
 mod problem;
 mod routes;
+mod table;
 
 pub use caller::Caller;
 pub use problem::{ApiError, Problem};
@@ -79,11 +80,17 @@ pub fn routed_paths<S: Storage + Clone>() -> Vec<&'static str> {
     routes::all::<S>().paths
 }
 
+/// Every path of the web console and the public pages (e.g. `/admin/users/{username}`): the
+/// doors the staff-policy matrix walks besides the API's.
+pub fn page_paths<S: Storage + Clone>() -> Vec<&'static str> {
+    pages::router::<S>().paths
+}
+
 /// The complete HTTP application.
 pub fn router<S: Storage + Clone>(state: AppState<S>) -> Router {
     routes::all::<S>()
         .router
-        .merge(pages::router::<S>())
+        .merge(pages::router::<S>().router)
         .fallback(routes::not_found)
         .layer(axum::middleware::from_fn(observe::observe))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))

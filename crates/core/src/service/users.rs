@@ -597,9 +597,12 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
         while it.peek().is_some() {
             let mut change = Change::new(Some(org.id)).seats(org.plan.clone(), now);
             for (user, credential) in it.by_ref().take(batch) {
-                if credential.is_none() {
-                    change = change.merge(self.invitation(&org, &user, Inviter::Org)?);
-                }
+                // The user's row first: the invitation's link refers to it.
+                let invitation = if credential.is_none() {
+                    Some(self.invitation(&org, &user, Inviter::Org)?)
+                } else {
+                    None
+                };
                 change = change.audit(
                     AuditDraft::new(
                         actor,
@@ -613,6 +616,9 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
                     user: Box::new(user),
                     credential,
                 });
+                if let Some(invitation) = invitation {
+                    change = change.merge(invitation);
+                }
             }
             let n = change.users_added();
             self.store.commit(change).await?;

@@ -22,8 +22,7 @@ pub(crate) mod shell;
 mod two_step;
 mod verify;
 
-use crate::AppState;
-use axum::Router;
+use crate::table::Table;
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -34,9 +33,9 @@ const SITE_CSS: &str = include_str!("../../assets/site.css");
 /// The ticket form's article suggestions.
 const SUGGEST_JS: &str = include_str!("../../assets/suggest.js");
 
-/// The pages' routes.
-pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
-    Router::new()
+/// The pages' routes (a table: tests walk every page).
+pub fn router<S: Storage + Clone>() -> Table<S> {
+    Table::new()
         .route("/kb", get(kb::index::<S>))
         .route("/kb/{slug}", get(kb::article::<S>))
         .route(

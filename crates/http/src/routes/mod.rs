@@ -27,36 +27,18 @@ pub mod tickets;
 pub mod users;
 pub mod verify;
 
-use crate::AppState;
 use crate::problem::ApiError;
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{MethodRouter, delete, get, patch, post, put};
+use crate::table::Table;
+use axum::routing::{delete, get, patch, post, put};
 use skydir_core::CoreError;
 use skydir_core::directory::{Name, OrgSlug, Username};
 use skydir_core::ports::Storage;
 
-/// The route table: the router plus the list of its paths, so a test can hold the OpenAPI
-/// document and the served routes to each other in both directions.
-pub struct Table<S> {
-    pub router: Router<AppState<S>>,
-    pub paths: Vec<&'static str>,
-}
-
-impl<S: Storage + Clone> Table<S> {
-    fn route(mut self, path: &'static str, handlers: MethodRouter<AppState<S>>) -> Self {
-        self.router = self.router.route(path, handlers);
-        self.paths.push(path);
-        self
-    }
-}
-
-/// Every route of the application.
+/// Every route of the API: the router plus the list of its paths, so a test can hold the
+/// OpenAPI document and the served routes to each other in both directions.
 pub fn all<S: Storage + Clone>() -> Table<S> {
-    Table {
-        router: Router::new(),
-        paths: Vec::new(),
-    }
+    Table::new()
     .route("/healthz", get(health::healthz))
     .route("/readyz", get(health::readyz::<S>))
     .route("/metrics", get(health::metrics::<S>))

@@ -14,9 +14,9 @@ mod systems;
 mod users;
 
 use crate::AppState;
+use crate::table::Table;
 use crate::pages::session::{csrf, signed_in};
 use crate::pages::shell::{Area, Chrome};
-use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
@@ -27,8 +27,8 @@ use skydir_core::directory::OrgSlug;
 use skydir_core::ports::Storage;
 
 /// The console's routes.
-pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
-    Router::new()
+pub fn router<S: Storage + Clone>() -> Table<S> {
+    Table::new()
         .route("/admin", get(overview::show::<S>))
         .route("/admin/users", get(users::list::<S>))
         .route(

@@ -13,9 +13,9 @@ mod queue;
 mod ticket;
 
 use crate::AppState;
+use crate::table::Table;
 use crate::pages::session::{csrf, signed_in};
 use crate::pages::shell::{Area, Chrome};
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
@@ -26,8 +26,8 @@ use skydir_core::access::Actor;
 use skydir_core::ports::Storage;
 
 /// The workspace's routes.
-pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
-    Router::new()
+pub fn router<S: Storage + Clone>() -> Table<S> {
+    Table::new()
         .route(
             "/staff/login",
             get(login::form::<S>).post(login::submit::<S>),

@@ -9,9 +9,9 @@ mod orgs;
 mod staff;
 
 use crate::AppState;
+use crate::table::Table;
 use crate::pages::session::{csrf, signed_in};
 use crate::pages::shell::{Area, Chrome};
-use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
@@ -21,8 +21,8 @@ use skydir_core::access::Actor;
 use skydir_core::ports::Storage;
 
 /// The console's routes.
-pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
-    Router::new()
+pub fn router<S: Storage + Clone>() -> Table<S> {
+    Table::new()
         .route(
             "/operator",
             get(|| async { Redirect::to("/operator/orgs") }),

@@ -12,8 +12,8 @@ pub(crate) mod tickets;
 mod tokens;
 
 use crate::AppState;
+use crate::table::Table;
 use crate::pages::session::{actor, csrf_of, new_csrf};
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -52,9 +52,9 @@ impl<S: Storage + Clone> FromRequestParts<AppState<S>> for Member {
 }
 
 /// The portal's routes.
-pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
+pub fn router<S: Storage + Clone>() -> Table<S> {
     let uploads = || DefaultBodyLimit::max(crate::MAX_UPLOAD_BYTES);
-    Router::new()
+    Table::new()
         .route("/portal", get(|| async { Redirect::to("/portal/profile") }))
         .route(
             "/portal/login",
