@@ -53,14 +53,21 @@ fn rest_rule(method: &str, path: &str) -> Option<Rule> {
         ("POST", "/api/v1/mail/inbound") => Operator,
         (_, p) if p.starts_with("/api/v1/me/") => Customer,
         ("POST", "/api/v1/org-deletions/confirmations") => Open,
-        ("GET" | "POST", "/api/v1/orgs") => Operator,
+        ("GET", "/api/v1/orgs") => Staff,
+        ("POST", "/api/v1/orgs") => Operator,
         ("GET", "/api/v1/orgs/{org}") => Staff,
         ("PATCH", "/api/v1/orgs/{org}") => Operator,
         ("PUT" | "DELETE", "/api/v1/orgs/{org}/suspension") => Operator,
         ("PUT" | "DELETE", "/api/v1/orgs/{org}/specialist") => Operator,
         (_, "/api/v1/orgs/{org}/users/{username}/invitation") => FirstAdminOnly,
-        // Tickets: the org's admins open and follow them; agents work them on the desk's
-        // routes below.
+        // Tickets: the org's admins open and follow them; agents read them here and work them
+        // on the desk's routes below; operators never see them.
+        (
+            "GET",
+            "/api/v1/orgs/{org}/tickets"
+            | "/api/v1/orgs/{org}/tickets/{id}"
+            | "/api/v1/orgs/{org}/tickets/{id}/attachments/{attachment}",
+        ) => Agent,
         (_, p) if p.starts_with("/api/v1/orgs/{org}/") => Customer,
         (_, p) if p.starts_with("/api/v1/breaches") => Operator,
         (_, p) if p.starts_with("/api/v1/privacy/connectors") => Operator,
@@ -177,7 +184,7 @@ async fn world() -> World {
     let ticket = as_alice(
         Method::POST,
         "/api/v1/orgs/acme/tickets",
-        Some(json!({"subject": "Adding users", "category": "question",
+        Some(json!({"subject": "Adding users", "category": "how_to",
                     "description": "How do I add a user to a group?"})),
     )
     .await["id"]
@@ -233,6 +240,9 @@ fn concrete(w: &World, path: &str, org: &str) -> String {
 /// A body the route accepts (what an org admin, or the operator, would send): a refusal must
 /// then come from the policy, not from a malformed request.
 fn body(method: &str, path: &str) -> Option<Value> {
+    if method == "DELETE" && path == "/api/v1/me/totp" {
+        return Some(json!({"code": "123456"}));
+    }
     if method == "GET" || method == "DELETE" {
         return None;
     }
@@ -264,7 +274,7 @@ fn body(method: &str, path: &str) -> Option<Value> {
             json!({"password": "another long secret"})
         }
         ("POST", "/api/v1/orgs/{org}/tickets") => {
-            json!({"subject": "x", "category": "question", "description": "y"})
+            json!({"subject": "x", "category": "how_to", "description": "y"})
         }
         ("PATCH", "/api/v1/orgs/{org}/tickets/{id}") => json!({"status": "resolved"}),
         ("POST", "/api/v1/orgs/{org}/tickets/{id}/messages") => json!({"body": "hello"}),
