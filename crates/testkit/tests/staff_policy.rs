@@ -71,9 +71,7 @@ fn rest_rule(method: &str, path: &str) -> Option<Rule> {
         (_, p) if p.starts_with("/api/v1/orgs/{org}/") => Customer,
         (_, p) if p.starts_with("/api/v1/breaches") => Operator,
         (_, p) if p.starts_with("/api/v1/privacy/connectors") => Operator,
-        ("POST", "/api/v1/privacy/data-requests" | "/api/v1/privacy/data-requests/verify") => {
-            Open
-        }
+        ("POST", "/api/v1/privacy/data-requests" | "/api/v1/privacy/data-requests/verify") => Open,
         ("GET", "/api/v1/privacy/dpa" | "/api/v1/privacy/subprocessors") => Open,
         ("POST", "/api/v1/privacy/dpa/versions") => Operator,
         ("GET", "/api/v1/privacy/erasures") => Operator,
@@ -191,7 +189,11 @@ async fn world() -> World {
         .as_u64()
         .unwrap();
     let (s, b) = app
-        .op(Method::POST, "/api/v1/staff", Some(json!({"handle": "ann"})))
+        .op(
+            Method::POST,
+            "/api/v1/staff",
+            Some(json!({"handle": "ann"})),
+        )
         .await
         .unwrap();
     assert_eq!(s, 201, "{b}");
@@ -232,7 +234,14 @@ fn concrete(w: &World, path: &str, org: &str) -> String {
         .replace("{hostname}", "web1.acme.test")
         .replace("{id}", &id)
         .replace("{attachment}", NIL)
-        .replace("{slug}", if path.contains("/kb/") { "hello-kb" } else { "acme" })
+        .replace(
+            "{slug}",
+            if path.contains("/kb/") {
+                "hello-kb"
+            } else {
+                "acme"
+            },
+        )
         .replace("{connector}", "crm")
         .replace("{token}", "skv_not-a-real-token")
 }
@@ -305,7 +314,8 @@ fn body(method: &str, path: &str) -> Option<Value> {
             json!({"note": "n"})
         }
         ("POST", "/api/v1/privacy/dpa/versions") => json!({"version": "9", "text": "t"}),
-        ("POST", "/api/v1/privacy/subprocessors") | ("PUT", "/api/v1/privacy/subprocessors/{slug}") => {
+        ("POST", "/api/v1/privacy/subprocessors")
+        | ("PUT", "/api/v1/privacy/subprocessors/{slug}") => {
             json!({"slug": "acme", "name": "Acme Hosting", "purpose": "hosting",
                    "data_categories": ["contact"], "location": "EU", "dpa_date": "2026-01-01"})
         }
@@ -355,7 +365,9 @@ async fn send(w: &World, method: &str, path: &str, org: &str, token: &str) -> (u
             .app
             .req(m, &url, Some(token))
             .header("content-type", "message/rfc822")
-            .body("From: x@example.com\r\nSubject: hi\r\nMessage-ID: <m1@example.com>\r\n\r\nhi\r\n")
+            .body(
+                "From: x@example.com\r\nSubject: hi\r\nMessage-ID: <m1@example.com>\r\n\r\nhi\r\n",
+            )
             .send()
             .await
             .unwrap();
@@ -422,20 +434,34 @@ async fn every_api_route_keeps_provider_staff_to_the_policy() {
             }
         }
     }
-    assert!(failures.is_empty(), "staff got through:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "staff got through:\n{}",
+        failures.join("\n")
+    );
     assert!(checked >= 150, "only {checked} refusals checked");
     assert_eq!(snapshot(&w).await, before, "staff changed the org");
 
     // The refusals name the rule and who can do it instead.
     for (path, words) in [
         ("/api/v1/orgs/acme/admins/bob", "at any time"),
-        ("/api/v1/orgs/acme/groups/eng/members/users/alice", "at any time"),
+        (
+            "/api/v1/orgs/acme/groups/eng/members/users/alice",
+            "at any time",
+        ),
     ] {
         for token in [&operator, &w.agent] {
-            let (s, b) = w.app.call(Method::PUT, path, Some(token), None).await.unwrap();
+            let (s, b) = w
+                .app
+                .call(Method::PUT, path, Some(token), None)
+                .await
+                .unwrap();
             assert_eq!(s, 403);
             let detail = b["detail"].as_str().unwrap_or_default();
-            assert!(detail.contains(words) && detail.contains("org admin"), "{detail}");
+            assert!(
+                detail.contains(words) && detail.contains("org admin"),
+                "{detail}"
+            );
         }
     }
 
@@ -474,8 +500,10 @@ async fn the_operator_cannot_make_itself_a_way_into_a_customers_personal_data() 
         .op(
             Method::POST,
             "/api/v1/orgs/acme/users",
-            Some(json!({"username": "insider", "email": "insider@provider.test",
-                        "password": "the operator knows this one"})),
+            Some(
+                json!({"username": "insider", "email": "insider@provider.test",
+                        "password": "the operator knows this one"}),
+            ),
         )
         .await
         .unwrap();
@@ -486,12 +514,22 @@ async fn the_operator_cannot_make_itself_a_way_into_a_customers_personal_data() 
         .await
         .unwrap();
     assert_eq!(s, 403, "no admin role from the provider");
-    assert!(w.app.login("acme", "insider", "the operator knows this one").await.is_err());
+    assert!(
+        w.app
+            .login("acme", "insider", "the operator knows this one")
+            .await
+            .is_err()
+    );
     // The first admin accepted: the operator can no longer send her invitation anywhere.
     for m in [Method::POST, Method::DELETE] {
         let (s, b) = w
             .app
-            .call(m, "/api/v1/orgs/acme/users/alice/invitation", Some(&op), None)
+            .call(
+                m,
+                "/api/v1/orgs/acme/users/alice/invitation",
+                Some(&op),
+                None,
+            )
             .await
             .unwrap();
         assert_eq!(s, 403, "{b}");
@@ -519,21 +557,40 @@ async fn the_operator_cannot_make_itself_a_way_into_a_customers_personal_data() 
         .unwrap();
     assert_eq!(s, 201, "{b}");
     assert_eq!(b["first_admin"]["state"], "pending");
-    assert!(!b.to_string().contains("/portal/invitation/"), "no link in the answer");
-    let first = w.app.mailed_link("dee@delta.test", "invitation").await.unwrap();
+    assert!(
+        !b.to_string().contains("/portal/invitation/"),
+        "no link in the answer"
+    );
+    let first = w
+        .app
+        .mailed_link("dee@delta.test", "invitation")
+        .await
+        .unwrap();
     let (s, b) = w
         .app
-        .op(Method::POST, "/api/v1/orgs/delta/users/dee/invitation", None)
+        .op(
+            Method::POST,
+            "/api/v1/orgs/delta/users/dee/invitation",
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(s, 201, "{b}");
-    assert!(!b.to_string().contains("/portal/invitation/"), "no link in the answer");
+    assert!(
+        !b.to_string().contains("/portal/invitation/"),
+        "no link in the answer"
+    );
     let second = w
         .app
-        .wait_for_link("dee@delta.test", "invitation", Some(&first), || w.app.outbox())
+        .wait_for_link("dee@delta.test", "invitation", Some(&first), || {
+            w.app.outbox()
+        })
         .await
         .unwrap();
-    assert!(w.app.accept_link(&first, PW).await.is_err(), "the first link ended");
+    assert!(
+        w.app.accept_link(&first, PW).await.is_err(),
+        "the first link ended"
+    );
     w.app.accept_link(&second, PW).await.unwrap();
     w.app.login("delta", "dee", PW).await.unwrap();
 }
@@ -661,7 +718,11 @@ async fn every_console_page_keeps_provider_staff_to_the_policy() {
             }
         }
     }
-    assert!(failures.is_empty(), "staff got through:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "staff got through:\n{}",
+        failures.join("\n")
+    );
     assert!(checked >= 40, "only {checked} page requests checked");
     assert_eq!(snapshot(&w).await, before, "staff changed the org");
 }
