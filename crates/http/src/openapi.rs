@@ -2,9 +2,9 @@
 //! `/api/v1/openapi.json` so clients can be generated from the running server.
 
 use crate::routes::{
-    admins, audit, bindings, breaches, data_export, data_requests, erasure, groups, health, invitations, kb,
-    ldap_accounts, mail, me, org_deletion, orgs, privacy, resources, session, staff, support,
-    systems, tickets, users, verify,
+    admins, audit, bindings, breaches, data_export, data_requests, erasure, groups, health,
+    invitations, kb, ldap_accounts, mail, me, org_deletion, orgs, privacy, resources, session,
+    staff, support, systems, tickets, users, verify,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};

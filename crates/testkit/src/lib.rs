@@ -399,7 +399,10 @@ impl TestApp {
                 Some(serde_json::json!({"token": token, "password": password})),
             )
             .await?;
-        anyhow::ensure!(s == 200, "setting the password with the link failed: {s} {b}");
+        anyhow::ensure!(
+            s == 200,
+            "setting the password with the link failed: {s} {b}"
+        );
         Ok(())
     }
 
@@ -437,7 +440,9 @@ impl TestApp {
         body["admin"] = serde_json::json!({"username": admin, "email": email});
         let (s, b) = self.op(Method::POST, "/api/v1/orgs", Some(body)).await?;
         anyhow::ensure!(s == 201, "creating {slug} failed: {s} {b}");
-        let token = self.wait_for_link(&email, "invitation", None, mails).await?;
+        let token = self
+            .wait_for_link(&email, "invitation", None, mails)
+            .await?;
         self.accept_link(&token, password).await?;
         self.login(slug, admin, password).await
     }
@@ -481,7 +486,10 @@ impl TestApp {
                 None,
             )
             .await?;
-        anyhow::ensure!(s == 204 || s == 200, "making {username} admin failed: {s} {b}");
+        anyhow::ensure!(
+            s == 204 || s == 200,
+            "making {username} admin failed: {s} {b}"
+        );
         Ok(())
     }
 }

@@ -150,9 +150,7 @@ async fn apply_write(
         }
         EraseUser(user) => users::erase(tx, scope_org(change)?, *user).await,
         PutPasswordReset(r) => users::put_reset(tx, r).await,
-        EndPasswordLinks { user, at } => {
-            users::end_links(tx, scope_org(change)?, *user, *at).await
-        }
+        EndPasswordLinks { user, at } => users::end_links(tx, scope_org(change)?, *user, *at).await,
         UsePasswordReset { token_hash, at } => users::use_reset(tx, token_hash, *at).await,
         SetAdmin { user, admin } => users::set_admin(tx, scope_org(change)?, *user, *admin).await,
         CreateGroup(g) => directory::create_group(tx, g).await,

@@ -343,7 +343,6 @@ impl Store {
     }
 }
 
-
 /// A reset or invitation link from a row of `link_cols!()`.
 fn link_from_row(r: &Row) -> StoreResult<PasswordReset> {
     Ok(PasswordReset {

@@ -26,9 +26,13 @@ async fn desk() -> Desk {
     )
     .await;
     for name in ["alice", "bob"] {
-        dir.create_user(&provision(), &org.slug, new_user(name, Some("a long passphrase")))
-            .await
-            .unwrap();
+        dir.create_user(
+            &provision(),
+            &org.slug,
+            new_user(name, Some("a long passphrase")),
+        )
+        .await
+        .unwrap();
     }
     dir.grant_admin(&provision(), &org.slug, &Username::parse("alice").unwrap())
         .await
@@ -409,9 +413,13 @@ async fn the_sla_watch_warns_then_records_a_breach_once_and_mails_the_escalation
         Plan::new(PlanKind::Annual, Some(5), None).unwrap(),
     )
     .await;
-    dir.create_user(&provision(), &o.slug, new_user("alice", Some("a long passphrase")))
-        .await
-        .unwrap();
+    dir.create_user(
+        &provision(),
+        &o.slug,
+        new_user("alice", Some("a long passphrase")),
+    )
+    .await
+    .unwrap();
     dir.grant_admin(&provision(), &o.slug, &Username::parse("alice").unwrap())
         .await
         .unwrap();
@@ -515,9 +523,13 @@ async fn closed_tickets_lose_their_files_after_the_retention_period_and_a_dry_ru
         Plan::new(PlanKind::Annual, Some(5), None).unwrap(),
     )
     .await;
-    dir.create_user(&provision(), &o.slug, new_user("alice", Some("a long passphrase")))
-        .await
-        .unwrap();
+    dir.create_user(
+        &provision(),
+        &o.slug,
+        new_user("alice", Some("a long passphrase")),
+    )
+    .await
+    .unwrap();
     dir.grant_admin(&provision(), &o.slug, &Username::parse("alice").unwrap())
         .await
         .unwrap();

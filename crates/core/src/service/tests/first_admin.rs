@@ -35,8 +35,16 @@ async fn an_org_and_its_first_admin_are_created_together() {
         .with_desk(|d| d.queued_to("alice@example.com"))
         .unwrap();
     assert_eq!(mail.len(), 1, "one invitation");
-    assert!(mail[0].subject.contains("invited to Acme"), "{}", mail[0].subject);
-    assert!(mail[0].text.contains("Your username: alice"), "{}", mail[0].text);
+    assert!(
+        mail[0].subject.contains("invited to Acme"),
+        "{}",
+        mail[0].subject
+    );
+    assert!(
+        mail[0].text.contains("Your username: alice"),
+        "{}",
+        mail[0].text
+    );
     assert!(mail[0].text.contains("within 7 days"), "{}", mail[0].text);
     let token = link_mailed_to(&store, "alice@example.com", "invitation").unwrap();
     let prompt = dir.password_reset_prompt(&token).await.unwrap();
@@ -156,7 +164,9 @@ async fn an_invitation_works_once_within_a_week_and_a_new_one_ends_the_old() {
         dir.resend_invitation(&op(), &org.slug, &alice())
             .await
             .err(),
-        dir.revoke_invitation(&op(), &org.slug, &alice()).await.err(),
+        dir.revoke_invitation(&op(), &org.slug, &alice())
+            .await
+            .err(),
     ] {
         assert!(matches!(r, Some(CoreError::Forbidden { .. })), "{r:?}");
     }
@@ -176,7 +186,10 @@ async fn the_operator_manages_only_the_first_admins_invitation_and_never_sees_it
     let ghost = Username::parse("ghost").unwrap();
     // The operator may not resend, revoke or even read Bob's — nor learn whether "ghost"
     // exists: both refusals read the same.
-    let on_bob = dir.revoke_invitation(&op(), &org.slug, &bob).await.unwrap_err();
+    let on_bob = dir
+        .revoke_invitation(&op(), &org.slug, &bob)
+        .await
+        .unwrap_err();
     let on_ghost = dir
         .revoke_invitation(&op(), &org.slug, &ghost)
         .await
@@ -186,7 +199,9 @@ async fn the_operator_manages_only_the_first_admins_invitation_and_never_sees_it
     assert!(dir.invitation_of(&op(), &org.slug, &bob).await.is_err());
     // Alice revokes it: the link stops working.
     let token = link_mailed_to(&store, "bob@example.com", "invitation").unwrap();
-    dir.revoke_invitation(&admin, &org.slug, &bob).await.unwrap();
+    dir.revoke_invitation(&admin, &org.slug, &bob)
+        .await
+        .unwrap();
     assert!(dir.password_reset_prompt(&token).await.is_err());
     let v = dir
         .invitation_of(&admin, &org.slug, &bob)
@@ -201,7 +216,11 @@ async fn the_operator_manages_only_the_first_admins_invitation_and_never_sees_it
         .into_iter()
         .map(|e| format!("{} {}", e.action, e.detail))
         .collect();
-    assert!(names.iter().any(|n| n.starts_with("user.invitation.revoked")));
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("user.invitation.revoked"))
+    );
     assert!(!names.iter().any(|n| n.contains(&token)));
 }
 

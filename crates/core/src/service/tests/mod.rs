@@ -211,7 +211,10 @@ async fn creating_a_user_commits_the_user_and_its_audit_event_and_the_eleventh_i
             .await
             .unwrap();
         assert_eq!(v.posix.uid_number, 10_000 + i);
-        assert!(v.contact.is_some(), "the admin who made them sees their details");
+        assert!(
+            v.contact.is_some(),
+            "the admin who made them sees their details"
+        );
     }
     let before = store.audit_len(ChainKey::Org(o.id));
     let e = dir
@@ -240,7 +243,9 @@ async fn reading_personal_data_is_audited_and_denials_are_recorded() {
         .create_user(&provision(), &o.slug, new_user("alice", None))
         .await
         .unwrap();
-    dir.grant_admin(&provision(), &o.slug, &v.username).await.unwrap();
+    dir.grant_admin(&provision(), &o.slug, &v.username)
+        .await
+        .unwrap();
     let admin = Actor::OrgAdmin {
         org: o.id,
         user: v.id,
@@ -352,7 +357,9 @@ async fn tokens_follow_the_users_current_role_and_status() {
         dir.authenticate_token(t.secret.expose()).await.unwrap(),
         Actor::User { .. }
     ));
-    dir.grant_admin(&provision(), &o.slug, &a.username).await.unwrap();
+    dir.grant_admin(&provision(), &o.slug, &a.username)
+        .await
+        .unwrap();
     assert!(matches!(
         dir.authenticate_token(t.secret.expose()).await.unwrap(),
         Actor::OrgAdmin { .. }
@@ -588,7 +595,9 @@ async fn the_last_admin_cannot_be_revoked_or_erased() {
         .create_user(&provision(), &o.slug, new_user("alice", None))
         .await
         .unwrap();
-    dir.grant_admin(&provision(), &o.slug, &a.username).await.unwrap();
+    dir.grant_admin(&provision(), &o.slug, &a.username)
+        .await
+        .unwrap();
     assert!(matches!(
         dir.revoke_admin(&provision(), &o.slug, &a.username).await,
         Err(CoreError::Conflict { .. })
@@ -601,9 +610,15 @@ async fn the_last_admin_cannot_be_revoked_or_erased() {
         .create_user(&provision(), &o.slug, new_user("bert", None))
         .await
         .unwrap();
-    dir.grant_admin(&provision(), &o.slug, &b.username).await.unwrap();
-    dir.revoke_admin(&provision(), &o.slug, &a.username).await.unwrap();
-    dir.delete_user(&provision(), &o.slug, &a.username).await.unwrap();
+    dir.grant_admin(&provision(), &o.slug, &b.username)
+        .await
+        .unwrap();
+    dir.revoke_admin(&provision(), &o.slug, &a.username)
+        .await
+        .unwrap();
+    dir.delete_user(&provision(), &o.slug, &a.username)
+        .await
+        .unwrap();
     assert!(matches!(
         dir.get_user(&op(), &o.slug, &a.username).await,
         Err(CoreError::NotFound { .. })
@@ -706,7 +721,9 @@ async fn service_accounts_are_an_admins_to_make_and_bind_with_lockout_and_audit(
         .create_user(&provision(), &o.slug, new_user("alice", None))
         .await
         .unwrap();
-    dir.grant_admin(&provision(), &o.slug, &v.username).await.unwrap();
+    dir.grant_admin(&provision(), &o.slug, &v.username)
+        .await
+        .unwrap();
     let admin = Actor::OrgAdmin {
         org: o.id,
         user: v.id,

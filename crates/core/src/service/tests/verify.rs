@@ -36,9 +36,13 @@ async fn world() -> World {
     )
     .await;
     for n in ["alice", "bob"] {
-        dir.create_user(&provision(), &o.slug, new_user(n, Some("a long passphrase")))
-            .await
-            .unwrap();
+        dir.create_user(
+            &provision(),
+            &o.slug,
+            new_user(n, Some("a long passphrase")),
+        )
+        .await
+        .unwrap();
     }
     dir.grant_admin(&provision(), &o.slug, &Username::parse("alice").unwrap())
         .await
@@ -200,12 +204,7 @@ async fn making_someone_an_admin_is_never_verified_into_happening() {
     );
     assert!(tokens(&w.store).await.is_empty(), "no link went out");
     // A request of the old kind, already in the store with a link for Alice.
-    let ticket = w
-        .store
-        .ticket_by_number(n)
-        .await
-        .unwrap()
-        .unwrap();
+    let ticket = w.store.ticket_by_number(n).await.unwrap().unwrap();
     let Actor::OrgAdmin { user: alice, .. } = w.alice else {
         unreachable!()
     };

@@ -51,7 +51,10 @@ fn support_staff_never_make_anyone_an_administrator_even_on_a_verified_request()
     let SecurityHandling::Never { reason, instead } = handling(SecurityRequest::MakeAdmin) else {
         panic!("an admin role must never be given by support");
     };
-    assert!(reason.contains("never make anyone an administrator"), "{reason}");
+    assert!(
+        reason.contains("never make anyone an administrator"),
+        "{reason}"
+    );
     assert!(instead.contains("admin console"), "{instead}");
     let e = forbidden(may_carry_out(SecurityRequest::MakeAdmin, &VERIFIED));
     assert!(e.contains("even on a verified request"), "{e}");

@@ -13,9 +13,9 @@ mod queue;
 mod ticket;
 
 use crate::AppState;
-use crate::table::Table;
 use crate::pages::session::{csrf, signed_in};
 use crate::pages::shell::{Area, Chrome};
+use crate::table::Table;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;

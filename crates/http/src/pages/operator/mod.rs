@@ -9,9 +9,9 @@ mod orgs;
 mod staff;
 
 use crate::AppState;
-use crate::table::Table;
 use crate::pages::session::{csrf, signed_in};
 use crate::pages::shell::{Area, Chrome};
+use crate::table::Table;
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;

@@ -163,7 +163,14 @@ async fn render<S: Storage + Clone>(
         h2 { "What the provider does not do here" }
         p { "The organization's users, groups, systems, applications, access and admin roles are its administrators' to manage. Staff never create people in it, set a password, grant access or delete anything; deletion and disclosure happen only through a verified request that one of its administrators confirms." }
     };
-    frame(st, op.chrome(), status, org.name.as_str(), "/operator/orgs", body)
+    frame(
+        st,
+        op.chrome(),
+        status,
+        org.name.as_str(),
+        "/operator/orgs",
+        body,
+    )
 }
 
 impl PlanForm {

@@ -12,8 +12,8 @@ pub(crate) mod tickets;
 mod tokens;
 
 use crate::AppState;
-use crate::table::Table;
 use crate::pages::session::{actor, csrf_of, new_csrf};
+use crate::table::Table;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
