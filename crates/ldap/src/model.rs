@@ -74,6 +74,12 @@ impl OrgView {
         self.rec.org.slug.as_str()
     }
 
+    /// True while the provider has the org suspended: connections bound before the suspension
+    /// read nothing more (new binds are refused by the directory).
+    pub fn is_suspended(&self) -> bool {
+        self.rec.org.is_suspended()
+    }
+
     /// True when `user` holds the org-admin role.
     pub fn is_admin(&self, user: UserId) -> bool {
         self.rec.admins.contains(&user)

@@ -771,3 +771,103 @@ async fn staff_have_no_way_in_over_ldap() {
         }
     }
 }
+
+/// The provider suspends an org (an unpaid bill): every door of its people shuts — logins,
+/// tokens, new LDAP binds and searches on connections bound before — whatever the password,
+/// and nothing is lost; resumed, everything works as before.
+#[tokio::test]
+async fn a_suspended_org_opens_no_door_until_the_provider_resumes_it() {
+    use ldap3::{LdapConnAsync, LdapConnSettings, Scope};
+    let w = world().await;
+    let tls = skydir_testkit::tls_trusting(&w.app.cert_path).unwrap();
+    let settings = LdapConnSettings::new().set_config(std::sync::Arc::new(tls));
+    let (conn, mut ldap) = LdapConnAsync::with_settings(settings.clone(), &w.app.ldaps_url)
+        .await
+        .unwrap();
+    ldap3::drive!(conn);
+    let dn = "uid=alice,ou=users,o=acme,dc=skydir";
+    assert_eq!(ldap.simple_bind(dn, PW).await.unwrap().rc, 0);
+    let search = |ldap: &mut ldap3::Ldap| {
+        let mut ldap = ldap.clone();
+        async move {
+            ldap.search("o=acme,dc=skydir", Scope::Subtree, "(uid=bob)", vec!["uid"])
+                .await
+                .unwrap()
+                .1
+                .rc
+        }
+    };
+    assert_eq!(search(&mut ldap).await, 0);
+
+    let (s, b) = w
+        .app
+        .op(Method::PUT, "/api/v1/orgs/acme/suspension", None)
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{b}");
+    assert!(b["suspended_at"].is_string());
+    for pw in [PW, "not her password"] {
+        let (s, b) = w
+            .app
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"org": "acme", "username": "alice", "password": pw})),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (s, b["type"].as_str().unwrap_or_default()),
+            (403, "https://skydir.dev/problems/org-suspended"),
+            "{b}"
+        );
+    }
+    let (s, _) = w
+        .app
+        .call(Method::GET, "/api/v1/orgs/acme/users", Some(&w.alice), None)
+        .await
+        .unwrap();
+    assert_eq!(s, 403, "the admin's token stops working");
+    assert_eq!(
+        search(&mut ldap).await,
+        53,
+        "a connection bound before reads no more"
+    );
+    let (conn2, mut fresh) = LdapConnAsync::with_settings(settings.clone(), &w.app.ldaps_url)
+        .await
+        .unwrap();
+    ldap3::drive!(conn2);
+    assert_eq!(fresh.simple_bind(dn, PW).await.unwrap().rc, 49);
+    // Other orgs carry on.
+    w.app.login("beta", "zed", PW).await.unwrap();
+
+    let (s, b) = w
+        .app
+        .op(Method::DELETE, "/api/v1/orgs/acme/suspension", None)
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{b}");
+    assert!(b.get("suspended_at").is_none());
+    let (s, b) = w
+        .app
+        .call(Method::GET, "/api/v1/orgs/acme/users", Some(&w.alice), None)
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["items"].as_array().unwrap().len(), 2, "nothing was lost");
+    assert_eq!(search(&mut ldap).await, 0);
+    assert_eq!(fresh.simple_bind(dn, PW).await.unwrap().rc, 0);
+    // Only the provider suspends.
+    let (s, _) = w
+        .app
+        .call(
+            Method::PUT,
+            "/api/v1/orgs/acme/suspension",
+            Some(&w.alice),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 403);
+}

@@ -96,6 +96,12 @@ pub fn search<S>(
     let Some(view) = ctx.model.get(org) else {
         return done(C::NoSuchObject, "no such object");
     };
+    if view.is_suspended() {
+        return done(
+            C::UnwillingToPerform,
+            "the organization is suspended by its provider",
+        );
+    }
     if let Identity::Service {
         account,
         password_set_at,
