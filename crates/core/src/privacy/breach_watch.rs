@@ -13,15 +13,18 @@ use serde::{Deserialize, Serialize};
 
 /// One step of the watch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum Alert {
     /// 24 hours after awareness.
+    #[serde(rename = "reminder_24h")]
     Reminder24h,
     /// 48 hours after awareness.
+    #[serde(rename = "reminder_48h")]
     Reminder48h,
     /// 66 hours after awareness: six hours left.
+    #[serde(rename = "escalation_66h")]
     Escalation66h,
     /// 72 hours after awareness: the deadline passed.
+    #[serde(rename = "overdue_72h")]
     Overdue72h,
 }
 
@@ -249,6 +252,16 @@ mod tests {
         );
         b.notified_at = Some(t("2026-06-04T07:30:00Z"));
         assert!(b.alerts_due(t("2026-06-05T00:00:00Z")).is_empty());
+    }
+
+    #[test]
+    fn steps_are_stored_under_their_wire_names() {
+        for a in Alert::ALL {
+            assert_eq!(
+                serde_json::to_value(a).unwrap(),
+                serde_json::json!(a.as_str())
+            );
+        }
     }
 
     #[test]

@@ -1,9 +1,13 @@
 //! The operator console: the people who run the deployment create organizations (with their
 //! first administrator, so the org can be handed over at once), and add support agents and
-//! operators, whose token is shown once. Operators see no customer personal data here: the
-//! lists show organizations and staff only, and the core enforces it.
+//! operators, whose token is shown once; they keep the breach register and the sub-processor
+//! register and see what the privacy pages say about the deployment. Operators see no customer
+//! personal data here: the lists show organizations, staff and the provider's own records
+//! only, and the core enforces it.
 
+mod breaches;
 mod orgs;
+mod privacy;
 mod staff;
 
 use crate::AppState;
@@ -32,6 +36,18 @@ pub fn router<S: Storage + Clone>() -> Router<AppState<S>> {
         .route(
             "/operator/staff",
             get(staff::list::<S>).post(staff::create::<S>),
+        )
+        .route(
+            "/operator/breaches",
+            get(breaches::list::<S>).post(breaches::create::<S>),
+        )
+        .route(
+            "/operator/breaches/{id}",
+            get(breaches::show::<S>).post(breaches::act::<S>),
+        )
+        .route(
+            "/operator/privacy",
+            get(privacy::show::<S>).post(privacy::act::<S>),
         )
 }
 
