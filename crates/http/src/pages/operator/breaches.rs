@@ -298,7 +298,7 @@ async fn render_one<S: Storage + Clone>(
         @if let Some(n) = notice { p.notice role="status" { (n) } }
         @if let Some(e) = error { p.error role="alert" { (e) } }
         p #clock { (clock(&v.clock)) br; small.muted { "Deadline: " (minute(v.clock.deadline)) } }
-        dl {
+        dl.facts {
             dt { "What happened" } dd { (f.nature) }
             dt { "Personal data concerned" } dd { (f.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")) }
             dt { "Assessed" } dd { "about " (f.approx_subjects) " people and " (f.approx_records) " records" }
