@@ -124,7 +124,7 @@ async fn render<S: Storage + Clone>(
             p #statement-version {
                 @match &version {
                     Some(v) => { a href="/privacy" { "Privacy statement" } " version " (v.version) ", published " (v.published_at.strftime("%Y-%m-%d")) "." },
-                    None => { "The privacy statement has not been published yet; it is at the next start." },
+                    None => { "The privacy statement has not been published yet; the next start publishes it." },
                 }
             }
         }
