@@ -820,6 +820,51 @@ await journey('logging out ends the session', async (page) => {
   await page.waitForURL('**/portal/login');
 });
 
+// ---- The operator's data-protection duties (self-contained: the operator only) -------------
+
+await journey('the operator registers a breach, sees its 72-hour clock and sends the drafted notices', async (page) => {
+  await tokenSignIn(page, OPERATOR);
+  await page.waitForURL('**/operator/**');
+  await page.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Breaches' }).click();
+  await page.waitForURL('**/operator/breaches');
+  await page.getByLabel('What happened').fill('A backup copy of the directory was readable from the internet for an hour');
+  await page.getByLabel('contact details', { exact: true }).check();
+  await page.getByLabel('About how many people').fill('10');
+  await page.getByLabel('About how many records').fill('20');
+  await page.getByLabel('Likely consequences').fill('Phishing using names and addresses');
+  await page.getByLabel('Measures taken or proposed').fill('Access closed, logs reviewed');
+  assert.ok((await page.getByLabel('Contact point (data protection officer)').inputValue()).includes('@'), 'the privacy contact is filled in');
+  await page.getByRole('button', { name: 'Record the breach and draft its notices' }).click();
+  await page.getByText('The breach is recorded and its notices are drafted').waitFor();
+  await page.getByRole('heading', { name: 'Drafted notices' }).waitFor();
+  assert.match(await page.locator('#clock').innerText(), /open\s+71 h \d+ min left|open\s+72 h 0 min left/);
+  await page.getByRole('button', { name: /Send the drafted notices/ }).click();
+  await page.getByText('The notices are on their way').waitFor();
+  assert.match(await page.locator('#clock').innerText(), /notified within 72 h/);
+  await page.getByRole('button', { name: 'Record that it was filed' }).click();
+  await page.getByText('The filing with the supervisory authority is recorded.').waitFor();
+  await page.getByRole('link', { name: '← Breaches' }).click();
+  assert.match(await page.locator('#breaches').innerText(), /notified within 72 h/);
+});
+
+await journey('the operator confirms an example sub-processor and sees where the data is said to be processed', async (page) => {
+  await tokenSignIn(page, OPERATOR);
+  await page.waitForURL('**/operator/**');
+  await page.getByRole('navigation', { name: 'Operator console' }).getByRole('link', { name: 'Data protection' }).click();
+  await page.waitForURL('**/operator/privacy');
+  assert.match(await page.locator('#location-state').innerText(), /not confirmed|stated/);
+  await page.getByText('Edit Fivetran (example)').click();
+  await page.getByRole('button', { name: 'Confirm Fivetran as listed' }).click();
+  await page.getByText('The entry is confirmed and announced to subscribers.').waitFor();
+  assert.match(await page.locator('#register').getByRole('row', { name: /Fivetran/ }).innerText(), /confirmed/);
+  await page.goto('/privacy/subprocessors');
+  const row = page.locator('#subprocessors').getByRole('row', { name: /Fivetran/ });
+  assert.doesNotMatch(await row.innerText(), /example/);
+  assert.match(await page.locator('#subprocessors').getByRole('row', { name: /Snowflake/ }).innerText(), /example — edit before going live/);
+  const feed = await page.request.get('/privacy/subprocessors.rss');
+  assert.match(await feed.text(), /New sub-processor: Fivetran/);
+});
+
 await browser.close();
 const failed = results.filter((r) => !r.ok);
 writeFileSync(`${ARTIFACTS}/results.json`, JSON.stringify(results, null, 2));

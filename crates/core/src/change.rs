@@ -197,6 +197,19 @@ pub enum Write {
     RecordObjection(Box<crate::privacy::Objection>),
     /// Publishes a version of the Data Processing Agreement (versions are never changed).
     PublishDpa(Box<crate::privacy::DpaVersion>),
+    /// Appends a published version of a policy document to the privacy feed.
+    AddPolicyEvent(Box<crate::privacy::PolicyEvent>),
+    /// Publishes a version of the privacy statement, refusing (as a conflict) a version number
+    /// already published: two processes publishing at once cannot both succeed.
+    PublishStatement(Box<crate::privacy::StatementVersion>),
+    /// Records that a once-per-deployment step was done (e.g. seeding the registry),
+    /// refusing (as a conflict) one already recorded.
+    MarkDeployment {
+        name: String,
+        at: Timestamp,
+    },
+    /// Records the org's retention choice (replacing an earlier one).
+    SetOrgRetention(Box<crate::privacy::OrgRetention>),
     SignDpa(Box<crate::privacy::DpaSignature>),
     /// Creates a sub-processor's erasure connector, or replaces the one with the same id.
     PutConnector(Box<crate::privacy::Connector>),

@@ -525,6 +525,30 @@ pub trait PrivacyStore: Send + Sync + 'static {
     /// The breach register, newest awareness first.
     fn breaches(&self) -> impl Future<Output = CoreResult<Vec<crate::privacy::Breach>>> + Send;
 
+    /// Published versions of the policy documents (the feed's other items), newest first, at
+    /// most `limit`.
+    fn policy_events(
+        &self,
+        limit: u32,
+    ) -> impl Future<Output = CoreResult<Vec<crate::privacy::PolicyEvent>>> + Send;
+
+    /// The latest published version of the privacy statement.
+    fn latest_statement(
+        &self,
+    ) -> impl Future<Output = CoreResult<Option<crate::privacy::StatementVersion>>> + Send;
+
+    /// When the once-per-deployment step `name` was done, if it was.
+    fn deployment_marker(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = CoreResult<Option<Timestamp>>> + Send;
+
+    /// Retention choices of one org or (`None`) of every org that made one.
+    fn org_retention(
+        &self,
+        org: Option<OrgId>,
+    ) -> impl Future<Output = CoreResult<Vec<crate::privacy::OrgRetention>>> + Send;
+
     /// Requests with a delivery attempt due at or before `now`.
     fn erasures_due(
         &self,

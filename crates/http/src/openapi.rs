@@ -3,8 +3,8 @@
 
 use crate::routes::{
     admins, audit, bindings, breaches, data_export, data_requests, erasure, groups, health,
-    invitations, kb, ldap_accounts, mail, me, org_deletion, orgs, privacy, resources, session,
-    staff, support, systems, tickets, users, verify,
+    invitations, kb, ldap_accounts, mail, me, org_deletion, orgs, privacy, resources, retention,
+    session, staff, support, systems, tickets, users, verify,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -55,7 +55,8 @@ impl Modify for BearerAuth {
         privacy::list, privacy::create, privacy::update, privacy::remove, privacy::all_objections,
         privacy::current_dpa, privacy::publish_dpa, privacy::sign_dpa, privacy::dpa_signatures,
         privacy::dpa_document, privacy::subscribe, privacy::subscriptions, privacy::unsubscribe,
-        privacy::object, privacy::objections,
+        privacy::object, privacy::objections, privacy::confirm,
+        retention::get, retention::set,
         data_export::mine, data_export::of_user,
         erasure::request, erasure::org_list, erasure::org_get, erasure::certificate,
         erasure::connectors, erasure::add_connector, erasure::update_connector, erasure::all,

@@ -60,7 +60,8 @@ pub enum PrivacyCommand {
         format: String,
     },
     /// Run the retention rules now: purge the organizations whose deletion grace period is
-    /// over. `--dry-run` only says what would be purged.
+    /// over, and delete the files of tickets closed longer ago than their organization's
+    /// admins chose. `--dry-run` only says what would be done.
     Retention {
         #[arg(long)]
         dry_run: bool,

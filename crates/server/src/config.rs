@@ -48,8 +48,11 @@ pub struct Config {
     pub support_address: String,
     pub sales_address: String,
     pub feedback_address: String,
-    /// Where SLA warnings and breaches are mailed.
+    /// Where SLA warnings and breaches are mailed, and the breach watch's escalations.
     pub escalation_address: String,
+    /// The provider's privacy contact: named in the privacy statement (and as whom to ask
+    /// while `processing_location` is not set); the breach watch's reminders go here.
+    pub privacy_address: String,
     /// Default `https://<http_addr>`.
     pub public_url: Option<String>,
     /// The authserv-ids of our own receiving MTAs, whose `Authentication-Results` are trusted.
@@ -61,9 +64,15 @@ pub struct Config {
     pub org_deletion_grace_days: u32,
     /// Seconds between runs of the retention job (purging deleted organizations).
     pub retention_interval_secs: u64,
-    /// Days after a ticket is closed that its files are deleted.
-    pub attachment_retention_days: u32,
+    /// Settings that were given but no longer do anything, to warn about at start.
+    pub ignored: Vec<&'static str>,
 }
+
+/// Why `attachment_retention_days` is ignored.
+pub const ATTACHMENT_RETENTION_IGNORED: &str = "attachment_retention_days is no longer used: \
+    files of closed tickets are kept while their organization uses the service, unless its \
+    admins choose a shorter period (admin console, Privacy; or PUT \
+    /api/v1/orgs/{slug}/privacy/retention)";
 
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -114,6 +123,7 @@ struct FileConfig {
     sales_address: Option<String>,
     feedback_address: Option<String>,
     escalation_address: Option<String>,
+    privacy_address: Option<String>,
     public_url: Option<String>,
     mail_trusted_authserv_ids: Option<Vec<String>>,
     processing_location: Option<String>,
@@ -198,12 +208,13 @@ impl Config {
             sales_address: "sales@skydir.localhost".into(),
             feedback_address: "feedback@skydir.localhost".into(),
             escalation_address: "escalations@skydir.localhost".into(),
+            privacy_address: "privacy@skydir.localhost".into(),
             public_url: None,
             mail_trusted_authserv_ids: Vec::new(),
             processing_location: None,
             org_deletion_grace_days: 30,
             retention_interval_secs: 3600,
-            attachment_retention_days: 365,
+            ignored: Vec::new(),
         };
 
         // File layer.
@@ -266,6 +277,7 @@ impl Config {
             cfg.sales_address = f.sales_address.unwrap_or(cfg.sales_address);
             cfg.feedback_address = f.feedback_address.unwrap_or(cfg.feedback_address);
             cfg.escalation_address = f.escalation_address.unwrap_or(cfg.escalation_address);
+            cfg.privacy_address = f.privacy_address.unwrap_or(cfg.privacy_address);
             cfg.public_url = f.public_url.or(cfg.public_url);
             cfg.processing_location = f.processing_location.or(cfg.processing_location);
             if let Some(v) = f.org_deletion_grace_days {
@@ -274,8 +286,8 @@ impl Config {
             if let Some(v) = f.retention_interval_secs {
                 cfg.retention_interval_secs = v;
             }
-            if let Some(v) = f.attachment_retention_days {
-                cfg.attachment_retention_days = v;
+            if f.attachment_retention_days.is_some() {
+                cfg.ignored.push(ATTACHMENT_RETENTION_IGNORED);
             }
             if let Some(v) = f.mail_trusted_authserv_ids {
                 cfg.mail_trusted_authserv_ids = v;
@@ -319,8 +331,10 @@ impl Config {
         if let Some(v) = env_value(env, "SKYDIR_RETENTION_INTERVAL_SECS")? {
             cfg.retention_interval_secs = parse_num("SKYDIR_RETENTION_INTERVAL_SECS", v)?;
         }
-        if let Some(v) = env_value(env, "SKYDIR_ATTACHMENT_RETENTION_DAYS")? {
-            cfg.attachment_retention_days = parse_num("SKYDIR_ATTACHMENT_RETENTION_DAYS", v)?;
+        if env_value(env, "SKYDIR_ATTACHMENT_RETENTION_DAYS")?.is_some()
+            && !cfg.ignored.contains(&ATTACHMENT_RETENTION_IGNORED)
+        {
+            cfg.ignored.push(ATTACHMENT_RETENTION_IGNORED);
         }
         if let Some(v) = env_value(env, "SKYDIR_PASSWORD_WORKERS")? {
             cfg.password_workers = parse_num("SKYDIR_PASSWORD_WORKERS", v)?;
@@ -357,6 +371,7 @@ impl Config {
             ("SKYDIR_SALES_ADDRESS", &mut cfg.sales_address),
             ("SKYDIR_FEEDBACK_ADDRESS", &mut cfg.feedback_address),
             ("SKYDIR_ESCALATION_ADDRESS", &mut cfg.escalation_address),
+            ("SKYDIR_PRIVACY_ADDRESS", &mut cfg.privacy_address),
         ] {
             if let Some(v) = env_value(env, key)? {
                 *slot = v.trim().to_string();
@@ -419,11 +434,6 @@ impl Config {
         Ok(cfg)
     }
 
-    /// How long closed tickets' files are kept.
-    pub fn attachment_retention(&self) -> jiff::SignedDuration {
-        jiff::SignedDuration::from_hours(24 * i64::from(self.attachment_retention_days))
-    }
-
     /// The support desk's contacts from these settings.
     pub fn desk_contacts(&self) -> skydir_core::support::Contacts {
         skydir_core::support::Contacts {
@@ -431,6 +441,7 @@ impl Config {
             sales: self.sales_address.clone(),
             feedback: self.feedback_address.clone(),
             escalations: self.escalation_address.clone(),
+            privacy: self.privacy_address.clone(),
             public_url: self
                 .public_url
                 .clone()
@@ -546,5 +557,31 @@ mod tests {
         };
         let by_flag = Config::load(&GlobalArgs::default(), &serve, &env(&[])).unwrap();
         assert!(by_flag.ldap_allow_plaintext);
+    }
+
+    #[test]
+    fn the_privacy_contact_is_set_and_the_old_file_retention_is_ignored_with_a_warning() {
+        let none = Config::load(&GlobalArgs::default(), &ServeArgs::default(), &env(&[])).unwrap();
+        assert_eq!(none.desk_contacts().privacy, "privacy@skydir.localhost");
+        assert!(none.ignored.is_empty());
+        let c = Config::load(
+            &GlobalArgs::default(),
+            &ServeArgs::default(),
+            &env(&[
+                ("SKYDIR_PRIVACY_ADDRESS", "dpo@provider.test"),
+                ("SKYDIR_ATTACHMENT_RETENTION_DAYS", "30"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.desk_contacts().privacy, "dpo@provider.test");
+        assert_eq!(c.ignored, [ATTACHMENT_RETENTION_IGNORED]);
+        let err = Config::load(
+            &GlobalArgs::default(),
+            &ServeArgs::default(),
+            &env(&[("SKYDIR_PRIVACY_ADDRESS", "not an address")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("privacy_address"), "{err}");
     }
 }

@@ -3,6 +3,7 @@
 //! test kit starts the same server in-process through [`server::start`].
 
 pub mod adapters;
+pub mod breach_watch;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -1,7 +1,8 @@
 //! The retention job in the background: every `retention_interval_secs`, purge the
 //! organizations whose deletion grace period is over (see `Directory::purge_due_orgs`) and
 //! remind admins of data subjects' requests due within a week, and delete the files of tickets
-//! closed longer ago than `attachment_retention_days`. Safe
+//! closed longer ago than their organization's admins chose (organizations that chose nothing
+//! keep them while they use the service). Safe
 //! to run in several processes: a purge commits its request's next version, so a second
 //! runner's purge of the same organization conflicts and does nothing.
 
@@ -21,7 +22,7 @@ pub struct Retention {
 
 impl Retention {
     /// Starts the job.
-    pub fn start(dir: Directory<Store>, every: Duration, keep_files: jiff::SignedDuration) -> Self {
+    pub fn start(dir: Directory<Store>, every: Duration) -> Self {
         let (stop, mut stopped) = watch::channel(false);
         let task = tokio::spawn(async move {
             loop {
@@ -33,10 +34,7 @@ impl Retention {
                     }
                     Err(e) => tracing::warn!(error = %e, "retention round failed"),
                 }
-                match dir
-                    .purge_expired_attachments(&Actor::System, keep_files, false)
-                    .await
-                {
+                match dir.purge_expired_attachments(&Actor::System, false).await {
                     Ok(done) if !done.is_empty() => {
                         let files: u64 = done.iter().map(|p| p.files).sum();
                         tracing::info!(

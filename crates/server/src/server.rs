@@ -9,6 +9,8 @@ use anyhow::Context;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
+use skydir_core::access::Actor;
+use skydir_core::ports::Clock;
 use skydir_http::{AppState, ReadyCheck, router};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -42,6 +44,7 @@ pub struct Running {
     ldap: Option<skydir_ldap::LdapRunning>,
     mail: crate::mailer::Dispatcher,
     sla: crate::sla_watch::SlaWatch,
+    breaches: crate::breach_watch::BreachWatch,
     erasure: crate::erasure_hooks::ErasureHooks,
     retention: crate::retention::Retention,
     shutdown: watch::Sender<bool>,
@@ -56,6 +59,7 @@ impl Running {
         }
         self.mail.stop().await;
         self.sla.stop().await;
+        self.breaches.stop().await;
         self.erasure.stop().await;
         self.retention.stop().await;
         let _ = self.shutdown.send(true);
@@ -65,7 +69,16 @@ impl Running {
 
 /// Opens the store, bootstraps the operator on first start, binds and starts serving.
 pub async fn start(cfg: Config) -> anyhow::Result<Running> {
-    let mut wired = wiring::open(&cfg, true).await?;
+    start_with_clock(cfg, Arc::new(crate::adapters::SystemClock)).await
+}
+
+/// [`start`] with another clock than the system's: the test kit moves time with it to watch
+/// deadlines pass. The binary always runs on the system clock.
+pub async fn start_with_clock(cfg: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
+    for warning in &cfg.ignored {
+        tracing::warn!("{warning}");
+    }
+    let mut wired = wiring::open_with_clock(&cfg, true, clock).await?;
     if cfg.rehash_per_second > 0 {
         let queue = crate::rehash::start(wired.dir.clone(), cfg.rehash_per_second, 4096);
         wired.dir = wired.dir.with_rehash_queue(Arc::new(queue));
@@ -82,6 +95,24 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
         .sync_builtin_articles()
         .await
         .context("writing the built-in knowledge-base articles")?;
+    let seeded = wired
+        .dir
+        .seed_subprocessor_examples(&Actor::System)
+        .await
+        .context("seeding the sub-processor register")?;
+    if seeded > 0 {
+        tracing::info!(
+            entries = seeded,
+            "the sub-processor register lists the statement's sub-processors as examples: \
+             confirm, edit or remove them in the operator console (Data protection)"
+        );
+    }
+    match wired.dir.publish_privacy_statement(&Actor::System).await {
+        Ok(Some(v)) => tracing::info!(version = v.version, "privacy statement published"),
+        Ok(None) => {}
+        // Serving must not depend on it; the next start tries again.
+        Err(e) => tracing::warn!(error = %e, "the privacy statement could not be published"),
+    }
 
     let (cert_path, key_path) = match (&cfg.tls_cert, &cfg.tls_key) {
         (Some(c), Some(k)) => (c.clone(), k.clone()),
@@ -129,6 +160,7 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
     );
 
     let sla = crate::sla_watch::SlaWatch::start(wired.dir.clone());
+    let breaches = crate::breach_watch::BreachWatch::start(wired.dir.clone());
     let erasure = crate::erasure_hooks::ErasureHooks::start(
         wired.dir.clone(),
         crate::erasure_hooks::client()?,
@@ -136,7 +168,6 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
     let retention = crate::retention::Retention::start(
         wired.dir.clone(),
         Duration::from_secs(cfg.retention_interval_secs),
-        cfg.attachment_retention(),
     );
 
     let store = wired.store.clone();
@@ -211,6 +242,7 @@ pub async fn start(cfg: Config) -> anyhow::Result<Running> {
         ldap,
         mail,
         sla,
+        breaches,
         erasure,
         retention,
         operator_token,

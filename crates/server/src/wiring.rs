@@ -6,7 +6,7 @@ use crate::adapters::{BlockingPasswordWork, OsRandom, SystemClock};
 use crate::config::Config;
 use crate::datadir::{DataDir, load_or_create_kek, parse_kek};
 use anyhow::Context;
-use skydir_core::ports::Rng;
+use skydir_core::ports::{Clock, Rng};
 use skydir_core::service::Directory;
 use skydir_core::support::DeskPolicy;
 use skydir_store::{Kek, KeyringLocation, Store, StoreConfig};
@@ -25,6 +25,15 @@ pub struct Wired {
 
 /// Opens everything. `create` allows generating a missing key-encryption key (first start).
 pub async fn open(cfg: &Config, create: bool) -> anyhow::Result<Wired> {
+    open_with_clock(cfg, create, Arc::new(SystemClock)).await
+}
+
+/// [`open`] with another clock than the system's (tests that move time).
+pub async fn open_with_clock(
+    cfg: &Config,
+    create: bool,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Wired> {
     let data = DataDir::prepare(&cfg.data_dir)?;
     let kek = match &cfg.kek_hex {
         Some(hex) => parse_kek(hex, "SKYDIR_KEK")?,
@@ -63,7 +72,7 @@ pub async fn open(cfg: &Config, create: bool) -> anyhow::Result<Wired> {
         .map_err(|e| anyhow::anyhow!("support desk settings: {e}"))?;
     let dir = Directory::new(
         store.clone(),
-        Arc::new(SystemClock),
+        clock,
         Arc::new(OsRandom),
         Arc::new(BlockingPasswordWork::new(cfg.argon2, cfg.password_workers)),
     )

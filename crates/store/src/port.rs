@@ -439,6 +439,28 @@ impl PrivacyStore for Store {
         Ok(self.read_breaches().await?)
     }
 
+    async fn policy_events(
+        &self,
+        limit: u32,
+    ) -> CoreResult<Vec<skydir_core::privacy::PolicyEvent>> {
+        Ok(self.read_policy_events(limit).await?)
+    }
+
+    async fn latest_statement(&self) -> CoreResult<Option<skydir_core::privacy::StatementVersion>> {
+        Ok(self.read_latest_statement().await?)
+    }
+
+    async fn deployment_marker(&self, name: &str) -> CoreResult<Option<jiff::Timestamp>> {
+        Ok(self.read_deployment_marker(name).await?)
+    }
+
+    async fn org_retention(
+        &self,
+        org: Option<OrgId>,
+    ) -> CoreResult<Vec<skydir_core::privacy::OrgRetention>> {
+        Ok(self.read_org_retention(org).await?)
+    }
+
     async fn erasures_due(
         &self,
         now: jiff::Timestamp,

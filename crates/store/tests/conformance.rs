@@ -23,6 +23,8 @@ mod encryption;
 mod keyring;
 #[path = "conformance/orgs.rs"]
 mod orgs;
+#[path = "conformance/privacy.rs"]
+mod privacy;
 #[path = "conformance/services.rs"]
 mod services;
 #[path = "conformance/users.rs"]

@@ -1,13 +1,20 @@
 //! skydir-testkit: a real skydir server on an ephemeral port with a fresh database, and an HTTPS
 //! client that trusts its generated certificate. Integration tests drive it exactly as a user's
-//! tools would.
+//! tools would; a [`TestClock`] lets a test move the server's time to watch deadlines pass.
+
+mod browser;
+mod clock;
+
+pub use browser::Browser;
+pub use clock::TestClock;
 
 use anyhow::Context;
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::Value;
 use skydir::cli::{GlobalArgs, ServeArgs};
 use skydir::config::{Config, Env};
-use skydir::server::{Running, start};
+use skydir::server::{Running, start_with_clock};
+use skydir_core::ports::Clock;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -75,7 +82,18 @@ pub struct TestApp {
     pub cert_path: PathBuf,
     running: Option<Running>,
     env: Env,
+    clock: ServerClock,
     _tmp: Arc<tempfile::TempDir>,
+}
+
+/// The clock a test app runs on (kept across restarts).
+#[derive(Clone)]
+struct ServerClock(Arc<dyn Clock>);
+
+impl std::fmt::Debug for ServerClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServerClock")
+    }
 }
 
 async fn fresh_pg_database() -> anyhow::Result<String> {
@@ -138,6 +156,15 @@ impl TestApp {
     /// Starts a server on the given backend with extra `SKYDIR_*` settings (e.g. an SMTP
     /// relay for the desk's mail).
     pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> anyhow::Result<Self> {
+        Self::spawn_with_clock(backend, extra, Arc::new(skydir::adapters::SystemClock)).await
+    }
+
+    /// [`TestApp::spawn_with`] on `clock` (a [`TestClock`] the test moves); restarts keep it.
+    pub async fn spawn_with_clock(
+        backend: Backend,
+        extra: &[(&str, &str)],
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
         let tmp = Arc::new(tempfile::tempdir()?);
         let data_dir = tmp.path().join("data");
         let mut env: Env = [
@@ -162,7 +189,7 @@ impl TestApp {
             env.insert((*k).to_string(), (*v).to_string());
         }
         let cfg = Config::load(&GlobalArgs::default(), &ServeArgs::default(), &env)?;
-        let running = start(cfg).await?;
+        let running = start_with_clock(cfg, clock.clone()).await?;
         let operator_token = running
             .operator_token
             .clone()
@@ -181,6 +208,7 @@ impl TestApp {
             database_url,
             running: Some(running),
             env,
+            clock: ServerClock(clock),
             _tmp: tmp,
         })
     }
@@ -191,12 +219,25 @@ impl TestApp {
             r.stop().await;
         }
         let cfg = Config::load(&GlobalArgs::default(), &ServeArgs::default(), &self.env)?;
-        let running = start(cfg).await?;
+        let running = start_with_clock(cfg, self.clock.0.clone()).await?;
         self.base = format!("https://{}", running.addr);
         (self.ldap_url, self.ldaps_url) = ldap_urls(&running);
         let token = running.operator_token.clone();
         self.running = Some(running);
         Ok(token)
+    }
+
+    /// [`TestApp::restart`] with settings changed (`""` removes one), as an operator edits the
+    /// configuration between two starts.
+    pub async fn restart_with(&mut self, changes: &[(&str, &str)]) -> anyhow::Result<()> {
+        for (k, v) in changes {
+            if v.is_empty() {
+                self.env.remove(*k);
+            } else {
+                self.env.insert((*k).to_string(), (*v).to_string());
+            }
+        }
+        self.restart().await.map(|_| ())
     }
 
     /// The environment the server was configured with (for running CLI commands against it).

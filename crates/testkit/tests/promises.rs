@@ -76,7 +76,11 @@ fn tests_in_the_workspace() -> BTreeSet<String> {
         if text.contains("proptest!") {
             for (i, line) in lines.iter().enumerate() {
                 if line.trim_start().starts_with("fn ")
-                    && lines[..i].iter().rev().take(40).any(|l| l.contains("proptest!"))
+                    && lines[..i]
+                        .iter()
+                        .rev()
+                        .take(40)
+                        .any(|l| l.contains("proptest!"))
                 {
                     let n: String = line.trim_start()[3..]
                         .chars()
@@ -109,7 +113,8 @@ fn named_tests(cell: &str) -> Vec<String> {
         .map(|s| s.rsplit("::").next().unwrap_or(s).trim().to_string())
         .filter(|s| {
             s.matches('_').count() >= 2
-                && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         })
         .collect()
 }
@@ -120,7 +125,11 @@ fn every_promise_names_tests_that_exist() {
     let tests = tests_in_the_workspace();
     let journeys = journeys();
     assert!(tests.len() > 500, "only {} tests found", tests.len());
-    assert!(journeys.len() > 20, "only {} journeys found", journeys.len());
+    assert!(
+        journeys.len() > 20,
+        "only {} journeys found",
+        journeys.len()
+    );
     let mut rows = 0;
     let mut problems = Vec::new();
     for line in doc.lines() {
@@ -141,7 +150,11 @@ fn every_promise_names_tests_that_exist() {
             .split('"')
             .skip(1)
             .step_by(2)
-            .filter(|j| journeys.iter().any(|name| name.starts_with(j.trim_end_matches(" …").trim_end_matches('…').trim())))
+            .filter(|j| {
+                journeys.iter().any(|name| {
+                    name.starts_with(j.trim_end_matches(" …").trim_end_matches('…').trim())
+                })
+            })
             .collect();
         if names.is_empty() && quoted_journeys.is_empty() {
             problems.push(format!("names no test: {promise}"));
@@ -153,5 +166,9 @@ fn every_promise_names_tests_that_exist() {
         }
     }
     assert!(rows >= 30, "only {rows} promise rows read");
-    assert!(problems.is_empty(), "docs/promises.md:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "docs/promises.md:\n{}",
+        problems.join("\n")
+    );
 }

@@ -82,7 +82,10 @@ fn rest_rule(method: &str, path: &str) -> Option<Rule> {
             | "/api/v1/privacy/erasures/{id}/connectors/{connector}/retry",
         ) => Operator,
         ("GET", "/api/v1/privacy/objections") => Operator,
-        ("POST", "/api/v1/privacy/subprocessors")
+        (
+            "POST",
+            "/api/v1/privacy/subprocessors" | "/api/v1/privacy/subprocessors/{slug}/confirmation",
+        )
         | ("PUT" | "DELETE", "/api/v1/privacy/subprocessors/{slug}") => Operator,
         ("GET" | "POST", "/api/v1/staff") => Operator,
         ("GET", "/api/v1/support/reports/sla") => Staff,
@@ -300,6 +303,7 @@ fn body(method: &str, path: &str) -> Option<Value> {
         }
         ("POST", p) if p.starts_with("/api/v1/orgs/{org}/data-requests/") => json!({"note": "n"}),
         ("PUT", "/api/v1/orgs/{org}/specialist") => json!({"handle": "ann"}),
+        ("PUT", "/api/v1/orgs/{org}/privacy/retention") => json!({"attachment_days": 1}),
         ("POST", "/api/v1/me/data-requests") => json!({"kind": "access", "details": ""}),
         ("PUT", "/api/v1/me/totp") => json!({"code": "123456"}),
         ("POST", "/api/v1/staff") => json!({"handle": "eve"}),

@@ -5,6 +5,7 @@
 //! their organizations' admins) the notices, tracks each notice's delivery, and says whether
 //! notification came within 72 hours or how late. Records name people by pseudonymous id only.
 
+use super::breach_watch::AlertSent;
 use super::inventory::DataCategory;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{BreachId, MailId, OrgId, UserId};
@@ -107,7 +108,24 @@ pub struct Breach {
     pub notified_at: Option<Timestamp>,
     /// When the operator filed the notification with the supervisory authority.
     pub authority_notified_at: Option<Timestamp>,
+    /// The reminders, escalation and overdue mark the breach watch sent (see
+    /// [`super::breach_watch`]).
+    #[serde(default)]
+    pub alerts: Vec<AlertSent>,
     pub version: u64,
+}
+
+/// A notice drafted from the recorded facts, ready to send: what each person concerned — or
+/// each admin — of one organization receives when the operator sends the notices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoticeDraft {
+    /// The organization (slug).
+    pub org: String,
+    pub recipient: Recipient,
+    /// How many people of the organization receive it.
+    pub recipients: usize,
+    pub subject: String,
+    pub text: String,
 }
 
 /// The 72-hour clock as the register shows it.
@@ -167,7 +185,8 @@ impl Breach {
             }
             None => {
                 let left = deadline.duration_since(now).as_secs();
-                let (status, summary) = if left >= 0 {
+                // At the deadline itself the time is up: the watch marks it overdue then.
+                let (status, summary) = if left > 0 {
                     ("open", format!("{} left", hours_minutes(left)))
                 } else {
                     (
@@ -336,6 +355,7 @@ mod tests {
             notices: vec![],
             notified_at: None,
             authority_notified_at: None,
+            alerts: vec![],
             version: 1,
         }
     }

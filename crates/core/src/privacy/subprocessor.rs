@@ -7,6 +7,12 @@
 //! alerted when our GDPR policies and sub-processors change") and of the mails sent to the
 //! orgs that subscribed. A removed sub-processor stays in the registry, marked removed, so the
 //! feed can still say what was removed.
+//!
+//! A new deployment's registry starts with the sub-processors the statement names, each
+//! marked as an example ("example — edit before going live") until the operator confirms or
+//! replaces it: the public page is never silently empty, and never silently wrong. Examples
+//! are no announced fact: confirming one is its addition to the feed, and removing one that
+//! was never confirmed leaves nothing to announce.
 
 use crate::directory::Name;
 use crate::error::{CoreError, CoreResult};
@@ -33,7 +39,78 @@ pub struct SubProcessor {
     pub updated_at: Timestamp,
     /// Set once it no longer processes anything for the provider.
     pub removed_at: Option<Timestamp>,
+    /// An example entry seeded from the statement, not yet confirmed by the operator.
+    #[serde(default)]
+    pub example: bool,
 }
+
+/// The mark examples carry on the console and the public page.
+pub const EXAMPLE_MARK: &str = "example — edit before going live";
+
+/// A sub-processor the statement names, as a new deployment's registry lists it until the
+/// operator confirms or replaces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Example {
+    pub slug: &'static str,
+    pub name: &'static str,
+    pub purpose: &'static str,
+    pub data_categories: &'static [&'static str],
+    pub location: &'static str,
+}
+
+/// The sub-processors the GDPR statement names (AWS, Fivetran, Snowflake, Segment, Drift,
+/// Optimizely, SendGrid), with what such a provider typically uses each for.
+pub const STATEMENT_EXAMPLES: &[Example] = &[
+    Example {
+        slug: "aws",
+        name: "Amazon Web Services, Inc.",
+        purpose: "Hosting of the service: servers, storage and backups",
+        data_categories: &["directory records", "contact details", "activity records"],
+        location: "United States",
+    },
+    Example {
+        slug: "fivetran",
+        name: "Fivetran",
+        purpose: "Moving business records into the data warehouse",
+        data_categories: &["contact details", "activity records"],
+        location: "United States",
+    },
+    Example {
+        slug: "snowflake",
+        name: "Snowflake",
+        purpose: "Data warehouse for reporting",
+        data_categories: &["contact details", "activity records"],
+        location: "United States",
+    },
+    Example {
+        slug: "segment",
+        name: "Segment",
+        purpose: "Website and product usage analytics",
+        data_categories: &["contact details", "usage data"],
+        location: "United States",
+    },
+    Example {
+        slug: "drift",
+        name: "Drift",
+        purpose: "Chat with visitors of the website",
+        data_categories: &["contact details", "chat messages"],
+        location: "United States",
+    },
+    Example {
+        slug: "optimizely",
+        name: "Optimizely",
+        purpose: "Experiments on the website",
+        data_categories: &["usage data"],
+        location: "United States",
+    },
+    Example {
+        slug: "sendgrid",
+        name: "SendGrid, Inc.",
+        purpose: "Delivery of the service's email",
+        data_categories: &["contact details"],
+        location: "United States",
+    },
+];
 
 /// What a sub-processor's entry says, as the operator writes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,6 +296,7 @@ mod tests {
             added_at: at,
             updated_at: at,
             removed_at: None,
+            example: false,
         };
         let after = input().checked().unwrap();
         assert_eq!(

@@ -40,8 +40,8 @@ pub use orgs::{FirstAdmin, NewOrg, OrgPatch};
 pub use password_check::RehashJob;
 pub use password_reset::ResetPrompt;
 pub use privacy::{
-    Affected, AttachmentPurge, BreachView, ConnectorPatch, NoticeView, PurgeOutcome,
-    REGISTRY_FEED_ITEMS, Webhook,
+    Affected, AttachmentPurge, BreachView, BreachWatchRound, ConnectorPatch, NoticeView,
+    PurgeOutcome, REGISTRY_FEED_ITEMS, RetentionView, Webhook,
 };
 pub use resources::{NewResource, ResourcePatch};
 pub use service_accounts::NewServiceAccount;
@@ -128,11 +128,6 @@ impl<S: DirectoryStore> Directory<S> {
         let l = location.trim();
         self.location = (!l.is_empty()).then(|| Arc::from(l));
         self
-    }
-
-    /// Where the provider says it processes the data, when the operator set it.
-    pub fn processing_location(&self) -> Option<&str> {
-        self.location.as_deref()
     }
 
     /// The same use cases with the support desk's policy (calendar, targets, contacts …);

@@ -23,6 +23,12 @@ pub struct Contacts {
     pub feedback: String,
     /// Where SLA warnings and breaches are sent (the support team's leads).
     pub escalations: String,
+    /// The provider's privacy contact (its data protection officer or privacy team): named in
+    /// the privacy statement, and where the breach watch sends its reminders. Staff accounts
+    /// have handles but no addresses, so this address (an alias or list) is how the
+    /// operator's people are reached.
+    #[serde(default = "default_privacy")]
+    pub privacy: String,
     /// Base URL of the public pages (knowledge base, support policy), without a trailing `/`.
     pub public_url: String,
     /// The authserv-ids of the operator's own receiving mail servers, whose
@@ -38,6 +44,7 @@ impl Contacts {
             sales: "sales@skydir.localhost".into(),
             feedback: "feedback@skydir.localhost".into(),
             escalations: "escalations@skydir.localhost".into(),
+            privacy: default_privacy(),
             public_url: "https://127.0.0.1:8443".into(),
             trusted_authserv_ids: Vec::new(),
         }
@@ -57,6 +64,7 @@ impl Contacts {
             ("sales_address", &self.sales),
             ("feedback_address", &self.feedback),
             ("escalation_address", &self.escalations),
+            ("privacy_address", &self.privacy),
         ] {
             crate::directory::Email::parse(v)
                 .map_err(|e| CoreError::invalid(field, format!("'{v}' is not an address: {e}")))?;
@@ -71,6 +79,10 @@ impl Contacts {
         }
         Ok(())
     }
+}
+
+fn default_privacy() -> String {
+    "privacy@skydir.localhost".into()
 }
 
 /// Everything the desk decides by.

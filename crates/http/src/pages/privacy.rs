@@ -1,5 +1,7 @@
-//! The public privacy pages: the sub-processor list (`/privacy/subprocessors`), its RSS 2.0
-//! feed (`/privacy/subprocessors.rss`) announcing every addition, change and removal, and the
+//! The public privacy pages: the sub-processor list (`/privacy/subprocessors`, entries the
+//! operator has not confirmed marked as examples), the privacy RSS 2.0 feed
+//! (`/privacy/subprocessors.rss`) announcing every addition, change and removal of a
+//! sub-processor and every new version of the privacy statement and of the DPA, and the
 //! current Data Processing Agreement for review (`/privacy/dpa`). No login needed.
 
 use super::layout::{page, respond};
@@ -11,6 +13,7 @@ use maud::html;
 use rss::{ChannelBuilder, GuidBuilder, ItemBuilder};
 use skydir_core::CoreError;
 use skydir_core::ports::Storage;
+use skydir_core::privacy::EXAMPLE_MARK;
 
 fn failure<S: Storage + Clone>(st: &AppState<S>, e: &CoreError) -> Response {
     let policy = st.dir.desk_policy().ok();
@@ -46,17 +49,27 @@ pub async fn subprocessors<S: Storage + Clone>(State(st): State<AppState<S>>) ->
     };
     let (current, removed): (Vec<_>, Vec<_>) =
         all.into_iter().partition(|s| s.removed_at.is_none());
+    // An example removed before anyone confirmed it was never a sub-processor.
+    let removed: Vec<_> = removed.into_iter().filter(|s| !s.example).collect();
+    let examples = current.iter().filter(|s| s.example).count();
     let body = html! {
         h1 { "Sub-processors" }
         p { "The third parties we use to deliver the service, what they do, the personal data they receive and where they process it. We have a data processing agreement with each." }
-        p { a href="/privacy/subprocessors.rss" { "Subscribe to the RSS feed" } " to be told when this list changes. An organization's administrators can also subscribe an address by mail, and object to a sub-processor." }
+        p { a href="/privacy/subprocessors.rss" { "Subscribe to the RSS feed" } " to be told when this list, our privacy statement or our DPA changes. An organization's administrators can also subscribe an address by mail, and object to a sub-processor." }
+        @if examples > 0 {
+            p.notice #examples role="note" { "Entries marked " strong { (EXAMPLE_MARK) } " are the sub-processors our published statement names, listed as examples until the provider of this deployment confirms or replaces them." }
+        }
         @if current.is_empty() {
             div.empty { p { "No sub-processors are listed." } }
         } @else {
-            table {
+            table #subprocessors {
                 tr { th scope="col" { "Name" } th scope="col" { "Purpose" } th scope="col" { "Personal data" } th scope="col" { "Location" } th scope="col" { "DPA signed" } }
                 @for s in &current {
-                    tr { td { (s.name) } td { (s.purpose) } td { (s.data_categories.join(", ")) } td { (s.location) } td { (s.dpa_date) } }
+                    tr {
+                        td { (s.name) @if s.example { br; span.badge.warn { (EXAMPLE_MARK) } } }
+                        td { (s.purpose) } td { (s.data_categories.join(", ")) } td { (s.location) }
+                        td { @if s.example { "to be confirmed" } @else { (s.dpa_date) } }
+                    }
                 }
             }
         }
@@ -71,9 +84,10 @@ pub async fn subprocessors<S: Storage + Clone>(State(st): State<AppState<S>>) ->
     )
 }
 
-/// `GET /privacy/subprocessors.rss`: RSS 2.0, one item per registry change, newest first.
+/// `GET /privacy/subprocessors.rss`: RSS 2.0, one item per registry change and per policy
+/// version, newest first.
 pub async fn feed<S: Storage + Clone>(State(st): State<AppState<S>>) -> Response {
-    let events = match st.dir.registry_feed().await {
+    let events = match st.dir.privacy_feed().await {
         Ok(e) => e,
         Err(e) => return failure(&st, &e),
     };
@@ -89,27 +103,27 @@ pub async fn feed<S: Storage + Clone>(State(st): State<AppState<S>>) -> Response
             ItemBuilder::default()
                 .title(Some(e.title()))
                 .description(Some(e.description()))
-                .link(Some(format!("{base}/privacy/subprocessors")))
+                .link(Some(format!("{base}{}", e.path())))
                 .guid(Some(
                     GuidBuilder::default()
-                        .value(format!("urn:uuid:{}", e.id))
+                        .value(e.guid())
                         .permalink(false)
                         .build(),
                 ))
-                .pub_date(Some(rfc2822(e.at)))
+                .pub_date(Some(rfc2822(e.at())))
                 .categories(vec![rss::Category {
-                    name: e.change.as_str().to_string(),
+                    name: e.category().to_string(),
                     domain: None,
                 }])
                 .build()
         })
         .collect();
     let channel = ChannelBuilder::default()
-        .title("skydir sub-processors")
-        .link(format!("{base}/privacy/subprocessors"))
-        .description("Additions, changes and removals of the sub-processors that process personal data for the service.")
+        .title("skydir privacy: GDPR policies and sub-processors")
+        .link(format!("{base}/privacy"))
+        .description("New versions of the privacy statement and of the Data Processing Agreement, and additions, changes and removals of the sub-processors that process personal data for the service.")
         .language(Some("en".to_string()))
-        .last_build_date(events.first().map(|e| rfc2822(e.at)))
+        .last_build_date(events.first().map(|e| rfc2822(e.at())))
         .items(items)
         .build();
     let mut r = channel.to_string().into_response();

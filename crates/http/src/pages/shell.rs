@@ -58,6 +58,8 @@ impl Area {
             Area::Desk if matches!(actor, Actor::Operator { .. }) => vec![
                 ("/operator/orgs", "Organizations"),
                 ("/operator/staff", "Staff"),
+                ("/operator/breaches", "Breaches"),
+                ("/operator/privacy", "Data protection"),
                 ("/desk", "Support queue"),
                 ("/staff/account", "My account"),
             ],
@@ -70,6 +72,8 @@ impl Area {
             Area::Operator => vec![
                 ("/operator/orgs", "Organizations"),
                 ("/operator/staff", "Staff"),
+                ("/operator/breaches", "Breaches"),
+                ("/operator/privacy", "Data protection"),
                 ("/desk", "Support queue"),
                 ("/staff/account", "My account"),
             ],

@@ -18,6 +18,7 @@ pub mod org_deletion;
 pub mod orgs;
 pub mod privacy;
 pub mod resources;
+pub mod retention;
 pub mod session;
 pub mod staff;
 pub mod support;
@@ -320,6 +321,10 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
             put(privacy::update::<S>).delete(privacy::remove::<S>),
         )
         .route(
+            "/api/v1/privacy/subprocessors/{slug}/confirmation",
+            post(privacy::confirm::<S>),
+        )
+        .route(
             "/api/v1/privacy/objections",
             get(privacy::all_objections::<S>),
         )
@@ -347,6 +352,10 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
         .route(
             "/api/v1/orgs/{org}/privacy/objections",
             get(privacy::objections::<S>).post(privacy::object::<S>),
+        )
+        .route(
+            "/api/v1/orgs/{org}/privacy/retention",
+            get(retention::get::<S>).put(retention::set::<S>),
         )
         .route(
             "/api/v1/mail/inbound",

@@ -51,6 +51,9 @@ pub struct SubProcessorOut {
     pub added_at: Timestamp,
     #[schema(value_type = Option<String>)]
     pub removed_at: Option<Timestamp>,
+    /// An example from the statement that the operator has not confirmed yet ("example — edit
+    /// before going live").
+    pub example: bool,
 }
 
 impl From<SubProcessor> for SubProcessorOut {
@@ -64,6 +67,7 @@ impl From<SubProcessor> for SubProcessorOut {
             dpa_date: s.dpa_date.to_string(),
             added_at: s.added_at,
             removed_at: s.removed_at,
+            example: s.example,
         }
     }
 }
@@ -98,7 +102,8 @@ pub async fn list<S: Storage + Clone>(
     ))
 }
 
-/// Adds a sub-processor (operators); subscribed orgs are told by mail.
+/// Adds a sub-processor (operators), replacing an example of the same slug; subscribed orgs
+/// are told by mail.
 #[utoipa::path(post, path = "/api/v1/privacy/subprocessors", tag = "privacy", request_body = SubProcessorIn,
     responses((status = 201, body = SubProcessorOut), (status = 403, body = crate::Problem),
         (status = 409, body = crate::Problem)))]
@@ -130,6 +135,22 @@ pub async fn update<S: Storage + Clone>(
     let s = st
         .dir
         .update_subprocessor(&actor, &super::name(&slug)?, input(b)?)
+        .await?;
+    Ok(Json(s.into()))
+}
+
+/// Confirms an example entry as it stands (operators); subscribed orgs are told of it.
+#[utoipa::path(post, path = "/api/v1/privacy/subprocessors/{slug}/confirmation", tag = "privacy",
+    responses((status = 200, body = SubProcessorOut), (status = 404, body = crate::Problem),
+        (status = 409, body = crate::Problem)))]
+pub async fn confirm<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    Caller(actor): Caller,
+    Path(slug): Path<String>,
+) -> ApiResult<Json<SubProcessorOut>> {
+    let s = st
+        .dir
+        .confirm_subprocessor(&actor, &super::name(&slug)?)
         .await?;
     Ok(Json(s.into()))
 }

@@ -1,5 +1,6 @@
 //! `skydir privacy retention [--dry-run]`: runs the retention rules now (purging deleted
-//! organizations whose grace period is over) and says what it did or would do.
+//! organizations whose grace period is over, deleting the files of tickets closed longer ago
+//! than their organization's admins chose) and says what it did or would do.
 //!
 //! `skydir privacy records`: prints the record of processing activities (GDPR Art. 30(2)) —
 //! text for a person, `--format json` for a program — from the live deployment's data.
@@ -32,7 +33,7 @@ pub async fn retention(cfg: Config, dry_run: bool) -> anyhow::Result<ExitCode> {
     let done = wired.dir.purge_due_orgs(&Actor::System, dry_run).await;
     let files = wired
         .dir
-        .purge_expired_attachments(&Actor::System, cfg.attachment_retention(), dry_run)
+        .purge_expired_attachments(&Actor::System, dry_run)
         .await;
     wired.store.close().await;
     let (done, files) = (done?, files?);

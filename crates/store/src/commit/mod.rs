@@ -242,6 +242,10 @@ async fn apply_write(
             privacy::object(tx, scope_org(change)?, o, prepared.desk(index)?).await
         }
         PublishDpa(v) => privacy::publish_dpa(tx, v).await,
+        AddPolicyEvent(e) => privacy::add_policy_event(tx, e).await,
+        PublishStatement(v) => privacy::publish_statement(tx, v).await,
+        MarkDeployment { name, at } => privacy::mark_deployment(tx, name, *at).await,
+        SetOrgRetention(r) => privacy::set_org_retention(tx, scope_org(change)?, r).await,
         SignDpa(s) => privacy::sign_dpa(tx, scope_org(change)?, s, prepared.desk(index)?).await,
         PutConnector(c) => privacy::put_connector(tx, c, prepared.desk(index)?).await,
         PutErasure(r) => privacy::put_erasure(tx, r, prepared.desk(index)?).await,

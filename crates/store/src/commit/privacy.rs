@@ -61,6 +61,73 @@ pub(super) async fn add_event(tx: &mut Tx, e: &RegistryEvent) -> StoreResult<()>
     Ok(())
 }
 
+pub(super) async fn add_policy_event(
+    tx: &mut Tx,
+    e: &skydir_core::privacy::PolicyEvent,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO policy_events (id, at, event) VALUES ($1, $2, $3)",
+        args![e.id.to_string(), micros(e.at), json(e)?],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Inserts a statement version; a version already published is a unique violation.
+pub(super) async fn publish_statement(
+    tx: &mut Tx,
+    v: &skydir_core::privacy::StatementVersion,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO privacy_statements (version, digest, text, published_at) \
+         VALUES ($1, $2, $3, $4)",
+        args![
+            i64::from(v.version),
+            v.digest.as_str(),
+            v.text.as_str(),
+            micros(v.published_at)
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records a once-per-deployment step; one already recorded is a unique violation.
+pub(super) async fn mark_deployment(
+    tx: &mut Tx,
+    name: &str,
+    at: jiff::Timestamp,
+) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO deployment_markers (name, at) VALUES ($1, $2)",
+        args![name, micros(at)],
+    )
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn set_org_retention(
+    tx: &mut Tx,
+    org: OrgId,
+    r: &skydir_core::privacy::OrgRetention,
+) -> StoreResult<()> {
+    same_org(r.org, org)?;
+    tx.execute(
+        "INSERT INTO org_retention (org_id, attachment_days, set_by, set_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (org_id) DO UPDATE SET \
+         attachment_days = excluded.attachment_days, set_by = excluded.set_by, \
+         set_at = excluded.set_at",
+        args![
+            org.to_string(),
+            r.attachment_days.map(i64::from),
+            r.set_by.to_string(),
+            micros(r.set_at)
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
 pub(super) async fn subscribe(
     tx: &mut Tx,
     org: OrgId,
@@ -274,6 +341,7 @@ const ORG_TABLES: &[&str] = &[
     "privacy_objections",
     "dpa_signatures",
     "data_requests",
+    "org_retention",
 ];
 
 /// Deletes every row of the organization, its audit chain, and the organization.

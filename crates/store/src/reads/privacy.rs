@@ -242,6 +242,101 @@ impl Store {
             .collect()
     }
 
+    pub(crate) async fn read_policy_events(
+        &self,
+        limit: u32,
+    ) -> StoreResult<Vec<skydir_core::privacy::PolicyEvent>> {
+        self.db()
+            .fetch_all(
+                "SELECT event FROM policy_events ORDER BY at DESC, id DESC LIMIT $1",
+                args![limit],
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                serde_json::from_str(&r.text(0)?)
+                    .map_err(|_| StoreError::corrupt("policy_events.event is malformed"))
+            })
+            .collect()
+    }
+
+    pub(crate) async fn read_latest_statement(
+        &self,
+    ) -> StoreResult<Option<skydir_core::privacy::StatementVersion>> {
+        let Some(r) = self
+            .db()
+            .fetch_optional(
+                "SELECT version, digest, text, published_at FROM privacy_statements \
+                 ORDER BY version DESC LIMIT 1",
+                vec![],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(skydir_core::privacy::StatementVersion {
+            version: u32::try_from(r.int(0)?)
+                .map_err(|_| StoreError::corrupt("privacy_statements.version"))?,
+            digest: r.text(1)?,
+            text: r.text(2)?,
+            published_at: ts(r.int(3)?, "privacy_statements.published_at")?,
+        }))
+    }
+
+    pub(crate) async fn read_deployment_marker(
+        &self,
+        name: &str,
+    ) -> StoreResult<Option<Timestamp>> {
+        self.db()
+            .fetch_optional(
+                "SELECT at FROM deployment_markers WHERE name = $1",
+                args![name],
+            )
+            .await?
+            .map(|r| ts(r.int(0)?, "deployment_markers.at"))
+            .transpose()
+    }
+
+    pub(crate) async fn read_org_retention(
+        &self,
+        org: Option<OrgId>,
+    ) -> StoreResult<Vec<skydir_core::privacy::OrgRetention>> {
+        let rows = match org {
+            Some(o) => {
+                self.db()
+                    .fetch_all(
+                        "SELECT org_id, attachment_days, set_by, set_at FROM org_retention \
+                         WHERE org_id = $1",
+                        args![o.to_string()],
+                    )
+                    .await?
+            }
+            None => {
+                self.db()
+                    .fetch_all(
+                        "SELECT org_id, attachment_days, set_by, set_at FROM org_retention \
+                         ORDER BY org_id",
+                        vec![],
+                    )
+                    .await?
+            }
+        };
+        rows.iter()
+            .map(|r| {
+                Ok(skydir_core::privacy::OrgRetention {
+                    org: id(&r.text(0)?, OrgId::parse, "org_retention.org_id")?,
+                    attachment_days: r
+                        .opt_int(1)?
+                        .map(u32::try_from)
+                        .transpose()
+                        .map_err(|_| StoreError::corrupt("org_retention.attachment_days"))?,
+                    set_by: id(&r.text(2)?, UserId::parse, "org_retention.set_by")?,
+                    set_at: ts(r.int(3)?, "org_retention.set_at")?,
+                })
+            })
+            .collect()
+    }
+
     pub(crate) async fn read_org_deletions(
         &self,
         org: Option<OrgId>,

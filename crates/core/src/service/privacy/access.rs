@@ -68,15 +68,13 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             .subprocessors()
             .await?
             .iter()
-            .filter(|s| s.removed_at.is_none())
+            // Examples the operator has not confirmed are no statement of fact.
+            .filter(|s| s.removed_at.is_none() && !s.example)
             .map(Recipient::from)
             .collect();
         let mut locations: BTreeSet<String> =
             recipients.iter().map(|r| r.location.clone()).collect();
-        locations.insert(match &self.location {
-            Some(l) => format!("{l} (the provider's own servers)"),
-            None => "the provider's own servers (location not stated by the provider)".into(),
-        });
+        locations.insert(self.processing_location()?.describe());
         let report = AccessReport {
             format: REPORT_FORMAT,
             generated_at: self.now(),

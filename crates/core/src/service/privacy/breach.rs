@@ -1,8 +1,9 @@
-//! The breach register as use cases (operators): record an incident, see who it affects and
-//! the 72-hour clock, send the notices — to every person concerned and to the admins of every
-//! organization concerned — in one commit through the mail outbox, follow each notice's
-//! delivery (read back from the audit log, where the dispatcher records it), produce the
-//! supervisory-authority draft, and record its filing.
+//! The breach register as use cases (operators): record an incident — its notices are drafted
+//! from the facts at once, so the register shows exactly what will be sent — see who it
+//! affects and the 72-hour clock, send the drafted notices — to every person concerned and to
+//! the admins of every organization concerned — in one action and one commit through the
+//! mail outbox, follow each notice's delivery (read back from the audit log, where the
+//! dispatcher records it), produce the supervisory-authority draft, and record its filing.
 
 use super::all_pages;
 use crate::access::{Action, Actor, authorize};
@@ -12,7 +13,7 @@ use crate::directory::{Org, OrgSlug, User};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{BreachId, MailId, UserId};
 use crate::ports::{DeskStore, DirectoryStore, PrivacyStore, TicketFilter};
-use crate::privacy::breach::{Breach, BreachClock, BreachFacts, Notice, Recipient};
+use crate::privacy::breach::{Breach, BreachClock, BreachFacts, Notice, NoticeDraft, Recipient};
 use crate::privacy::inventory::DataCategory;
 use crate::service::{Directory, target};
 use crate::support::MessageAuthor;
@@ -52,6 +53,8 @@ pub struct BreachView {
     pub affected_orgs: Vec<String>,
     pub affected_subjects: usize,
     pub affected_admins: usize,
+    /// The notices drafted from the facts, as they will be sent (empty once sent).
+    pub drafts: Vec<NoticeDraft>,
     pub deliveries: Vec<NoticeView>,
     /// Counts of the notices by delivery state.
     pub delivered: usize,
@@ -91,10 +94,27 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             notices: Vec::new(),
             notified_at: None,
             authority_notified_at: None,
+            alerts: Vec::new(),
             version: 1,
         };
-        self.put_breach(actor, &breach, "recorded").await?;
-        self.breach_view(&breach).await
+        let view = self.breach_view(&breach).await?;
+        let drafted: usize = view.drafts.iter().map(|d| d.recipients).sum();
+        let mut audit = AuditDraft::new(
+            actor,
+            &Action::ManagePrivacyRegistry,
+            target("breach", breach.id),
+            now,
+        )
+        .with_detail(json!({ "orgs": view.affected_orgs.len(), "notices_drafted": drafted }));
+        audit.action = "breach.recorded".into();
+        self.store
+            .commit(
+                Change::new(None)
+                    .write(Write::PutBreach(Box::new(breach)))
+                    .audit(audit),
+            )
+            .await?;
+        Ok(view)
     }
 
     /// The register, newest first (operators).
@@ -132,25 +152,28 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
         let mut change = Change::new(None);
         let mut notices = Vec::new();
         for a in self.affected(&b).await? {
-            let to_subject = b.subject_notice(&a.org.name);
-            let to_admin = b.admin_notice(&a.org.name, a.subjects.len());
-            let mut mail =
-                |user: &User, recipient: Recipient, (subject, text): (String, String)| {
-                    let m = self.privacy_mail(None, user.email.as_str(), subject, text);
-                    notices.push(Notice {
-                        org: a.org.id,
-                        user: user.id,
-                        recipient,
-                        mail: m.id,
-                    });
-                    m
-                };
+            let [to_subjects, to_admins] = drafts(&b, &a);
+            let mut mail = |user: &User, draft: &NoticeDraft| {
+                let m = self.privacy_mail(
+                    None,
+                    user.email.as_str(),
+                    draft.subject.clone(),
+                    draft.text.clone(),
+                );
+                notices.push(Notice {
+                    org: a.org.id,
+                    user: user.id,
+                    recipient: draft.recipient,
+                    mail: m.id,
+                });
+                m
+            };
             let mut mails = Vec::new();
             for u in &a.subjects {
-                mails.push(mail(u, Recipient::DataSubject, to_subject.clone()));
+                mails.push(mail(u, &to_subjects));
             }
             for u in &a.admins {
-                mails.push(mail(u, Recipient::OrgAdmin, to_admin.clone()));
+                mails.push(mail(u, &to_admins));
             }
             for m in mails {
                 change = change.write(Write::QueueMail(Box::new(m)));
@@ -362,7 +385,17 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             })
             .collect();
         let count = |s: &str| deliveries.iter().filter(|d| d.delivery == s).count();
+        let drafts = if b.notified_at.is_some() {
+            Vec::new()
+        } else {
+            affected
+                .iter()
+                .flat_map(|a| drafts(b, a))
+                .filter(|d| d.recipients > 0)
+                .collect()
+        };
         Ok(BreachView {
+            drafts,
             clock: b.clock(now),
             affected_orgs: affected
                 .iter()
@@ -377,4 +410,27 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             breach: b.clone(),
         })
     }
+}
+
+/// The two notices of one organization concerned, drafted from the facts: to each person
+/// concerned (Art. 34) and to each of its admins (Art. 33(2)).
+fn drafts(b: &Breach, a: &Affected) -> [NoticeDraft; 2] {
+    let org = a.org.slug.as_str().to_string();
+    let (subject, text) = b.subject_notice(&a.org.name);
+    let to_subjects = NoticeDraft {
+        org: org.clone(),
+        recipient: Recipient::DataSubject,
+        recipients: a.subjects.len(),
+        subject,
+        text,
+    };
+    let (subject, text) = b.admin_notice(&a.org.name, a.subjects.len());
+    let to_admins = NoticeDraft {
+        org,
+        recipient: Recipient::OrgAdmin,
+        recipients: a.admins.len(),
+        subject,
+        text,
+    };
+    [to_subjects, to_admins]
 }

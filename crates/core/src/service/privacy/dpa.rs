@@ -1,17 +1,19 @@
 //! The Data Processing Agreement: the operator publishes versions; anyone reads the current
 //! text (the statement offers "a copy … for your review"); an admin of an org on a paying plan
 //! executes a version, signing with their name and title; the org's admins download the
-//! signed agreement. Free and JumpStart orgs are refused with the reason.
+//! signed agreement. Free and JumpStart orgs are refused with the reason. Each published
+//! version is an item of the privacy feed and a mail to every subscribed address ("alerted
+//! when our GDPR policies … change").
 
 use crate::access::{Action, Actor};
 use crate::audit::AuditDraft;
 use crate::change::{Change, Write};
 use crate::directory::OrgSlug;
 use crate::error::{CoreError, CoreResult};
-use crate::ids::DpaSignatureId;
+use crate::ids::{DpaSignatureId, RegistryEventId};
 use crate::ports::{DeskStore, DirectoryStore, PrivacyStore};
 use crate::privacy::dpa::{check_version, may_execute, signed_document};
-use crate::privacy::{DpaSignature, DpaVersion};
+use crate::privacy::{DpaSignature, DpaVersion, FeedEntry, PolicyDocument, PolicyEvent};
 use crate::service::{Directory, target};
 use serde_json::json;
 
@@ -59,13 +61,21 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             v.published_at,
         );
         audit.action = "dpa.publish".into();
-        self.store
-            .commit(
-                Change::new(None)
-                    .write(Write::PublishDpa(Box::new(v.clone())))
-                    .audit(audit),
-            )
-            .await?;
+        let event = PolicyEvent {
+            id: RegistryEventId::from_random(self.random()),
+            at: v.published_at,
+            document: PolicyDocument::Dpa,
+            version: v.version.clone(),
+            note: String::new(),
+        };
+        let mut change = Change::new(None)
+            .write(Write::PublishDpa(Box::new(v.clone())))
+            .write(Write::AddPolicyEvent(Box::new(event.clone())))
+            .audit(audit);
+        for m in self.announcement(&FeedEntry::Policy(event)).await? {
+            change = change.write(Write::QueueMail(Box::new(m)));
+        }
+        self.store.commit(change).await?;
         Ok(v)
     }
 

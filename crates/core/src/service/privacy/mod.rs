@@ -1,23 +1,28 @@
-//! Data-protection use cases: the sub-processor registry (kept by the operator, public to all,
-//! announced to subscribed orgs by mail), orgs' objections, the Data Processing Agreement, and
-//! the access report about a person, erasure with its propagation to sub-processors, and
-//! the breach register, and the deletion of whole organizations.
+//! Data-protection use cases: the sub-processor registry (kept by the operator, seeded with
+//! the statement's examples, public to all, announced to subscribed orgs by mail), orgs'
+//! objections, the Data Processing Agreement, the privacy statement's versions and the feed,
+//! the access report about a person, erasure with its propagation to sub-processors, the
+//! breach register and its watch, retention, and the deletion of whole organizations.
 
 mod access;
 mod breach;
+mod breach_watch;
 mod data_requests;
 mod dpa;
 mod erasure;
 mod org_deletion;
 mod records;
 mod registry;
+mod registry_examples;
 mod retention;
+mod statement;
 
 pub use breach::{Affected, BreachView, NoticeView};
+pub use breach_watch::BreachWatchRound;
 pub use erasure::{ConnectorPatch, Webhook};
 pub use org_deletion::PurgeOutcome;
 pub use registry::FEED_ITEMS as REGISTRY_FEED_ITEMS;
-pub use retention::AttachmentPurge;
+pub use retention::{AttachmentPurge, RetentionView};
 
 use crate::access::Actor;
 use crate::directory::{Org, User};

@@ -35,18 +35,16 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
                 "the provider of the skydir service at {}",
                 policy.contacts.public_url
             ),
-            contact: policy.contacts.support.clone(),
-            location: self
-                .location
-                .as_deref()
-                .unwrap_or("not stated (set processing_location)")
-                .to_string(),
+            contact: policy.contacts.privacy.clone(),
+            location: self.processing_location()?.describe(),
         };
-        Ok(record(
-            self.now(),
-            processor,
-            controllers,
-            &self.store.subprocessors().await?,
-        ))
+        let confirmed: Vec<_> = self
+            .store
+            .subprocessors()
+            .await?
+            .into_iter()
+            .filter(|s| !s.example)
+            .collect();
+        Ok(record(self.now(), processor, controllers, &confirmed))
     }
 }

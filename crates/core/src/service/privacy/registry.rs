@@ -10,8 +10,8 @@ use crate::error::{CoreError, CoreResult};
 use crate::ids::{MailId, ObjectionId, RegistryEventId, SubProcessorId, SubscriptionId};
 use crate::ports::{DeskStore, DirectoryStore, PrivacyStore};
 use crate::privacy::{
-    Objection, RegistryChange, RegistryEvent, SubProcessor, SubProcessorInput, Subscription,
-    differences,
+    FeedEntry, Objection, RegistryChange, RegistryEvent, SubProcessor, SubProcessorInput,
+    Subscription, differences,
 };
 use crate::service::{Directory, target};
 use crate::support::OutboundMail;
@@ -26,9 +26,45 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
         self.store.subprocessors().await
     }
 
-    /// The registry's changes, newest first (public: the RSS feed).
-    pub async fn registry_feed(&self) -> CoreResult<Vec<RegistryEvent>> {
-        self.store.registry_events(FEED_ITEMS).await
+    /// A feed item as a mail to every subscribed address. Subscriptions belong to orgs, but
+    /// the notice is the provider's: the mails name no org, so they go in the deployment's
+    /// change and no org's chain is involved.
+    pub(super) async fn announcement(&self, item: &FeedEntry) -> CoreResult<Vec<OutboundMail>> {
+        let policy = self.desk_policy()?;
+        let url = &policy.contacts.public_url;
+        let now = self.now();
+        let objecting = match item {
+            FeedEntry::Registry(_) => {
+                "To object to a sub-processor, an administrator of your organization can use \
+                 POST /api/v1/orgs/<org>/privacy/objections.\n"
+            }
+            FeedEntry::Policy(_) => "",
+        };
+        let mut out = Vec::new();
+        for sub in self.store.subscriptions().await? {
+            out.push(OutboundMail {
+                id: MailId::from_random(self.random()),
+                org: None,
+                ticket: None,
+                from: policy.contacts.support.clone(),
+                to: vec![sub.email.as_str().to_string()],
+                subject: item.title(),
+                text: format!(
+                    "{}\n\n{}\n\nRead it: {url}{}\nThe feed: {url}/privacy/subprocessors.rss\n\
+                     {objecting}\nYou receive this because your organization subscribed to \
+                     changes of our GDPR policies and sub-processors.\n",
+                    item.title(),
+                    item.description(),
+                    item.path(),
+                ),
+                message_id: self.mail_message_id(&policy, None),
+                in_reply_to: None,
+                references: Vec::new(),
+                auto_reply: true,
+                created_at: now,
+            });
+        }
+        Ok(out)
     }
 
     async fn subprocessor(&self, slug: &Name) -> CoreResult<SubProcessor> {
@@ -42,7 +78,7 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
 
     /// Records a registry change: the entry, the feed item, a mail to every subscription, and
     /// the audit event — one change.
-    async fn registry_change(
+    pub(super) async fn registry_change(
         &self,
         actor: &Actor,
         entry: SubProcessor,
@@ -57,8 +93,6 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             subprocessor: entry.clone(),
             note,
         };
-        let policy = self.desk_policy()?;
-        let url = &policy.contacts.public_url;
         let mut audit = AuditDraft::new(
             actor,
             &Action::ManagePrivacyRegistry,
@@ -71,31 +105,8 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             .write(Write::PutSubProcessor(Box::new(entry.clone())))
             .write(Write::AddRegistryEvent(Box::new(event.clone())))
             .audit(audit);
-        // Subscriptions belong to orgs, but the notice is the provider's: the mails are queued
-        // in the deployment's change (each names no org, so no org's chain is involved).
-        for sub in self.store.subscriptions().await? {
-            writes = writes.write(Write::QueueMail(Box::new(OutboundMail {
-                id: MailId::from_random(self.random()),
-                org: None,
-                ticket: None,
-                from: policy.contacts.support.clone(),
-                to: vec![sub.email.as_str().to_string()],
-                subject: event.title(),
-                text: format!(
-                    "{}\n\n{}\n\nThe current list: {url}/privacy/subprocessors\nThe feed: \
-                     {url}/privacy/subprocessors.rss\nTo object, an administrator of your \
-                     organization can use POST /api/v1/orgs/<org>/privacy/objections.\n\n\
-                     You receive this because your organization subscribed to changes of our \
-                     sub-processors.\n",
-                    event.title(),
-                    event.description()
-                ),
-                message_id: self.mail_message_id(&policy, None),
-                in_reply_to: None,
-                references: Vec::new(),
-                auto_reply: true,
-                created_at: now,
-            })));
+        for m in self.announcement(&FeedEntry::Registry(event)).await? {
+            writes = writes.write(Write::QueueMail(Box::new(m)));
         }
         self.store.commit(writes).await?;
         Ok(entry)
@@ -110,16 +121,21 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
     ) -> CoreResult<SubProcessor> {
         self.check(actor, &Action::ManagePrivacyRegistry, "subprocessors")
             .await?;
-        if self.subprocessor(slug).await.is_ok() {
-            return Err(CoreError::conflict(
-                "slug",
-                format!("a sub-processor '{slug}' is already in the registry"),
-            ));
-        }
+        // An example from the statement is replaced by the real entry of the same name.
+        let example = match self.subprocessor(slug).await {
+            Ok(s) if s.example => Some(s.id),
+            Ok(_) => {
+                return Err(CoreError::conflict(
+                    "slug",
+                    format!("a sub-processor '{slug}' is already in the registry"),
+                ));
+            }
+            Err(_) => None,
+        };
         let i = input.checked()?;
         let now = self.now();
         let entry = SubProcessor {
-            id: SubProcessorId::from_random(self.random()),
+            id: example.unwrap_or_else(|| SubProcessorId::from_random(self.random())),
             slug: slug.clone(),
             name: i.name,
             purpose: i.purpose,
@@ -129,6 +145,7 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             added_at: now,
             updated_at: now,
             removed_at: None,
+            example: false,
         };
         self.registry_change(actor, entry, RegistryChange::Added, String::new())
             .await
@@ -152,18 +169,31 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
         }
         let i = input.checked()?;
         let note = differences(&current, &i);
-        if note.is_empty() {
+        if note.is_empty() && !current.example {
             return Ok(current);
         }
+        let now = self.now();
+        let was_example = current.example;
         let entry = SubProcessor {
             name: i.name,
             purpose: i.purpose,
             data_categories: i.data_categories,
             location: i.location,
             dpa_date: i.dpa_date,
-            updated_at: self.now(),
+            updated_at: now,
+            example: false,
             ..current
         };
+        if was_example {
+            // Edited, an example becomes the operator's own entry: its addition is the news.
+            let entry = SubProcessor {
+                added_at: now,
+                ..entry
+            };
+            return self
+                .registry_change(actor, entry, RegistryChange::Added, String::new())
+                .await;
+        }
         self.registry_change(
             actor,
             entry,
@@ -194,6 +224,9 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             updated_at: now,
             ..current
         };
+        if entry.example {
+            return self.drop_example(actor, entry).await;
+        }
         self.registry_change(actor, entry, RegistryChange::Removed, String::new())
             .await
     }

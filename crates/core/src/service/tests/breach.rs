@@ -1,10 +1,11 @@
 //! The breach register over the in-memory store with a controlled clock: who is affected,
-//! notices queued once, deliveries read back from the audit log, and the 72-hour verdict.
+//! notices drafted at once and queued once, deliveries read back from the audit log, the
+//! 72-hour verdict, and the watch that reminds, escalates and marks overdue.
 
 use super::*;
 use crate::ports::DeskStore;
-use crate::privacy::BreachFacts;
 use crate::privacy::inventory::DataCategory;
+use crate::privacy::{Alert, BreachFacts};
 use jiff::SignedDuration;
 
 fn facts(aware_at: Timestamp, categories: Vec<DataCategory>) -> BreachFacts {
@@ -176,4 +177,237 @@ async fn admins_are_reminded_once_a_week_before_a_request_is_due() {
         "one reminder to the one admin"
     );
     assert!(dir.remind_data_requests(&me).await.is_err());
+}
+
+/// Every queued mail as (recipients, subject, text), each then marked delivered.
+async fn delivered(dir: &Directory<MemoryStore>) -> Vec<(Vec<String>, String, String)> {
+    let mut out = Vec::new();
+    for q in dir.claim_outbound_mail(&Actor::System, 100).await.unwrap() {
+        out.push((
+            q.mail.to.clone(),
+            q.mail.subject.clone(),
+            q.mail.text.clone(),
+        ));
+        dir.mail_delivered(&Actor::System, &q).await.unwrap();
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_recorded_breach_has_its_notices_drafted_and_sending_sends_exactly_the_drafts() {
+    let start: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+    let (dir, store, _clock) = clocked("2026-06-01T12:00:00Z", 13);
+    let acme = org(
+        &dir,
+        "acme",
+        Plan::new(PlanKind::Monthly, Some(9), None).unwrap(),
+    )
+    .await;
+    for n in ["alice", "bob"] {
+        dir.create_user(&provision(), &acme.slug, new_user(n, None))
+            .await
+            .unwrap();
+    }
+    dir.grant_admin(&provision(), &acme.slug, &Username::parse("alice").unwrap())
+        .await
+        .unwrap();
+    let b = dir
+        .record_breach(
+            &op(),
+            facts(start, vec![DataCategory::Contact]),
+            std::slice::from_ref(&acme.slug),
+        )
+        .await
+        .unwrap();
+    // Drafted at once, from the facts: one notice for the people, one for the admins.
+    assert_eq!(b.drafts.len(), 2, "{:?}", b.drafts);
+    let to_people = &b.drafts[0];
+    assert_eq!(
+        (
+            to_people.recipient,
+            to_people.recipients,
+            to_people.org.as_str()
+        ),
+        (crate::privacy::breach::Recipient::DataSubject, 2, "acme")
+    );
+    assert!(
+        to_people
+            .text
+            .contains("A misconfigured backup bucket was readable")
+    );
+    assert!(to_people.text.contains("Bucket closed; keys rotated"));
+    let to_admins = &b.drafts[1];
+    assert_eq!(
+        (to_admins.recipient, to_admins.recipients),
+        (crate::privacy::breach::Recipient::OrgAdmin, 1)
+    );
+    let recorded = store
+        .events(ChainKey::Deployment)
+        .into_iter()
+        .find(|e| e.action == "breach.recorded")
+        .unwrap();
+    assert_eq!(recorded.detail["notices_drafted"], 3);
+    assert_eq!(
+        store.pending_mail_count().await.unwrap(),
+        0,
+        "drafted, not sent"
+    );
+
+    // One action sends exactly what was drafted.
+    let sent = dir.notify_breach(&op(), b.breach.id).await.unwrap();
+    assert!(sent.drafts.is_empty(), "nothing left to send");
+    let mails = delivered(&dir).await;
+    assert_eq!(mails.len(), 3);
+    for (to, subject, text) in &mails {
+        let draft = b
+            .drafts
+            .iter()
+            .find(|d| &d.subject == subject)
+            .unwrap_or_else(|| panic!("{subject} was not drafted"));
+        assert_eq!(text, &draft.text, "sent as drafted to {to:?}");
+    }
+    let alice: Vec<_> = mails
+        .iter()
+        .filter(|(to, _, _)| to == &["alice@example.com".to_string()])
+        .collect();
+    assert_eq!(alice.len(), 2, "the admin is a person concerned, too");
+}
+
+#[tokio::test]
+async fn the_breach_watch_reminds_escalates_and_marks_overdue_once_each_and_stops_once_notified() {
+    let start: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+    let (dir, store, clock) = clocked("2026-06-01T12:00:00Z", 17);
+    let acme = org(
+        &dir,
+        "acme",
+        Plan::new(PlanKind::Monthly, Some(9), None).unwrap(),
+    )
+    .await;
+    dir.create_user(&provision(), &acme.slug, new_user("alice", None))
+        .await
+        .unwrap();
+    let scope = std::slice::from_ref(&acme.slug);
+    let b = dir
+        .record_breach(&op(), facts(start, vec![DataCategory::Contact]), scope)
+        .await
+        .unwrap();
+    let early = dir
+        .record_breach(&op(), facts(start, vec![DataCategory::Contact]), scope)
+        .await
+        .unwrap();
+    let at = |minutes: i64| {
+        *clock.0.lock().unwrap() = start + SignedDuration::from_mins(minutes);
+    };
+    let watch = || async { dir.breach_watch(&Actor::System).await.unwrap() };
+    let none = crate::service::BreachWatchRound::default();
+    let privacy = "privacy@skydir.localhost".to_string();
+    let escalations = "escalations@skydir.localhost".to_string();
+
+    at(24 * 60 - 1);
+    assert_eq!(watch().await, none, "nothing before 24 hours");
+    at(24 * 60);
+    assert_eq!(watch().await.reminders, 2, "one reminder per breach");
+    assert_eq!(watch().await, none, "each step once");
+    let mails = delivered(&dir).await;
+    assert_eq!(mails.len(), 2);
+    for (to, subject, text) in &mails {
+        assert_eq!(to, std::slice::from_ref(&privacy), "the privacy contact");
+        assert!(subject.contains("24 h since awareness"), "{subject}");
+        assert!(subject.contains("48 h 0 min left"), "{subject}");
+        assert!(
+            text.contains("Notices drafted and ready to send: 1"),
+            "{text}"
+        );
+        assert!(text.contains("/operator/breaches/"), "{text}");
+    }
+
+    // Notified: no more reminders for that one.
+    at(30 * 60);
+    dir.notify_breach(&op(), early.breach.id).await.unwrap();
+    delivered(&dir).await;
+
+    at(48 * 60);
+    let r = watch().await;
+    assert_eq!((r.reminders, r.escalations, r.overdue), (1, 0, 0));
+    let mails = delivered(&dir).await;
+    assert_eq!(mails.len(), 1);
+    assert!(
+        mails[0].1.contains("48 h since awareness"),
+        "{}",
+        mails[0].1
+    );
+
+    at(66 * 60);
+    let r = watch().await;
+    assert_eq!((r.reminders, r.escalations, r.overdue), (0, 1, 0));
+    let mails = delivered(&dir).await;
+    assert_eq!(mails[0].0, [privacy.clone(), escalations.clone()]);
+    assert!(mails[0].1.starts_with("ESCALATION"), "{}", mails[0].1);
+
+    at(72 * 60);
+    let r = watch().await;
+    assert_eq!((r.reminders, r.escalations, r.overdue), (0, 0, 1));
+    let mails = delivered(&dir).await;
+    assert_eq!(mails[0].0, [privacy.clone(), escalations.clone()]);
+    assert!(mails[0].1.starts_with("OVERDUE"), "{}", mails[0].1);
+    let v = dir.breach(&op(), b.breach.id).await.unwrap();
+    assert_eq!(v.clock.status, "overdue");
+    let steps: Vec<(Alert, bool)> = v
+        .breach
+        .alerts
+        .iter()
+        .map(|a| (a.alert, a.mail.is_some()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (Alert::Reminder24h, true),
+            (Alert::Reminder48h, true),
+            (Alert::Escalation66h, true),
+            (Alert::Overdue72h, true)
+        ]
+    );
+    at(100 * 60);
+    assert_eq!(watch().await, none, "nothing after the overdue mark");
+    let actions: Vec<String> = store
+        .events(ChainKey::Deployment)
+        .into_iter()
+        .map(|e| e.action)
+        .filter(|a| a.starts_with("breach.") && a != "breach.recorded" && a != "breach.notify")
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "breach.reminder",
+            "breach.reminder",
+            "breach.reminder",
+            "breach.escalation",
+            "breach.overdue"
+        ],
+        "every step audited once"
+    );
+
+    // A breach recorded late catches up in one mail, the passed steps recorded unsent.
+    let late = dir
+        .record_breach(
+            &op(),
+            facts(
+                start + SignedDuration::from_hours(33),
+                vec![DataCategory::Contact],
+            ),
+            scope,
+        )
+        .await
+        .unwrap();
+    assert_eq!(late.breach.alerts.len(), 0);
+    let r = watch().await;
+    assert_eq!((r.reminders, r.escalations), (0, 1), "aware 67 hours ago");
+    assert_eq!(delivered(&dir).await.len(), 1);
+    let v = dir.breach(&op(), late.breach.id).await.unwrap();
+    let mailed: Vec<bool> = v.breach.alerts.iter().map(|a| a.mail.is_some()).collect();
+    assert_eq!(mailed, [false, false, true]);
+    assert!(
+        dir.breach_watch(&op()).await.is_err(),
+        "only skydir runs it"
+    );
 }

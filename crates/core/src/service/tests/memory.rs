@@ -111,6 +111,10 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
         | Write::Unsubscribe(_)
         | Write::RecordObjection(_)
         | Write::PublishDpa(_)
+        | Write::AddPolicyEvent(_)
+        | Write::PublishStatement(_)
+        | Write::MarkDeployment { .. }
+        | Write::SetOrgRetention(_)
         | Write::SignDpa(_)
         | Write::PutConnector(_)
         | Write::PutErasure(_)
@@ -237,6 +241,7 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
             s.members.retain(|(_, m)| *m != GroupMember::User(id));
         }
         Write::PurgeOrg(org) => {
+            super::memory_privacy::purge_org(&mut s.privacy, org);
             let gone: HashSet<UserId> = s
                 .users
                 .values()

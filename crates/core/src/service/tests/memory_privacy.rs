@@ -24,6 +24,15 @@ pub struct PrivacyState {
     breaches: Vec<crate::privacy::Breach>,
     deletions: Vec<crate::privacy::OrgDeletion>,
     requests: Vec<crate::privacy::DataRequest>,
+    policy_events: Vec<crate::privacy::PolicyEvent>,
+    statements: Vec<crate::privacy::StatementVersion>,
+    markers: Vec<(String, jiff::Timestamp)>,
+    retention: Vec<crate::privacy::OrgRetention>,
+}
+
+/// Drops an organization's own records (what the store's purge deletes with it).
+pub fn purge_org(s: &mut PrivacyState, org: OrgId) {
+    s.retention.retain(|r| r.org != org);
 }
 
 /// Applies one data-protection write.
@@ -38,6 +47,23 @@ pub fn apply(s: &mut PrivacyState, w: Write) -> CoreResult<()> {
         Write::Unsubscribe(id) => s.subscriptions.retain(|x| x.id != id),
         Write::RecordObjection(o) => s.objections.push(*o),
         Write::PublishDpa(v) => s.versions.push(*v),
+        Write::AddPolicyEvent(e) => s.policy_events.push(*e),
+        Write::PublishStatement(v) => {
+            if s.statements.iter().any(|x| x.version == v.version) {
+                return Err(CoreError::conflict("id", "version already published"));
+            }
+            s.statements.push(*v);
+        }
+        Write::MarkDeployment { name, at } => {
+            if s.markers.iter().any(|(n, _)| *n == name) {
+                return Err(CoreError::conflict("id", "already marked"));
+            }
+            s.markers.push((name, at));
+        }
+        Write::SetOrgRetention(r) => {
+            s.retention.retain(|x| x.org != r.org);
+            s.retention.push(*r);
+        }
         Write::SignDpa(x) => s.signatures.push(*x),
         Write::PutConnector(c) => {
             s.connectors.retain(|x| x.id != c.id);
@@ -168,6 +194,38 @@ impl PrivacyStore for MemoryStore {
             let mut v = p.breaches.clone();
             v.sort_by_key(|b| std::cmp::Reverse(b.facts.aware_at));
             v
+        })
+    }
+
+    async fn policy_events(&self, limit: u32) -> CoreResult<Vec<crate::privacy::PolicyEvent>> {
+        self.with_privacy(|p| {
+            p.policy_events
+                .iter()
+                .rev()
+                .take(limit as usize)
+                .cloned()
+                .collect()
+        })
+    }
+
+    async fn latest_statement(&self) -> CoreResult<Option<crate::privacy::StatementVersion>> {
+        self.with_privacy(|p| p.statements.iter().max_by_key(|v| v.version).cloned())
+    }
+
+    async fn deployment_marker(&self, name: &str) -> CoreResult<Option<jiff::Timestamp>> {
+        self.with_privacy(|p| p.markers.iter().find(|(n, _)| n == name).map(|(_, at)| *at))
+    }
+
+    async fn org_retention(
+        &self,
+        org: Option<OrgId>,
+    ) -> CoreResult<Vec<crate::privacy::OrgRetention>> {
+        self.with_privacy(|p| {
+            p.retention
+                .iter()
+                .filter(|r| org.is_none_or(|o| r.org == o))
+                .copied()
+                .collect()
         })
     }
 

@@ -9,6 +9,7 @@ mod memory;
 mod memory_desk;
 mod memory_privacy;
 mod privacy;
+mod retention;
 mod sessions;
 mod staff_totp;
 mod verify;

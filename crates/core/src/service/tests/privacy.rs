@@ -1,8 +1,9 @@
-//! The sub-processor registry, subscriptions, objections and the DPA over the in-memory store.
+//! The sub-processor registry (its seeded examples too), subscriptions, objections, the DPA,
+//! and the statement's versions in the feed, over the in-memory store.
 
 use super::*;
 use crate::ports::DeskStore;
-use crate::privacy::{RegistryChange, SubProcessorInput};
+use crate::privacy::SubProcessorInput;
 
 fn aws() -> SubProcessorInput {
     SubProcessorInput {
@@ -60,16 +61,9 @@ async fn registry_changes_are_dated_feed_items_mailed_to_subscribers() {
     };
     dir.update_subprocessor(&op(), &slug, moved).await.unwrap();
     dir.remove_subprocessor(&op(), &slug).await.unwrap();
-    let feed = dir.registry_feed().await.unwrap();
-    let kinds: Vec<RegistryChange> = feed.iter().map(|e| e.change).collect();
-    assert_eq!(
-        kinds,
-        [
-            RegistryChange::Removed,
-            RegistryChange::Changed,
-            RegistryChange::Added
-        ]
-    );
+    let feed = dir.privacy_feed().await.unwrap();
+    let kinds: Vec<&str> = feed.iter().map(|e| e.category()).collect();
+    assert_eq!(kinds, ["removed", "changed", "added"]);
     assert!(
         feed[1]
             .description()
@@ -318,4 +312,227 @@ async fn a_forgotten_password_gets_a_link_to_the_accounts_own_address_rate_limit
             .iter()
             .any(|e| e.action == "user.password.reset_requested")
     );
+}
+
+#[tokio::test]
+async fn the_register_starts_with_the_statements_examples_once_and_confirming_announces_them() {
+    let (dir, store) = directory();
+    let (o, admin) = admin_of(
+        &dir,
+        &store,
+        "acme",
+        Plan::new(PlanKind::Monthly, Some(5), None).unwrap(),
+    )
+    .await;
+    dir.subscribe_registry(&admin, &o.slug, Email::parse("privacy@acme.test").unwrap())
+        .await
+        .unwrap();
+    assert!(
+        dir.seed_subprocessor_examples(&op()).await.is_err(),
+        "skydir's own step"
+    );
+    assert_eq!(
+        dir.seed_subprocessor_examples(&Actor::System)
+            .await
+            .unwrap(),
+        7
+    );
+    let listed = dir.subprocessors().await.unwrap();
+    let mut slugs: Vec<&str> = listed.iter().map(|s| s.slug.as_str()).collect();
+    slugs.sort();
+    assert_eq!(
+        slugs,
+        [
+            "aws",
+            "drift",
+            "fivetran",
+            "optimizely",
+            "segment",
+            "sendgrid",
+            "snowflake"
+        ]
+    );
+    assert!(listed.iter().all(|s| s.example && s.removed_at.is_none()));
+    assert!(
+        dir.privacy_feed().await.unwrap().is_empty(),
+        "examples are no news"
+    );
+    assert_eq!(store.pending_mail_count().await.unwrap(), 0);
+
+    // The operator confirms one, replaces one, removes one.
+    dir.confirm_subprocessor(&op(), &Name::parse("aws").unwrap())
+        .await
+        .unwrap();
+    assert!(
+        dir.confirm_subprocessor(&op(), &Name::parse("aws").unwrap())
+            .await
+            .is_err(),
+        "confirmed once"
+    );
+    dir.update_subprocessor(
+        &op(),
+        &Name::parse("sendgrid").unwrap(),
+        SubProcessorInput {
+            name: "SendGrid, Inc.".into(),
+            purpose: "Delivery of our mail".into(),
+            data_categories: vec!["email addresses".into()],
+            location: "United States".into(),
+            dpa_date: "2024-02-01".parse().unwrap(),
+        },
+    )
+    .await
+    .unwrap();
+    dir.remove_subprocessor(&op(), &Name::parse("drift").unwrap())
+        .await
+        .unwrap();
+    let feed = dir.privacy_feed().await.unwrap();
+    let titles: Vec<String> = feed.iter().map(|e| e.title()).collect();
+    assert_eq!(
+        titles,
+        [
+            "New sub-processor: SendGrid, Inc.",
+            "New sub-processor: Amazon Web Services, Inc."
+        ],
+        "confirmations are additions; an unconfirmed example goes without news"
+    );
+    assert_eq!(store.pending_mail_count().await.unwrap(), 2);
+    let listed = dir.subprocessors().await.unwrap();
+    let state = |slug: &str| {
+        let s = listed.iter().find(|s| s.slug.as_str() == slug).unwrap();
+        (s.example, s.removed_at.is_some())
+    };
+    assert_eq!(state("aws"), (false, false));
+    assert_eq!(state("sendgrid"), (false, false));
+    assert_eq!(state("drift"), (true, true));
+    assert_eq!(state("segment"), (true, false));
+
+    // Never again: a second start seeds nothing, and the removed example stays removed.
+    assert_eq!(
+        dir.seed_subprocessor_examples(&Actor::System)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(dir.subprocessors().await.unwrap().len(), 7);
+    let seeded = store
+        .events(ChainKey::Deployment)
+        .into_iter()
+        .filter(|e| e.action == "subprocessor.seeded")
+        .count();
+    assert_eq!(seeded, 1);
+}
+
+#[tokio::test]
+async fn a_deployment_with_its_own_register_is_not_seeded() {
+    let (dir, _store) = directory();
+    dir.add_subprocessor(&op(), &Name::parse("mailco").unwrap(), aws())
+        .await
+        .unwrap();
+    assert_eq!(
+        dir.seed_subprocessor_examples(&Actor::System)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(dir.subprocessors().await.unwrap().len(), 1);
+    dir.remove_subprocessor(&op(), &Name::parse("mailco").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        dir.seed_subprocessor_examples(&Actor::System)
+            .await
+            .unwrap(),
+        0,
+        "marked on the first try"
+    );
+}
+
+#[tokio::test]
+async fn publishing_the_statement_or_a_dpa_version_is_a_dated_feed_item_mailed_to_subscribers() {
+    let (dir, store) = directory();
+    let (o, admin) = admin_of(
+        &dir,
+        &store,
+        "acme",
+        Plan::new(PlanKind::Monthly, Some(5), None).unwrap(),
+    )
+    .await;
+    dir.subscribe_registry(&admin, &o.slug, Email::parse("privacy@acme.test").unwrap())
+        .await
+        .unwrap();
+    assert!(dir.publish_privacy_statement(&op()).await.is_err());
+    let v1 = dir
+        .publish_privacy_statement(&Actor::System)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(v1.version, 1);
+    assert!(
+        dir.publish_privacy_statement(&Actor::System)
+            .await
+            .unwrap()
+            .is_none(),
+        "the same text is the same version"
+    );
+    // The operator states where the data is processed: the statement changes.
+    let moved = dir.clone().with_processing_location("EU (Frankfurt)");
+    let v2 = moved
+        .publish_privacy_statement(&Actor::System)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(v2.version, 2);
+    assert!(v2.text.contains("In EU (Frankfurt)"), "{}", v2.text);
+    dir.publish_dpa(&op(), "2026-06", "The agreement.")
+        .await
+        .unwrap();
+
+    let feed = moved.privacy_feed().await.unwrap();
+    let titles: Vec<String> = feed.iter().map(|e| e.title()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Data Processing Agreement version 2026-06 published",
+            "Privacy statement updated (version 2)",
+            "Privacy statement published (version 1)"
+        ]
+    );
+    assert!(
+        feed[1]
+            .description()
+            .contains("Changed: Where it is processed."),
+        "{}",
+        feed[1].description()
+    );
+    let guids: Vec<String> = feed.iter().map(|e| e.guid()).collect();
+    assert_eq!(
+        guids,
+        moved
+            .privacy_feed()
+            .await
+            .unwrap()
+            .iter()
+            .map(|e| e.guid())
+            .collect::<Vec<_>>(),
+        "stable"
+    );
+    let mails = dir.claim_outbound_mail(&Actor::System, 10).await.unwrap();
+    let subjects: Vec<&str> = mails.iter().map(|q| q.mail.subject.as_str()).collect();
+    assert_eq!(
+        subjects.len(),
+        3,
+        "one mail per item to the subscriber: {subjects:?}"
+    );
+    assert!(subjects.contains(&"Privacy statement updated (version 2)"));
+    assert!(
+        mails
+            .iter()
+            .all(|q| q.mail.to == ["privacy@acme.test".to_string()])
+    );
+    let published = store
+        .events(ChainKey::Deployment)
+        .into_iter()
+        .filter(|e| e.action == "privacy.statement.publish")
+        .count();
+    assert_eq!(published, 2);
 }

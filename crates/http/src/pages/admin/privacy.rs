@@ -1,9 +1,10 @@
 //! The console's privacy page: what the organization, as controller, does about the people in
 //! its directory and about its contract with the provider — the data-subject requests with
 //! their legal deadlines (complete, extend once, or reject with the reason), the Data
-//! Processing Agreement (paying plans execute it here), and the deletion of the whole
-//! organization, which a second admin (or the mailed link) must confirm and which can be
-//! cancelled during its grace period.
+//! Processing Agreement (paying plans execute it here), how long the files of closed tickets
+//! are kept (while the organization uses the service, unless the admins choose a shorter
+//! period), and the deletion of the whole organization, which a second admin (or the mailed
+//! link) must confirm and which can be cancelled during its grace period.
 
 use super::Admin;
 use crate::AppState;
@@ -48,6 +49,8 @@ pub struct PrivacyForm {
     signer_name: String,
     #[serde(default)]
     signer_title: String,
+    #[serde(default)]
+    days: String,
 }
 
 async fn render<S: Storage + Clone>(
@@ -60,15 +63,16 @@ async fn render<S: Storage + Clone>(
     let read = async {
         let requests = st.dir.org_data_requests(&a.actor, &a.slug).await?;
         let signatures = st.dir.dpa_signatures(&a.actor, &a.slug).await?;
+        let retention = st.dir.org_retention(&a.actor, &a.slug).await?;
         let deletion = match st.dir.org_deletion(&a.actor, &a.slug).await {
             Ok(d) => Some(d),
             Err(CoreError::NotFound { .. }) => None,
             Err(e) => return Err(e),
         };
-        Ok((requests, signatures, deletion))
+        Ok((requests, signatures, retention, deletion))
     }
     .await;
-    let (requests, signatures, deletion) = match read {
+    let (requests, signatures, retention, deletion) = match read {
         Ok(r) => r,
         Err(e) => {
             return failure(st, a.chrome(), &e, ("/admin", "Overview"));
@@ -140,6 +144,25 @@ async fn render<S: Storage + Clone>(
                 }
             }
         }
+        section aria-labelledby="retention-h" {
+            h2 #retention-h { "Files of closed tickets" }
+            p #retention-state {
+                "Files attached to closed support tickets are " strong { (retention.attachments) } "."
+                @if let Some(t) = retention.set_at { " Chosen on " (t.strftime("%Y-%m-%d")) "." }
+            }
+            p.muted { "The provider keeps your organization's data for as long as you use the service. You may choose to have the files of closed tickets deleted sooner; the conversation keeps each file's name and size. Every change of this setting is in the audit log." }
+            form method="post" action="/admin/privacy" {
+                input type="hidden" name="csrf" value=(csrf);
+                p { label for="days" { "Delete the files this many days after a ticket is closed (1–3650)" } br;
+                    input #days name="days" type="number" min="1" max="3650" inputmode="numeric" value=[retention.attachment_days]; }
+                p {
+                    button type="submit" name="action" value="retention-days" { "Use this period" } " "
+                    @if retention.attachment_days.is_some() {
+                        button type="submit" name="action" value="retention-keep" { "Keep the files while we use the service" }
+                    }
+                }
+            }
+        }
         section aria-labelledby="delete-h" {
             h2 #delete-h { "Delete this organization" }
             @match &deletion {
@@ -199,6 +222,12 @@ pub async fn show<S: Storage + Clone>(
         ),
         Some("confirm-deletion") => Some("Deletion is confirmed and scheduled."),
         Some("cancel-deletion") => Some("The deletion was cancelled."),
+        Some("retention-days") => {
+            Some("Files of closed tickets will be deleted after the period you chose.")
+        }
+        Some("retention-keep") => {
+            Some("Files of closed tickets are kept while you use the service.")
+        }
         _ => None,
     };
     render(&st, &a, notice, None, StatusCode::OK).await
@@ -252,6 +281,18 @@ pub async fn act<S: Storage + Clone>(
             "request-deletion" => d.request_org_deletion(&a.actor, &a.slug).await.map(|_| ()),
             "confirm-deletion" => d.confirm_org_deletion(&a.actor, &a.slug).await.map(|_| ()),
             "cancel-deletion" => d.cancel_org_deletion(&a.actor, &a.slug).await.map(|_| ()),
+            "retention-days" => {
+                let days = f.days.trim().parse::<u32>().map_err(|_| {
+                    CoreError::invalid("attachment_days", "enter a number of days from 1 to 3650")
+                })?;
+                d.set_org_retention(&a.actor, &a.slug, Some(days))
+                    .await
+                    .map(|_| ())
+            }
+            "retention-keep" => d
+                .set_org_retention(&a.actor, &a.slug, None)
+                .await
+                .map(|_| ()),
             other => Err(CoreError::invalid(
                 "action",
                 format!("'{other}' is not something this page does"),

@@ -1,11 +1,15 @@
 //! The operator console: the people who run the deployment create organizations (with their
 //! first administrator, who is mailed an invitation, so the org can be handed over at once),
 //! change plans, suspend and resume organizations, and add support agents and operators,
-//! whose token is shown once. Operators see no customer personal data here: the
-//! lists show organizations and staff only, and the core enforces it.
+//! whose token is shown once; they keep the breach register and the sub-processor register
+//! and see what the privacy pages say about the deployment. Operators see no customer personal
+//! data here: the lists show organizations, staff and the provider's own records only, and
+//! the core enforces it.
 
+mod breaches;
 mod org;
 mod orgs;
+mod privacy;
 mod staff;
 
 use crate::AppState;
@@ -44,6 +48,18 @@ pub fn router<S: Storage + Clone>() -> Table<S> {
         .route(
             "/operator/staff",
             get(staff::list::<S>).post(staff::create::<S>),
+        )
+        .route(
+            "/operator/breaches",
+            get(breaches::list::<S>).post(breaches::create::<S>),
+        )
+        .route(
+            "/operator/breaches/{id}",
+            get(breaches::show::<S>).post(breaches::act::<S>),
+        )
+        .route(
+            "/operator/privacy",
+            get(privacy::show::<S>).post(privacy::act::<S>),
         )
 }
 
