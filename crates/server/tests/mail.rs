@@ -118,10 +118,15 @@ async fn acme(c: &reqwest::Client, s: &Server) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admins_mail_piped_into_ingest_opens_an_acknowledged_ticket_once_and_replies_thread() {
-    let sink = SmtpSink::start().await.unwrap();
+    // The relay offers STARTTLS with a certificate of a private CA the operator trusts.
+    let sink = SmtpSink::start_tls().await.unwrap();
     let (_t, data) = tmp();
     let env = [
         ("SKYDIR_SMTP_URL", sink.url()),
+        (
+            "SKYDIR_SMTP_CA_FILE",
+            sink.ca_file().unwrap().display().to_string(),
+        ),
         (
             "SKYDIR_MAIL_TRUSTED_AUTHSERV_IDS",
             "mx.skydir.test".to_string(),
@@ -149,6 +154,7 @@ async fn an_admins_mail_piped_into_ingest_opens_an_acknowledged_ticket_once_and_
     let got = sink.wait_for(1, Duration::from_secs(20)).await;
     assert_eq!(got.len(), 1, "one acknowledgement");
     let ack = &got[0];
+    assert!(ack.tls, "the acknowledgement went over STARTTLS");
     assert_eq!(ack.rcpt_to, vec!["alice@acme.test".to_string()]);
     assert_eq!(
         header(ack, "In-Reply-To").as_deref(),
@@ -252,11 +258,96 @@ async fn an_admins_mail_piped_into_ingest_opens_an_acknowledged_ticket_once_and_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn non_admins_strangers_and_robots_get_no_ticket_and_garbage_is_refused() {
+async fn a_relay_without_starttls_gets_nothing_in_clear_and_the_mail_waits_with_the_reason() {
+    // A relay that does not offer STARTTLS, named without smtp_allow_plaintext.
     let sink = SmtpSink::start().await.unwrap();
     let (_t, data) = tmp();
     let url = sink.url();
     let env = [("SKYDIR_SMTP_URL", url.as_str())];
+    let mut server = serve_env(&data, &env);
+    let c = client(&data);
+    let alice = acme(&c, &server).await;
+
+    let out = ingest(
+        &data,
+        &env,
+        &message(
+            "alice@acme.test",
+            "clear@mail.acme.test",
+            "Jenkins",
+            "",
+            "Which base DN should Jenkins use?",
+        ),
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(stdout(&out), "created ticket #1");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("mail not delivered") && stderr.contains("does not offer STARTTLS"),
+        "the reason is logged: {stderr}"
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(sink.received().is_empty(), "nothing was sent in clear");
+
+    // The mail stays queued for a retry, and the org's audit log says why.
+    let (st, audit) = call(
+        &c,
+        &server.base,
+        &alice,
+        Method::GET,
+        "/api/v1/orgs/acme/audit?limit=200",
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{audit}");
+    let deferred: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "mail.deferred")
+        .collect();
+    assert_eq!(deferred.len(), 1, "{audit}");
+    assert_eq!(deferred[0]["detail"]["retry"], true);
+    assert!(
+        deferred[0]["detail"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("does not offer STARTTLS"),
+        "{}",
+        deferred[0]
+    );
+    server.child.kill().unwrap();
+}
+
+#[test]
+fn plain_text_to_a_relay_on_another_host_is_refused_at_start() {
+    let (_t, data) = tmp();
+    let out = skydir(&data)
+        .args(["serve", "--http-addr", "127.0.0.1:0"])
+        .env("SKYDIR_SMTP_URL", "smtp://relay.example.com:25")
+        .env("SKYDIR_SMTP_ALLOW_PLAINTEXT", "true")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("smtp_allow_plaintext is only for a relay on this machine")
+            && stderr.contains("relay.example.com"),
+        "{stderr}"
+    );
+    assert!(!data.join("skydir.db").exists(), "nothing was started");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn non_admins_strangers_and_robots_get_no_ticket_and_garbage_is_refused() {
+    let sink = SmtpSink::start().await.unwrap();
+    let (_t, data) = tmp();
+    let url = sink.url();
+    // The sink is on 127.0.0.1 and speaks only plain text.
+    let env = [
+        ("SKYDIR_SMTP_URL", url.as_str()),
+        ("SKYDIR_SMTP_ALLOW_PLAINTEXT", "true"),
+    ];
     let mut server = serve_env(&data, &env);
     let c = client(&data);
     let alice = acme(&c, &server).await;

@@ -291,9 +291,16 @@ async fn free_plans_get_the_policys_limits_and_best_effort_targets() {
 
 #[tokio::test]
 async fn agents_work_the_queue_reply_by_mail_and_never_do_what_the_policy_forbids() {
-    let sink = SmtpSink::start().await.unwrap();
+    // A relay as skydir expects one: STARTTLS with a certificate of a private CA, which the
+    // server is told to trust.
+    let sink = SmtpSink::start_tls().await.unwrap();
     let url = sink.url();
-    each_backend_with(&[("SKYDIR_SMTP_URL", url.as_str())], |app| {
+    let ca = sink.ca_file().unwrap().to_str().unwrap().to_string();
+    let env = [
+        ("SKYDIR_SMTP_URL", url.as_str()),
+        ("SKYDIR_SMTP_CA_FILE", ca.as_str()),
+    ];
+    each_backend_with(&env, |app| {
         let sink = &sink;
         async move {
             // The sink serves every backend's run: count from here.
@@ -305,6 +312,10 @@ async fn agents_work_the_queue_reply_by_mail_and_never_do_what_the_policy_forbid
             assert_eq!(q1["status"], "new", "complete: {q1}");
             let acks = sink.wait_for(start + 2, Duration::from_secs(20)).await;
             assert_eq!(acks.len(), start + 2, "acknowledgements by mail");
+            assert!(
+                acks[start..].iter().all(|m| m.tls),
+                "every acknowledgement went over STARTTLS"
+            );
             let before = start + 2;
 
             // The queue: most urgent first.

@@ -38,6 +38,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Mail(MailCommand::Ingest) => {
             let cfg = Config::load(&cli.global, &Default::default(), &env)?;
+            // On stderr, where the MTA keeps it: why an acknowledgement could not be sent.
+            crate::telemetry::init_logging(cfg.log_format);
             mail::ingest(cfg).await
         }
         Command::Audit(AuditCommand::Verify) => {
