@@ -142,8 +142,8 @@ async fn an_admins_mail_piped_into_ingest_opens_an_acknowledged_ticket_once_and_
         "first@mail.acme.test",
         "LDAP binds fail for everyone",
         "Authentication-Results: mx.skydir.test; dmarc=pass header.from=acme.test\r\n",
-        "Since 9am every LDAP bind fails with error 49; nobody can log in.\r\n\r\n\
-         Troubleshooting: restarted the VPN concentrator.\r\n",
+        // Neither what fails nor an error message: the work cannot start.
+        "Nobody can log in!\r\n",
     );
     let out = ingest(&data, &env, &first);
     assert!(out.status.success(), "{out:?}");
@@ -173,8 +173,12 @@ async fn an_admins_mail_piped_into_ingest_opens_an_acknowledged_ticket_once_and_
     assert!(body.contains("Hello Alice,"), "{body}");
     assert!(body.contains("ticket #1"), "{body}");
     assert!(
-        body.contains("/var/log/skydir-agent.log"),
-        "asks for the agent log: {body}"
+        body.contains("(needed before we can start)"),
+        "asks for what blocks the work: {body}"
+    );
+    assert!(
+        body.contains("/var/log/sssd/sssd_pam.log") && !body.contains("skydir-agent"),
+        "asks for the logs a joined host's client writes, never the agent's: {body}"
     );
     assert!(
         body.contains("Once you reply, you can expect a first response within"),
@@ -221,7 +225,7 @@ async fn an_admins_mail_piped_into_ingest_opens_an_acknowledged_ticket_once_and_
         "second@mail.acme.test",
         "Re: your ticket",
         &format!("In-Reply-To: {ack_id}\r\nReferences: <first@mail.acme.test> {ack_id}\r\n"),
-        "The agent log is attached. Error: ldap_bind: Invalid credentials (49)\r\n",
+        "SSSD's logs are attached. Error: ldap_bind: Invalid credentials (49)\r\n",
     );
     let out = ingest(&data, &env, &reply);
     assert_eq!(stdout(&out), "added to ticket #1", "{out:?}");
@@ -248,7 +252,7 @@ async fn an_admins_mail_piped_into_ingest_opens_an_acknowledged_ticket_once_and_
         3,
         "request, acknowledgement, reply: {bodies:?}"
     );
-    assert!(bodies[2].contains("agent log is attached"));
+    assert!(bodies[2].contains("SSSD's logs are attached"));
     assert_eq!(
         sink.received().len(),
         1,
@@ -447,6 +451,53 @@ async fn without_a_relay_the_desk_writes_its_mail_to_the_outbox_directory() {
     let eml = std::fs::read_to_string(&files[0]).unwrap();
     assert!(eml.contains("To: alice@acme.test"), "{eml}");
     assert!(eml.contains("[#1]"), "{eml}");
+    server.child.kill().unwrap();
+}
+
+/// A how-to question by mail is answered on the clock: no troubleshooting or error messages
+/// are asked of it, and its acknowledgement lists the policy's checklist without holding it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_how_to_question_piped_into_ingest_starts_its_clock_and_lists_the_checklist() {
+    let (_t, data) = tmp();
+    let mut server = serve_env(&data, &[]);
+    let c = client(&data);
+    let alice = acme(&c, &server).await;
+    let m = message(
+        "alice@acme.test",
+        "jenkins@acme.test",
+        "Jenkins",
+        "",
+        "Hi, we are connecting Jenkins to the directory over LDAP.\r\n\
+         Which base DN should Jenkins use?",
+    );
+    let out = ingest(&data, &[], &m);
+    assert_eq!(stdout(&out), "created ticket #1", "{out:?}");
+    let (st, t) = call(
+        &c,
+        &server.base,
+        &alice,
+        Method::GET,
+        "/api/v1/orgs/acme/tickets/1",
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{t}");
+    assert_eq!(t["status"], "new", "{t}");
+    assert_eq!(t["sla"]["first_response"]["state"], "running", "{t}");
+    assert!(t["first_response_due"].is_string(), "{t}");
+    assert_eq!(t["missing"], json!([]), "{t}");
+    let ack = t["messages"][1]["body"].as_str().unwrap();
+    for line in [
+        "[x] Detailed issue description: received.",
+        "[-] Troubleshooting actions taken: not needed for a question or request.",
+        "[-] Pertinent error messages and screenshots: not needed for a question or request.",
+        "[-] Applicable logs: not needed for a question or request.",
+        "You can expect a first response by",
+    ] {
+        assert!(ack.contains(line), "{line}: {ack}");
+    }
+    assert!(!ack.contains("waits for you"), "{ack}");
+    assert!(!ack.contains("Once you reply"), "{ack}");
     server.child.kill().unwrap();
 }
 

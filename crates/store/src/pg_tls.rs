@@ -133,7 +133,9 @@ mod tests {
         assert!(is_local(&opts("postgres://u@127.0.0.1/x")));
         assert!(is_local(&opts("postgres://u@localhost/x")));
         assert!(is_local(&opts("postgres://u@[::1]/x")));
-        assert!(is_local(&opts("postgres://u@db.example.com/x?host=/var/run/postgresql")));
+        assert!(is_local(&opts(
+            "postgres://u@db.example.com/x?host=/var/run/postgresql"
+        )));
         assert!(!is_local(&opts("postgres://u@db.example.com/x")));
         assert!(!is_local(&opts("postgres://u@10.1.2.3/x")));
     }
