@@ -171,8 +171,7 @@ impl Detail {
 }
 
 /// Where an item of the checklist stands for a ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ItemState {
     /// The ticket carries it.
     Received,
@@ -183,10 +182,9 @@ pub enum ItemState {
 }
 
 /// One item of the policy's checklist and where it stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChecklistItem {
     pub detail: Detail,
-    #[serde(flatten)]
     pub state: ItemState,
 }
 
@@ -259,7 +257,10 @@ pub fn checklist(ticket: &TicketDetails) -> Vec<ChecklistItem> {
     let description_item = if described {
         ItemState::Received
     } else {
-        let request = if said.trim().is_empty() {
+        let request = if nature == Nature::Question {
+            "Please tell us what you would like to know or to have done, with enough detail \
+             for us to answer."
+        } else if said.trim().is_empty() {
             "Please describe the issue in detail: what you were doing, what you expected to \
              happen and what happened instead."
         } else {

@@ -372,7 +372,7 @@ fn enhanced_status(e: &lettre::transport::smtp::Error) -> Option<String> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 

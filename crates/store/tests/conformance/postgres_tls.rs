@@ -287,9 +287,7 @@ async fn sslmode_require_against_the_test_postgresql_is_tls_or_a_clear_refusal()
         assert!(!ssl.is_empty() && ssl.iter().all(|s| !*s), "{ssl:?}");
         store.close().await;
     } else {
-        let err = opened
-            .err()
-            .expect("sslmode=require refuses a server without TLS");
+        let err = opened.expect_err("sslmode=require refuses a server without TLS");
         assert!(matches!(err, StoreError::Tls { .. }), "{err:?}");
         assert!(err.to_string().contains("does not offer TLS"), "{err}");
     }

@@ -314,6 +314,10 @@ fn a_question_needs_only_to_say_what_it_asks() {
         // Without anything to go on, the description is asked for and holds the work.
         t.subject = "Help".into();
         assert_eq!(blocking(&t), [Detail::Description], "{category}");
+        assert!(
+            request(&t, Detail::Description).starts_with("Please tell us what you would like"),
+            "{category}"
+        );
     }
 }
 
