@@ -12,7 +12,7 @@ mod outbox;
 mod smtp;
 
 pub use outbox::file_name as outbox_file_name;
-pub use smtp::{Security, SmtpRelay};
+pub use smtp::{RelayOptions, Security, SmtpRelay};
 
 use crate::error::MailError;
 use skydir_core::support::OutboundMail;
@@ -30,12 +30,16 @@ pub enum Transport {
 
 impl Transport {
     /// The transport the configuration asks for: the relay of `smtp_url` (the
-    /// `SKYDIR_SMTP_URL` setting — `smtp://host:port`, `smtp://host:port?tls=required`,
-    /// `smtps://host:port`, optionally with `user:password@`), or without one the outbox
-    /// directory `outbox_dir`. A blank URL counts as none.
-    pub fn from_settings(smtp_url: Option<&str>, outbox_dir: &Path) -> Result<Self, MailError> {
+    /// `SKYDIR_SMTP_URL` setting — `smtp://host:port` with STARTTLS, `smtps://host:port`,
+    /// optionally with `user:password@`) with the operator's `options`, or without one the
+    /// outbox directory `outbox_dir`. A blank URL counts as none.
+    pub fn from_settings(
+        smtp_url: Option<&str>,
+        options: &RelayOptions,
+        outbox_dir: &Path,
+    ) -> Result<Self, MailError> {
         match smtp_url.map(str::trim).filter(|u| !u.is_empty()) {
-            Some(url) => Ok(Self::Smtp(SmtpRelay::from_url(url)?)),
+            Some(url) => Ok(Self::Smtp(SmtpRelay::from_url(url, options)?)),
             None => Ok(Self::Outbox(outbox_dir.to_path_buf())),
         }
     }

@@ -77,6 +77,33 @@ pub enum MailError {
         reason: String,
     },
 
+    /// The CA file for the relay's certificate (`smtp_ca_file`) is unusable.
+    #[error("the SMTP CA file {}: {reason}", .path.display())]
+    SmtpCa {
+        /// The file named by the configuration.
+        path: PathBuf,
+        /// Why it cannot be used.
+        reason: String,
+    },
+
+    /// The relay does not offer STARTTLS, and mail is never sent in clear to it.
+    #[error(
+        "the mail relay does not offer STARTTLS, and skydir does not send mail in clear: enable \
+         TLS on the relay, or use smtps:// (only a relay on this machine may be used without TLS, \
+         with smtp_allow_plaintext)"
+    )]
+    NoStartTls,
+
+    /// The TLS handshake with the relay failed, e.g. its certificate does not verify.
+    #[error(
+        "TLS with the mail relay failed ({reason}); check the relay's certificate and host name, \
+         or set smtp_ca_file to the CA that signs a private relay's certificate"
+    )]
+    RelayTls {
+        /// What the TLS library objected to (never an address).
+        reason: String,
+    },
+
     /// The relay answered with a 4xx reply: it may accept the message later.
     #[error("the mail relay deferred the message (SMTP {code}{})", enhanced_suffix(.enhanced))]
     Deferred {
@@ -147,13 +174,16 @@ fn enhanced_suffix(enhanced: &Option<String>) -> String {
 
 impl MailError {
     /// Whether a later attempt may succeed: the relay deferred, could not be reached, timed out,
-    /// refused our login, or the outbox could not be written. Everything about the message
+    /// refused our login, offered no STARTTLS or no certificate we trust (the message waits
+    /// until the relay or the configuration is fixed), or the outbox could not be written. Everything about the message
     /// itself (bad address, refusal with 5xx, parse failures) is permanent.
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
             Self::Deferred { .. }
                 | Self::RelaySetup { .. }
+                | Self::NoStartTls
+                | Self::RelayTls { .. }
                 | Self::Unreachable { .. }
                 | Self::Timeout { .. }
                 | Self::Outbox { .. }
@@ -194,5 +224,11 @@ mod tests {
             "the mail relay deferred the message (SMTP 451)"
         );
         assert!(e.is_transient());
+        assert!(MailError::NoStartTls.is_transient());
+        assert!(
+            MailError::NoStartTls
+                .to_string()
+                .contains("does not offer STARTTLS")
+        );
     }
 }

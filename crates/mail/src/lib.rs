@@ -29,7 +29,7 @@ mod outbound;
 pub mod testing;
 
 pub use auth_results::parse_authentication_results;
-pub use deliver::{Security, SmtpRelay, Transport, outbox_file_name};
+pub use deliver::{RelayOptions, Security, SmtpRelay, Transport, outbox_file_name};
 pub use error::MailError;
 pub use inbound::{Limits, parse};
 pub use outbound::render;

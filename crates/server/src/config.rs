@@ -40,9 +40,13 @@ pub struct Config {
     pub ldap_suffix: String,
     /// Serve binds and searches on the plain LDAP port without StartTLS (benchmarks only).
     pub ldap_allow_plaintext: bool,
-    /// Where the desk's mail goes: `smtp://host:port`, `smtp://host:port?tls=required` or
-    /// `smtps://…`; `None` writes `.eml` files to `<data_dir>/outbox/`.
+    /// Where the desk's mail goes: `smtp://host:port` (STARTTLS) or `smtps://…`; `None`
+    /// writes `.eml` files to `<data_dir>/outbox/`.
     pub smtp_url: Option<String>,
+    /// Send to an `smtp://` relay on this machine in clear (refused for any other host).
+    pub smtp_allow_plaintext: bool,
+    /// PEM file of the CA(s) that sign a private relay's certificate.
+    pub smtp_ca_file: Option<PathBuf>,
     /// The support desk's contacts: the support address (mail `From:` and intake address),
     /// sales / Customer Success, feedback, and the public base URL of the pages.
     pub support_address: String,
@@ -86,6 +90,8 @@ impl std::fmt::Debug for Config {
             .field("kek_file", &self.kek_file)
             .field("kek", &self.kek_hex.as_ref().map(|_| "***"))
             .field("smtp", &self.smtp_url.as_ref().map(|u| redact_url(u)))
+            .field("smtp_allow_plaintext", &self.smtp_allow_plaintext)
+            .field("smtp_ca_file", &self.smtp_ca_file)
             .finish_non_exhaustive()
     }
 }
@@ -119,6 +125,8 @@ struct FileConfig {
     ldap_suffix: Option<String>,
     ldap_allow_plaintext: Option<bool>,
     smtp_url: Option<String>,
+    smtp_allow_plaintext: Option<bool>,
+    smtp_ca_file: Option<PathBuf>,
     support_address: Option<String>,
     sales_address: Option<String>,
     feedback_address: Option<String>,
@@ -204,6 +212,8 @@ impl Config {
             ldap_suffix: "dc=skydir".into(),
             ldap_allow_plaintext: false,
             smtp_url: None,
+            smtp_allow_plaintext: false,
+            smtp_ca_file: None,
             support_address: "support@skydir.localhost".into(),
             sales_address: "sales@skydir.localhost".into(),
             feedback_address: "feedback@skydir.localhost".into(),
@@ -273,6 +283,10 @@ impl Config {
                 cfg.ldap_allow_plaintext = v;
             }
             cfg.smtp_url = f.smtp_url.or(cfg.smtp_url);
+            if let Some(v) = f.smtp_allow_plaintext {
+                cfg.smtp_allow_plaintext = v;
+            }
+            cfg.smtp_ca_file = f.smtp_ca_file.or(cfg.smtp_ca_file);
             cfg.support_address = f.support_address.unwrap_or(cfg.support_address);
             cfg.sales_address = f.sales_address.unwrap_or(cfg.sales_address);
             cfg.feedback_address = f.feedback_address.unwrap_or(cfg.feedback_address);
@@ -366,6 +380,12 @@ impl Config {
         if let Some(v) = env_value(env, "SKYDIR_SMTP_URL")? {
             cfg.smtp_url = (!v.trim().is_empty()).then(|| v.trim().to_string());
         }
+        if let Some(v) = env_value(env, "SKYDIR_SMTP_ALLOW_PLAINTEXT")? {
+            cfg.smtp_allow_plaintext = parse_bool("SKYDIR_SMTP_ALLOW_PLAINTEXT", &v)?;
+        }
+        if let Some(v) = env.get("SKYDIR_SMTP_CA_FILE") {
+            cfg.smtp_ca_file = (!v.trim().is_empty()).then(|| PathBuf::from(v.trim()));
+        }
         for (key, slot) in [
             ("SKYDIR_SUPPORT_ADDRESS", &mut cfg.support_address),
             ("SKYDIR_SALES_ADDRESS", &mut cfg.sales_address),
@@ -428,10 +448,24 @@ impl Config {
         cfg.argon2
             .check()
             .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
+        // The relay is checked now, so a mistake (plain text to another host, an unreadable
+        // CA file) stops the start instead of leaving the desk's mail queued.
+        if let Some(url) = cfg.smtp_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            skydir_mail::SmtpRelay::from_url(url, &cfg.relay_options())
+                .map_err(|e| anyhow::anyhow!("the desk's mail relay (smtp_url): {e}"))?;
+        }
         cfg.desk_contacts()
             .check()
             .map_err(|e| anyhow::anyhow!("support desk settings: {e}"))?;
         Ok(cfg)
+    }
+
+    /// What the mail dispatcher needs to know about the relay besides its URL.
+    pub fn relay_options(&self) -> skydir_mail::RelayOptions {
+        skydir_mail::RelayOptions {
+            allow_plaintext: self.smtp_allow_plaintext,
+            ca_file: self.smtp_ca_file.clone(),
+        }
     }
 
     /// The support desk's contacts from these settings.
@@ -583,5 +617,77 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("privacy_address"), "{err}");
+    }
+
+    #[test]
+    fn the_relay_is_spoken_to_over_tls_unless_it_is_on_this_machine_and_plaintext_is_allowed() {
+        let load = |pairs: &[(&str, &str)]| {
+            Config::load(&GlobalArgs::default(), &ServeArgs::default(), &env(pairs))
+        };
+        let c = load(&[("SKYDIR_SMTP_URL", "smtp://relay.example.com:587")]).unwrap();
+        assert!(!c.smtp_allow_plaintext);
+        assert_eq!(c.relay_options(), skydir_mail::RelayOptions::default());
+        let c = load(&[
+            ("SKYDIR_SMTP_URL", "smtp://127.0.0.1:25"),
+            ("SKYDIR_SMTP_ALLOW_PLAINTEXT", "true"),
+        ])
+        .unwrap();
+        assert!(c.relay_options().allow_plaintext);
+        for host in ["relay.example.com", "10.0.0.25", "127.0.0.1.example.com"] {
+            let url = format!("smtp://{host}:25");
+            let err = format!(
+                "{:#}",
+                load(&[
+                    ("SKYDIR_SMTP_URL", &url),
+                    ("SKYDIR_SMTP_ALLOW_PLAINTEXT", "true"),
+                ])
+                .unwrap_err()
+            );
+            assert!(
+                err.contains("smtp_allow_plaintext is only for a relay on this machine"),
+                "{err}"
+            );
+            assert!(err.contains(host), "{err}");
+        }
+        let err = format!(
+            "{:#}",
+            load(&[("SKYDIR_SMTP_ALLOW_PLAINTEXT", "maybe")]).unwrap_err()
+        );
+        assert!(err.contains("SKYDIR_SMTP_ALLOW_PLAINTEXT"), "{err}");
+
+        // The file layer, and a CA file that must exist and hold certificates.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("skydir.toml");
+        let ca = dir.path().join("relay-ca.pem");
+        std::fs::write(
+            &file,
+            format!(
+                "smtp_url = \"smtp://relay.internal:587\"\nsmtp_ca_file = \"{}\"\n",
+                ca.display()
+            ),
+        )
+        .unwrap();
+        let global = GlobalArgs {
+            config: Some(file.clone()),
+            ..Default::default()
+        };
+        let err = format!(
+            "{:#}",
+            Config::load(&global, &ServeArgs::default(), &env(&[])).unwrap_err()
+        );
+        assert!(err.contains("relay-ca.pem"), "{err}");
+        let pem = rcgen::generate_simple_self_signed(vec!["relay.internal".to_string()])
+            .unwrap()
+            .cert
+            .pem();
+        std::fs::write(&ca, pem).unwrap();
+        let c = Config::load(&global, &ServeArgs::default(), &env(&[])).unwrap();
+        assert_eq!(c.smtp_ca_file.as_deref(), Some(ca.as_path()));
+        std::fs::write(
+            &file,
+            "smtp_url = \"smtp://relay.example.com\"\nsmtp_allow_plaintext = true\n",
+        )
+        .unwrap();
+        assert!(Config::load(&global, &ServeArgs::default(), &env(&[])).is_err());
     }
 }

@@ -126,6 +126,10 @@ pub fn transport(
     cfg: &crate::config::Config,
     data: &crate::datadir::DataDir,
 ) -> anyhow::Result<Transport> {
-    Transport::from_settings(cfg.smtp_url.as_deref(), &data.outbox())
-        .map_err(|e| anyhow::anyhow!("mail delivery settings (SKYDIR_SMTP_URL): {e}"))
+    Transport::from_settings(
+        cfg.smtp_url.as_deref(),
+        &cfg.relay_options(),
+        &data.outbox(),
+    )
+    .map_err(|e| anyhow::anyhow!("mail delivery settings (SKYDIR_SMTP_URL): {e}"))
 }

@@ -6,9 +6,10 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
 use tracing_subscriber::EnvFilter;
 
-/// Installs the global log subscriber (once; later calls are no-ops).
-pub fn init_logging(format: LogFormat) {
-    let filter = EnvFilter::try_from_env("SKYDIR_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+/// Installs the global log subscriber (once; later calls are no-ops), logging `default`
+/// (e.g. `info`) and above unless `SKYDIR_LOG` says otherwise.
+pub fn init_logging(format: LogFormat, default: &str) {
+    let filter = EnvFilter::try_from_env("SKYDIR_LOG").unwrap_or_else(|_| EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

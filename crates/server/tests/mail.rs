@@ -103,10 +103,15 @@ async fn acme(c: &reqwest::Client, s: &Server, data: &Path, sink: Option<&SmtpSi
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admins_mail_piped_into_ingest_opens_an_acknowledged_ticket_once_and_replies_thread() {
-    let sink = SmtpSink::start().await.unwrap();
+    // The relay offers STARTTLS with a certificate of a private CA the operator trusts.
+    let sink = SmtpSink::start_tls().await.unwrap();
     let (_t, data) = tmp();
     let env = [
         ("SKYDIR_SMTP_URL", sink.url()),
+        (
+            "SKYDIR_SMTP_CA_FILE",
+            sink.ca_file().unwrap().display().to_string(),
+        ),
         (
             "SKYDIR_MAIL_TRUSTED_AUTHSERV_IDS",
             "mx.skydir.test".to_string(),
@@ -124,8 +129,8 @@ async fn an_admins_mail_piped_into_ingest_opens_an_acknowledged_ticket_once_and_
         "first@mail.acme.test",
         "LDAP binds fail for everyone",
         "Authentication-Results: mx.skydir.test; dmarc=pass header.from=acme.test\r\n",
-        "Since 9am every LDAP bind fails with error 49; nobody can log in.\r\n\r\n\
-         Troubleshooting: restarted the VPN concentrator.\r\n",
+        // Neither what fails nor an error message: the work cannot start.
+        "Nobody can log in!\r\n",
     );
     let out = ingest(&data, &env, &first);
     assert!(out.status.success(), "{out:?}");
@@ -136,6 +141,7 @@ async fn an_admins_mail_piped_into_ingest_opens_an_acknowledged_ticket_once_and_
     let got = sink.wait_for(start + 1, Duration::from_secs(20)).await;
     assert_eq!(got.len(), start + 1, "one acknowledgement");
     let ack = &got[start];
+    assert!(ack.tls, "the acknowledgement went over STARTTLS");
     assert_eq!(ack.rcpt_to, vec!["alice@acme.test".to_string()]);
     assert_eq!(
         header(ack, "In-Reply-To").as_deref(),
@@ -154,8 +160,12 @@ async fn an_admins_mail_piped_into_ingest_opens_an_acknowledged_ticket_once_and_
     assert!(body.contains("Hello Alice,"), "{body}");
     assert!(body.contains("ticket #1"), "{body}");
     assert!(
-        body.contains("/var/log/skydir-agent.log"),
-        "asks for the agent log: {body}"
+        body.contains("(needed before we can start)"),
+        "asks for what blocks the work: {body}"
+    );
+    assert!(
+        body.contains("/var/log/sssd/sssd_pam.log") && !body.contains("skydir-agent"),
+        "asks for the logs a joined host's client writes, never the agent's: {body}"
     );
     assert!(
         body.contains("Once you reply, you can expect a first response within"),
@@ -202,7 +212,7 @@ async fn an_admins_mail_piped_into_ingest_opens_an_acknowledged_ticket_once_and_
         "second@mail.acme.test",
         "Re: your ticket",
         &format!("In-Reply-To: {ack_id}\r\nReferences: <first@mail.acme.test> {ack_id}\r\n"),
-        "The agent log is attached. Error: ldap_bind: Invalid credentials (49)\r\n",
+        "SSSD's logs are attached. Error: ldap_bind: Invalid credentials (49)\r\n",
     );
     let out = ingest(&data, &env, &reply);
     assert_eq!(stdout(&out), "added to ticket #1", "{out:?}");
@@ -229,7 +239,7 @@ async fn an_admins_mail_piped_into_ingest_opens_an_acknowledged_ticket_once_and_
         3,
         "request, acknowledgement, reply: {bodies:?}"
     );
-    assert!(bodies[2].contains("agent log is attached"));
+    assert!(bodies[2].contains("SSSD's logs are attached"));
     assert_eq!(
         sink.received().len(),
         start + 1,
@@ -239,11 +249,101 @@ async fn an_admins_mail_piped_into_ingest_opens_an_acknowledged_ticket_once_and_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn non_admins_strangers_and_robots_get_no_ticket_and_garbage_is_refused() {
+async fn a_relay_without_starttls_gets_nothing_in_clear_and_the_mail_waits_with_the_reason() {
+    // A relay that does not offer STARTTLS, named without smtp_allow_plaintext.
     let sink = SmtpSink::start().await.unwrap();
     let (_t, data) = tmp();
     let url = sink.url();
     let env = [("SKYDIR_SMTP_URL", url.as_str())];
+    // The org is set up while mail still goes to the outbox (no relay could carry Alice's
+    // invitation); then the server starts again, pointed at the relay.
+    let mut setup = serve_env(&data, &[]);
+    let c = client(&data);
+    let alice = acme(&c, &setup, &data, None).await;
+    setup.child.kill().unwrap();
+    let _ = setup.child.wait();
+    let mut server = serve_env(&data, &env);
+
+    let out = ingest(
+        &data,
+        &env,
+        &message(
+            "alice@acme.test",
+            "clear@mail.acme.test",
+            "Jenkins",
+            "",
+            "Which base DN should Jenkins use?",
+        ),
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(stdout(&out), "created ticket #1");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("mail not delivered") && stderr.contains("does not offer STARTTLS"),
+        "the reason is logged: {stderr}"
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(sink.received().is_empty(), "nothing was sent in clear");
+
+    // The mail stays queued for a retry, and the org's audit log says why.
+    let (st, audit) = call(
+        &c,
+        &server.base,
+        &alice,
+        Method::GET,
+        "/api/v1/orgs/acme/audit?limit=200",
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{audit}");
+    let deferred: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "mail.deferred")
+        .collect();
+    assert_eq!(deferred.len(), 1, "{audit}");
+    assert_eq!(deferred[0]["detail"]["retry"], true);
+    assert!(
+        deferred[0]["detail"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("does not offer STARTTLS"),
+        "{}",
+        deferred[0]
+    );
+    server.child.kill().unwrap();
+}
+
+#[test]
+fn plain_text_to_a_relay_on_another_host_is_refused_at_start() {
+    let (_t, data) = tmp();
+    let out = skydir(&data)
+        .args(["serve", "--http-addr", "127.0.0.1:0"])
+        .env("SKYDIR_SMTP_URL", "smtp://relay.example.com:25")
+        .env("SKYDIR_SMTP_ALLOW_PLAINTEXT", "true")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("smtp_allow_plaintext is only for a relay on this machine")
+            && stderr.contains("relay.example.com"),
+        "{stderr}"
+    );
+    assert!(!data.join("skydir.db").exists(), "nothing was started");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn non_admins_strangers_and_robots_get_no_ticket_and_garbage_is_refused() {
+    let sink = SmtpSink::start().await.unwrap();
+    let (_t, data) = tmp();
+    let url = sink.url();
+    // The sink is on 127.0.0.1 and speaks only plain text.
+    let env = [
+        ("SKYDIR_SMTP_URL", url.as_str()),
+        ("SKYDIR_SMTP_ALLOW_PLAINTEXT", "true"),
+    ];
     let mut server = serve_env(&data, &env);
     let c = client(&data);
     let alice = acme(&c, &server, &data, Some(&sink)).await;
@@ -360,6 +460,53 @@ async fn without_a_relay_the_desk_writes_its_mail_to_the_outbox_directory() {
     let eml = std::fs::read_to_string(&files[0]).unwrap();
     assert!(eml.contains("To: alice@acme.test"), "{eml}");
     assert!(eml.contains("[#1]"), "{eml}");
+    server.child.kill().unwrap();
+}
+
+/// A how-to question by mail is answered on the clock: no troubleshooting or error messages
+/// are asked of it, and its acknowledgement lists the policy's checklist without holding it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_how_to_question_piped_into_ingest_starts_its_clock_and_lists_the_checklist() {
+    let (_t, data) = tmp();
+    let mut server = serve_env(&data, &[]);
+    let c = client(&data);
+    let alice = acme(&c, &server, &data, None).await;
+    let m = message(
+        "alice@acme.test",
+        "jenkins@acme.test",
+        "Jenkins",
+        "",
+        "Hi, we are connecting Jenkins to the directory over LDAP.\r\n\
+         Which base DN should Jenkins use?",
+    );
+    let out = ingest(&data, &[], &m);
+    assert_eq!(stdout(&out), "created ticket #1", "{out:?}");
+    let (st, t) = call(
+        &c,
+        &server.base,
+        &alice,
+        Method::GET,
+        "/api/v1/orgs/acme/tickets/1",
+        None,
+    )
+    .await;
+    assert_eq!(st, 200, "{t}");
+    assert_eq!(t["status"], "new", "{t}");
+    assert_eq!(t["sla"]["first_response"]["state"], "running", "{t}");
+    assert!(t["first_response_due"].is_string(), "{t}");
+    assert_eq!(t["missing"], json!([]), "{t}");
+    let ack = t["messages"][1]["body"].as_str().unwrap();
+    for line in [
+        "[x] Detailed issue description: received.",
+        "[-] Troubleshooting actions taken: not needed for a question or request.",
+        "[-] Pertinent error messages and screenshots: not needed for a question or request.",
+        "[-] Applicable logs: not needed for a question or request.",
+        "You can expect a first response by",
+    ] {
+        assert!(ack.contains(line), "{line}: {ack}");
+    }
+    assert!(!ack.contains("waits for you"), "{ack}");
+    assert!(!ack.contains("Once you reply"), "{ack}");
     server.child.kill().unwrap();
 }
 

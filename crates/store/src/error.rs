@@ -13,6 +13,21 @@ pub enum StoreError {
     #[error("store configuration: {0}")]
     Config(String),
 
+    /// The database URL's `sslmode` requires TLS and TLS could not be set up: the server
+    /// offers none, or its certificate does not verify. Nothing was sent in clear.
+    #[error(
+        "TLS to PostgreSQL at {server} failed (sslmode={mode}): {reason}; nothing was sent in \
+         clear (see \"Requiring TLS to PostgreSQL\" in the operator guide)"
+    )]
+    Tls {
+        /// `host:port`, or the socket directory.
+        server: String,
+        /// The URL's sslmode: `require`, `verify-ca` or `verify-full`.
+        mode: &'static str,
+        /// What failed, e.g. "the server does not offer TLS".
+        reason: String,
+    },
+
     /// The database refused or failed a statement or connection.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

@@ -15,6 +15,7 @@ mod db;
 mod error;
 mod keyring;
 mod notify;
+mod pg_tls;
 mod port;
 mod reads;
 mod rows;

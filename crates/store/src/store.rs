@@ -114,10 +114,12 @@ impl Store {
             }
             Backend::Postgres => {
                 let opts = PgConnectOptions::from_str(&cfg.database_url).map_err(bad_url)?;
+                crate::pg_tls::warn_if_unverified(&opts);
                 let pool = PgPoolOptions::new()
                     .max_connections(max)
                     .connect_with(opts.clone())
-                    .await?;
+                    .await
+                    .map_err(|e| crate::pg_tls::connect_error(e, &opts))?;
                 POSTGRES_MIGRATIONS.run(&pool).await?;
                 (Db::Postgres(pool), Some(opts))
             }

@@ -23,6 +23,8 @@ mod encryption;
 mod keyring;
 #[path = "conformance/orgs.rs"]
 mod orgs;
+#[path = "conformance/postgres_tls.rs"]
+mod postgres_tls;
 #[path = "conformance/privacy.rs"]
 mod privacy;
 #[path = "conformance/services.rs"]

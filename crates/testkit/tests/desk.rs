@@ -121,8 +121,8 @@ fn outage() -> Value {
            "description": "Every LDAP bind fails since 9am; nobody can log in to the VPN.",
            "troubleshooting": "Restarted the VPN concentrator and checked the service account.",
            "error_messages": "ldap_bind: Invalid credentials (49)",
-           "attachments": [{"filename": "skydir-agent.log", "content_type": "text/plain",
-                            "content_base64": STANDARD.encode("agent log line 1\n")}]})
+           "attachments": [{"filename": "sssd_pam.log", "content_type": "text/plain",
+                            "content_base64": STANDARD.encode("pam_sss log line 1\n")}]})
 }
 
 fn body(r: &Received) -> String {
@@ -304,9 +304,16 @@ async fn free_plans_get_the_policys_limits_and_best_effort_targets() {
 
 #[tokio::test]
 async fn agents_work_the_queue_reply_by_mail_and_never_do_what_the_policy_forbids() {
-    let sink = SmtpSink::start().await.unwrap();
+    // A relay as skydir expects one: STARTTLS with a certificate of a private CA, which the
+    // server is told to trust.
+    let sink = SmtpSink::start_tls().await.unwrap();
     let url = sink.url();
-    each_backend_with(&[("SKYDIR_SMTP_URL", url.as_str())], |app| {
+    let ca = sink.ca_file().unwrap().to_str().unwrap().to_string();
+    let env = [
+        ("SKYDIR_SMTP_URL", url.as_str()),
+        ("SKYDIR_SMTP_CA_FILE", ca.as_str()),
+    ];
+    each_backend_with(&env, |app| {
         let sink = &sink;
         async move {
             // The sink serves every backend's run: count from here.
@@ -320,6 +327,10 @@ async fn agents_work_the_queue_reply_by_mail_and_never_do_what_the_policy_forbid
             assert_eq!(q1["status"], "new", "complete: {q1}");
             let acks = sink.wait_for(start + 2, Duration::from_secs(20)).await;
             assert_eq!(acks.len(), start + 2, "acknowledgements by mail");
+            assert!(
+                acks[start..].iter().all(|m| m.tls),
+                "every acknowledgement went over STARTTLS"
+            );
             let before = start + 2;
 
             // The queue: most urgent first.
@@ -475,6 +486,172 @@ async fn raw_mail_enters_through_the_gateway_endpoint_only() {
             .unwrap();
         assert_eq!(list["items"].as_array().unwrap().len(), 1);
         assert_eq!(list["items"][0]["channel"], "email");
+        app
+    })
+    .await;
+}
+
+/// The desk asks only for what applies: a how-to question by mail (through the gateway door)
+/// starts its clock at once and its acknowledgement lists the policy's checklist without
+/// holding it; a defect report that says neither what fails nor what error it shows waits on
+/// the customer; a Linux host joined over LDAP with SSSD (recorded over REST) is asked for
+/// SSSD's logs at their paths, and the skydir agent's log is asked of nobody.
+#[tokio::test]
+async fn the_desk_asks_only_for_what_applies_and_holds_only_what_it_cannot_work_on() {
+    each_backend(|app| async move {
+        let a = acme(&app, json!({"plan": "monthly", "seats": 5}), None).await;
+        let ticket = |n: u64| {
+            let token = a.alice.clone();
+            let app = &app;
+            async move {
+                let (s, t) = app
+                    .call(
+                        Method::GET,
+                        &format!("/api/v1/orgs/acme/tickets/{n}"),
+                        Some(&token),
+                        None,
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(s, 200, "{t}");
+                t
+            }
+        };
+
+        // How the system joins is part of the system (default: not recorded).
+        let (s, b) = app
+            .call(
+                Method::POST,
+                "/api/v1/orgs/acme/systems",
+                Some(&a.alice),
+                Some(json!({"hostname": "web-01", "os_family": "linux",
+                            "os_version": "ubuntu 24.04", "joined_via": "ldap_sssd"})),
+            )
+            .await
+            .unwrap();
+        assert_eq!((s, &b["joined_via"]), (201, &json!("ldap_sssd")), "{b}");
+        let (_, b) = app
+            .call(
+                Method::GET,
+                "/api/v1/orgs/acme/systems/build-01",
+                Some(&a.alice),
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(b["joined_via"], "unknown", "{b}");
+        for (body, why) in [
+            (json!({"joined_via": "agent"}), "not released"),
+            (json!({"joined_via": "ldap_sssd"}), "runs on Linux"),
+        ] {
+            let (s, e) = app
+                .call(
+                    Method::PATCH,
+                    "/api/v1/orgs/acme/systems/build-01",
+                    Some(&a.alice),
+                    Some(body),
+                )
+                .await
+                .unwrap();
+            assert_eq!((s, e["field"].as_str()), (400, Some("joined_via")), "{e}");
+            assert!(e["detail"].as_str().unwrap().contains(why), "{e}");
+        }
+
+        // 1. A how-to question by mail: its clock runs at once.
+        let raw = "From: alice@acme.test\r\nTo: support@skydir.localhost\r\n\
+                   Subject: Jenkins\r\nMessage-ID: <q1@acme.test>\r\n\r\n\
+                   Hi, we are connecting Jenkins to the directory over LDAP.\r\n\
+                   Which base DN should Jenkins use?\r\n";
+        let (s, b) = TestApp::json(
+            app.req(
+                Method::POST,
+                "/api/v1/mail/inbound",
+                Some(app.operator_token.as_str()),
+            )
+            .header("content-type", "message/rfc822")
+            .body(raw)
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+        assert_eq!((s, b["ticket"].as_u64()), (200, Some(1)), "{b}");
+        let t = ticket(1).await;
+        assert_eq!(t["status"], "new", "{t}");
+        assert_eq!(t["sla"]["first_response"]["state"], "running", "{t}");
+        assert!(t["first_response_due"].is_string(), "{t}");
+        assert_eq!(t["missing"], json!([]), "{t}");
+        let ack = t["messages"][1]["body"].as_str().unwrap();
+        for line in [
+            "What our support policy asks each request to include:",
+            "[x] Detailed issue description: received.",
+            "[-] Troubleshooting actions taken: not needed for a question or request.",
+            "[-] Pertinent error messages and screenshots: not needed for a question or request.",
+            "[-] Applicable logs: not needed for a question or request.",
+            "You can expect a first response by",
+        ] {
+            assert!(ack.contains(line), "{line}: {ack}");
+        }
+        assert!(!ack.contains("waits for you"), "{ack}");
+
+        // 2. A defect report that says neither what fails nor what error it shows waits.
+        let (s, t) = open(
+            &app,
+            &a.alice,
+            json!({"subject": "LDAP broken", "category": "defect", "description": "Help!"}),
+        )
+        .await;
+        assert_eq!(s, 201, "{t}");
+        assert_eq!(t["status"], "waiting_on_customer", "{t}");
+        assert!(t["first_response_due"].is_null(), "paused: {t}");
+        assert_eq!(
+            t["missing"],
+            json!(["description", "troubleshooting", "error_messages", "logs"]),
+            "{t}"
+        );
+        let ack = ticket(2).await["messages"][1]["body"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            ack.contains(
+                "[ ] Pertinent error messages and screenshots (needed before we can start)"
+            ) && ack.contains("Until we have what is marked as needed"),
+            "{ack}"
+        );
+
+        // 3. A defect that says what fails, on the SSSD host: it starts at once and is asked
+        //    for SSSD's logs at their paths.
+        let (s, t) = open(
+            &app,
+            &a.alice,
+            json!({"subject": "Logins fail on web-01", "category": "defect", "system": "web-01",
+                   "description": "Since the upgrade nobody can log in to web-01 over SSH.",
+                   "error_messages": "pam_sss(sshd:auth): received for user alice: 4"}),
+        )
+        .await;
+        assert_eq!(s, 201, "{t}");
+        assert_eq!(t["status"], "new", "{t}");
+        assert_eq!(t["missing"], json!(["troubleshooting", "logs"]), "{t}");
+        let ack = ticket(3).await["messages"][1]["body"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        for path in [
+            "/var/log/sssd/sssd_<domain>.log",
+            "/var/log/sssd/sssd_nss.log",
+            "/var/log/sssd/sssd_pam.log",
+        ] {
+            assert!(ack.contains(path), "{path}: {ack}");
+        }
+        assert!(ack.contains("We are working on your ticket without the missing items"));
+
+        // Nobody is asked for the log of an agent that does not exist.
+        for n in 1..=3 {
+            let t = ticket(n).await;
+            assert!(!t.to_string().contains("skydir-agent"), "{t}");
+        }
         app
     })
     .await;

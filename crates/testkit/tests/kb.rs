@@ -70,7 +70,8 @@ async fn the_knowledge_base_is_public_searchable_and_carries_the_policy_pages() 
         assert_eq!(s, 200);
         for needle in [
             "Monday to Friday 09:00–17:00 (America/Denver)",
-            "/var/log/skydir-agent.log",
+            "/var/log/sssd/sssd_pam.log",
+            "journalctl -u nslcd",
             "Product customizations.",
             "never ask you for your password",
         ] {

@@ -79,6 +79,8 @@ async fn an_organization_is_deleted_only_when_confirmed_and_then_nothing_of_it_w
     each_backend_with(
         &[
             ("SKYDIR_SMTP_URL", url.as_str()),
+            // The sink is on 127.0.0.1 and speaks only plain text.
+            ("SKYDIR_SMTP_ALLOW_PLAINTEXT", "true"),
             ("SKYDIR_ORG_DELETION_GRACE_DAYS", "0"),
             ("SKYDIR_RETENTION_INTERVAL_SECS", "1"),
         ],

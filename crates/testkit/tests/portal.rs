@@ -415,3 +415,69 @@ async fn a_user_reads_and_downloads_everything_held_about_them_in_the_portal() {
     })
     .await;
 }
+
+/// The admin console records how a system joins the directory (the support desk asks for
+/// that client's logs); SSSD and nslcd are refused for a system that is not Linux.
+#[tokio::test]
+async fn an_admin_records_how_a_system_joins_in_the_console() {
+    each_backend(|app| async move {
+        acme(&app).await;
+        let mut b = Browser::new(&app);
+        let (s, _, to) = b.login("alice").await;
+        assert_eq!((s, to.as_deref()), (303, Some("/admin")));
+        let (s, html, _) = b.get("/admin/systems").await;
+        assert_eq!(s, 200);
+        assert!(
+            html.contains("<label for=\"joined_via\">How it joins the directory</label>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<option value=\"ldap_sssd\">LDAP with SSSD</option>"),
+            "{html}"
+        );
+        let csrf = b.csrf();
+        let (s, _, to) = b
+            .post_form(
+                "/admin/systems",
+                &[
+                    ("csrf", &csrf),
+                    ("hostname", "web-01"),
+                    ("os_family", "linux"),
+                    ("os_version", "ubuntu 24.04"),
+                    ("joined_via", "ldap_sssd"),
+                ],
+            )
+            .await;
+        assert_eq!((s, to.as_deref()), (303, Some("/admin/systems")));
+        let (_, html, _) = b.get("/admin/systems").await;
+        let row = html
+            .split("</tr>")
+            .find(|r| r.contains("web-01"))
+            .unwrap_or_else(|| panic!("{html}"));
+        assert!(row.contains("LDAP with SSSD"), "{row}");
+        let (s, html, _) = b
+            .post_form(
+                "/admin/systems",
+                &[
+                    ("csrf", &csrf),
+                    ("hostname", "desk-07"),
+                    ("os_family", "windows"),
+                    ("os_version", "10.0.26100"),
+                    ("joined_via", "ldap_nslcd"),
+                ],
+            )
+            .await;
+        assert_eq!(s, 400, "{html}");
+        assert!(html.contains("id=\"joined_via-error\""), "{html}");
+        assert!(html.contains("runs on Linux"), "{html}");
+        let alice = app.login("acme", "alice", PW).await.unwrap();
+        let (_, list) = app
+            .call(Method::GET, "/api/v1/orgs/acme/systems", Some(&alice), None)
+            .await
+            .unwrap();
+        assert_eq!(list["items"].as_array().unwrap().len(), 1, "{list}");
+        assert_eq!(list["items"][0]["joined_via"], "ldap_sssd", "{list}");
+        app
+    })
+    .await;
+}

@@ -64,7 +64,12 @@ async fn feed(app: &TestApp) -> rss::Channel {
 async fn the_public_registry_and_its_feed_announce_every_change_and_subscribers_are_mailed() {
     let sink = SmtpSink::start().await.unwrap();
     let url = sink.url();
-    each_backend_with(&[("SKYDIR_SMTP_URL", url.as_str())], |app| {
+    // The sink is on 127.0.0.1 and speaks only plain text.
+    let env = [
+        ("SKYDIR_SMTP_URL", url.as_str()),
+        ("SKYDIR_SMTP_ALLOW_PLAINTEXT", "true"),
+    ];
+    each_backend_with(&env, |app| {
         let sink = &sink;
         async move {
             let before = sink.received().len();

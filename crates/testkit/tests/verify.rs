@@ -75,7 +75,12 @@ async fn admins(app: &TestApp, token: &str) -> Value {
 async fn only_an_admins_confirmation_makes_skydir_do_what_an_agent_asked() {
     let sink = SmtpSink::start().await.unwrap();
     let url = sink.url();
-    each_backend_with(&[("SKYDIR_SMTP_URL", url.as_str())], |app| {
+    // The sink is on 127.0.0.1 and speaks only plain text.
+    let env = [
+        ("SKYDIR_SMTP_URL", url.as_str()),
+        ("SKYDIR_SMTP_ALLOW_PLAINTEXT", "true"),
+    ];
+    each_backend_with(&env, |app| {
         let sink = &sink;
         async move {
             let before = sink.received().len();
@@ -198,7 +203,12 @@ fn code(secret_b32: &str, offset: i64) -> String {
 async fn an_authenticator_guards_logins_and_the_confirmation_of_a_disclosure() {
     let sink = SmtpSink::start().await.unwrap();
     let url = sink.url();
-    each_backend_with(&[("SKYDIR_SMTP_URL", url.as_str())], |app| {
+    // The sink is on 127.0.0.1 and speaks only plain text.
+    let env = [
+        ("SKYDIR_SMTP_URL", url.as_str()),
+        ("SKYDIR_SMTP_ALLOW_PLAINTEXT", "true"),
+    ];
+    each_backend_with(&env, |app| {
         let sink = &sink;
         async move {
             let before = sink.received().len();

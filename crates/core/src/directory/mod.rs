@@ -20,5 +20,5 @@ pub use personal::{Address, PersonalData};
 pub use plan::{FREE_USER_LIMIT, Plan, PlanKind};
 pub use resource::{Resource, ResourceKind};
 pub use service_account::ServiceAccount;
-pub use system::{OsFamily, System};
+pub use system::{JoinMethod, OsFamily, System};
 pub use user::{Posix, SshKey, User, UserStatus};

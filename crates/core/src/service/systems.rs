@@ -5,7 +5,7 @@ use crate::access::{Action, Actor};
 use crate::audit::AuditDraft;
 use crate::change::{Change, Write};
 use crate::directory::system::check_version;
-use crate::directory::{Name, Org, OrgSlug, OsFamily, System};
+use crate::directory::{JoinMethod, Name, Org, OrgSlug, OsFamily, System};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::SystemId;
 use crate::page::{Page, PageRequest};
@@ -18,6 +18,8 @@ pub struct NewSystem {
     pub hostname: Name,
     pub os_family: OsFamily,
     pub os_version: String,
+    /// How it joins the directory (`Unknown` when not said).
+    pub joined_via: JoinMethod,
     pub agent_version: Option<String>,
 }
 
@@ -26,6 +28,7 @@ pub struct NewSystem {
 pub struct SystemPatch {
     pub os_family: Option<OsFamily>,
     pub os_version: Option<String>,
+    pub joined_via: Option<JoinMethod>,
     pub agent_version: Option<Option<String>>,
 }
 
@@ -46,6 +49,7 @@ impl<S: DirectoryStore> Directory<S> {
     ) -> CoreResult<System> {
         let org = self.org_for(actor, slug, Action::ManageSystems).await?;
         check_version("os_version", &new.os_version)?;
+        new.joined_via.check(new.os_family)?;
         if let Some(v) = &new.agent_version {
             check_version("agent_version", v)?;
         }
@@ -56,6 +60,7 @@ impl<S: DirectoryStore> Directory<S> {
             hostname: new.hostname,
             os_family: new.os_family,
             os_version: new.os_version,
+            joined_via: new.joined_via,
             agent_version: new.agent_version,
             last_contact: None,
             created_at: now,
@@ -97,7 +102,7 @@ impl<S: DirectoryStore> Directory<S> {
         self.store.list_systems(org.id, page).await
     }
 
-    /// Changes a system's OS or agent version.
+    /// Changes a system's OS, the way it joins or its agent version.
     pub async fn update_system(
         &self,
         actor: &Actor,
@@ -117,6 +122,10 @@ impl<S: DirectoryStore> Directory<S> {
             system.os_version = v;
             fields.push("os_version");
         }
+        if let Some(m) = patch.joined_via {
+            system.joined_via = m;
+            fields.push("joined_via");
+        }
         if let Some(v) = patch.agent_version {
             if let Some(v) = &v {
                 check_version("agent_version", v)?;
@@ -127,6 +136,7 @@ impl<S: DirectoryStore> Directory<S> {
         if fields.is_empty() {
             return Err(CoreError::invalid("body", "nothing to change"));
         }
+        system.joined_via.check(system.os_family)?;
         let change = Change::new(Some(org.id))
             .write(Write::UpdateSystem(system.clone()))
             .audit(

@@ -164,6 +164,49 @@ pub fn security_request(text: &str) -> Option<SecurityRequest> {
     None
 }
 
+/// Whether `text` reports something failing ("fails", "error 49", "does not work", "down" …)
+/// rather than asking how to do something.
+pub fn reads_as_failure(text: &str) -> bool {
+    reads_as_failure_words(&words(text))
+}
+
+fn reads_as_failure_words(w: &str) -> bool {
+    any_stem(
+        w,
+        &[
+            "error",
+            "fail",
+            "crash",
+            "bug",
+            "exception",
+            "timeout",
+            "refus",
+            "broke",
+            "slow",
+            "intermittent",
+            "hang",
+            "freez",
+        ],
+    ) || any(
+        w,
+        &[
+            "does not work",
+            "doesn't work",
+            "not working",
+            "stopped working",
+            "cannot",
+            "can't",
+            "unable",
+            "down",
+            "outage",
+            "timed out",
+            "denied",
+            "invalid",
+            "wrong",
+        ],
+    )
+}
+
 /// The category the words suggest.
 fn category_from_words(w: &str, security: Option<SecurityRequest>) -> Category {
     if security.is_some() {
@@ -245,40 +288,7 @@ fn category_from_words(w: &str, security: Option<SecurityRequest>) -> Category {
     ) {
         return Category::UnsupportedIntegration;
     }
-    let broken = any_stem(
-        w,
-        &[
-            "error",
-            "fail",
-            "crash",
-            "bug",
-            "exception",
-            "timeout",
-            "refus",
-            "broke",
-            "slow",
-            "intermittent",
-            "hang",
-            "freez",
-        ],
-    ) || any(
-        w,
-        &[
-            "does not work",
-            "doesn't work",
-            "not working",
-            "stopped working",
-            "cannot",
-            "can't",
-            "unable",
-            "down",
-            "outage",
-            "timed out",
-            "denied",
-            "invalid",
-            "wrong",
-        ],
-    );
+    let broken = reads_as_failure_words(w);
     let integration = any_stem(
         w,
         &[

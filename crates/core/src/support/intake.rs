@@ -1,40 +1,42 @@
-//! Is a new ticket complete? What the policy asks a customer to include, and the sentence that
-//! asks for each missing item.
+//! Is a new ticket complete enough to work on? The policy's checklist, what of it applies to
+//! this ticket, and which missing item stops the work.
 //!
 //! The provider's support policy asks tickets to include a "Detailed Issue Description",
 //! "Troubleshooting Actions Taken", "Pertinent Error Messages and Screenshots" and "Applicable
-//! OS logs: Windows: C:\Windows\Temp\skydir-agent.log; Mac & Linux:
-//! /var/log/skydir-agent.log". [`missing_details`] reads what a ticket carries and returns,
-//! in that order, the items it lacks, each with the request to send the customer.
+//! OS logs". [`checklist`] goes through these four items, in that order, for a ticket and says
+//! of each whether it was received, is missing (with the sentence asking for it, and whether
+//! the work waits for it), or is not needed here (and why). The acknowledgement shows the
+//! whole checklist; only a *blocking* missing item pauses the ticket's clock.
 //!
-//! Rules:
-//! - Every ticket needs a description of at least [`MIN_DESCRIPTION_CHARS`] characters.
-//! - An *issue* — a defect or an integration problem ([`Category::is_issue`]) — also needs the
-//!   troubleshooting already done; error messages, or a screenshot; and, when an enrolled
-//!   system is involved, the agent log. Questions, requests and feedback need only the
-//!   description: there is nothing to troubleshoot.
-//! - The agent log counts as attached when the ticket says so or an attachment is named like
-//!   it (`skydir-agent.log`, `skydir-agent.log.1`, `skydir-agent.log.gz`). The request names
-//!   the path for the system's OS family, or both paths when the family is not known.
+//! Rules, by what the ticket is:
+//! - A **question or request** (how-to, onboarding, account security, feedback …) needs only
+//!   to say what it asks — its subject counts, as a mail's subject often is the question. The
+//!   other items are not needed, and its clock runs at once.
+//! - **Help connecting a resource** ([`Category::Integration`]) is a question ("which base DN
+//!   should Jenkins use?") unless it reports a failure — in its words
+//!   ([`reads_as_failure`](super::classify::reads_as_failure)) or by its error messages. Then
+//!   what was set up or tried, the error and the logs help, without holding it; only a missing
+//!   description holds it.
+//! - A **defect** needs to say what fails: a description of at least
+//!   [`MIN_DESCRIPTION_CHARS`] characters, or the error messages (or a screenshot). Without
+//!   either, both are asked for and block. Otherwise whatever is missing — troubleshooting,
+//!   error messages, logs — is asked for without holding the ticket.
+//! - **Logs** are those the affected system's client really writes ([`LogSource`]): SSSD's
+//!   under `/var/log/sssd/`, nslcd's in the journal, none for an application or a system with
+//!   no client of ours. A log file attached (`.log`, `.txt`, a numbered or compressed log)
+//!   counts. Logs never block.
+
+mod logs;
+
+pub use logs::{LogSource, SSSD_LOG_DIR};
 
 use super::category::Category;
-use crate::directory::system::OsFamily;
+use super::classify::reads_as_failure;
+use crate::directory::{JoinMethod, OsFamily};
 use serde::{Deserialize, Serialize};
 
-/// Where the skydir agent writes its log on Windows.
-pub const AGENT_LOG_WINDOWS: &str = r"C:\Windows\Temp\skydir-agent.log";
-/// Where the skydir agent writes its log on macOS and Linux.
-pub const AGENT_LOG_UNIX: &str = "/var/log/skydir-agent.log";
 /// The shortest description, in characters after trimming, taken as a description at all.
 pub const MIN_DESCRIPTION_CHARS: usize = 20;
-
-/// The agent log's path on `family`.
-pub fn agent_log_path(family: OsFamily) -> &'static str {
-    match family {
-        OsFamily::Windows => AGENT_LOG_WINDOWS,
-        OsFamily::Macos | OsFamily::Linux => AGENT_LOG_UNIX,
-    }
-}
 
 /// What an attachment is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -81,31 +83,32 @@ impl Attachment {
             kind: AttachmentKind::from_name(name),
         }
     }
-
-    /// Whether the file is named like the skydir agent's log.
-    pub fn is_agent_log(&self) -> bool {
-        let lower = file_name(&self.name).to_ascii_lowercase();
-        lower.starts_with("skydir-agent") && lower.contains(".log")
-    }
 }
 
 /// Which system a ticket is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "os_family", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AffectedSystem {
-    /// No enrolled system: e.g. an LDAP client, a RADIUS device or the web console.
+    /// No system of the org: an application or device connected over LDAP, RADIUS, SSO….
     NoSystem,
-    /// A system whose OS family is not known.
+    /// Not said.
     #[default]
     Unknown,
-    /// A system of this OS family.
-    Os(OsFamily),
+    /// One of the org's systems.
+    System {
+        os_family: OsFamily,
+        #[serde(default)]
+        joined_via: JoinMethod,
+    },
 }
 
 /// What a ticket carries, as far as completeness goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketDetails {
     pub category: Category,
+    /// The subject line (a question is often all there).
+    #[serde(default)]
+    pub subject: String,
     /// "Detailed Issue Description".
     #[serde(default)]
     pub description: String,
@@ -117,9 +120,9 @@ pub struct TicketDetails {
     pub error_messages: String,
     #[serde(default)]
     pub attachments: Vec<Attachment>,
-    /// Whether the agent log is attached (besides any attachment named like it).
-    #[serde(default)]
-    pub agent_log_attached: bool,
+    /// Whether the logs are attached (besides any attached log file).
+    #[serde(default, alias = "agent_log_attached")]
+    pub logs_attached: bool,
     #[serde(default)]
     pub system: AffectedSystem,
 }
@@ -131,102 +134,214 @@ pub enum Detail {
     Description,
     Troubleshooting,
     ErrorMessages,
-    AgentLog,
+    /// The logs of the system's client (tickets from before this was asked per system say
+    /// `agent_log`).
+    #[serde(alias = "agent_log")]
+    Logs,
 }
 
 impl Detail {
+    /// The policy's four items, in its order.
+    pub const ALL: [Detail; 4] = [
+        Self::Description,
+        Self::Troubleshooting,
+        Self::ErrorMessages,
+        Self::Logs,
+    ];
+
     /// How an agent reads it.
     pub fn label(self) -> &'static str {
         match self {
             Self::Description => "description",
             Self::Troubleshooting => "troubleshooting already taken",
             Self::ErrorMessages => "error messages",
-            Self::AgentLog => "agent log",
+            Self::Logs => "logs",
+        }
+    }
+
+    /// The item as the policy names it, for the customer's checklist.
+    pub fn policy_name(self) -> &'static str {
+        match self {
+            Self::Description => "Detailed issue description",
+            Self::Troubleshooting => "Troubleshooting actions taken",
+            Self::ErrorMessages => "Pertinent error messages and screenshots",
+            Self::Logs => "Applicable logs",
         }
     }
 }
 
-/// A missing item and the sentence asking the customer for it.
+/// Where an item of the checklist stands for a ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemState {
+    /// The ticket carries it.
+    Received,
+    /// It is missing: the sentence asking for it, and whether the work waits for it.
+    Missing { request: String, blocking: bool },
+    /// It does not apply to this ticket, and why.
+    NotNeeded { why: String },
+}
+
+/// One item of the policy's checklist and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChecklistItem {
+    pub detail: Detail,
+    pub state: ItemState,
+}
+
+/// A missing item, the sentence asking the customer for it, and whether the work waits for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Missing {
     pub detail: Detail,
     pub request: String,
+    pub blocking: bool,
 }
 
-/// The items `ticket` lacks, in the policy's order; empty when it is complete.
-pub fn missing_details(ticket: &TicketDetails) -> Vec<Missing> {
-    let mut missing = Vec::new();
-    let mut ask = |detail, request: String| missing.push(Missing { detail, request });
-    let description = ticket.description.trim();
-    if description.is_empty() {
-        ask(
-            Detail::Description,
-            "Please describe the issue in detail: what you were doing, what you expected to \
-             happen and what happened instead."
-                .to_string(),
-        );
-    } else if description.chars().count() < MIN_DESCRIPTION_CHARS {
-        ask(
-            Detail::Description,
-            "Please tell us more about the issue: what you were doing, what you expected to \
-             happen and what happened instead."
-                .to_string(),
-        );
+/// What the policy's items mean for a ticket (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Nature {
+    /// Something does not work as documented.
+    Defect,
+    /// A connection to a resource fails.
+    Connecting,
+    /// A question or a request.
+    Question,
+}
+
+fn nature(ticket: &TicketDetails, errors: bool) -> Nature {
+    match ticket.category {
+        Category::Defect => Nature::Defect,
+        Category::Integration
+            if errors
+                || reads_as_failure(&format!("{}\n{}", ticket.subject, ticket.description)) =>
+        {
+            Nature::Connecting
+        }
+        _ => Nature::Question,
     }
-    if !ticket.category.is_issue() {
-        return missing;
-    }
-    if ticket.troubleshooting.trim().is_empty() {
-        ask(
-            Detail::Troubleshooting,
-            "Please tell us what you have already tried to fix the issue, even if it did not \
-             help."
-                .to_string(),
-        );
-    }
+}
+
+/// The policy's four items for `ticket`, in the policy's order (see the module documentation).
+pub fn checklist(ticket: &TicketDetails) -> Vec<ChecklistItem> {
     let screenshot = ticket
         .attachments
         .iter()
         .any(|a| a.kind == AttachmentKind::Screenshot);
-    if ticket.error_messages.trim().is_empty() && !screenshot {
-        ask(
-            Detail::ErrorMessages,
-            "Please paste the exact error messages you see, or attach screenshots of them."
-                .to_string(),
-        );
-    }
-    let log = ticket.agent_log_attached || ticket.attachments.iter().any(Attachment::is_agent_log);
-    if !log {
-        const ASK: &str = "Please attach the skydir agent log from the affected system:";
-        match ticket.system {
-            AffectedSystem::NoSystem => {}
-            AffectedSystem::Os(family) => {
-                ask(
-                    Detail::AgentLog,
-                    format!("{ASK} {}.", agent_log_path(family)),
-                );
-            }
-            AffectedSystem::Unknown => ask(
-                Detail::AgentLog,
-                format!("{ASK} on Windows {AGENT_LOG_WINDOWS}, on Mac and Linux {AGENT_LOG_UNIX}."),
-            ),
+    let errors = !ticket.error_messages.trim().is_empty() || screenshot;
+    let nature = nature(ticket, errors);
+    let description = ticket.description.trim();
+    // A question may be all in its subject; a defect's subject only names it.
+    let said = match nature {
+        Nature::Question | Nature::Connecting => {
+            format!("{} {description}", ticket.subject.trim())
         }
+        Nature::Defect => description.to_string(),
+    };
+    let described = said.trim().chars().count() >= MIN_DESCRIPTION_CHARS;
+    let troubleshooting = !ticket.troubleshooting.trim().is_empty();
+    let logs = ticket.logs_attached
+        || ticket
+            .attachments
+            .iter()
+            .any(|a| a.kind == AttachmentKind::Log);
+    // A defect must say what fails, in words or by its error messages.
+    let what_fails = described || errors;
+
+    let item = |detail, state| ChecklistItem { detail, state };
+    let missing = |request: &str, blocking| ItemState::Missing {
+        request: request.to_string(),
+        blocking,
+    };
+    let not_needed = |why: &str| ItemState::NotNeeded {
+        why: why.to_string(),
+    };
+    let description_item = if described {
+        ItemState::Received
+    } else {
+        let request = if nature == Nature::Question {
+            "Please tell us what you would like to know or to have done, with enough detail \
+             for us to answer."
+        } else if said.trim().is_empty() {
+            "Please describe the issue in detail: what you were doing, what you expected to \
+             happen and what happened instead."
+        } else {
+            "Please tell us more about the issue: what you were doing, what you expected to \
+             happen and what happened instead."
+        };
+        missing(request, nature != Nature::Defect || !what_fails)
+    };
+    let mut items = vec![item(Detail::Description, description_item)];
+    if nature == Nature::Question {
+        for detail in [Detail::Troubleshooting, Detail::ErrorMessages, Detail::Logs] {
+            items.push(item(
+                detail,
+                not_needed("not needed for a question or request"),
+            ));
+        }
+        return items;
     }
-    missing
+    items.push(item(
+        Detail::Troubleshooting,
+        match (troubleshooting, nature) {
+            (true, _) => ItemState::Received,
+            (false, Nature::Defect) => missing(
+                "Please tell us what you have already tried to fix the issue, even if it did \
+                 not help.",
+                false,
+            ),
+            (false, _) => missing(
+                "Please tell us how the connection is set up and what you have tried so far.",
+                false,
+            ),
+        },
+    ));
+    items.push(item(
+        Detail::ErrorMessages,
+        match (errors, nature) {
+            (true, _) => ItemState::Received,
+            (false, Nature::Defect) => missing(
+                "Please paste the exact error messages you see, or attach screenshots of them.",
+                !what_fails,
+            ),
+            (false, _) => missing(
+                "Please paste the exact error message the connection fails with, or attach a \
+                 screenshot of it.",
+                false,
+            ),
+        },
+    ));
+    let source = LogSource::of(ticket.system);
+    items.push(item(
+        Detail::Logs,
+        match (source.request(), logs) {
+            (None, _) => match source {
+                LogSource::NoneApplies(why) => not_needed(&format!("none apply: {why}")),
+                _ => not_needed("none apply"),
+            },
+            (Some(_), true) => ItemState::Received,
+            (Some(request), false) => missing(&request, false),
+        },
+    ));
+    items
 }
 
-/// One message asking for every missing item, for a reply to the customer; `None` when
-/// nothing is missing.
-pub fn request_message(missing: &[Missing]) -> Option<String> {
-    if missing.is_empty() {
-        return None;
-    }
-    let mut text = String::from("To help us resolve your ticket quickly:");
-    for m in missing {
-        text.push_str("\n- ");
-        text.push_str(&m.request);
-    }
-    Some(text)
+/// The items `ticket` lacks, in the policy's order; empty when it lacks nothing that applies.
+pub fn missing_details(ticket: &TicketDetails) -> Vec<Missing> {
+    missing_in(&checklist(ticket))
+}
+
+/// The missing items of a checklist, in its order.
+pub fn missing_in(items: &[ChecklistItem]) -> Vec<Missing> {
+    items
+        .iter()
+        .filter_map(|i| match &i.state {
+            ItemState::Missing { request, blocking } => Some(Missing {
+                detail: i.detail,
+                request: request.clone(),
+                blocking: *blocking,
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The last component of a path, whichever separator it uses.

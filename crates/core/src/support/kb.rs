@@ -254,7 +254,11 @@ fn support_policy(p: &DeskPolicy) -> ArticleInput {
          verification of your identity may be required for security reasons.\n\n\
          - Email: write to {support}. Please include a detailed description of the issue, the \
          troubleshooting actions you have taken, the pertinent error messages and screenshots, \
-         and the agent log of the affected system: on Windows {win}, on Mac and Linux {unix}.\n\
+         and the applicable logs of the affected system — those its client writes: for a Linux \
+         host joined over LDAP with SSSD, {sssd}/sssd_<domain>.log, {sssd}/sssd_nss.log and \
+         {sssd}/sssd_pam.log; with nslcd, the output of journalctl -u nslcd. An application \
+         connected over LDAP writes its own log. A question needs only the question: we start \
+         on it at once.\n\
          - Portal and API: open a ticket as an administrator of your organization.\n\
          - Knowledge Base: available to all, no login required.\n\n\
          If you administer several organizations, write to the plus-address of the one the \
@@ -267,8 +271,7 @@ fn support_policy(p: &DeskPolicy) -> ArticleInput {
          time within the hours above; on free plans they are best-effort aims.\n\n",
         sales = c.sales,
         support = c.support,
-        win = super::intake::AGENT_LOG_WINDOWS,
-        unix = super::intake::AGENT_LOG_UNIX,
+        sssd = super::intake::SSSD_LOG_DIR,
         plus = plus_address(&c.support),
         hours = p.hours_text(),
     );
@@ -335,9 +338,10 @@ fn plus_address(support: &str) -> String {
 fn supported_versions(p: &DeskPolicy) -> ArticleInput {
     let spec = p.versions.spec();
     let mut b = String::from(
-        "Systems must run a supported, patched operating system and skydir agent. A ticket \
-         about a system that is end of life, unpatched or otherwise out of date is answered \
-         with a request to update it first.\n",
+        "Systems must run a supported, patched operating system (and, where a system reports \
+         a skydir agent, a supported agent version). A ticket about a system that is end of \
+         life, unpatched or otherwise out of date is answered with a request to update it \
+         first.\n",
     );
     for (family, v) in [
         ("Windows", &spec.windows),

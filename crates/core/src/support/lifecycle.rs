@@ -170,10 +170,15 @@ impl SupportedVersions {
     }
 
     /// Where `system` stands on `today`: the most pressing of [`check_os`](Self::check_os)
-    /// and [`check_agent`](Self::check_agent), the OS first on a tie.
+    /// and — when the system reports a skydir agent — [`check_agent`](Self::check_agent), the
+    /// OS first on a tie. A system without an agent (one joined over LDAP: the agent is not
+    /// released yet) is judged by its OS alone.
     pub fn check(&self, system: &System, today: Date) -> Lifecycle {
         let os = self.check_os(system.os_family, &system.os_version, today);
-        let agent = self.check_agent(system.os_family, system.agent_version.as_deref());
+        let Some(reported) = system.agent_version.as_deref() else {
+            return os;
+        };
+        let agent = self.check_agent(system.os_family, Some(reported));
         if agent.rank() > os.rank() { agent } else { os }
     }
 

@@ -111,8 +111,8 @@ pub use holidays::{
     us_federal,
 };
 pub use intake::{
-    AGENT_LOG_UNIX, AGENT_LOG_WINDOWS, AffectedSystem, Attachment, AttachmentKind, Detail, Missing,
-    TicketDetails, agent_log_path, missing_details, request_message,
+    AffectedSystem, Attachment, AttachmentKind, ChecklistItem, Detail, ItemState, LogSource,
+    Missing, TicketDetails, checklist, missing_details, missing_in,
 };
 pub use kb::{Article, ArticleInput, KbCategory};
 pub use language::is_probably_english;

@@ -1,15 +1,18 @@
 //! The desk's automatic answers, in the words customers read.
 //!
 //! The support policy makes promises the desk keeps in writing: every automatic answer says
-//! when to expect a response (or why there will be none), what is missing, what support does
-//! not cover and where to go instead, and ends with the support hours, the contact addresses
-//! and the way to the knowledge base and the policy. The sentences about eligibility,
+//! when to expect a response (or why there will be none), what support does not cover and
+//! where to go instead, and ends with the support hours, the contact addresses and the way to
+//! the knowledge base and the policy. An acknowledgement carries the policy's checklist of
+//! ticket details — what was received, what is missing (and whether the work waits for it),
+//! what is not needed for this ticket — so the customer sees the whole list without being
+//! held for items that do not apply. The sentences about eligibility,
 //! severity, versions and completeness come from the rules' own modules; this one arranges
 //! them into messages.
 
 use super::desk::DeskPolicy;
 use super::eligibility::{Eligibility, Queue};
-use super::intake::request_message;
+use super::intake::{ChecklistItem, ItemState};
 use super::lifecycle::Lifecycle;
 use super::mail::ticket_tag;
 use super::security::SecurityHandling;
@@ -178,12 +181,9 @@ pub fn acknowledgement(policy: &DeskPolicy, a: &Ack<'_>) -> (String, String) {
     {
         let _ = writeln!(s, "\n{text}");
     }
-    if let Some(ask) = request_message(&t.missing) {
-        let _ = writeln!(s, "\n{ask}");
-        s.push_str(
-            "Until we have these details, your ticket waits for you and its response time \
-             does not run.\n",
-        );
+    if !t.checklist.is_empty() {
+        s.push('\n');
+        s.push_str(&checklist_text(&t.checklist));
     }
     if !a.dropped.is_empty() {
         s.push_str("\nThese attachments could not be kept:\n");
@@ -238,6 +238,43 @@ pub fn acknowledgement(policy: &DeskPolicy, a: &Ack<'_>) -> (String, String) {
         footer(policy)
     );
     (ticket_subject(a.number, a.subject), s)
+}
+
+/// The policy's checklist as the customer reads it, with what follows from it: the ticket
+/// waits only for an item marked as needed.
+pub fn checklist_text(items: &[ChecklistItem]) -> String {
+    let mut s = String::from("What our support policy asks each request to include:\n");
+    let (mut blocking, mut helping) = (false, false);
+    for i in items {
+        let name = i.detail.policy_name();
+        let _ = match &i.state {
+            ItemState::Received => writeln!(s, "[x] {name}: received."),
+            ItemState::Missing {
+                request,
+                blocking: true,
+            } => {
+                blocking = true;
+                writeln!(s, "[ ] {name} (needed before we can start): {request}")
+            }
+            ItemState::Missing { request, .. } => {
+                helping = true;
+                writeln!(s, "[ ] {name}: {request}")
+            }
+            ItemState::NotNeeded { why } => writeln!(s, "[-] {name}: {why}."),
+        };
+    }
+    if blocking {
+        s.push_str(
+            "Until we have what is marked as needed, your ticket waits for you and its response \
+             time does not run.\n",
+        );
+    } else if helping {
+        s.push_str(
+            "We are working on your ticket without the missing items; sending them helps us \
+             resolve it sooner.\n",
+        );
+    }
+    s
 }
 
 /// The sentence asking for an update, when the system's standing calls for one.

@@ -7,8 +7,10 @@
 //!
 //! - not covered → `resolved` at once, answered with the reason and remedy (a reply from the
 //!   customer reopens it, e.g. to say a defect is critical after all);
-//! - the system must be updated first, or details are missing → `waiting_on_customer`, so
-//!   both SLA clocks are paused until the customer answers;
+//! - the system must be updated first, or a missing detail blocks the work (a defect that
+//!   says neither what fails nor what error it shows, a request with no description) →
+//!   `waiting_on_customer`, so both SLA clocks are paused until the customer answers; details
+//!   that would help but do not block are asked for while the clock runs;
 //! - otherwise `new`, in its queue, with both clocks running.
 //!
 //! Every door — mail, portal, API — calls this, so the same request gets the same answer.
@@ -16,7 +18,7 @@
 use super::category::Category;
 use super::desk::DeskPolicy;
 use super::eligibility::{Eligibility, EligibilityContext, decide};
-use super::intake::{Missing, TicketDetails, missing_details};
+use super::intake::{ChecklistItem, Missing, TicketDetails, checklist, missing_in};
 use super::language::is_probably_english;
 use super::lifecycle::Lifecycle;
 use super::severity::{Impact, Severity, assess};
@@ -48,6 +50,9 @@ pub struct Request<'a> {
 pub struct Triage {
     pub eligibility: Eligibility,
     pub severity: Severity,
+    /// The policy's checklist for this ticket (empty when the request is not covered).
+    pub checklist: Vec<ChecklistItem>,
+    /// The checklist's missing items.
     pub missing: Vec<Missing>,
     /// The system's standing when it is not simply supported.
     pub lifecycle: Option<Lifecycle>,
@@ -96,14 +101,16 @@ pub fn triage(policy: &DeskPolicy, r: &Request<'_>) -> Triage {
         }
         _ => None,
     };
-    let missing = if covered {
-        missing_details(r.details)
+    let checklist = if covered {
+        checklist(r.details)
     } else {
         Vec::new()
     };
+    let missing = missing_in(&checklist);
+    let blocked = missing.iter().any(|m| m.blocking);
     let status = if !covered {
         TicketStatus::Resolved
-    } else if lifecycle.as_ref().is_some_and(Lifecycle::needs_update) || !missing.is_empty() {
+    } else if lifecycle.as_ref().is_some_and(Lifecycle::needs_update) || blocked {
         TicketStatus::WaitingOnCustomer
     } else {
         TicketStatus::New
@@ -112,6 +119,7 @@ pub fn triage(policy: &DeskPolicy, r: &Request<'_>) -> Triage {
     Triage {
         eligibility,
         severity,
+        checklist,
         missing,
         lifecycle,
         status,

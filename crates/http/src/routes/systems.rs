@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use skydir_core::directory::{OsFamily, System};
+use skydir_core::directory::{JoinMethod, OsFamily, System};
 use skydir_core::ports::Storage;
 use skydir_core::service::{NewSystem, SystemPatch};
 use utoipa::ToSchema;
@@ -23,6 +23,9 @@ pub struct SystemIn {
     /// windows | macos | linux
     pub os_family: String,
     pub os_version: String,
+    /// How it joins the directory: ldap_sssd | ldap_nslcd (Linux) | not_joined | unknown
+    /// (the default). The support desk asks for the logs of that client.
+    pub joined_via: Option<String>,
     pub agent_version: Option<String>,
 }
 
@@ -32,6 +35,8 @@ pub struct SystemIn {
 pub struct SystemPatchIn {
     pub os_family: Option<String>,
     pub os_version: Option<String>,
+    /// ldap_sssd | ldap_nslcd | not_joined | unknown
+    pub joined_via: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(value_type = Option<String>)]
     pub agent_version: Option<Option<String>>,
@@ -45,6 +50,8 @@ pub struct SystemOut {
     pub hostname: String,
     pub os_family: String,
     pub os_version: String,
+    /// ldap_sssd | ldap_nslcd | not_joined | unknown
+    pub joined_via: String,
     pub agent_version: Option<String>,
     #[schema(value_type = Option<String>)]
     pub last_contact: Option<Timestamp>,
@@ -59,6 +66,7 @@ impl From<System> for SystemOut {
             hostname: s.hostname.as_str().to_string(),
             os_family: s.os_family.as_str().to_string(),
             os_version: s.os_version,
+            joined_via: s.joined_via.as_str().to_string(),
             agent_version: s.agent_version,
             last_contact: s.last_contact,
             created_at: s.created_at,
@@ -81,6 +89,12 @@ pub async fn create<S: Storage + Clone>(
         hostname: super::name(&b.hostname)?,
         os_family: OsFamily::parse(&b.os_family)?,
         os_version: b.os_version,
+        joined_via: b
+            .joined_via
+            .as_deref()
+            .map(JoinMethod::parse)
+            .transpose()?
+            .unwrap_or_default(),
         agent_version: b.agent_version,
     };
     let s = st.dir.create_system(&actor, &slug, new).await?;
@@ -133,6 +147,7 @@ pub async fn update<S: Storage + Clone>(
     let patch = SystemPatch {
         os_family: b.os_family.as_deref().map(OsFamily::parse).transpose()?,
         os_version: b.os_version,
+        joined_via: b.joined_via.as_deref().map(JoinMethod::parse).transpose()?,
         agent_version: b.agent_version,
     };
     let s = st.dir.update_system(&actor, &slug, &host, patch).await?;

@@ -200,8 +200,8 @@ pub struct TicketOut {
     pub requester: String,
     pub assignee: Option<String>,
     pub system: Option<String>,
-    /// Ticket details still missing: `description`, `troubleshooting`, `error_messages`,
-    /// `agent_log`.
+    /// Ticket details asked for at intake and still missing: `description`, `troubleshooting`,
+    /// `error_messages`, `logs` (the logs of the system's client, e.g. SSSD's).
     pub missing: Vec<String>,
     /// When a first response is due (absent while the clock is paused or stopped).
     #[schema(value_type = Option<String>)]

@@ -1,31 +1,145 @@
-//! `Transport::send` against a real SMTP server (the crate's own `SmtpSink`) and into the
-//! outbox directory.
+//! `Transport::send` against a real SMTP server (the crate's own `SmtpSink`, with and without
+//! STARTTLS) and into the outbox directory.
 
 use crate::common::outbound;
 use skydir_core::support::OutboundMail;
 use skydir_mail::testing::{Refusal, SmtpSink};
-use skydir_mail::{Limits, MailError, SmtpRelay, Transport, outbox_file_name, parse, render};
+use skydir_mail::{
+    Limits, MailError, RelayOptions, Security, SmtpRelay, Transport, outbox_file_name, parse,
+    render,
+};
 use std::path::Path;
 use std::time::Duration;
 
 const HOST: &str = "desk.skydir.test";
 const WAIT: Duration = Duration::from_secs(10);
 
+/// The transport to `sink` as an operator would configure it: a STARTTLS sink with its CA in
+/// `smtp_ca_file`, a plain sink (on this machine) with `smtp_allow_plaintext`.
 async fn smtp(sink: &SmtpSink) -> Transport {
-    Transport::from_settings(Some(&sink.url()), Path::new("/nonexistent")).unwrap()
+    let options = match sink.ca_file() {
+        Some(ca) => RelayOptions {
+            allow_plaintext: false,
+            ca_file: Some(ca.to_path_buf()),
+        },
+        None => RelayOptions {
+            allow_plaintext: true,
+            ca_file: None,
+        },
+    };
+    Transport::from_settings(Some(&sink.url()), &options, Path::new("/nonexistent")).unwrap()
+}
+
+/// The transport with the defaults: STARTTLS required, the public roots.
+fn strict(url: &str) -> Transport {
+    Transport::from_settings(
+        Some(url),
+        &RelayOptions::default(),
+        Path::new("/nonexistent"),
+    )
+    .unwrap()
 }
 
 #[tokio::test]
-async fn a_rendered_mail_arrives_at_the_relay_with_its_envelope() {
-    let sink = SmtpSink::start().await.unwrap();
+async fn mail_goes_over_starttls_to_a_relay_whose_certificate_the_operators_ca_signs() {
+    let sink = SmtpSink::start_tls().await.unwrap();
     let transport = smtp(&sink).await;
-    assert!(matches!(transport, Transport::Smtp(_)));
+    match &transport {
+        Transport::Smtp(relay) => {
+            assert_eq!(relay.security(), Security::StartTls);
+            assert!(relay.trusts_private_ca());
+        }
+        other => panic!("{other:?}"),
+    }
     let mail = outbound();
     let rendered = render(&mail, HOST).unwrap();
     transport.send(&mail, &rendered).await.unwrap();
 
     let got = sink.wait_for(1, WAIT).await;
     assert_eq!(got.len(), 1);
+    // The sink refuses MAIL before STARTTLS, and says the message came over TLS.
+    assert!(got[0].tls, "delivered after STARTTLS");
+    assert_eq!(got[0].mail_from, "support@desk.skydir.test");
+    assert_eq!(got[0].rcpt_to, ["ann@acme.test", "bob@acme.test"]);
+    assert_eq!(got[0].data.strip_suffix(b"\r\n"), Some(rendered.as_slice()));
+}
+
+#[tokio::test]
+async fn a_relay_without_starttls_gets_nothing_in_clear() {
+    let sink = SmtpSink::start().await.unwrap();
+    let transport = strict(&sink.url());
+    let mail = outbound();
+    let err = transport
+        .send(&mail, &render(&mail, HOST).unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, MailError::NoStartTls), "{err:?}");
+    assert!(
+        err.is_transient(),
+        "it waits in the queue until the relay is fixed"
+    );
+    assert!(err.to_string().contains("does not offer STARTTLS"), "{err}");
+    // `tls=required` says the same explicitly.
+    let err = strict(&format!("{}?tls=required", sink.url()))
+        .send(&mail, &render(&mail, HOST).unwrap())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, MailError::NoStartTls), "{err:?}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(sink.received().is_empty(), "nothing went in clear");
+}
+
+#[tokio::test]
+async fn a_relay_certificate_that_does_not_verify_gets_nothing() {
+    let sink = SmtpSink::start_tls().await.unwrap();
+    let mail = outbound();
+    let rendered = render(&mail, HOST).unwrap();
+    // The public roots do not know the sink's private CA.
+    let err = strict(&sink.url())
+        .send(&mail, &rendered)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, MailError::RelayTls { .. }), "{err:?}");
+    assert!(err.is_transient());
+    assert!(err.to_string().contains("smtp_ca_file"), "{err}");
+    // Nor does another CA.
+    let other = SmtpSink::start_tls().await.unwrap();
+    let wrong_ca = Transport::from_settings(
+        Some(&sink.url()),
+        &RelayOptions {
+            allow_plaintext: false,
+            ca_file: other.ca_file().map(Path::to_path_buf),
+        },
+        Path::new("/nonexistent"),
+    )
+    .unwrap();
+    let err = wrong_ca.send(&mail, &rendered).await.unwrap_err();
+    assert!(matches!(err, MailError::RelayTls { .. }), "{err:?}");
+    // A name the certificate is not for fails even with the right CA.
+    let wrong_name = Transport::from_settings(
+        Some(&format!("smtp://relay.skydir.test:{}", sink.addr().port())),
+        &RelayOptions {
+            allow_plaintext: false,
+            ca_file: sink.ca_file().map(Path::to_path_buf),
+        },
+        Path::new("/nonexistent"),
+    )
+    .unwrap();
+    assert!(wrong_name.send(&mail, &rendered).await.is_err());
+    assert!(sink.received().is_empty());
+}
+
+#[tokio::test]
+async fn plain_text_only_to_a_relay_on_this_machine_when_the_operator_allows_it() {
+    let sink = SmtpSink::start().await.unwrap();
+    let transport = smtp(&sink).await;
+    let mail = outbound();
+    let rendered = render(&mail, HOST).unwrap();
+    transport.send(&mail, &rendered).await.unwrap();
+
+    let got = sink.wait_for(1, WAIT).await;
+    assert_eq!(got.len(), 1);
+    assert!(!got[0].tls);
     assert_eq!(got[0].mail_from, "support@desk.skydir.test");
     assert_eq!(got[0].rcpt_to, ["ann@acme.test", "bob@acme.test"]);
     // lettre ends DATA with CRLF.CRLF even after the message's own final CRLF, which adds one
@@ -85,11 +199,7 @@ async fn a_relay_that_is_not_listening_is_transient() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let transport = Transport::from_settings(
-        Some(&format!("smtp://127.0.0.1:{port}")),
-        Path::new("/nonexistent"),
-    )
-    .unwrap();
+    let transport = strict(&format!("smtp://127.0.0.1:{port}"));
     let mail = outbound();
     let err = transport
         .send(&mail, &render(&mail, HOST).unwrap())
@@ -109,7 +219,7 @@ async fn a_relay_that_never_answers_times_out_as_transient() {
             open.push(s); // accept, then say nothing
         }
     });
-    let relay = SmtpRelay::from_url(&format!("smtp://{addr}"))
+    let relay = SmtpRelay::from_url(&format!("smtp://{addr}"), &RelayOptions::default())
         .unwrap()
         .with_timeout(Duration::from_millis(300));
     let transport = Transport::Smtp(relay);
@@ -155,7 +265,7 @@ fn files_in(dir: &Path) -> Vec<String> {
 async fn the_outbox_holds_one_readable_file_per_message_and_a_resend_replaces_it() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("outbox");
-    let transport = Transport::from_settings(None, &dir).unwrap();
+    let transport = Transport::from_settings(None, &RelayOptions::default(), &dir).unwrap();
     assert!(matches!(transport, Transport::Outbox(_)));
     let mail = outbound();
     let rendered = render(&mail, HOST).unwrap();
@@ -191,7 +301,7 @@ async fn the_outbox_holds_one_readable_file_per_message_and_a_resend_replaces_it
 #[tokio::test]
 async fn a_blank_smtp_url_means_the_outbox() {
     let tmp = tempfile::tempdir().unwrap();
-    let t = Transport::from_settings(Some("  "), tmp.path()).unwrap();
+    let t = Transport::from_settings(Some("  "), &RelayOptions::default(), tmp.path()).unwrap();
     assert!(matches!(t, Transport::Outbox(p) if p == tmp.path()));
 }
 
@@ -200,7 +310,7 @@ async fn an_outbox_that_cannot_be_written_is_transient() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("not-a-dir");
     std::fs::write(&file, b"x").unwrap();
-    let transport = Transport::from_settings(None, &file).unwrap();
+    let transport = Transport::from_settings(None, &RelayOptions::default(), &file).unwrap();
     let mail = outbound();
     let err = transport
         .send(&mail, &render(&mail, HOST).unwrap())

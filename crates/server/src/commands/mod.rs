@@ -19,7 +19,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => {
             let cfg = Config::load(&cli.global, &args, &env)?;
-            crate::telemetry::init_logging(cfg.log_format);
+            crate::telemetry::init_logging(cfg.log_format, "info");
             serve::run(cfg).await
         }
         Command::Token(TokenCommand::Create { operator: _, name }) => {
@@ -38,6 +38,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Mail(MailCommand::Ingest) => {
             let cfg = Config::load(&cli.global, &Default::default(), &env)?;
+            // Warnings on stderr, where the MTA keeps them: e.g. why an acknowledgement could
+            // not be sent (it stays queued).
+            crate::telemetry::init_logging(cfg.log_format, "warn");
             mail::ingest(cfg).await
         }
         Command::Audit(AuditCommand::Verify) => {

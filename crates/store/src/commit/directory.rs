@@ -196,7 +196,7 @@ pub(super) async fn remove_member(
 pub(super) async fn create_system(tx: &mut Tx, s: &System) -> StoreResult<()> {
     tx.execute(
         "INSERT INTO systems (id, org_id, hostname, os_family, os_version, agent_version, \
-         last_contact, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         last_contact, created_at, joined_via) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         system_args(s),
     )
     .await?;
@@ -207,7 +207,8 @@ pub(super) async fn update_system(tx: &mut Tx, s: &System) -> StoreResult<()> {
     let n = tx
         .execute(
             "UPDATE systems SET hostname = $3, os_family = $4, os_version = $5, \
-             agent_version = $6, last_contact = $7 WHERE org_id = $1 AND id = $2",
+             agent_version = $6, last_contact = $7, joined_via = $8 \
+             WHERE org_id = $1 AND id = $2",
             args![
                 s.org.to_string(),
                 s.id.to_string(),
@@ -216,6 +217,7 @@ pub(super) async fn update_system(tx: &mut Tx, s: &System) -> StoreResult<()> {
                 s.os_version.as_str(),
                 s.agent_version.clone(),
                 opt_micros(s.last_contact),
+                s.joined_via.as_str(),
             ],
         )
         .await?;

@@ -5,8 +5,8 @@ use super::{id, micros, opt_micros, opt_ts, parsed, ts, u32_of};
 use crate::db::{Arg, Row, args};
 use crate::error::{StoreError, StoreResult};
 use skydir_core::directory::{
-    AccessBinding, BindingSubject, Group, GroupMember, Name, OsFamily, Resource, ResourceKind,
-    System,
+    AccessBinding, BindingSubject, Group, GroupMember, JoinMethod, Name, OsFamily, Resource,
+    ResourceKind, System,
 };
 use skydir_core::ids::{BindingId, GroupId, OrgId, ResourceId, SystemId, UserId};
 
@@ -19,7 +19,8 @@ macro_rules! group_cols {
 /// Columns read by [`system_from_row`].
 macro_rules! system_cols {
     () => {
-        "id, org_id, hostname, os_family, os_version, agent_version, last_contact, created_at"
+        "id, org_id, hostname, os_family, os_version, agent_version, last_contact, created_at, \
+         joined_via"
     };
 }
 /// Columns read by [`resource_from_row`].
@@ -86,6 +87,7 @@ pub(crate) fn system_args(s: &System) -> Vec<Arg> {
         s.agent_version.clone(),
         opt_micros(s.last_contact),
         micros(s.created_at),
+        s.joined_via.as_str(),
     ]
 }
 
@@ -100,6 +102,7 @@ pub(crate) fn system_from_row(r: &Row) -> StoreResult<System> {
         agent_version: r.opt_text(5)?,
         last_contact: opt_ts(r.opt_int(6)?, "systems.last_contact")?,
         created_at: ts(r.int(7)?, "systems.created_at")?,
+        joined_via: parsed(&r.text(8)?, JoinMethod::parse, "systems.joined_via")?,
     })
 }
 

@@ -3,7 +3,9 @@
 
 use crate::fixtures::*;
 use skydir_core::change::Write;
-use skydir_core::directory::{BindingSubject, GroupMember, Name, OsFamily, ResourceKind};
+use skydir_core::directory::{
+    BindingSubject, GroupMember, JoinMethod, Name, OsFamily, ResourceKind,
+};
 use skydir_core::page::PageRequest;
 use skydir_core::ports::DirectoryStore;
 use skydir_store::testing::TempStore;
@@ -13,6 +15,7 @@ on_both_backends!(
     memberships_add_list_remove,
     delete_group_takes_its_edges_and_bindings,
     systems_round_trip_update_delete_list,
+    systems_written_without_how_they_join_read_as_unknown,
     resources_and_bindings_round_trip,
 );
 
@@ -146,6 +149,28 @@ async fn delete_group_takes_its_edges_and_bindings(t: &TempStore) {
     );
 }
 
+/// Rows from before migration 0023 (written here without the column) take its default.
+async fn systems_written_without_how_they_join_read_as_unknown(t: &TempStore) {
+    let o = new_org(t, "acme").await;
+    let sys = system(&o, "old-1");
+    let raw = Raw::open(t).await;
+    raw.exec(&format!(
+        "INSERT INTO systems (id, org_id, hostname, os_family, os_version, created_at) \
+         VALUES ('{}', '{}', 'old-1', 'linux', '22.04', 0)",
+        sys.id, o.id
+    ))
+    .await;
+    raw.close().await;
+    let read = t
+        .store
+        .system_by_name(o.id, &sys.hostname)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.joined_via, JoinMethod::Unknown);
+    assert_eq!(read.os_version, "22.04");
+}
+
 async fn systems_round_trip_update_delete_list(t: &TempStore) {
     let o = new_org(t, "acme").await;
     let mut sys = system(&o, "web-1");
@@ -160,6 +185,7 @@ async fn systems_round_trip_update_delete_list(t: &TempStore) {
 
     sys.os_family = OsFamily::Windows;
     sys.os_version = "10.0.19045".into();
+    sys.joined_via = JoinMethod::NotJoined;
     sys.agent_version = Some("2.0.0".into());
     sys.last_contact = Some(now());
     commit(t, Some(o.id), vec![Write::UpdateSystem(sys.clone())]).await;

@@ -8,7 +8,7 @@ use skydir_core::audit::{AuditDraft, ChainKey, Outcome};
 use skydir_core::auth::{ApiToken, Credential, LoginState, PasswordPolicy, TokenSubject};
 use skydir_core::change::{Change, Write};
 use skydir_core::directory::{
-    AccessBinding, Address, BindingSubject, Email, Group, Name, Org, OrgSlug, OsFamily,
+    AccessBinding, Address, BindingSubject, Email, Group, JoinMethod, Name, Org, OrgSlug, OsFamily,
     PersonalData, Plan, Posix, Resource, ResourceKind, SshKey, System, User, UserStatus, Username,
 };
 use skydir_core::ids::{BindingId, GroupId, OrgId, ResourceId, StaffId, SystemId, TokenId, UserId};
@@ -202,6 +202,7 @@ pub fn system(org: &Org, hostname: &str) -> System {
         hostname: Name::parse(hostname).unwrap(),
         os_family: OsFamily::Linux,
         os_version: "24.04".into(),
+        joined_via: JoinMethod::LdapSssd,
         agent_version: Some("1.2.3".into()),
         last_contact: Some(now()),
         created_at: now(),

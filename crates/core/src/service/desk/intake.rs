@@ -221,6 +221,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
             };
         let details = TicketDetails {
             category: new.category,
+            subject: new.subject.get().clone(),
             description: new.description.get().clone(),
             troubleshooting: new.troubleshooting.get().clone(),
             error_messages: new.error_messages.get().clone(),
@@ -229,7 +230,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
                 .iter()
                 .map(|f| Attachment::named(&f.filename))
                 .collect(),
-            agent_log_attached: false,
+            logs_attached: false,
             system: affected(system.as_ref(), new.category),
         };
         let subject = clean_subject(new.subject.get());
@@ -437,10 +438,14 @@ pub(super) fn outcome(e: &Eligibility) -> &'static str {
     }
 }
 
-/// Which system the completeness rules should ask about.
+/// Which system the completeness rules should ask about: the one named, with how it joins
+/// (its logs); none for an integration that names no system (an application's own log).
 fn affected(system: Option<&System>, category: Category) -> AffectedSystem {
     match system {
-        Some(s) => AffectedSystem::Os(s.os_family),
+        Some(s) => AffectedSystem::System {
+            os_family: s.os_family,
+            joined_via: s.joined_via,
+        },
         None if category == Category::Integration => AffectedSystem::NoSystem,
         None => AffectedSystem::Unknown,
     }

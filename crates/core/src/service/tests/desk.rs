@@ -6,7 +6,8 @@ use crate::access::StaffRole;
 use crate::ports::DeskStore;
 use crate::secret::Personal;
 use crate::support::{
-    AuthResult, AuthResults, Category, Identity, InboundMail, Severity, TicketStatus, Visibility,
+    AuthResult, AuthResults, Category, Detail, Identity, InboundMail, Severity, TicketStatus,
+    Visibility,
 };
 
 struct Desk {
@@ -88,8 +89,9 @@ async fn mail_from_an_active_admin_opens_an_acknowledged_ticket_once() {
         matches!(t.identity, Identity::UnverifiedMail { .. }),
         "no trusted MTA configured"
     );
-    // The agent log is still missing: the ticket waits on the customer.
-    assert_eq!(t.status(), TicketStatus::WaitingOnCustomer);
+    // It says what fails and how: the logs are asked for, but the work starts at once.
+    assert_eq!(t.status(), TicketStatus::New);
+    assert_eq!(t.missing, vec![Detail::Logs]);
     assert_eq!(
         d.store.pending_mail_count().await.unwrap(),
         1,
@@ -98,7 +100,10 @@ async fn mail_from_an_active_admin_opens_an_acknowledged_ticket_once() {
     let msgs = d.store.messages(t.org, t.id).await.unwrap();
     assert_eq!(msgs.len(), 2);
     assert!(
-        msgs[1].body.contains("skydir-agent.log"),
+        msgs[1]
+            .body
+            .contains("[ ] Applicable logs: If a Linux host joined over LDAP")
+            && !msgs[1].body.contains("skydir-agent"),
         "{}",
         msgs[1].body
     );
@@ -197,12 +202,15 @@ async fn replies_thread_by_tag_or_references_and_reopen_the_ticket() {
         "alice@example.com",
         "t1@example.com",
         "LDAP binds fail",
-        "LDAP binds fail with error 49 since this morning on all hosts.",
+        "Please help!",
     );
     let MailOutcome::Created { number } = d.dir.ingest_mail(&Actor::System, first).await.unwrap()
     else {
         panic!()
     };
+    // Neither what fails nor an error message: the ticket waits for the customer's answer.
+    let t = d.store.ticket_by_number(number).await.unwrap().unwrap();
+    assert_eq!(t.status(), TicketStatus::WaitingOnCustomer);
     let by_tag = mail(
         "alice@example.com",
         "t2@example.com",

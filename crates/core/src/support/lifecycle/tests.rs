@@ -19,6 +19,7 @@ fn system(family: OsFamily, os_version: &str, agent: Option<&str>) -> System {
         hostname: Name::parse("web-1").unwrap(),
         os_family: family,
         os_version: os_version.to_string(),
+        joined_via: crate::directory::JoinMethod::Unknown,
         agent_version: agent.map(str::to_string),
         last_contact: None,
         created_at: "2026-01-01T00:00:00Z".parse().unwrap(),
@@ -285,9 +286,11 @@ fn a_system_gets_its_most_pressing_finding_os_first_on_a_tie() {
         check(OsFamily::Linux, "ubuntu 24.04", Some("2.5.0")),
         ('S', String::new())
     );
+    // No agent reported (a host joined over LDAP; the agent is not released): the OS alone
+    // decides, and nobody is asked to install an agent.
     assert_eq!(
         check(OsFamily::Linux, "ubuntu 24.04", None),
-        ('U', "the skydir agent".into())
+        ('S', String::new())
     );
 }
 

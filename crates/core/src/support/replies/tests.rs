@@ -16,11 +16,12 @@ fn policy() -> DeskPolicy {
 fn triaged(plan: &Plan, category: Category, description: &str) -> Triage {
     let details = TicketDetails {
         category,
+        subject: String::new(),
         description: description.into(),
         troubleshooting: String::new(),
         error_messages: String::new(),
         attachments: vec![],
-        agent_log_attached: false,
+        logs_attached: false,
         system: AffectedSystem::Unknown,
     };
     triage(
@@ -90,22 +91,61 @@ fn an_acknowledgement_says_when_to_expect_an_answer_and_how_to_reach_us() {
 #[test]
 fn missing_details_are_listed_and_the_wait_is_explained() {
     let plan = Plan::new(PlanKind::Annual, Some(10), None).unwrap();
-    let t = triaged(&plan, Category::Defect, "LDAP binds fail.");
+    let t = triaged(&plan, Category::Defect, "LDAP broke.");
     let (_, text) = acknowledgement(
         &policy(),
         &ack(&t, Expect::AfterAnswer(SignedDuration::from_hours(4))),
     );
     assert!(
-        text.contains("Please tell us what you have already tried"),
+        text.contains("What our support policy asks each request to include:"),
         "{text}"
     );
-    assert!(text.contains("/var/log/skydir-agent.log"), "{text}");
     assert!(
-        text.contains("C:\\Windows\\Temp\\skydir-agent.log"),
+        text.contains(
+            "[ ] Detailed issue description (needed before we can start): Please tell us more"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "[ ] Troubleshooting actions taken: Please tell us what you have already tried"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("[ ] Pertinent error messages and screenshots (needed before we can start)"),
+        "{text}"
+    );
+    assert!(text.contains("/var/log/sssd/sssd_nss.log"), "{text}");
+    assert!(!text.contains("skydir-agent"), "{text}");
+    assert!(
+        text.contains("Until we have what is marked as needed, your ticket waits for you"),
         "{text}"
     );
     assert!(
         text.contains("Once you reply, you can expect a first response within 4 business hours."),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_question_gets_the_checklist_without_being_held() {
+    let plan = Plan::new(PlanKind::Monthly, Some(10), None).unwrap();
+    let t = triaged(&plan, Category::HowTo, "Which base DN should Jenkins use?");
+    assert!(t.missing.is_empty());
+    let due = "2026-03-03T16:00:00Z".parse().unwrap();
+    let (_, text) = acknowledgement(&policy(), &ack(&t, Expect::By(due)));
+    for line in [
+        "[x] Detailed issue description: received.",
+        "[-] Troubleshooting actions taken: not needed for a question or request.",
+        "[-] Pertinent error messages and screenshots: not needed for a question or request.",
+        "[-] Applicable logs: not needed for a question or request.",
+    ] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+    assert!(!text.contains("waits for you"), "{text}");
+    assert!(
+        text.contains("You can expect a first response by"),
         "{text}"
     );
 }

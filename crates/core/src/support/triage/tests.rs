@@ -1,11 +1,11 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use super::*;
-use crate::directory::{Name, OsFamily, PlanKind};
+use crate::directory::{JoinMethod, Name, OsFamily, PlanKind};
 use crate::ids::{OrgId, SystemId};
 use crate::support::desk::Contacts;
 use crate::support::eligibility::Queue;
-use crate::support::intake::{AffectedSystem, Attachment, Detail};
+use crate::support::intake::{AffectedSystem, Attachment, Detail, ItemState};
 use crate::support::severity::Effect;
 
 fn policy() -> DeskPolicy {
@@ -19,11 +19,12 @@ fn at() -> Timestamp {
 fn complete(category: Category) -> TicketDetails {
     TicketDetails {
         category,
+        subject: "VPN logins fail".into(),
         description: "Since this morning every LDAP bind from our VPN concentrator fails.".into(),
         troubleshooting: "Restarted the concentrator, checked the service account password.".into(),
         error_messages: "LDAP error 49 (invalid credentials)".into(),
-        attachments: vec![Attachment::named("skydir-agent.log")],
-        agent_log_attached: false,
+        attachments: vec![Attachment::named("concentrator.log")],
+        logs_attached: false,
         system: AffectedSystem::NoSystem,
     }
 }
@@ -61,6 +62,7 @@ fn system(os: OsFamily, version: &str) -> System {
         hostname: Name::parse("build-01").unwrap(),
         os_family: os,
         os_version: version.into(),
+        joined_via: JoinMethod::Unknown,
         agent_version: Some("3.0.0".into()),
         last_contact: None,
         created_at: at(),
@@ -91,18 +93,109 @@ fn a_complete_covered_outage_starts_new_at_s1_with_paying_targets() {
     assert!(!t.best_effort);
 }
 
+/// Policy: the desk asks for the ticket details that are missing, and the ticket waits on
+/// the customer (its clocks paused) when what is missing blocks the work: a defect that says
+/// neither what fails nor what error it shows. What would only help is asked for while the
+/// clock runs.
 #[test]
 fn missing_details_make_the_ticket_wait_on_the_customer() {
     let plan = monthly();
     let details = TicketDetails {
+        description: "Broken.".into(),
+        error_messages: String::new(),
         troubleshooting: String::new(),
         attachments: vec![],
         ..complete(Category::Defect)
     };
     let t = triage(&policy(), &request(&plan, &details, "LDAP binds fail"));
     assert_eq!(t.status, TicketStatus::WaitingOnCustomer);
+    let asked: Vec<(Detail, bool)> = t.missing.iter().map(|m| (m.detail, m.blocking)).collect();
+    assert_eq!(
+        asked,
+        vec![
+            (Detail::Description, true),
+            (Detail::Troubleshooting, false),
+            (Detail::ErrorMessages, true)
+        ]
+    );
+    assert_eq!(t.checklist.len(), 4, "the whole checklist");
+    assert!(matches!(t.checklist[3].state, ItemState::NotNeeded { .. }));
+
+    // Only troubleshooting missing: asked for, but the ticket starts at once.
+    let details = TicketDetails {
+        troubleshooting: String::new(),
+        attachments: vec![],
+        ..complete(Category::Defect)
+    };
+    let t = triage(&policy(), &request(&plan, &details, "LDAP binds fail"));
+    assert_eq!(t.status, TicketStatus::New);
     let asked: Vec<Detail> = t.missing.iter().map(|m| m.detail).collect();
     assert_eq!(asked, vec![Detail::Troubleshooting]);
+}
+
+/// A question's clock runs at once: it is not held for, nor asked for, troubleshooting or
+/// error messages it does not have, even when it is about an integration.
+#[test]
+fn a_question_is_not_held_for_what_it_does_not_have() {
+    let plan = monthly();
+    for category in [Category::HowTo, Category::Integration] {
+        let details = TicketDetails {
+            category,
+            subject: "Jenkins".into(),
+            description: "Which base DN should Jenkins use?".into(),
+            troubleshooting: String::new(),
+            error_messages: String::new(),
+            attachments: vec![],
+            logs_attached: false,
+            system: AffectedSystem::NoSystem,
+        };
+        let t = triage(
+            &policy(),
+            &Request {
+                category,
+                ..request(&plan, &details, "Which base DN should Jenkins use?")
+            },
+        );
+        assert_eq!(t.status, TicketStatus::New, "{category}: {t:?}");
+        assert!(t.missing.is_empty(), "{category}: {:?}", t.missing);
+        assert_eq!(t.checklist.len(), 4);
+    }
+}
+
+/// A Linux host joined over LDAP with SSSD is asked for SSSD's logs, without holding the work.
+#[test]
+fn an_sssd_host_is_asked_for_sssds_logs() {
+    let plan = monthly();
+    let host = System {
+        joined_via: JoinMethod::LdapSssd,
+        agent_version: None,
+        ..system(OsFamily::Linux, "ubuntu 24.04")
+    };
+    let details = TicketDetails {
+        attachments: vec![],
+        system: AffectedSystem::System {
+            os_family: OsFamily::Linux,
+            joined_via: JoinMethod::LdapSssd,
+        },
+        ..complete(Category::Defect)
+    };
+    let t = triage(
+        &policy(),
+        &Request {
+            system: Some(&host),
+            ..request(&plan, &details, "Logins fail on build-01")
+        },
+    );
+    assert_eq!(t.status, TicketStatus::New, "{t:?}");
+    assert_eq!(t.lifecycle, None, "no agent, and none asked for");
+    assert_eq!(t.missing.len(), 1);
+    assert_eq!(t.missing[0].detail, Detail::Logs);
+    assert!(!t.missing[0].blocking);
+    assert!(
+        t.missing[0].request.contains("/var/log/sssd/sssd_pam.log"),
+        "{}",
+        t.missing[0].request
+    );
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! The console's systems: every registered computer with its support standing under the
-//! provider's supported-versions list — an end-of-life or out-of-date badge with the advice
-//! the support desk would give — and a form to register one.
+//! The console's systems: every registered computer with how it joins the directory and its
+//! support standing under the provider's supported-versions list — an end-of-life or
+//! out-of-date badge with the advice the support desk would give — and a form to register one.
 
 use super::Admin;
 use crate::AppState;
@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use skydir_core::CoreError;
-use skydir_core::directory::{Name, OsFamily};
+use skydir_core::directory::{JoinMethod, Name, OsFamily};
 use skydir_core::page::PageRequest;
 use skydir_core::ports::Storage;
 use skydir_core::service::NewSystem;
@@ -38,6 +38,8 @@ pub struct SystemForm {
     os_family: String,
     #[serde(default)]
     os_version: String,
+    #[serde(default)]
+    joined_via: String,
     #[serde(default)]
     agent_version: String,
 }
@@ -79,11 +81,12 @@ async fn render<S: Storage + Clone>(
             div.empty { p { "No systems registered yet." } }
         } @else {
             table #systems {
-                tr { th scope="col" { "Hostname" } th scope="col" { "OS" } th scope="col" { "Agent" } th scope="col" { "Support" } }
+                tr { th scope="col" { "Hostname" } th scope="col" { "OS" } th scope="col" { "Joins through" } th scope="col" { "Agent" } th scope="col" { "Support" } }
                 @for s in &systems.items {
                     tr {
                         td { (s.hostname) }
                         td { (s.os_family.as_str()) " " (s.os_version) }
+                        td { @if s.joined_via == JoinMethod::Unknown { span.muted { (s.joined_via.label()) } } @else { (s.joined_via.label()) } }
                         td { @if let Some(v) = &s.agent_version { (v) } @else { span.muted { "none" } } }
                         td { @if let Some(p) = &versions { (badge(&p.versions.check(s, today))) } }
                     }
@@ -93,7 +96,7 @@ async fn render<S: Storage + Clone>(
         }
         p { a href="/kb/supported-versions" { "Which versions are supported" } }
         h2 #new-system { "Register a system" }
-        (form_error(error, &["hostname", "os_family", "os_version", "agent_version"]))
+        (form_error(error, &["hostname", "os_family", "os_version", "joined_via", "agent_version"]))
         form method="post" action="/admin/systems" aria-labelledby="new-system" novalidate {
             input type="hidden" name="csrf" value=(a.csrf);
             p { label for="hostname" { "Hostname" } br; input #hostname name="hostname" required value=(f.hostname) aria-describedby="hostname-error"; (field_error(error, "hostname")) }
@@ -102,6 +105,12 @@ async fn render<S: Storage + Clone>(
                     @for (v, t) in [("windows", "Windows"), ("macos", "macOS"), ("linux", "Linux")] { option value=(v) selected[f.os_family == v] { (t) } }
                 } }
             p { label for="os_version" { "OS version" } br; input #os_version name="os_version" required placeholder="e.g. 22.04" value=(f.os_version) aria-describedby="os_version-error"; (field_error(error, "os_version")) }
+            p { label for="joined_via" { "How it joins the directory" } br;
+                select #joined_via name="joined_via" aria-describedby="joined_via-hint joined_via-error" {
+                    @for m in JoinMethod::ALL { option value=(m.as_str()) selected[f.joined_via == m.as_str() || (f.joined_via.is_empty() && m == JoinMethod::Unknown)] { (m.label()) } }
+                }
+                br; span.hint #joined_via-hint { "Support asks for the logs of this client (SSSD's or nslcd's on a Linux host)." }
+                (field_error(error, "joined_via")) }
             p { label for="agent_version" { "Agent version (optional)" } br; input #agent_version name="agent_version" value=(f.agent_version) aria-describedby="agent_version-error"; (field_error(error, "agent_version")) }
             p { button type="submit" { "Register" } }
         }
@@ -146,6 +155,10 @@ pub async fn create<S: Storage + Clone>(
             })?,
             os_family: OsFamily::parse(&f.os_family)?,
             os_version: f.os_version.trim().to_string(),
+            joined_via: match f.joined_via.trim() {
+                "" => JoinMethod::Unknown,
+                v => JoinMethod::parse(v)?,
+            },
             agent_version: Some(f.agent_version.trim().to_string()).filter(|v| !v.is_empty()),
         };
         st.dir.create_system(&a.actor, &a.slug, new).await

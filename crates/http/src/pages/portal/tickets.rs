@@ -144,7 +144,7 @@ fn new_form(token: &str, d: &Draft, error: Option<(&str, String)>) -> Markup {
     };
     html! {
         h1 { "New ticket" }
-        p.muted { "Please include as much detail as you can: a description, what you have tried, the exact error messages or screenshots, and the agent log of the affected system (Windows: C:\\Windows\\Temp\\skydir-agent.log; Mac and Linux: /var/log/skydir-agent.log)." }
+        p.muted { "For a problem, please include a description, what you have tried, the exact error messages or screenshots, and the logs of the affected system's client (a Linux host joined over LDAP with SSSD: /var/log/sssd/sssd_<domain>.log, sssd_nss.log and sssd_pam.log; with nslcd: journalctl -u nslcd). A question needs only the question." }
         @if let Some((f, m)) = &error { @if ["subject", "category", "severity", "description", "system", "attachments"].iter().all(|k| !f.starts_with(k)) { p.error role="alert" { (m) } } }
         form method="post" action="/portal/tickets/new" enctype="multipart/form-data" {
             input type="hidden" name="csrf" value=(token);
