@@ -299,6 +299,7 @@ async fn the_breach_watch_reminds_and_escalates_over_smtp_as_the_clock_moves_unt
     let url = sink.url();
     let settings = [
         ("SKYDIR_SMTP_URL", url.as_str()),
+        ("SKYDIR_SMTP_ALLOW_PLAINTEXT", "true"),
         ("SKYDIR_PRIVACY_ADDRESS", "dpo@provider.test"),
         ("SKYDIR_ESCALATION_ADDRESS", "board@provider.test"),
     ];
