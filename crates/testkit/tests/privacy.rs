@@ -247,9 +247,7 @@ async fn the_feed_read_by_feedparser_announces_statement_and_dpa_versions_and_re
             ("SKYDIR_SMTP_URL", url.as_str()),
             ("SKYDIR_SMTP_ALLOW_PLAINTEXT", "true"),
         ];
-        let mut app = TestApp::spawn_with(backend, &relay)
-            .await
-            .unwrap();
+        let mut app = TestApp::spawn_with(backend, &relay).await.unwrap();
         let start = sink.received().len();
         let acme = org_admin(
             &app,

@@ -143,7 +143,12 @@ pub fn security_request(text: &str) -> Option<SecurityRequest> {
             "grant access",
             "grant me access",
         ],
-    ) {
+    ) || (adds_someone_to_something(&w)
+        && !any(
+            &w,
+            &["how do", "how can", "how to", "how should", "how would"],
+        ))
+    {
         return Some(SecurityRequest::AddToResource);
     }
     if any(
@@ -162,6 +167,19 @@ pub fn security_request(text: &str) -> Option<SecurityRequest> {
         return Some(SecurityRequest::DiscloseAccountInformation);
     }
     None
+}
+
+/// "add bob to the VPN group", "please add Ann Lee to wiki": the verb "add" and, within the
+/// next four words, "to".
+fn adds_someone_to_something(w: &str) -> bool {
+    let t: Vec<&str> = w.split_whitespace().collect();
+    t.iter().enumerate().any(|(i, x)| {
+        (*x == "add" || *x == "adding")
+            && t.iter()
+                .skip(i + 2)
+                .take(4)
+                .any(|y| *y == "to" || *y == "into")
+    })
 }
 
 /// Whether `text` reports something failing ("fails", "error 49", "does not work", "down" …)

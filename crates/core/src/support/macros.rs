@@ -44,6 +44,8 @@ impl Macro {
         if title.trim().is_empty() || title.chars().count() > 200 {
             return Err(CoreError::invalid("title", "must be 1-200 characters"));
         }
+        super::security::never_ask_for_a_password("title", title)?;
+        super::security::never_ask_for_a_password("body", body)?;
         super::record::check_body("body", body)
     }
 

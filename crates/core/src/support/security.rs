@@ -68,6 +68,11 @@ impl Verification {
     }
 }
 
+/// What support does when the customer's administrators cannot grant access themselves.
+const ROOT_CAUSE: &str = "If your administrators cannot do it themselves, we treat that as a \
+     defect and work with you to find its root cause: this ticket is one — tell us what happens \
+     when they try.";
+
 /// How support handles `request`.
 pub fn handling(request: SecurityRequest) -> SecurityHandling {
     const VERIFIED: &str = "the request must come from an active administrator of your \
@@ -83,18 +88,20 @@ pub fn handling(request: SecurityRequest) -> SecurityHandling {
         SecurityRequest::AddToResource => SecurityHandling::Never {
             reason: "Support staff never add anyone to a resource your organization controls."
                 .to_string(),
-            instead: "An administrator of your organization grants access to groups, systems \
-                      and applications."
-                .to_string(),
+            instead: format!(
+                "An administrator of your organization grants access to groups, systems and \
+                 applications. {ROOT_CAUSE}"
+            ),
         },
         SecurityRequest::MakeAdmin => SecurityHandling::Never {
             reason: "Support staff never make anyone an administrator or change a role, even \
                      on a verified request."
                 .to_string(),
-            instead: "An active administrator of your organization makes a user an \
-                      administrator in the admin console (Users) or with \
-                      PUT /api/v1/orgs/{org}/admins/{username}."
-                .to_string(),
+            instead: format!(
+                "An active administrator of your organization makes a user an administrator in \
+                 the admin console (Users) or with PUT /api/v1/orgs/{{org}}/admins/{{username}}. \
+                 {ROOT_CAUSE}"
+            ),
         },
         SecurityRequest::DeleteAccount => SecurityHandling::VerifiedRequestOnly {
             reason: format!("To delete an account, {VERIFIED}."),
@@ -123,6 +130,63 @@ pub fn may_carry_out(request: SecurityRequest, verification: &Verification) -> C
             }
         ))),
     }
+}
+
+/// The policy's promise that "no employee will ever ask you for your password", as a check
+/// on what the desk says: whether `text` asks its reader for a password — a sentence that
+/// names a password together with a request ("send us", "tell me", "what is your", …) and
+/// no negation ("we never ask for your password" is the promise itself, not a request).
+/// Every automatic answer, every macro and every public reply of an agent is held to it.
+pub fn asks_for_a_password(text: &str) -> bool {
+    const WORDS: [&str; 3] = ["password", "passphrase", "passcode"];
+    const REQUESTS: [&str; 22] = [
+        "send us",
+        "send me",
+        "send your",
+        "send it",
+        "email us",
+        "mail us",
+        "give us",
+        "give me",
+        "tell us",
+        "tell me",
+        "share your",
+        "share it",
+        "provide your",
+        "provide us",
+        "reply with",
+        "respond with",
+        "include your",
+        "what is your",
+        "what's your",
+        "confirm your",
+        "let us know your",
+        "we need your",
+    ];
+    const NEGATIONS: [&str; 6] = ["never", "not ", "n't", "nobody", "no one", "no employee"];
+    let lower = text.to_lowercase().replace('\u{2019}', "'");
+    lower
+        .split(['.', '!', '?', '\n', ';'])
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .any(|s| {
+            WORDS.iter().any(|w| s.contains(w))
+                && REQUESTS.iter().any(|r| s.contains(r))
+                && !NEGATIONS.iter().any(|n| s.contains(n))
+        })
+}
+
+/// Refuses text of the desk's that would ask a customer for their password (`field` names the
+/// input it came from).
+pub fn never_ask_for_a_password(field: &str, text: &str) -> CoreResult<()> {
+    if asks_for_a_password(text) {
+        return Err(CoreError::invalid(
+            field,
+            "this asks the customer for a password; the support policy promises that no \
+             employee will ever ask for one — point them to their own password change or to \
+             their administrator's reset link instead",
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

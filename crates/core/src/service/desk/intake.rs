@@ -205,6 +205,21 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
 
     /// Admits a request from `a.requester` (an active admin of `a.org`): see the module docs.
     pub(super) async fn admit(&self, a: Admission<'_>, new: NewTicket) -> CoreResult<TicketView> {
+        // "JumpCloud will not take this action for you at any time. If for some reason you
+        // are unable to do that on your own, we will work with you to find the root cause of
+        // the issue and will treat the issue as a defect": a request to be given access (or a
+        // role) is answered with who does it, and the ticket itself becomes a defect report.
+        let new = if matches!(
+            a.security,
+            Some(SecurityRequest::AddToResource | SecurityRequest::MakeAdmin)
+        ) {
+            NewTicket {
+                category: Category::Defect,
+                ..new
+            }
+        } else {
+            new
+        };
         let policy = self.desk_policy()?;
         let now = self.now();
         let system =

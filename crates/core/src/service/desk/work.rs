@@ -143,6 +143,9 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
         };
         let (org, mut ticket) = self.staff_ticket(actor, number).await?;
         check_body("body", &body)?;
+        if visibility == Visibility::Public {
+            crate::support::security::never_ask_for_a_password("body", &body)?;
+        }
         let (files, _) = within_limits(attachments, true)?;
         let stored = self.store_attachments(files);
         let policy = self.desk_policy()?;

@@ -520,3 +520,196 @@ async fn the_sla_watch_warns_then_records_a_breach_once_and_mails_the_escalation
     // Only skydir runs the watch.
     assert!(dir.sla_watch(&agent).await.is_err());
 }
+
+fn account_ticket(subject: &str, text: &str) -> crate::service::NewTicket {
+    crate::service::NewTicket {
+        subject: Personal(subject.into()),
+        category: Category::AccountSecurity,
+        severity: None,
+        impact: None,
+        description: Personal(text.into()),
+        troubleshooting: Personal(String::new()),
+        error_messages: Personal(String::new()),
+        system: None,
+        attachments: vec![],
+        critical: false,
+    }
+}
+
+/// "No JumpCloud employee will ever ask you for your password": every automatic answer the
+/// desk writes — acknowledgements of every category and of every account-security request,
+/// answers to non-admins and strangers, verification requests, reset links, invitations — is
+/// held to it, and so are macros and agents' public replies, which are refused when they ask.
+#[tokio::test]
+async fn no_automatic_answer_macro_or_reply_ever_asks_for_a_password() {
+    use crate::support::security::asks_for_a_password;
+    let d = desk().await;
+    for category in Category::ALL {
+        d.dir
+            .open_ticket(
+                &d.admin,
+                &d.org.slug,
+                crate::service::NewTicket {
+                    category,
+                    ..account_ticket(
+                        "Our LDAP binds fail",
+                        "Since this morning binds fail with error 49 for everyone.",
+                    )
+                },
+                crate::support::Channel::Api,
+            )
+            .await
+            .unwrap();
+    }
+    for (subject, text) in [
+        (
+            "Password",
+            "Please reset the password of bob, he forgot it.",
+        ),
+        ("Access", "Please add bob to the VPN group."),
+        ("Admin", "Please make bob an administrator of our account."),
+        ("Delete", "Please delete the account of bob."),
+        (
+            "Info",
+            "Which plan are we on and how many seats do we have?",
+        ),
+    ] {
+        d.dir
+            .open_ticket(
+                &d.admin,
+                &d.org.slug,
+                account_ticket(subject, text),
+                crate::support::Channel::Api,
+            )
+            .await
+            .unwrap();
+    }
+    for (from, id) in [
+        ("bob@example.com", "nonadmin@example.com"),
+        ("eve@elsewhere.test", "stranger@elsewhere.test"),
+        ("alice@example.com", "admin@example.com"),
+    ] {
+        d.dir
+            .ingest_mail(
+                &Actor::System,
+                mail(from, id, "Help", "Nobody can log in since 9am, error 49."),
+            )
+            .await
+            .unwrap();
+    }
+    let last = d.store.next_ticket_number().await.unwrap() - 1;
+    d.dir
+        .open_verification(
+            &d.agent,
+            last,
+            crate::support::SecurityRequest::DeleteAccount,
+            Some(&Username::parse("bob").unwrap()),
+        )
+        .await
+        .unwrap();
+    d.dir
+        .send_password_reset(&d.admin, &d.org.slug, &Username::parse("bob").unwrap())
+        .await
+        .unwrap();
+    let mut carol = new_user("carol", None);
+    carol.password = PasswordInput::Invite;
+    d.dir
+        .create_user(&d.admin, &d.org.slug, carol)
+        .await
+        .unwrap();
+
+    let mails = d.store.with_desk(|s| s.queued()).unwrap();
+    let messages = d.store.with_desk(|s| s.all_messages()).unwrap();
+    assert!(mails.len() >= 18, "{} mails", mails.len());
+    for m in &mails {
+        assert!(!asks_for_a_password(&m.text), "{}\n{}", m.subject, m.text);
+    }
+    for m in messages
+        .iter()
+        .filter(|m| matches!(m.author, crate::support::MessageAuthor::Desk))
+    {
+        assert!(!asks_for_a_password(&m.body), "{}", m.body);
+    }
+    // The answer to a password request says staff never touch passwords.
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.text.contains("never change a password")),
+        "the password request's answer"
+    );
+
+    // Agents cannot save a macro, nor send a public reply, that asks for one.
+    let name = Name::parse("verify").unwrap();
+    let e = d
+        .dir
+        .put_macro(
+            &d.agent,
+            &name,
+            "Verify",
+            "To verify your identity, please reply with your current password.",
+            Visibility::Public,
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("will ever ask"), "{e}");
+    let e = d
+        .dir
+        .agent_reply(
+            &d.agent,
+            last,
+            "Please send us your password so we can check.".into(),
+            Visibility::Public,
+            None,
+            vec![],
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, CoreError::Invalid { .. }), "{e:?}");
+}
+
+/// "JumpCloud will not take this action for you at any time. If for some reason you are
+/// unable to do that on your own, we will work with you to find the root cause of the issue
+/// and will treat the issue as a defect": a request to be given access, or a role, is answered
+/// with who does it — and the ticket becomes a defect report on its own.
+#[tokio::test]
+async fn a_refused_access_request_becomes_a_defect_ticket_on_its_own() {
+    let d = desk().await;
+    for text in [
+        "Please add bob to the VPN group.",
+        "Please make bob an administrator of our account.",
+    ] {
+        let t = d
+            .dir
+            .open_ticket(
+                &d.admin,
+                &d.org.slug,
+                account_ticket("Access for bob", text),
+                crate::support::Channel::Api,
+            )
+            .await
+            .unwrap();
+        assert_eq!(t.category, Category::Defect, "{text}");
+        assert_ne!(
+            t.status,
+            TicketStatus::Resolved,
+            "worked, not closed: {text}"
+        );
+        let stored = d.store.ticket_by_number(t.number).await.unwrap().unwrap();
+        let msgs = d.store.messages(stored.org, stored.id).await.unwrap();
+        let ack = &msgs[1].body;
+        assert!(
+            ack.contains("treat that as a defect") && ack.contains("root cause"),
+            "{ack}"
+        );
+        assert!(ack.contains("never"), "{ack}");
+    }
+    // Nothing was granted: Bob is in no group and no admin.
+    let bob = d
+        .store
+        .user_by_name(d.org.id, &Username::parse("bob").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!d.store.admins(d.org.id).await.unwrap().contains(&bob.id));
+}

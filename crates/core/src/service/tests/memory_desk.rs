@@ -36,6 +36,18 @@ pub struct DeskState {
 }
 
 impl DeskState {
+    /// Every queued mail, oldest first.
+    pub fn queued(&self) -> Vec<OutboundMail> {
+        let mut v: Vec<OutboundMail> = self.outbox.values().map(|(m, ..)| m.clone()).collect();
+        v.sort_by_key(|m| m.created_at);
+        v
+    }
+
+    /// Every message of every ticket.
+    pub fn all_messages(&self) -> Vec<TicketMessage> {
+        self.messages.clone()
+    }
+
     /// The queued mails to `to`, oldest first.
     pub fn queued_to(&self, to: &str) -> Vec<OutboundMail> {
         let mut v: Vec<OutboundMail> = self

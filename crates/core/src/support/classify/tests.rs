@@ -176,3 +176,19 @@ fn sections_come_from_headings_or_from_lines_that_read_like_them() {
     );
     assert_eq!(sections(""), (String::new(), String::new()));
 }
+
+/// Asking staff to add someone is a request they refuse; asking how to add someone is a
+/// question they answer.
+#[test]
+fn asking_to_be_added_is_a_request_and_asking_how_is_a_question() {
+    assert_eq!(
+        security_request("Please add bob to the VPN group."),
+        Some(SecurityRequest::AddToResource)
+    );
+    assert_eq!(
+        security_request("Could you add Ann Lee into the wiki group"),
+        Some(SecurityRequest::AddToResource)
+    );
+    assert_eq!(security_request("How do I add a user to a group?"), None);
+    assert_eq!(security_request("How can we add users to the VPN?"), None);
+}

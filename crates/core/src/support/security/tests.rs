@@ -130,3 +130,33 @@ fn requests_and_handling_have_a_serde_form() {
     let json = serde_json::to_value(handling(SecurityRequest::DeleteAccount)).unwrap();
     assert_eq!(json["handling"], "verified_request_only");
 }
+
+/// "No JumpCloud employee will ever ask you for your password": requests for one are caught,
+/// the promise itself and ordinary advice about passwords are not.
+#[test]
+fn a_request_for_a_password_is_caught_and_the_promise_is_not() {
+    for asks in [
+        "Please send us your password so we can check the account.",
+        "What is your password?",
+        "To verify you, reply with your current passphrase.",
+        "Could you tell me the password you used",
+        "We need your password to continue",
+        "Share it with us: your LDAP password",
+    ] {
+        assert!(asks_for_a_password(asks), "{asks}");
+        assert!(never_ask_for_a_password("body", asks).is_err());
+    }
+    for fine in [
+        "We never ask for your password.",
+        "Nobody else knows or chooses your password — not your administrators and not our \
+         staff, who will never ask you for it.",
+        "Users change their own password; an administrator of your organization can send a \
+         password reset.",
+        "Choose your password here: https://example.test/portal/invitation/x",
+        "An administrator of Acme sent you a link to set a new password for your account.",
+        "Please send us the error message you see.",
+        "Do not send us your password: we will never ask for it.",
+    ] {
+        assert!(!asks_for_a_password(fine), "{fine}");
+    }
+}
