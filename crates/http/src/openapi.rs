@@ -3,8 +3,8 @@
 
 use crate::routes::{
     admins, audit, bindings, breaches, data_export, data_requests, erasure, groups, health,
-    invitations, kb, ldap_accounts, mail, me, org_deletion, orgs, privacy, resources, retention,
-    session, staff, support, systems, tickets, users, verify,
+    invitations, kb, ldap_accounts, mail, me, my_tokens, org_deletion, orgs, privacy, resources,
+    retention, session, staff, support, systems, tickets, users, verify,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -29,7 +29,7 @@ impl Modify for BearerAuth {
     security(("bearer" = [])),
     paths(
         health::healthz, health::readyz, health::metrics, session::login, session::set_password,
-        me::begin, me::confirm, me::remove,
+        me::begin, me::confirm, me::remove, my_tokens::create, my_tokens::list, my_tokens::revoke,
         orgs::create, orgs::list, orgs::get, orgs::update, orgs::suspend, orgs::resume,
         invitations::get, invitations::resend, invitations::revoke,
         users::create, users::list, users::get, users::update, users::delete, users::change_password,

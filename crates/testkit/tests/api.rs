@@ -983,3 +983,66 @@ async fn every_path_in_the_openapi_document_is_a_served_route() {
     assert_eq!(s, 404, "{b}");
     app.stop().await.unwrap();
 }
+
+/// The README's automation path: an org admin creates a personal API token over REST (its
+/// secret shown once), a script uses it, the admin lists and revokes it; staff have no
+/// personal tokens of an org person to make.
+#[tokio::test]
+async fn an_admin_automates_with_a_personal_api_token_over_rest() {
+    let app = TestApp::spawn().await.unwrap();
+    let alice = app
+        .org_with_admin("acme", json!({"plan": "free"}), "alice", PW)
+        .await
+        .unwrap();
+    let (s, b) = app
+        .call(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(&alice),
+            Some(json!({"name": "provisioning script", "days": 30})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{b}");
+    let token = b["token"].as_str().unwrap().to_string();
+    let id = b["id"].as_str().unwrap().to_string();
+    assert!(token.starts_with("skd_"));
+    assert!(b["expires_at"].is_string());
+    app.add_user(&token, "acme", "bob", PW).await.unwrap();
+    let (s, list) = app
+        .call(Method::GET, "/api/v1/me/tokens", Some(&alice), None)
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+    let listed = list.as_array().unwrap();
+    assert!(listed.iter().any(|t| t["name"] == "provisioning script"));
+    assert!(
+        !list.to_string().contains(&token),
+        "the secret is shown once"
+    );
+    let (s, _) = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/me/tokens/{id}"),
+            Some(&alice),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 204);
+    let (s, _) = app
+        .call(Method::GET, "/api/v1/orgs/acme/users", Some(&token), None)
+        .await
+        .unwrap();
+    assert_eq!(s, 401, "revoked");
+    let (s, _) = app
+        .op(
+            Method::POST,
+            "/api/v1/me/tokens",
+            Some(json!({"name": "x"})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s, 403, "staff act as no org person");
+    app.stop().await.unwrap();
+}

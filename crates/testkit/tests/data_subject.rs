@@ -232,3 +232,89 @@ async fn a_person_and_their_admin_get_everything_held_with_why_and_nobody_else_d
     })
     .await;
 }
+
+/// "The customer and the data subject have complete control over this personal data and can
+/// add, edit, or delete the personal data at any time": the person adds and deletes fields of
+/// their own, their admin edits and deletes fields too — and the provider's staff can do none
+/// of it.
+#[tokio::test]
+async fn the_person_and_their_admin_add_edit_and_delete_personal_data_at_any_time() {
+    each_backend_with(&[], |app| async move {
+        let (dora, ada) = directory(&app).await;
+        let path = "/api/v1/orgs/acme/users/ada";
+        let patch = |token: String, body: Value| {
+            let app = &app;
+            async move {
+                let (s, b) = app
+                    .call(Method::PATCH, path, Some(&token), Some(body))
+                    .await
+                    .unwrap();
+                assert_eq!(s, 200, "{b}");
+                b
+            }
+        };
+        // The person adds an address and a custom attribute, and deletes her phone numbers.
+        let b = patch(
+            ada.clone(),
+            json!({"addresses": [{"street": "12 St James's Square", "locality": "London",
+                                  "country": "GB"}],
+                   "custom": {"badge": "B-1815", "pronouns": "she/her"},
+                   "phones": []}),
+        )
+        .await;
+        assert_eq!(b["phones"], json!([]));
+        assert_eq!(b["addresses"][0]["locality"], "London");
+        assert_eq!(b["custom"]["pronouns"], "she/her");
+        // Her admin edits a field (the family name) and deletes another (the address) and
+        // one custom attribute.
+        let b = patch(
+            dora.clone(),
+            json!({"family_name": "King", "addresses": [], "custom": {"pronouns": "she/her"}}),
+        )
+        .await;
+        assert_eq!(b["family_name"], "King");
+        assert_eq!(b["addresses"], json!([]));
+        assert_eq!(b["custom"], json!({"pronouns": "she/her"}));
+        // She deletes her family name altogether (null clears it).
+        let b = patch(ada.clone(), json!({"family_name": null})).await;
+        assert!(b.get("family_name").is_none_or(Value::is_null), "{b}");
+        // What she reads back is what is held: nothing deleted lingers.
+        let (s, me) = app.call(Method::GET, path, Some(&ada), None).await.unwrap();
+        assert_eq!(s, 200);
+        assert!(me.get("family_name").is_none_or(Value::is_null), "{me}");
+        assert_eq!(me["phones"], json!([]));
+        assert_eq!(me["addresses"], json!([]));
+        assert_eq!(me["given_name"], "Ada");
+        // Every change is in the org's audit log as a change of personal data, naming fields
+        // only.
+        let (_, audit) = app
+            .call(
+                Method::GET,
+                "/api/v1/orgs/acme/audit?limit=200",
+                Some(&dora),
+                None,
+            )
+            .await
+            .unwrap();
+        let changes = audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "user.personal.update")
+            .count();
+        assert!(changes >= 3, "{audit}");
+        assert!(!audit.to_string().contains("London"));
+        // The provider's staff can neither add, edit nor delete any of it.
+        let (s, _) = app
+            .op(
+                Method::PATCH,
+                path,
+                Some(json!({"phones": ["+1 555 0100"]})),
+            )
+            .await
+            .unwrap();
+        assert_eq!(s, 403);
+        app
+    })
+    .await;
+}

@@ -305,6 +305,7 @@ fn body(method: &str, path: &str) -> Option<Value> {
         ("PUT", "/api/v1/orgs/{org}/specialist") => json!({"handle": "ann"}),
         ("PUT", "/api/v1/orgs/{org}/privacy/retention") => json!({"attachment_days": 1}),
         ("POST", "/api/v1/me/data-requests") => json!({"kind": "access", "details": ""}),
+        ("POST", "/api/v1/me/tokens") => json!({"name": "staff script", "days": 1}),
         ("PUT", "/api/v1/me/totp") => json!({"code": "123456"}),
         ("POST", "/api/v1/staff") => json!({"handle": "eve"}),
         ("POST", "/api/v1/breaches") => json!({"nature": "a lost laptop",

@@ -14,6 +14,7 @@ pub mod kb;
 pub mod ldap_accounts;
 pub mod mail;
 pub mod me;
+pub mod my_tokens;
 pub mod org_deletion;
 pub mod orgs;
 pub mod privacy;
@@ -53,6 +54,11 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
                 .delete(me::remove::<S>),
         )
         .route("/api/v1/me/data-export", get(data_export::mine::<S>))
+        .route(
+            "/api/v1/me/tokens",
+            get(my_tokens::list::<S>).post(my_tokens::create::<S>),
+        )
+        .route("/api/v1/me/tokens/{id}", delete(my_tokens::revoke::<S>))
         .route("/api/v1/me/data-requests", post(data_requests::mine::<S>))
         .route(
             "/api/v1/privacy/data-requests",

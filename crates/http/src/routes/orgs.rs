@@ -31,6 +31,8 @@ pub struct OrgIn {
     #[schema(value_type = Option<String>)]
     pub trial_ends: Option<Timestamp>,
     /// The first administrator: mailed an invitation with which they set their own password.
+    /// Required (absent, the answer is a 400 saying so).
+    #[schema(required = true)]
     pub admin: Option<FirstAdminIn>,
 }
 
