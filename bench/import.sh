@@ -26,7 +26,8 @@ SPID=$!
 for _ in $(seq 100); do grep -q "Press Ctrl-C" "$OUT/serve.log" 2>/dev/null && break; sleep 0.2; done
 TOKEN=$(grep -E '^\s+skd_' "$OUT/serve.log" | tr -d ' ')
 curl -sf --cacert "$DATA/tls/cert.pem" -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \
-  -d "{\"slug\":\"bench\",\"name\":\"Bench\",\"plan\":\"monthly\",\"seats\":$((N + 10))}" \
+  -d "{\"slug\":\"bench\",\"name\":\"Bench\",\"plan\":\"monthly\",\"seats\":$((N + 10)),
+       \"admin\":{\"username\":\"benchadmin\",\"email\":\"admin@bench.test\"}}" \
   "https://127.0.0.1:$PORT/api/v1/orgs" > /dev/null
 kill "$SPID"; wait "$SPID" 2>/dev/null || true
 T0=$(now)

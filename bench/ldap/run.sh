@@ -47,11 +47,27 @@ TOKEN=$(grep -E '^\s+skd_' "$OUT/serve.log" | tr -d ' ')
 API="https://127.0.0.1:$HPORT/api/v1"
 CURL=(curl -sf --cacert "$DATA/tls/cert.pem" -H "Authorization: Bearer $TOKEN")
 "${CURL[@]}" -H 'content-type: application/json' \
-  -d "{\"slug\":\"bench\",\"name\":\"Bench\",\"plan\":\"monthly\",\"seats\":$((N + 10))}" "$API/orgs" >/dev/null
+  -d "{\"slug\":\"bench\",\"name\":\"Bench\",\"plan\":\"monthly\",\"seats\":$((N + 10)),
+       \"admin\":{\"username\":\"benchadmin\",\"email\":\"admin@bench.test\"}}" "$API/orgs" >/dev/null
+# The org's first admin takes the invitation from the outbox and chooses a password (staff
+# never choose one); they make user000001 an admin after the import.
+INVITE=""
+for _ in $(seq 50); do
+  INVITE=$(sed -e ':a;N;$!ba;s/=\r\?\n//g' "$DATA"/outbox/*.eml 2>/dev/null \
+           | grep -o 'invitation/skd_[A-Za-z0-9_-]*' | tail -n1 | cut -d/ -f2)
+  [ -n "$INVITE" ] && break; sleep 0.2
+done
+ADMIN_PW="the bench admin's own passphrase"
+curl -sf --cacert "$DATA/tls/cert.pem" -H 'content-type: application/json' \
+  -d "{\"token\":\"$INVITE\",\"password\":\"$ADMIN_PW\"}" "$API/auth/password" >/dev/null
+ADMIN=$(curl -sf --cacert "$DATA/tls/cert.pem" -H 'content-type: application/json' \
+  -d "{\"org\":\"bench\",\"username\":\"benchadmin\",\"password\":\"$ADMIN_PW\"}" "$API/auth/login" \
+  | sed 's/.*"token":"\([^"]*\)".*/\1/')
 kill "$SPID"; wait "$SPID" 2>/dev/null || true
 "$BIN" --data-dir "$DATA" import users "$OUT/skydir.ldif" --org bench --quiet
 start_skydir
-"${CURL[@]}" -X PUT "$API/orgs/bench/admins/user000001" >/dev/null
+curl -sf --cacert "$DATA/tls/cert.pem" -H "Authorization: Bearer $ADMIN" -X PUT \
+  "$API/orgs/bench/admins/user000001" >/dev/null
 SKYDIR_PID=$SPID
 
 # --- slapd -----------------------------------------------------------------
