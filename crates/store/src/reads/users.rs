@@ -185,19 +185,16 @@ impl Store {
         org: OrgId,
         user: UserId,
     ) -> StoreResult<Option<PasswordReset>> {
-        self.db()
-            .fetch_optional(
-                concat!(
-                    "SELECT ",
-                    link_cols!(),
-                    " FROM password_resets WHERE org_id = $1 AND user_id = $2 \
-                     AND purpose <> 'reset' ORDER BY created_at DESC, token_hash LIMIT 1"
-                ),
-                args![org.to_string(), user.to_string()],
-            )
-            .await?
-            .map(|r| link_from_row(&r))
-            .transpose()
+        self.newest_link(
+            concat!(
+                "SELECT ",
+                link_cols!(),
+                " FROM password_resets WHERE org_id = $1 AND user_id = $2 AND purpose <> 'reset' \
+                 ORDER BY created_at DESC, token_hash LIMIT 1"
+            ),
+            args![org.to_string(), user.to_string()],
+        )
+        .await
     }
 
     /// The newest first-administrator invitation of the org, used or not.
@@ -205,16 +202,26 @@ impl Store {
         &self,
         org: OrgId,
     ) -> StoreResult<Option<PasswordReset>> {
+        self.newest_link(
+            concat!(
+                "SELECT ",
+                link_cols!(),
+                " FROM password_resets WHERE org_id = $1 AND purpose = 'first_admin' \
+                 ORDER BY created_at DESC, token_hash LIMIT 1"
+            ),
+            args![org.to_string()],
+        )
+        .await
+    }
+
+    /// The one link `sql` (over `link_cols!()`) selects, if any.
+    async fn newest_link(
+        &self,
+        sql: &'static str,
+        params: Vec<Arg>,
+    ) -> StoreResult<Option<PasswordReset>> {
         self.db()
-            .fetch_optional(
-                concat!(
-                    "SELECT ",
-                    link_cols!(),
-                    " FROM password_resets WHERE org_id = $1 AND purpose = 'first_admin' \
-                     ORDER BY created_at DESC, token_hash LIMIT 1"
-                ),
-                args![org.to_string()],
-            )
+            .fetch_optional(sql, params)
             .await?
             .map(|r| link_from_row(&r))
             .transpose()
