@@ -110,6 +110,22 @@ pub fn security_request(text: &str) -> Option<SecurityRequest> {
     if any(
         &w,
         &[
+            "delete our organization",
+            "delete our organisation",
+            "delete our org",
+            "delete our company",
+            "close our account",
+            "cancel our account",
+            "remove our account",
+            "deletion of our",
+            "delete our account",
+        ],
+    ) {
+        return Some(SecurityRequest::DeleteOrganization);
+    }
+    if any(
+        &w,
+        &[
             "delete our",
             "delete my",
             "delete the account",

@@ -24,19 +24,22 @@ pub enum SecurityRequest {
     AddToResource,
     /// Make a user an administrator of the org.
     MakeAdmin,
-    /// Delete a user's account or the org's account.
+    /// Delete a user's account.
     DeleteAccount,
+    /// Delete the organization's account and all its data.
+    DeleteOrganization,
     /// Disclose information about an account.
     DiscloseAccountInformation,
 }
 
 impl SecurityRequest {
     /// Every request, in declaration order.
-    pub const ALL: [SecurityRequest; 5] = [
+    pub const ALL: [SecurityRequest; 6] = [
         Self::ChangePassword,
         Self::AddToResource,
         Self::MakeAdmin,
         Self::DeleteAccount,
+        Self::DeleteOrganization,
         Self::DiscloseAccountInformation,
     ];
 }
@@ -105,6 +108,12 @@ pub fn handling(request: SecurityRequest) -> SecurityHandling {
         },
         SecurityRequest::DeleteAccount => SecurityHandling::VerifiedRequestOnly {
             reason: format!("To delete an account, {VERIFIED}."),
+        },
+        SecurityRequest::DeleteOrganization => SecurityHandling::VerifiedRequestOnly {
+            reason: format!(
+                "To delete your organization's account and all its data, {VERIFIED}; a grace \
+                 period follows in which any administrator can cancel it"
+            ),
         },
         SecurityRequest::DiscloseAccountInformation => SecurityHandling::VerifiedRequestOnly {
             reason: format!("To disclose account information, {VERIFIED}."),

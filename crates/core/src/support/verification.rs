@@ -1,5 +1,6 @@
-//! Verified requests: how the desk does the two things the support policy allows only "with
-//! proper authorization" — deleting an account and disclosing account information. (Making a
+//! Verified requests: how the desk does the things the support policy allows only "with proper
+//! authorization" — deleting an account (a user's, or the organization's with all its data)
+//! and disclosing account information. (Making a
 //! user an administrator was a third until staff stopped touching roles at all; a stored
 //! request of that kind still reads, and is refused when confirmed.)
 //!
@@ -35,6 +36,9 @@ pub enum VerifiedAction {
     MakeAdmin { user: UserId },
     /// Delete `user`'s account (erasure: records removed, key destroyed).
     DeleteUser { user: UserId },
+    /// Delete the organization and all its data: skydir schedules its purge after the grace
+    /// period, during which any of its admins can cancel.
+    DeleteOrg,
     /// Tell the requester the org's account information (plan, seats, admins, counts).
     DiscloseAccountInformation,
 }
@@ -45,6 +49,7 @@ impl VerifiedAction {
         match self {
             Self::MakeAdmin { .. } => SecurityRequest::MakeAdmin,
             Self::DeleteUser { .. } => SecurityRequest::DeleteAccount,
+            Self::DeleteOrg => SecurityRequest::DeleteOrganization,
             Self::DiscloseAccountInformation => SecurityRequest::DiscloseAccountInformation,
         }
     }
@@ -54,6 +59,7 @@ impl VerifiedAction {
         match self {
             Self::MakeAdmin { .. } => "make_admin",
             Self::DeleteUser { .. } => "delete_account",
+            Self::DeleteOrg => "delete_organization",
             Self::DiscloseAccountInformation => "disclose_account_information",
         }
     }
@@ -68,6 +74,10 @@ impl VerifiedAction {
             Self::DeleteUser { .. } => format!(
                 "delete the account of the user '{who}' of the organization '{org}' (this \
                  cannot be undone)"
+            ),
+            Self::DeleteOrg => format!(
+                "delete the organization '{org}' and all its data (it is purged after the grace \
+                 period unless an administrator cancels; then nothing can be recovered)"
             ),
             Self::DiscloseAccountInformation => format!(
                 "send the requester the account information of the organization '{org}': its \

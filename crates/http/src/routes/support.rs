@@ -404,9 +404,9 @@ pub async fn sla_report<S: Storage + Clone>(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerificationIn {
-    /// What the customer asked: `make_admin`, `delete_account`,
+    /// What the customer asked: `delete_account`, `delete_organization`,
     /// `disclose_account_information` (verified by an org admin), or `change_password`,
-    /// `add_to_resource` (never done by support: refused with the reason).
+    /// `add_to_resource`, `make_admin` (never done by support: refused with the reason).
     pub request: String,
     /// The user it is about (all but disclosure).
     #[serde(default)]
@@ -463,8 +463,9 @@ pub async fn open_verification<S: Storage + Clone>(
             CoreError::invalid(
                 "request",
                 format!(
-                    "'{}' is not a request; use make_admin, delete_account, \
-                     disclose_account_information, change_password or add_to_resource",
+                    "'{}' is not a request; use delete_account, delete_organization, \
+                     disclose_account_information (or change_password, add_to_resource, \
+                     make_admin, which support never does)",
                     b.request
                 ),
             )

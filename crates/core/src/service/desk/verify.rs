@@ -13,7 +13,7 @@ use crate::change::{Change, Write};
 use crate::directory::{User, UserStatus, Username};
 use crate::error::{CoreError, CoreResult};
 use crate::ids::{MailId, MessageId, UserId, VerificationId};
-use crate::ports::{DeskStore, DirectoryStore};
+use crate::ports::{DeskStore, DirectoryStore, PrivacyStore};
 use crate::secret::Secret;
 use crate::service::{Directory, target};
 use crate::support::replies::{footer, local_time, ticket_subject};
@@ -31,7 +31,8 @@ use serde_json::json;
 pub struct VerificationView {
     pub id: VerificationId,
     pub ticket: u64,
-    /// `make_admin`, `delete_account` or `disclose_account_information`.
+    /// `delete_account`, `delete_organization` or `disclose_account_information` (or
+    /// `make_admin`, read from a request stored before support stopped taking it).
     pub action: &'static str,
     pub subject_username: Option<String>,
     /// `pending`, `expired`, `confirmed` or `rejected`.
@@ -62,7 +63,7 @@ pub enum Decision {
     Reject,
 }
 
-impl<S: DirectoryStore + DeskStore> Directory<S> {
+impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
     fn desk_note(&self, t: &Ticket, body: String, visibility: Visibility) -> Write {
         Write::AddMessage {
             message: Box::new(TicketMessage {
@@ -123,7 +124,10 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
             return Err(CoreError::forbidden(format!("{reason} {instead}")));
         }
         let subject = match (request, username) {
-            (SecurityRequest::DiscloseAccountInformation, _) => None,
+            (
+                SecurityRequest::DiscloseAccountInformation | SecurityRequest::DeleteOrganization,
+                _,
+            ) => None,
             (_, None) => {
                 return Err(CoreError::invalid(
                     "username",
@@ -139,6 +143,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
         };
         let action = match (request, &subject) {
             (SecurityRequest::DeleteAccount, Some(u)) => VerifiedAction::DeleteUser { user: u.id },
+            (SecurityRequest::DeleteOrganization, _) => VerifiedAction::DeleteOrg,
             _ => VerifiedAction::DiscloseAccountInformation,
         };
         let admins = self.active_admins(org.id).await?;
@@ -385,7 +390,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
                 };
                 audit.action = "verification.confirmed".into();
                 change = self
-                    .carry_out(&request, &org, &ticket, &what, change)
+                    .carry_out(&request, &org, &ticket, &what, admin_id, change)
                     .await?;
                 "confirmed"
             }
@@ -416,6 +421,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
         org: &crate::directory::Org,
         ticket: &Ticket,
         what: &str,
+        admin: UserId,
         mut change: Change,
     ) -> CoreResult<Change> {
         let now = self.now();
@@ -437,6 +443,9 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
                     "support staff never make anyone an administrator; an active administrator \
                      of the organization does it in the admin console",
                 ));
+            }
+            VerifiedAction::DeleteOrg => {
+                change = change.merge(self.deletion_by_verification(org, admin, r.id).await?);
             }
             VerifiedAction::DeleteUser { user } => {
                 let others = self

@@ -134,6 +134,94 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
         Ok(d)
     }
 
+    /// The writes that schedule the org's deletion because an active admin (`admin`)
+    /// confirmed a verified request support opened for it (`verification`): confirmed at once
+    /// — the admin's confirmation through the mailed link is the second factor the admins' own
+    /// request asks for — purged after the grace period unless an admin cancels; every admin
+    /// is told.
+    pub(in crate::service) async fn deletion_by_verification(
+        &self,
+        org: &Org,
+        admin: UserId,
+        verification: crate::ids::VerificationId,
+    ) -> CoreResult<Change> {
+        if let Some(open) = self
+            .current_deletion(org)
+            .await?
+            .filter(OrgDeletion::is_open)
+        {
+            return Err(CoreError::conflict(
+                "verification",
+                format!(
+                    "a deletion of this organization is already {}",
+                    open.state.as_str()
+                ),
+            ));
+        }
+        let now = self.now();
+        let purge_at = now.checked_add(self.deletion_grace).unwrap_or(now);
+        // No link confirms this one: the token is random and already expired.
+        let unusable = hex::encode(
+            token_hash(&token_from_random(self.random()))
+                .ok_or_else(|| CoreError::Internal("a fresh token does not parse".into()))?,
+        );
+        let d = OrgDeletion {
+            id: OrgDeletionId::from_random(self.random()),
+            org: org.id,
+            slug: org.slug.as_str().to_string(),
+            name: org.name.clone(),
+            requested_by: admin,
+            requested_at: now,
+            token_hash: unusable,
+            token_expires_at: now,
+            state: DeletionState::Scheduled,
+            confirmed_by: Some(format!("verification:{verification}")),
+            confirmed_at: Some(now),
+            purge_at: Some(purge_at),
+            cancelled_by: None,
+            cancelled_at: None,
+            purged_at: None,
+            users_erased: 0,
+            version: 1,
+        };
+        let url = self.desk_policy()?.contacts.public_url.clone();
+        let mut change = Change::new(Some(org.id))
+            .write(Write::PutOrgDeletion(Box::new(d)))
+            .audit(
+                AuditDraft::new(
+                    &Actor::System,
+                    &Action::RequestOrgDeletion(org.id),
+                    target("org", org.id),
+                    now,
+                )
+                .named("org.deletion.scheduled")
+                .with_detail(json!({"verification": verification.to_string()})),
+            );
+        for id in self.store.admins(org.id).await? {
+            let a = self.user_by_id(org, id).await?;
+            change = change.write(Write::QueueMail(Box::new(self.deletion_mail(
+                &a,
+                format!(
+                    "{} will be deleted on {}",
+                    org.name,
+                    purge_at.strftime("%Y-%m-%d")
+                ),
+                format!(
+                    "An administrator of {name} confirmed the request to support to delete the \
+                     organization {name} ({slug}) and all its data. It will be purged on {date} \
+                     (UTC); after that nothing can be recovered, and sign-ins, LDAP binds and API \
+                     tokens stop working.\n\n\
+                     Until then any administrator can cancel it: the admin console's Privacy page, \
+                     or DELETE {url}/api/v1/orgs/{slug}/deletion\n",
+                    name = org.name,
+                    slug = org.slug,
+                    date = purge_at.strftime("%Y-%m-%d %H:%M"),
+                ),
+            ))));
+        }
+        Ok(change)
+    }
+
     fn deletion_mail(&self, to: &User, subject: String, text: String) -> OutboundMail {
         self.privacy_mail(Some(to.org), to.email.as_str(), subject, text)
     }

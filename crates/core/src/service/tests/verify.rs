@@ -376,3 +376,88 @@ async fn an_enrolled_admin_confirms_with_a_code_and_a_rejection_does_nothing() {
         .unwrap_err();
     assert!(e.to_string().contains("last active administrator"), "{e}");
 }
+
+/// "Deleting your account without proper authorization" is not done — and with it, it is:
+/// support opens a request to delete the organization, an active admin confirms it through the
+/// mailed link, and skydir schedules the purge after the grace period; any admin can cancel
+/// until then, and nothing happens before the confirmation.
+#[tokio::test]
+async fn an_admins_confirmation_schedules_the_organizations_deletion_and_any_admin_may_cancel() {
+    use crate::privacy::org_deletion::DeletionState;
+    let w = world().await;
+    let n = ticket(&w).await;
+    let v = w
+        .dir
+        .open_verification(&w.agent, n, SecurityRequest::DeleteOrganization, None)
+        .await
+        .unwrap();
+    assert_eq!((v.action, v.state), ("delete_organization", "pending"));
+    assert!(
+        w.dir.org_deletion(&w.alice, &w.org.slug).await.is_err(),
+        "nothing before the confirmation"
+    );
+    let t = tokens(&w.store).await;
+    let prompt = w.dir.verification_prompt(&t[0]).await.unwrap();
+    assert!(
+        prompt.describe.contains("delete the organization 'acme'"),
+        "{}",
+        prompt.describe
+    );
+    w.dir
+        .decide_verification(&t[0], Decision::Confirm, None)
+        .await
+        .unwrap();
+    let d = w.dir.org_deletion(&w.alice, &w.org.slug).await.unwrap();
+    assert_eq!(d.state, DeletionState::Scheduled);
+    assert!(d.confirmed_by.unwrap().starts_with("verification:"));
+    let mails = w
+        .store
+        .with_desk(|s| s.queued_to("alice@example.com"))
+        .unwrap();
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.text.contains("will be purged") && m.text.contains("can cancel")),
+        "the admins are told"
+    );
+    // Alice cancels; a second request, confirmed, runs its course to the purge.
+    w.dir
+        .cancel_org_deletion(&w.alice, &w.org.slug)
+        .await
+        .unwrap();
+    let n = ticket(&w).await;
+    w.dir
+        .open_verification(&w.agent, n, SecurityRequest::DeleteOrganization, None)
+        .await
+        .unwrap();
+    let fresh: Vec<String> = tokens(&w.store)
+        .await
+        .into_iter()
+        .filter(|x| !t.contains(x))
+        .collect();
+    assert_eq!(fresh.len(), 1, "one link for the one active admin");
+    w.dir
+        .decide_verification(&fresh[0], Decision::Confirm, None)
+        .await
+        .unwrap();
+    let purge_at = w
+        .dir
+        .org_deletion(&w.alice, &w.org.slug)
+        .await
+        .unwrap()
+        .purge_at
+        .unwrap();
+    *w.clock.0.lock().unwrap() = purge_at;
+    let purged = w.dir.purge_due_orgs(&Actor::System, false).await.unwrap();
+    assert_eq!(purged.len(), 1);
+    assert!(
+        w.dir
+            .store()
+            .org_by_slug(&w.org.slug)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // The agent could never do it directly.
+    assert!(w.dir.purge_due_orgs(&w.agent, false).await.is_err());
+}

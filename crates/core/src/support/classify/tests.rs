@@ -96,6 +96,8 @@ fn account_security_requests_say_what_they_ask() {
         "Close",
         "Please delete our organization account, we are leaving.",
     );
+    assert_eq!(r.security, Some(SecurityRequest::DeleteOrganization));
+    let r = read("Leaver", "Please delete the user bob, he left us.");
     assert_eq!(r.security, Some(SecurityRequest::DeleteAccount));
     let r = read("Access", "Please add me to the finance group.");
     assert_eq!(r.security, Some(SecurityRequest::AddToResource));

@@ -67,6 +67,10 @@ fn deletion_and_disclosure_need_a_verified_request() {
     for (request, words) in [
         (SecurityRequest::DeleteAccount, "delete an account"),
         (
+            SecurityRequest::DeleteOrganization,
+            "delete your organization's account",
+        ),
+        (
             SecurityRequest::DiscloseAccountInformation,
             "disclose account information",
         ),
@@ -106,7 +110,7 @@ fn deletion_and_disclosure_need_a_verified_request() {
 /// Every request, written out: N = never, V = verified request only.
 #[test]
 fn the_whole_request_table() {
-    let expected = "NNNVV";
+    let expected = "NNNVVV";
     let got: String = SecurityRequest::ALL
         .iter()
         .map(|&r| match handling(r) {

@@ -51,8 +51,12 @@ fn clock(name: &str, s: &SlaStatus) -> Markup {
 
 /// The requests an agent may ask an admin to verify, with their wire names. (Roles and access
 /// are not among them: staff never change those, verified or not.)
-const REQUESTS: [(&str, &str); 2] = [
+const REQUESTS: [(&str, &str); 3] = [
     ("delete_account", "Delete a user's account"),
+    (
+        "delete_organization",
+        "Delete the organization and all its data",
+    ),
     (
         "disclose_account_information",
         "Disclose the account information",
