@@ -55,25 +55,16 @@ pub struct InvitationView {
     pub expires_at: Timestamp,
 }
 
-/// Who invites, as the mail says it.
-pub(super) enum Inviter<'a> {
-    /// The provider created the org with this person as its first administrator.
-    Provider,
-    /// An administrator of the org (or an import run for it).
-    Org,
-    /// A resent invitation keeps the first one's words.
-    Again(&'a PasswordReset),
-}
-
 impl<S: DirectoryStore + DeskStore> Directory<S> {
-    /// The writes of a new invitation for `user` and the mail carrying it; the caller adds
-    /// them to the change that creates the user (or resends), with its audit event.
-    pub(super) fn invitation(&self, org: &Org, user: &User, by: Inviter<'_>) -> CoreResult<Change> {
-        let purpose = match by {
-            Inviter::Provider => LinkPurpose::FirstAdmin,
-            Inviter::Org => LinkPurpose::Invitation,
-            Inviter::Again(previous) => previous.purpose,
-        };
+    /// The writes of a new invitation of `purpose` (the first admin's, from the provider, or
+    /// one from the org) for `user` and the mail carrying it; the caller adds them to the
+    /// change that creates the user (or resends), with its audit event.
+    pub(super) fn invitation(
+        &self,
+        org: &Org,
+        user: &User,
+        purpose: LinkPurpose,
+    ) -> CoreResult<Change> {
         let policy = self.desk_policy()?;
         let provider = policy.contacts.public_url.clone();
         let support = policy.contacts.support.clone();
@@ -161,17 +152,15 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
                 "the user is suspended; reactivate them before inviting them again",
             ));
         }
-        let by = match &latest {
-            Some(l) => Inviter::Again(l),
-            None => Inviter::Org,
-        };
+        // A resent invitation keeps the first one's kind (and words).
+        let purpose = latest.map_or(LinkPurpose::Invitation, |l| l.purpose);
         let now = self.now();
         let change = Change::new(Some(org.id))
             .write(Write::EndPasswordLinks {
                 user: user.id,
                 at: now,
             })
-            .merge(self.invitation(&org, &user, by)?)
+            .merge(self.invitation(&org, &user, purpose)?)
             .audit(
                 AuditDraft::new(actor, &action, target("user", user.id), now)
                     .named("user.invitation.sent"),

@@ -1,10 +1,10 @@
 //! Organizations: created and re-planned by the operator, read by their own members.
 
-use super::invitations::Inviter;
 use super::{Directory, NewUser, PasswordInput, target};
 use crate::access::{Action, Actor};
 use crate::audit::AuditDraft;
 use crate::auth::PasswordPolicy;
+use crate::auth::reset::LinkPurpose;
 use crate::change::{Change, Write};
 use crate::directory::org::check_display_name;
 use crate::directory::{Email, Org, OrgSlug, PersonalData, Plan, UserStatus, Username};
@@ -72,7 +72,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
             },
         )?;
         let id = user.id;
-        let invitation = self.invitation(&org, &user, Inviter::Provider)?;
+        let invitation = self.invitation(&org, &user, LinkPurpose::FirstAdmin)?;
         let change = change
             .write(Write::CreateUser {
                 user: Box::new(user),

@@ -1,11 +1,11 @@
 //! Users: provisioning (one at a time or imported in bulk), reading with audited disclosure of
 //! personal data, updates, password changes by their owner, and erasure.
 
-use super::invitations::Inviter;
 use super::{Directory, UserView, target};
 use crate::access::{Action, Actor, authorize};
 use crate::audit::AuditDraft;
 use crate::auth::credential::is_supported_hash;
+use crate::auth::reset::LinkPurpose;
 use crate::auth::{Credential, LoginState, Verification};
 use crate::change::{Change, Write};
 use crate::directory::personal::Address;
@@ -439,7 +439,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
         let credential = self.credential_for(&org, password).await?;
         let id = user.id;
         let invitation = if invite {
-            Some(self.invitation(&org, &user, Inviter::Org)?)
+            Some(self.invitation(&org, &user, LinkPurpose::Invitation)?)
         } else {
             None
         };
@@ -599,7 +599,7 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
             for (user, credential) in it.by_ref().take(batch) {
                 // The user's row first: the invitation's link refers to it.
                 let invitation = if credential.is_none() {
-                    Some(self.invitation(&org, &user, Inviter::Org)?)
+                    Some(self.invitation(&org, &user, LinkPurpose::Invitation)?)
                 } else {
                     None
                 };
