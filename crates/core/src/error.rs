@@ -33,8 +33,10 @@ pub enum CoreError {
     #[error("authentication required")]
     Unauthenticated,
 
-    /// Wrong username or password (deliberately not saying which).
-    #[error("invalid credentials")]
+    /// A refused sign-in: unknown name, wrong password, or an account that may not sign in now
+    /// (locked after failures, suspended, not yet active) — deliberately not saying which, so
+    /// the answer tells nobody whether an account exists; the audit log has the reason.
+    #[error("invalid credentials, or the account cannot sign in right now")]
     BadCredentials,
 
     /// Too many failed attempts; retry after the given number of seconds.
@@ -44,10 +46,6 @@ pub enum CoreError {
     /// The password was right, and the account also needs its authenticator code.
     #[error("an authenticator code (TOTP) is required for this account")]
     SecondFactorRequired,
-
-    /// The account may not log in (suspended or staged).
-    #[error("account is {status}")]
-    AccountInactive { status: String },
 
     /// The provider has suspended the organization: nobody of it signs in until it is resumed
     /// (answered the same for every name and password, so it tells nothing about accounts).

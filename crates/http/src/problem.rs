@@ -180,12 +180,6 @@ impl ApiError {
                 StatusCode::UNAUTHORIZED,
                 detail,
             ),
-            CoreError::AccountInactive { .. } => base(
-                "account-inactive",
-                "Account inactive",
-                StatusCode::FORBIDDEN,
-                detail,
-            ),
             CoreError::OrgSuspended => base(
                 "org-suspended",
                 "Organization suspended",

@@ -2,6 +2,7 @@
 //! success, and the login that hands out a session token. Every attempt is audited (pseudonymous
 //! ids only), failed ones included.
 
+use super::decoy::{Door, Refusal};
 use super::password_check::Holder;
 use super::{AccessEvent, Directory, IssuedToken};
 use crate::access::Actor;
@@ -30,7 +31,8 @@ pub struct LoginOutcome {
 
 impl<S: DirectoryStore> Directory<S> {
     /// Checks a user's password (for LDAP binds and logins) and returns the org and the user's
-    /// id. Unknown users, wrong passwords and users without a password all fail the same way.
+    /// id. Unknown orgs and users, users without a password, wrong passwords, locked and
+    /// suspended accounts all fail the same way, after the same password work.
     /// Nothing of the user's personal data is decrypted for it.
     pub async fn check_password(
         &self,
@@ -62,20 +64,26 @@ impl<S: DirectoryStore> Directory<S> {
         password: Secret,
         defer_audit: bool,
     ) -> CoreResult<(Org, UserId, Option<AccessEvent>)> {
-        let org = self
-            .store
-            .org_by_slug(slug)
-            .await?
-            .ok_or(CoreError::BadCredentials)?;
+        let Some(org) = self.store.org_by_slug(slug).await? else {
+            return Err(self
+                .refuse_unknown(None, Door::User, Refusal::UnknownOrg, password)
+                .await);
+        };
         if org.is_suspended() {
+            // The same work as any sign-in; the answer is the organization's, the same for
+            // every name and password.
+            self.decoy_check(password).await?;
             return Err(CoreError::OrgSuspended);
         }
-        let record = self
-            .store
-            .login_record(org.id, username)
-            .await?
-            .ok_or(CoreError::BadCredentials)?;
-        let cred = record.credential.ok_or(CoreError::BadCredentials)?;
+        let (record, why) = match self.store.login_record(org.id, username).await? {
+            Some(r) => (Some(r), Refusal::NoPassword),
+            None => (None, Refusal::UnknownName),
+        };
+        let Some((record, cred)) = record.and_then(|r| r.credential.clone().map(|c| (r, c))) else {
+            return Err(self
+                .refuse_unknown(Some(org.id), Door::User, why, password)
+                .await);
+        };
         let holder = Holder::User {
             id: record.user,
             status: record.status,

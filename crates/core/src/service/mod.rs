@@ -7,9 +7,11 @@ mod admins;
 mod audit;
 mod auth;
 mod bindings;
+mod decoy;
 mod desk;
 mod groups;
 mod invitations;
+mod lock_notice;
 mod my_tokens;
 mod orgs;
 mod password_check;
@@ -74,6 +76,8 @@ pub struct Directory<S> {
     location: Option<Arc<str>>,
     /// How long a confirmed organization deletion waits, cancellable, before the purge.
     deletion_grace: jiff::SignedDuration,
+    /// The decoy hash unknown names are checked against (see [`decoy`]), made on first use.
+    decoy: Arc<std::sync::OnceLock<String>>,
 }
 
 impl<S> std::fmt::Debug for Directory<S> {
@@ -93,6 +97,7 @@ impl<S: Clone> Clone for Directory<S> {
             desk: self.desk.clone(),
             location: self.location.clone(),
             deletion_grace: self.deletion_grace,
+            decoy: self.decoy.clone(),
         }
     }
 }
@@ -114,6 +119,7 @@ impl<S: DirectoryStore> Directory<S> {
             desk: None,
             location: None,
             deletion_grace: jiff::SignedDuration::from_hours(24 * 30),
+            decoy: Arc::default(),
         }
     }
 

@@ -1,12 +1,15 @@
 //! The one password check behind REST logins, LDAP user binds and LDAP service-account binds:
-//! a locked-out credential is refused before any hashing; a wrong password moves the lockout
-//! counter and is audited in the same transaction; a legacy or outdated hash is re-hashed on
+//! every attempt costs one password verification and every refusal answers
+//! [`CoreError::BadCredentials`] — wrong password, locked account, suspended account alike, the
+//! real reason going to the audit log (and, when a lock starts, to the account's owner); a
+//! wrong password moves the lockout counter and is audited in the same transaction; a legacy or outdated hash is re-hashed on
 //! success; and a plain success's audit event can be handed back for the caller to record in a
 //! batch. Who holds the credential changes only the names in the audit log and the writes.
 //!
 //! With a [`crate::ports::RehashQueue`], the re-hash is a [`RehashJob`] run after the login by
 //! [`Directory::rehash`], which replaces the hash only if it is still the one the login saw.
 
+use super::decoy::{Door, Refusal, refusal_audit};
 use super::{AccessEvent, Directory, target};
 use crate::access::{Action, Actor};
 use crate::audit::{AuditDraft, Outcome};
@@ -84,6 +87,13 @@ impl Holder {
         }
     }
 
+    fn door(self) -> Door {
+        match self {
+            Holder::User { .. } => Door::User,
+            Holder::Service { .. } => Door::Service,
+        }
+    }
+
     fn state_write(self, state: LoginState) -> Write {
         match self {
             Holder::User { id, .. } => Write::SetLoginState { user: id, state },
@@ -135,17 +145,30 @@ impl<S: DirectoryStore> Directory<S> {
             a.outcome = outcome;
             a
         };
-        cred.state.check(now)?;
-        let rehash = match self
+        // A locked account still costs its password check, and answers as a wrong password
+        // does: the lock is the owner's and the audit log's to know, not the caller's.
+        let locked = cred.state.check(now).is_err();
+        let verified = self
             .passwords
             .verify(cred.hash.clone(), password.clone())
-            .await?
-        {
+            .await?;
+        let refuse = |why: Refusal| {
+            refusal_audit(Some(org.id), holder.door(), Some(holder.target()), why, now)
+        };
+        let rehash = match verified {
+            _ if locked => {
+                let change = Change::new(Some(org.id)).audit(refuse(Refusal::Locked));
+                self.store.commit(change).await?;
+                return Err(CoreError::BadCredentials);
+            }
             Verification::Mismatch => {
                 let state = cred.state.after_failure(now, &org.password_policy);
-                let change = Change::new(Some(org.id))
+                let mut change = Change::new(Some(org.id))
                     .write(holder.state_write(state))
                     .audit(audit(Outcome::Denied));
+                if state.failures == org.password_policy.max_failures {
+                    change = self.lock_notice(org, holder, state, change).await?;
+                }
                 self.store.commit(change).await?;
                 return Err(CoreError::BadCredentials);
             }
@@ -154,9 +177,9 @@ impl<S: DirectoryStore> Directory<S> {
         if let Holder::User { status, .. } = holder
             && status != UserStatus::Active
         {
-            return Err(CoreError::AccountInactive {
-                status: status.as_str().into(),
-            });
+            let change = Change::new(Some(org.id)).audit(refuse(Refusal::Inactive));
+            self.store.commit(change).await?;
+            return Err(CoreError::BadCredentials);
         }
         let rehash = rehash && !self.queue_rehash(org, holder, &cred, &password);
         if defer_audit && !rehash && cred.state == LoginState::default() {

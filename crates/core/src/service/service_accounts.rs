@@ -3,6 +3,7 @@
 //! `cn=<name>,ou=services,o=<org>,<suffix>` and may then read the org's directory. The password
 //! is checked with the same hashing, lockout and auditing as a user's; it is never returned.
 
+use super::decoy::{Door, Refusal};
 use super::password_check::Holder;
 use super::{AccessEvent, Directory, target};
 use crate::access::{Action, Actor};
@@ -177,24 +178,25 @@ impl<S: DirectoryStore> Directory<S> {
         name: &Name,
         password: Secret,
     ) -> CoreResult<(Org, ServiceAccount, Option<AccessEvent>)> {
-        let org = self
-            .store
-            .org_by_slug(slug)
-            .await?
-            .ok_or(CoreError::BadCredentials)?;
+        let Some(org) = self.store.org_by_slug(slug).await? else {
+            return Err(self
+                .refuse_unknown(None, Door::Service, Refusal::UnknownOrg, password)
+                .await);
+        };
         if org.is_suspended() {
+            self.decoy_check(password).await?;
             return Err(CoreError::OrgSuspended);
         }
-        let account = self
-            .store
-            .service_account_by_name(org.id, name)
-            .await?
-            .ok_or(CoreError::BadCredentials)?;
-        let cred = self
-            .store
-            .service_credential(org.id, account.id)
-            .await?
-            .ok_or(CoreError::BadCredentials)?;
+        let account = self.store.service_account_by_name(org.id, name).await?;
+        let cred = match &account {
+            Some(a) => self.store.service_credential(org.id, a.id).await?,
+            None => None,
+        };
+        let (Some(account), Some(cred)) = (account, cred) else {
+            return Err(self
+                .refuse_unknown(Some(org.id), Door::Service, Refusal::UnknownName, password)
+                .await);
+        };
         let holder = Holder::Service {
             id: account.id,
             password_set_at: account.password_set_at,

@@ -3,6 +3,7 @@
 //! web console a staff member may set a password of their own (after a first sign-in with
 //! their token) and then log in with handle and password, under the default lockout policy.
 
+use super::decoy::{Door, Refusal, refusal_audit};
 use super::{Directory, IssuedToken, target};
 use crate::access::{Action, Actor, Staff, StaffRole};
 use crate::audit::AuditDraft;
@@ -143,8 +144,8 @@ impl<S: DirectoryStore> Directory<S> {
 
     /// A staff member logs in to the console with handle and password — and, once they have
     /// enrolled an authenticator, its current code — for a session token that lives
-    /// [`super::auth::SESSION_TTL`]. Unknown handles, staff without a password and wrong
-    /// passwords all fail the same way; a missing code is
+    /// [`super::auth::SESSION_TTL`]. Unknown handles, staff without a password, wrong passwords
+    /// and locked accounts all fail the same way, after the same password work; a missing code is
     /// [`CoreError::SecondFactorRequired`]. Wrong passwords and wrong codes move the lockout
     /// counter and are audited.
     pub async fn staff_login(
@@ -153,13 +154,34 @@ impl<S: DirectoryStore> Directory<S> {
         password: Secret,
         code: Option<Secret>,
     ) -> CoreResult<(Actor, IssuedToken)> {
-        let Some((staff, Some(cred))) = self.store.staff_credential(handle.trim()).await? else {
-            return Err(CoreError::BadCredentials);
+        let (staff, cred) = match self.store.staff_credential(handle.trim()).await? {
+            Some((staff, Some(cred))) => (staff, cred),
+            found => {
+                let why = if found.is_some() {
+                    Refusal::NoPassword
+                } else {
+                    Refusal::UnknownName
+                };
+                return Err(self.refuse_unknown(None, Door::Staff, why, password).await);
+            }
         };
         let now = self.now();
-        cred.state.check(now)?;
         let actor = staff_actor(&staff);
-        if self.passwords.verify(cred.hash.clone(), password).await? == Verification::Mismatch {
+        // Locked or not, the password costs its check and a refusal reads the same.
+        let locked = cred.state.check(now).is_err();
+        let verified = self.passwords.verify(cred.hash.clone(), password).await?;
+        if locked {
+            let audit = refusal_audit(
+                None,
+                Door::Staff,
+                Some(target("staff", staff.id)),
+                Refusal::Locked,
+                now,
+            );
+            self.store.commit(Change::new(None).audit(audit)).await?;
+            return Err(CoreError::BadCredentials);
+        }
+        if verified == Verification::Mismatch {
             self.staff_proof_failed(&actor, staff.id, &cred, "staff.login")
                 .await?;
             return Err(CoreError::BadCredentials);

@@ -159,14 +159,10 @@ async fn bind_service<S: DirectoryStore>(
 fn failed(e: CoreError) -> BindOutcome {
     use LdapResultCode as C;
     match e {
-        CoreError::LockedOut { retry_after_secs } => refused(
-            C::InvalidCredentials,
-            &format!("account temporarily locked; try again in {retry_after_secs} s"),
-        ),
-        CoreError::AccountInactive { .. } => {
-            refused(C::InvalidCredentials, "account is not active")
+        // Wrong, unknown, locked and suspended read the same; the audit log has the reason.
+        CoreError::BadCredentials | CoreError::LockedOut { .. } => {
+            refused(C::InvalidCredentials, "invalid credentials")
         }
-        CoreError::BadCredentials => refused(C::InvalidCredentials, "invalid credentials"),
         CoreError::OrgSuspended => refused(
             C::InvalidCredentials,
             "the organization is suspended by its provider",

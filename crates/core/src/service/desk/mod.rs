@@ -44,19 +44,13 @@ fn default_policy() -> CoreResult<Arc<DeskPolicy>> {
         .clone()
 }
 
-impl<S: DirectoryStore + DeskStore> Directory<S> {
+impl<S: DirectoryStore> Directory<S> {
     /// The desk's policy.
     pub fn desk_policy(&self) -> CoreResult<Arc<DeskPolicy>> {
         match &self.desk {
             Some(p) => Ok(p.clone()),
             None => default_policy(),
         }
-    }
-
-    /// Both SLA clocks of `ticket` now.
-    fn sla(&self, policy: &DeskPolicy, ticket: &Ticket) -> CoreResult<TicketSla> {
-        let targets = policy.targets.for_class(ticket.plan_class, ticket.severity);
-        ticket.history.sla(&policy.calendar, targets, self.now())
     }
 
     /// A fresh `Message-ID` (without angle brackets) in the desk's mail domain.
@@ -75,6 +69,14 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
             ),
             None => format!("desk.{}@{}", hex::encode(r), policy.contacts.mail_domain()),
         }
+    }
+}
+
+impl<S: DirectoryStore + DeskStore> Directory<S> {
+    /// Both SLA clocks of `ticket` now.
+    fn sla(&self, policy: &DeskPolicy, ticket: &Ticket) -> CoreResult<TicketSla> {
+        let targets = policy.targets.for_class(ticket.plan_class, ticket.severity);
+        ticket.history.sla(&policy.calendar, targets, self.now())
     }
 
     /// A mail from the desk to `user` about `ticket`, threaded after `thread` (the ids of the

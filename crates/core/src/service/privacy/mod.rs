@@ -57,7 +57,9 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
             .ok_or_else(|| CoreError::not_found("user", user.to_string()))?;
         Ok((org, user))
     }
+}
 
+impl<S: DirectoryStore> Directory<S> {
     /// A data-protection notice from the desk's address to one person, about `org` (its
     /// delivery is then recorded in the org's audit chain) or about none (the deployment's).
     pub(super) fn privacy_mail(

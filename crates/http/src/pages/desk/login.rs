@@ -183,7 +183,9 @@ pub async fn submit<S: Storage + Clone>(
         ),
         Err(CoreError::BadCredentials) => (
             StatusCode::UNAUTHORIZED,
-            "Wrong handle or password.".to_string(),
+            "Wrong handle or password — or the account cannot sign in right now (it locks \
+             for a while after repeated failures)."
+                .to_string(),
         ),
         Err(CoreError::LockedOut { retry_after_secs }) => (
             StatusCode::TOO_MANY_REQUESTS,

@@ -134,7 +134,9 @@ pub async fn submit<S: Storage + Clone>(
         refill.error = Some("This form expired. Please try again.".into());
         return show(&st, StatusCode::FORBIDDEN, &new_csrf(), &refill);
     }
-    let wrong = "Wrong organization, username or password.";
+    let wrong = "Wrong organization, username or password — or the account cannot sign in \
+                 right now (locked for a while after repeated failures, or suspended). If it \
+                 keeps failing, ask your organization's administrator.";
     let (Ok(org), Ok(user)) = (
         OrgSlug::parse(f.org.trim()),
         Username::parse(f.username.trim()),
@@ -169,7 +171,7 @@ pub async fn submit<S: Storage + Clone>(
             ));
             show(&st, StatusCode::TOO_MANY_REQUESTS, &csrf, &refill)
         }
-        Err(CoreError::BadCredentials | CoreError::AccountInactive { .. }) => {
+        Err(CoreError::BadCredentials) => {
             refill.error = Some(wrong.into());
             show(&st, StatusCode::UNAUTHORIZED, &csrf, &refill)
         }
