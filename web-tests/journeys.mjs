@@ -218,9 +218,9 @@ await journey('anyone searches the knowledge base and reads the public pages', a
 
 await journey('a wrong password says only that something was wrong', async (page) => {
   await logIn(page, 'acme', 'alice', 'not her password');
-  await page.getByRole('alert').getByText('Wrong organization, username or password.').waitFor();
+  await page.getByRole('alert').getByText('Wrong organization, username or password').waitFor();
   await logIn(page, 'nosuchorg', 'alice', 'a long passphrase');
-  await page.getByRole('alert').getByText('Wrong organization, username or password.').waitFor();
+  await page.getByRole('alert').getByText('Wrong organization, username or password').waitFor();
 });
 
 await journey('the admin logs in, sees the org, creates a user and finds them', async (page, context) => {
@@ -292,7 +292,7 @@ await journey('the admin suspends a user, who then cannot log in', async (page) 
   await page.locator('h1').getByText('suspended').waitFor();
   const other = await person();
   await logIn(other.page, 'acme', 'bob', 'bob has a long passphrase');
-  await other.page.getByRole('alert').getByText('Wrong organization, username or password.').waitFor();
+  await other.page.getByRole('alert').getByText('Wrong organization, username or password').waitFor();
   await other.context.close();
   await page.getByRole('button', { name: 'Activate bob' }).click();
   await page.locator('h1').getByText('active').waitFor();
@@ -343,7 +343,7 @@ await journey('the agent signs in with their token, sets a password and logs in 
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.waitForURL('**/staff/login');
   await staffLogIn(page, 'ann', 'not the password');
-  await page.getByRole('alert').getByText('Wrong handle or password.').waitFor();
+  await page.getByRole('alert').getByText('Wrong handle or password').waitFor();
   await staffLogIn(page, 'ann', AGENT_PW);
   await page.waitForURL('**/desk');
 });

@@ -189,7 +189,7 @@ async fn an_admin_files_follows_resolves_and_rates_a_ticket_in_the_portal() {
             .await;
         assert_eq!(s, 401);
         assert!(
-            html.contains("Wrong organization, username or password."),
+            html.contains("Wrong organization, username or password"),
             "{html}"
         );
         // Without the form's CSRF token nothing happens.
