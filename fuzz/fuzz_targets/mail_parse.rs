@@ -1,5 +1,6 @@
 //! Inbound mail parsing — MIME structure, transfer encodings, charsets, encoded words, HTML to
-//! text, and the Authentication-Results parser: everything the desk runs on a stranger's
+//! text, the Authentication-Results parser, and the core's parsers of what comes out (the
+//! sender's address, the attachments' media types): everything the desk runs on a stranger's
 //! message before anyone has looked at it.
 #![no_main]
 
@@ -22,9 +23,18 @@ fuzz_target!(
         }));
     },
     |data: &[u8]| {
-        let _ = skydir_mail::parse(data, &skydir_mail::Limits::default());
+        if let Ok(mail) = skydir_mail::parse(data, &skydir_mail::Limits::default()) {
+            if let Some(from) = mail.from.as_deref() {
+                let _ = skydir_core::directory::Email::parse(from);
+            }
+            for a in &mail.attachments {
+                let _ = skydir_core::support::MediaType::parse(&a.content_type);
+            }
+        }
         if let Ok(value) = std::str::from_utf8(data) {
             let _ = skydir_mail::parse_authentication_results(value);
+            let _ = skydir_core::directory::Email::parse(value);
+            let _ = skydir_core::support::MediaType::parse(value);
         }
     }
 );

@@ -612,6 +612,9 @@ mod tests {
         let cases: Vec<(&str, Vec<&str>)> = vec![
             ("Bad Name,a@example.com,,,,,,,,,,", vec!["username"]),
             ("a,not-an-email,,,,,,,,,,", vec!["email"]),
+            ("a,Eve <eve@x.org>,,,,,,,,,,", vec!["email"]),
+            ("a,<eve@x.org>,,,,,,,,,,", vec!["email"]),
+            ("a,eve@x.org (boss),,,,,,,,,,", vec!["email"]),
             (",,,,,,,,,,,x", vec!["username", "email", "addresses"]),
             ("a,a@example.com,pw,{SSHA}AAAA,,,,,,,,", vec!["password"]),
             ("a,a@example.com,,{MD5}abc,,,,,,,,", vec!["password_hash"]),

@@ -4,13 +4,14 @@
 //! affected. An idle connection is closed after the idle timeout.
 
 use crate::ops::dse::{OID_NOTICE_OF_DISCONNECTION, OID_STARTTLS, OID_WHOAMI};
-use crate::ops::{Ctx, bind, passwd, search};
+use crate::ops::{Ctx, bind, compare, passwd, search};
 use crate::session::Identity;
 use futures_util::{SinkExt, StreamExt};
 use ldap3_proto::LdapCodec;
 use ldap3_proto::control::LdapControl;
 use ldap3_proto::proto::{
-    LdapBindResponse, LdapExtendedResponse, LdapMsg, LdapOp, LdapResult, LdapResultCode,
+    LdapBindCred, LdapBindResponse, LdapExtendedResponse, LdapMsg, LdapOp, LdapResult,
+    LdapResultCode,
 };
 use skydir_core::audit::Outcome;
 use skydir_core::ports::DirectoryStore;
@@ -117,7 +118,11 @@ pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
             LdapOp::UnbindRequest => return,
             LdapOp::AbandonRequest(_) => Ok(()),
             LdapOp::BindRequest(req) => {
-                if !secure {
+                // An anonymous bind carries no credentials: it is answered in clear too, so that
+                // `ldapsearch -x -b '' -s base` can find out whether StartTLS is offered.
+                let anonymous = req.dn.is_empty()
+                    && matches!(&req.cred, LdapBindCred::Simple(p) if p.is_empty());
+                if !secure && !anonymous {
                     id = Identity::Anonymous;
                     let res = confidential_required();
                     conn.send(msg(
@@ -157,11 +162,42 @@ pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
                         tracing::warn!(want, "LDAP read model is behind; answering from it anyway");
                     }
                     let out = search::search(&ctx, &id, &req, &ctrl, tls.is_some());
-                    if let Some(event) = access_event(&ctx, &id, &req, &out) {
+                    let detail = serde_json::json!({
+                        "scope": scope_name(&req.scope),
+                        "entries": out.entries.len(),
+                        "result": out.code.clone() as i32,
+                    });
+                    if let Some(event) = access_event(&ctx, &id, "ldap.search", &out.code, detail) {
                         ctx.access.record(event).await;
                     }
                     send_search(&mut conn, msgid, out).await
                 }
+            }
+            LdapOp::CompareRequest(req) => {
+                let out = if !secure && !req.dn.is_empty() {
+                    let r = confidential_required();
+                    compare::CompareOutcome {
+                        code: r.code,
+                        message: r.message,
+                    }
+                } else {
+                    let want = (ctx.committed)();
+                    if !ctx.model.caught_up(want, CATCH_UP_LIMIT).await {
+                        tracing::warn!(want, "LDAP read model is behind; answering from it anyway");
+                    }
+                    let out = compare::compare(&ctx, &id, &req, tls.is_some());
+                    let detail = serde_json::json!({ "result": out.code.clone() as i32 });
+                    if let Some(event) = access_event(&ctx, &id, "ldap.compare", &out.code, detail)
+                    {
+                        ctx.access.record(event).await;
+                    }
+                    out
+                };
+                conn.send(msg(
+                    msgid,
+                    LdapOp::CompareResult(result(out.code, out.message)),
+                ))
+                .await
             }
             LdapOp::ExtendedRequest(req) if req.name == OID_STARTTLS => {
                 let Some(acceptor) = tls.take() else {
@@ -245,46 +281,45 @@ pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
     }
 }
 
-/// The audit record of a search by a bound identity: counts and codes, never the filter or
-/// the base (both can hold names or addresses).
+/// The audit record of a search or compare by a bound identity: counts and codes, never the
+/// filter, the base, the entry or the value asserted (all can hold names or addresses).
 fn access_event<S>(
     ctx: &Ctx<S>,
     id: &Identity,
-    req: &ldap3_proto::proto::LdapSearchRequest,
-    out: &search::SearchOutcome,
+    action: &'static str,
+    code: &LdapResultCode,
+    detail: serde_json::Value,
 ) -> Option<AccessEvent>
 where
     S: DirectoryStore,
 {
     let (org, actor) = (id.org()?, id.actor()?);
-    let code = out.code.clone() as i32;
     let denied = matches!(
-        out.code,
+        code,
         LdapResultCode::InsufficentAccessRights | LdapResultCode::NoSuchObject
     );
-    let scope = match req.scope {
-        ldap3_proto::proto::LdapSearchScope::Base => "base",
-        ldap3_proto::proto::LdapSearchScope::OneLevel => "one",
-        ldap3_proto::proto::LdapSearchScope::Subtree => "sub",
-        ldap3_proto::proto::LdapSearchScope::Children => "children",
-    };
     Some(AccessEvent {
         org,
         actor,
         at: ctx.dir.now(),
-        action: "ldap.search",
+        action,
         target: format!("org:{org}"),
         outcome: if denied {
             Outcome::Denied
         } else {
             Outcome::Success
         },
-        detail: serde_json::json!({
-            "scope": scope,
-            "entries": out.entries.len(),
-            "result": code,
-        }),
+        detail,
     })
+}
+
+fn scope_name(scope: &ldap3_proto::proto::LdapSearchScope) -> &'static str {
+    match scope {
+        ldap3_proto::proto::LdapSearchScope::Base => "base",
+        ldap3_proto::proto::LdapSearchScope::OneLevel => "one",
+        ldap3_proto::proto::LdapSearchScope::Subtree => "sub",
+        ldap3_proto::proto::LdapSearchScope::Children => "children",
+    }
 }
 
 async fn send_ext(

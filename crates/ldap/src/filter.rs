@@ -103,9 +103,30 @@ fn normalize(m: Matching, v: &str) -> Option<Norm> {
     match m {
         Matching::CaseIgnore | Matching::Time => Some(Norm::Text(normalize_value(v))),
         Matching::CaseExact => Some(Norm::Text(v.to_string())),
-        Matching::Integer => v.trim().parse::<i128>().ok().map(Norm::Int),
+        Matching::Integer => is_ldap_integer(v)
+            .then(|| v.parse::<i128>().ok())
+            .flatten()
+            .map(Norm::Int),
         Matching::Dn => Dn::parse(v).ok().map(|d| Norm::Text(d.normalized())),
     }
+}
+
+/// True when `value` can be asserted of an attribute of type `ty` (an integer for integer
+/// types, a DN for DN types; any text otherwise).
+pub fn is_valid_assertion(ty: &schema::AttributeType, value: &str) -> bool {
+    normalize(ty.matching, value).is_some()
+}
+
+/// RFC 4517 §3.3.16's Integer, as slapd checks it: `0`, or digits without a leading zero after
+/// an optional `-`; no spaces, no `+`.
+fn is_ldap_integer(v: &str) -> bool {
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    let first_ok = match digits.as_bytes().first() {
+        Some(b'0') => digits.len() == 1 && digits.len() == v.len(),
+        Some(b) => b.is_ascii_digit(),
+        None => false,
+    };
+    first_ok && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn cmp(a: &Norm, b: &Norm) -> Option<Ordering> {
@@ -247,6 +268,16 @@ mod tests {
             "TRUE wins an OR with Undefined"
         );
         assert!(!m("(&(uidNumber=abc)(uid=alice))"));
+    }
+
+    #[test]
+    fn integers_are_rfc_4517_integers() {
+        for ok in ["0", "7", "10001", "-1", "-20005"] {
+            assert!(is_ldap_integer(ok), "{ok}");
+        }
+        for bad in ["", "-", "-0", "007", "+5", " 5", "5 ", "1e3", "0x10", "٣"] {
+            assert!(!is_ldap_integer(bad), "{bad:?}");
+        }
     }
 
     #[test]

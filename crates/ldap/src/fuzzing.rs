@@ -1,11 +1,12 @@
 //! The path every byte from the network takes — PDU decoding, then DN parsing, filter
-//! evaluation and attribute selection — as one function, so the cargo-fuzz target in `fuzz/`
+//! evaluation, attribute selection and compare's value assertions — as one function, so the cargo-fuzz target in `fuzz/`
 //! and the property tests in `tests/fuzz.rs` exercise exactly what a connection does.
 //! It must never panic, overflow the stack or allocate without bound, whatever the input.
 
 use crate::dn::Dn;
 use crate::entry::Entry;
 use crate::filter;
+use crate::ops::compare;
 use crate::ops::search::project;
 use bytes::BytesMut;
 use ldap3_proto::LdapCodec;
@@ -44,6 +45,10 @@ pub fn exercise(data: &[u8]) -> usize {
             }
             LdapOp::BindRequest(req) => {
                 let _ = Dn::parse(&req.dn);
+            }
+            LdapOp::CompareRequest(req) => {
+                let _ = Dn::parse(&req.dn);
+                let _ = compare::assert_on(&entry, &req.atype, &req.val);
             }
             LdapOp::ExtendedRequest(req) => {
                 let _ = LdapPasswordModifyRequest::try_from(req);

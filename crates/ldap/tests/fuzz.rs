@@ -76,7 +76,21 @@ fn seeds() -> Vec<Vec<u8>> {
         ),
         ctrl: vec![],
     };
-    vec![encode(bind), encode(search), encode(passwd)]
+    let compare = LdapMsg {
+        msgid: 4,
+        op: LdapOp::CompareRequest(LdapCompareRequest {
+            dn: "cn=eng,ou=groups,o=acme,dc=skydir".into(),
+            atype: "member".into(),
+            val: b"uid=alice,ou=users,o=acme,dc=skydir".to_vec(),
+        }),
+        ctrl: vec![],
+    };
+    vec![
+        encode(bind),
+        encode(search),
+        encode(passwd),
+        encode(compare),
+    ]
 }
 
 #[test]
@@ -84,7 +98,7 @@ fn the_seeds_decode() {
     for s in seeds() {
         assert_eq!(exercise(&s), 1);
     }
-    assert_eq!(exercise(&seeds().concat()), 3);
+    assert_eq!(exercise(&seeds().concat()), 4);
 }
 
 /// GHSA-qcxq-75wr-5cm8: a filter nested 100,000 deep must be refused, not recursed into. Run
@@ -118,7 +132,7 @@ proptest! {
 
     #[test]
     fn mutated_pdus_never_panic(
-        which in 0usize..3,
+        which in 0usize..4,
         edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..8),
     ) {
         let mut data = seeds()[which].clone();

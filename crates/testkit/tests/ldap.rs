@@ -162,10 +162,10 @@ async fn ldap3_client(app: &TestApp) -> ldap3::Ldap {
 }
 
 #[tokio::test]
-async fn root_dse_is_readable_without_binding_and_names_no_org() {
+async fn root_dse_is_readable_anonymously_and_nothing_else_is() {
     each_backend(|app| async move {
         populate(&app, "acme").await;
-        // No bind at all: an anonymous *bind* is refused, reading the root DSE is not.
+        // No bind at all: the root DSE and the subschema entry are readable.
         let mut ldap = ldap3_client(&app).await;
         let (entries, _) = ldap
             .search("", Scope::Base, "(objectClass=*)", vec!["+"])
@@ -206,20 +206,263 @@ async fn root_dse_is_readable_without_binding_and_names_no_org() {
             .await
             .unwrap();
         assert_eq!(res.1.rc, 50, "{:?}", res.1);
-        // `ldapsearch -x` without -D makes an anonymous bind, which is refused.
+        // `ldapsearch -x` without -D makes an explicit anonymous bind (empty DN and password),
+        // which succeeds; the root DSE is then readable, over LDAPS, StartTLS or in clear.
+        for (url, tls) in [
+            (app.ldaps_url.as_str(), None),
+            (app.ldap_url.as_str(), Some("-ZZ")),
+            (app.ldap_url.as_str(), None),
+        ] {
+            let mut args = vec!["-LLL", "-x", "-o", "ldif_wrap=no", "-H", url];
+            args.extend(tls);
+            args.extend([
+                "-b",
+                "",
+                "-s",
+                "base",
+                "(objectClass=*)",
+                "namingContexts",
+                "supportedExtension",
+                "supportedControl",
+            ]);
+            let (code, out) = tool(&app, "ldapsearch", &args).await;
+            assert_eq!(code, 0, "{url} {tls:?}: {out}");
+            assert!(out.contains("namingContexts: dc=skydir\n"), "{out}");
+            assert!(
+                !out.contains("o=acme"),
+                "no org is named to strangers: {out}"
+            );
+            assert!(
+                out.contains("supportedControl: 1.2.840.113556.1.4.319"),
+                "{out}"
+            );
+            assert!(
+                out.contains("supportedExtension: 1.3.6.1.4.1.4203.1.11.3"),
+                "{out}"
+            );
+        }
+        // Nothing else is readable after that anonymous bind.
+        for base in [
+            "o=acme,dc=skydir",
+            "uid=bob,ou=users,o=acme,dc=skydir",
+            "dc=skydir",
+        ] {
+            let (code, out) = tool(
+                &app,
+                "ldapsearch",
+                &[
+                    "-LLL",
+                    "-x",
+                    "-H",
+                    &app.ldaps_url,
+                    "-b",
+                    base,
+                    "(objectClass=*)",
+                ],
+            )
+            .await;
+            assert_eq!(code, 50, "{base}: {out}");
+            assert!(!out.contains("dn:"), "{out}");
+        }
+        let mut ldap = ldap3_client(&app).await;
+        ldap.simple_bind("", "").await.unwrap().success().unwrap();
+        let (entries, _) = ldap
+            .search("", Scope::Base, "(objectClass=*)", vec!["namingContexts"])
+            .await
+            .unwrap()
+            .success()
+            .unwrap();
+        assert_eq!(entries.len(), 1);
+        let res = ldap
+            .search("o=acme,dc=skydir", Scope::Subtree, "(uid=*)", vec!["1.1"])
+            .await
+            .unwrap();
+        assert_eq!((res.1.rc, res.0.len()), (50, 0), "{:?}", res.1);
+        // An unauthenticated bind (a DN with an empty password, RFC 4513 §5.1.2) is never a
+        // success, and a password without a DN authenticates no one.
         let (code, out) = tool(
             &app,
-            "ldapsearch",
-            &["-x", "-H", &app.ldaps_url, "-b", "", "-s", "base"],
+            "ldapwhoami",
+            &[
+                "-x",
+                "-H",
+                &app.ldaps_url,
+                "-D",
+                &dn("acme", "bob"),
+                "-w",
+                "",
+            ],
         )
         .await;
-        assert_eq!(code, 48, "{out}");
-        assert!(out.contains("anonymous bind is not allowed"), "{out}");
+        assert_eq!(code, 53, "unwillingToPerform: {out}");
+        let res = ldap.simple_bind(&dn("acme", "bob"), "").await.unwrap();
+        assert_eq!(res.rc, 53, "{res:?}");
+        let (code, out) = tool(&app, "ldapwhoami", &["-x", "-H", &app.ldaps_url, "-w", PW]).await;
+        assert_eq!(code, 49, "invalidCredentials: {out}");
         // Bound, the root DSE names the org's own naming context.
         let (code, out) =
             search_as(&app, "acme", "bob", "", &["-s", "base", "namingContexts"]).await;
         assert_eq!(code, 0, "{out}");
         assert!(out.contains("namingContexts: o=acme,dc=skydir"), "{out}");
+        app
+    })
+    .await;
+}
+
+/// `ldapcompare` as applications use it for group checks: TRUE/FALSE under the attribute's
+/// equality rule, and no more than a search would tell — another org's entry, or another user's
+/// for a plain user, is noSuchObject like one that does not exist; anonymously, nothing.
+#[tokio::test]
+async fn ldapcompare_answers_membership_under_the_search_rules() {
+    each_backend(|app| async move {
+        let admin = populate(&app, "acme").await;
+        populate(&app, "globex").await;
+        let secret = "jenkins service secret 1";
+        rest(
+            &app,
+            &admin,
+            Method::POST,
+            "/api/v1/orgs/acme/ldap-accounts",
+            Some(json!({"name": "jenkins", "password": secret})),
+        )
+        .await;
+        let svc = "cn=jenkins,ou=services,o=acme,dc=skydir".to_string();
+        let compare = |bind: Option<(String, &'static str)>, entry: String, ava: String| {
+            let app = &app;
+            async move {
+                let mut args = vec!["-x".to_string(), "-H".into(), app.ldaps_url.clone()];
+                if let Some((d, pw)) = bind {
+                    args.extend(["-D".to_string(), d, "-w".into(), pw.into()]);
+                }
+                args.extend([entry, ava]);
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                tool(app, "ldapcompare", &args).await
+            }
+        };
+        let group = |g: &str| format!("cn={g},ou=groups,o=acme,dc=skydir");
+        let as_svc = || Some((svc.clone(), secret));
+        let as_user = |u: &str| Some((dn("acme", u), PW));
+        // eng ∋ carol and the group backend ∋ bob: `member` holds direct members, `memberUid`
+        // everyone below; DN values compare as DNs, other values by their matching rule.
+        for (bind, entry, ava, want) in [
+            (
+                as_svc(),
+                group("eng"),
+                format!("member:{}", dn("acme", "carol")),
+                6,
+            ),
+            (
+                as_svc(),
+                group("eng"),
+                "member:UID=Carol, OU=Users,O=ACME,DC=skydir".into(),
+                6,
+            ),
+            (
+                as_svc(),
+                group("eng"),
+                format!("member:{}", dn("acme", "bob")),
+                5,
+            ),
+            (
+                as_svc(),
+                group("eng"),
+                format!("member:{}", group("backend")),
+                6,
+            ),
+            (as_svc(), group("eng"), "memberUid:BOB".into(), 6),
+            (as_svc(), group("backend"), "memberUid:carol".into(), 5),
+            (
+                as_svc(),
+                dn("acme", "bob"),
+                format!("memberOf:{}", group("backend")),
+                6,
+            ),
+            (
+                as_svc(),
+                dn("acme", "bob"),
+                "mail:BOB@acme.example.com".into(),
+                6,
+            ),
+            (as_svc(), dn("acme", "bob"), "cn:bob  builder".into(), 6),
+            (
+                as_svc(),
+                dn("acme", "bob"),
+                "homeDirectory:/HOME/bob".into(),
+                5,
+            ),
+            (
+                as_user("bob"),
+                group("eng"),
+                format!("member:{}", dn("acme", "carol")),
+                6,
+            ),
+            (as_user("bob"), dn("acme", "bob"), "uid:bob".into(), 6),
+            (as_user("alice"), dn("acme", "carol"), "uid:carol".into(), 6),
+        ] {
+            let (code, out) = compare(bind, entry.clone(), ava.clone()).await;
+            assert_eq!(code, want, "{entry} {ava}: {out}");
+            let word = if want == 6 { "TRUE" } else { "FALSE" };
+            assert!(out.contains(word), "{entry} {ava}: {out}");
+        }
+        // What the identity cannot see is noSuchObject, exactly like what does not exist.
+        for (bind, entry) in [
+            (as_svc(), "cn=eng,ou=groups,o=globex,dc=skydir".to_string()),
+            (as_svc(), "uid=bob,ou=users,o=globex,dc=skydir".into()),
+            (as_svc(), group("nope")),
+            (as_user("bob"), dn("acme", "carol")),
+            (as_user("carol"), group("backend")),
+        ] {
+            let (code, out) = compare(bind, entry.clone(), "uid:carol".into()).await;
+            assert_eq!(code, 32, "{entry}: {out}");
+            assert!(out.contains("No such object"), "{out}");
+        }
+        // Attributes as slapd answers them.
+        let (code, out) = compare(as_svc(), group("eng"), "mail:x@acme.example.com".into()).await;
+        assert_eq!(code, 16, "noSuchAttribute: {out}");
+        let (code, out) = compare(as_svc(), group("eng"), "x-colour:blue".into()).await;
+        assert_eq!(code, 17, "undefinedAttributeType: {out}");
+        let (code, out) = compare(as_svc(), group("eng"), "gidNumber:many".into()).await;
+        assert_eq!(code, 21, "invalidAttributeSyntax: {out}");
+        // Anonymously: the root DSE, nothing else.
+        let (code, out) = compare(None, String::new(), "supportedLDAPVersion:3".into()).await;
+        assert_eq!(code, 6, "{out}");
+        let (code, out) = compare(
+            None,
+            group("eng"),
+            format!("member:{}", dn("acme", "carol")),
+        )
+        .await;
+        assert_eq!(code, 50, "insufficientAccessRights: {out}");
+        // Compares are read access: audited without the entry or the value.
+        let t0 = std::time::Instant::now();
+        loop {
+            let events = rest(
+                &app,
+                &admin,
+                Method::GET,
+                "/api/v1/orgs/acme/audit?limit=1000",
+                None,
+            )
+            .await;
+            let compares: Vec<&Value> = events
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["action"] == "ldap.compare")
+                .collect();
+            if compares.iter().any(|e| e["detail"]["result"] == 32) {
+                let text = serde_json::to_string(&compares).unwrap();
+                for secret in ["carol", "member", "cn=eng"] {
+                    assert!(!text.contains(secret), "audit log leaks {secret}: {text}");
+                }
+                break;
+            }
+            assert!(
+                t0.elapsed() < Duration::from_secs(5),
+                "no ldap.compare event: {events}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         app
     })
     .await;
@@ -290,7 +533,11 @@ async fn users_bind_over_ldaps_and_starttls_and_whoami_names_them() {
             ],
         )
         .await;
-        assert_eq!(code, 48, "anonymous bind refused: {out}");
+        assert_eq!(
+            code, 50,
+            "anonymous: the bind works, the search is refused: {out}"
+        );
+        assert!(!out.contains("dn:"), "{out}");
         // A suspended user cannot bind.
         rest(
             &app,

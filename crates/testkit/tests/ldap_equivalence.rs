@@ -1,6 +1,7 @@
 //! The same 1,000 users in skydir and in OpenLDAP's `slapd` (Debian's, mdb backend), and a
 //! battery of filters asked of both with `ldapsearch`: every answer must hold the same entries
-//! with the same values. Where skydir and slapd disagree, slapd is the reference.
+//! with the same values; then a set of `ldapcompare` assertions, which must get the same result
+//! codes. Where skydir and slapd disagree, slapd is the reference.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -191,6 +192,18 @@ fn ask(url: &str, bind: &[&str], base: &str, filter: &str, env: &[(&str, &str)])
     parse(&text)
 }
 
+/// The exit code of `ldapcompare` (the LDAP result code: 6 TRUE, 5 FALSE, or the error).
+fn compare(url: &str, bind: &[&str], dn: &str, ava: &str, env: &[(&str, &str)]) -> i32 {
+    let out = Command::new("ldapcompare")
+        .args(["-x", "-H", url])
+        .args(bind)
+        .args([dn, ava])
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    out.status.code().unwrap_or(-1)
+}
+
 /// Multi-threaded: the ldapsearch calls block their thread while the in-process server answers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_thousand_users_answer_a_battery_of_filters_as_in_slapd() {
@@ -278,6 +291,47 @@ async fn the_same_thousand_users_answer_a_battery_of_filters_as_in_slapd() {
         for (uid, attrs) in &want {
             assert_eq!(got.get(uid), Some(attrs), "{filter}: {uid} differs");
         }
+    }
+    // Compare: the same answers, under each attribute's equality rule.
+    let compares = [
+        ("user0005", "uid:USER0005"),
+        ("user0005", "mail:User0005@EXAMPLE.com"),
+        ("user0005", "cn:bob   NUMBER5"),
+        ("user0005", "uidNumber:20005"),
+        ("user0005", "uidNumber:20006"),
+        ("user0005", "gidNumber:20005"),
+        ("user0005", "gidNumber: 20005"),
+        ("user0005", "gidNumber:+20005"),
+        ("user0005", "gidNumber:020005"),
+        ("user0005", "gidNumber:-1"),
+        ("user0005", "gidNumber:-0"),
+        ("user0005", "gidNumber:0"),
+        ("user0005", "objectClass:POSIXACCOUNT"),
+        ("user0005", "homeDirectory:/home/user0005"),
+        ("user0005", "homeDirectory:/HOME/user0005"),
+        ("user0005", "loginShell:/bin/zsh"),
+        ("user0006", "loginShell:/bin/zsh"),
+        ("user0005", "uidNumber:abc"),
+        ("user0005", "description:x"),
+        ("user0005", "x-colour:blue"),
+        ("nobody", "uid:nobody"),
+    ];
+    for (uid, ava) in compares {
+        let want = compare(
+            &reference.url,
+            &[],
+            &format!("uid={uid},ou=users,dc=example,dc=com"),
+            ava,
+            &[],
+        );
+        let got = compare(
+            &app.ldaps_url,
+            &skydir_bind,
+            &format!("uid={uid},ou=users,o=eq,dc=skydir"),
+            ava,
+            &[("LDAPTLS_CACERT", cacert.as_str())],
+        );
+        assert_eq!(got, want, "compare {uid} {ava}");
     }
     app.stop().await.unwrap();
 }

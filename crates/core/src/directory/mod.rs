@@ -2,6 +2,7 @@
 //! access bindings. Plain data plus the rules that need no storage to check.
 
 pub mod binding;
+pub mod email;
 pub mod group;
 pub mod names;
 pub mod org;
@@ -13,8 +14,9 @@ pub mod system;
 pub mod user;
 
 pub use binding::{AccessBinding, BindingSubject};
+pub use email::Email;
 pub use group::{Group, GroupMember};
-pub use names::{Email, Name, OrgSlug, Username};
+pub use names::{Name, OrgSlug, Username};
 pub use org::Org;
 pub use personal::{Address, PersonalData};
 pub use plan::{FREE_USER_LIMIT, Plan, PlanKind};

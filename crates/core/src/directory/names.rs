@@ -1,4 +1,5 @@
-//! Names parsed at the edge: org slugs, usernames, group/resource names and email addresses.
+//! Names parsed at the edge: org slugs, usernames, group/resource names (email addresses are
+//! [`super::email`]).
 //!
 //! Parse, don't validate: once a value has one of these types it is known to be well formed,
 //! and it is safe to place in an LDAP DN, a URL path or a log line.
@@ -98,69 +99,6 @@ ident_newtype!(
     Name, "name", 128
 );
 
-/// An email address, normalized to lowercase. Checked for shape only (one `@`, a dotted domain,
-/// no whitespace or control characters); deliverability is the mail system's business.
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct Email(String);
-
-impl Email {
-    /// Parses and normalizes an address.
-    pub fn parse(s: &str) -> Result<Self, CoreError> {
-        let s = s.trim();
-        let err = |why: &str| CoreError::invalid("email", why.to_string());
-        if s.is_empty() {
-            return Err(err("must not be empty"));
-        }
-        if s.len() > 254 {
-            return Err(err("must be at most 254 characters"));
-        }
-        if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(err("must not contain spaces or control characters"));
-        }
-        let (local, domain) = s.split_once('@').ok_or_else(|| err("must contain '@'"))?;
-        if local.is_empty() || domain.contains('@') {
-            return Err(err("must have exactly one '@' with a name before it"));
-        }
-        if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') {
-            return Err(err(
-                "the domain after '@' must contain a dot, like example.com",
-            ));
-        }
-        Ok(Self(s.to_lowercase()))
-    }
-
-    /// The normalized address.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The domain part (after `@`).
-    pub fn domain(&self) -> &str {
-        self.0.rsplit_once('@').map(|(_, d)| d).unwrap_or("")
-    }
-}
-
-impl TryFrom<String> for Email {
-    type Error = CoreError;
-    fn try_from(s: String) -> Result<Self, CoreError> {
-        Self::parse(&s)
-    }
-}
-
-impl From<Email> for String {
-    fn from(v: Email) -> String {
-        v.0
-    }
-}
-
-/// Email addresses are personal data: Debug does not print them.
-impl fmt::Debug for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Email(***)")
-    }
-}
-
 /// Checks a free-text description (groups, resources): at most 1000 characters, no control
 /// characters except newlines.
 pub fn check_description(d: &str) -> Result<String, CoreError> {
@@ -185,7 +123,7 @@ mod fuzz {
             if let Ok(v) = OrgSlug::parse(&s) { prop_assert_eq!(OrgSlug::parse(v.as_str()).ok(), Some(v)); }
             if let Ok(v) = Username::parse(&s) { prop_assert_eq!(Username::parse(v.as_str()).ok(), Some(v)); }
             if let Ok(v) = Name::parse(&s) { prop_assert_eq!(Name::parse(v.as_str()).ok(), Some(v)); }
-            if let Ok(v) = Email::parse(&s) { prop_assert_eq!(Email::parse(v.as_str()).ok(), Some(v)); }
+            if let Ok(v) = crate::directory::Email::parse(&s) { prop_assert_eq!(crate::directory::Email::parse(v.as_str()).ok(), Some(v)); }
             let _ = crate::directory::SshKey::parse(&s);
             let _ = crate::directory::UserStatus::parse(&s);
             let _ = crate::auth::credential::is_supported_hash(&s);
@@ -214,21 +152,5 @@ mod tests {
         assert!(e.is_some_and(|m| m.contains("'/'")));
         assert!(OrgSlug::parse("").is_err());
         assert!(OrgSlug::parse(&"a".repeat(64)).is_err());
-    }
-
-    #[test]
-    fn email_is_normalized_and_checked() {
-        assert_eq!(
-            Email::parse(" Ann@Example.COM ").ok().map(|e| e.0),
-            Some("ann@example.com".into())
-        );
-        assert!(Email::parse("ann").is_err());
-        assert!(Email::parse("ann@localhost").is_err());
-        assert!(Email::parse("a b@example.com").is_err());
-        assert!(Email::parse("a@b@example.com").is_err());
-        assert_eq!(
-            format!("{:?}", Email::parse("a@example.com").ok()),
-            "Some(Email(***))"
-        );
     }
 }

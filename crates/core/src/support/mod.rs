@@ -89,6 +89,7 @@ pub mod language;
 pub mod lifecycle;
 pub mod macros;
 pub mod mail;
+pub mod media_type;
 pub mod record;
 pub mod replies;
 pub mod security;
@@ -124,6 +125,7 @@ pub use mail::{
     AuthResult, AuthResults, InboundAttachment, InboundMail, OutboundMail, SenderCheck,
     parse_ticket_tag, sender_check, ticket_tag,
 };
+pub use media_type::MediaType;
 pub use record::{
     AttachmentMeta, Channel, Identity, MessageAuthor, Satisfaction, SlaMarks, StoredAttachment,
     Ticket, TicketMessage, Visibility,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use skydir_core::CoreError;
 use skydir_core::service::{MessageView, NewAttachment, QueueItem, TicketView};
 use skydir_core::support::{
-    AttachmentMeta, ClockState, Effect, Impact, MessageAuthor, SlaStatus, Urgency,
+    AttachmentMeta, ClockState, Effect, Impact, MediaType, MessageAuthor, SlaStatus, Urgency,
 };
 use utoipa::ToSchema;
 
@@ -18,7 +18,8 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct AttachmentIn {
     pub filename: String,
-    /// `type/subtype`; `application/octet-stream` when absent.
+    /// A media type (`type/subtype`, optionally `; name=value` parameters), printable ASCII,
+    /// at most 255 characters; `application/octet-stream` when absent.
     #[serde(default)]
     pub content_type: Option<String>,
     /// The file, base64 (standard alphabet).
@@ -33,11 +34,14 @@ pub fn attachments(list: Vec<AttachmentIn>) -> Result<Vec<NewAttachment>, ApiErr
             let content = STANDARD.decode(a.content_base64.trim()).map_err(|_| {
                 CoreError::invalid(format!("attachments[{i}].content_base64"), "is not base64")
             })?;
+            let content_type = match a.content_type.as_deref() {
+                None => MediaType::octet_stream(),
+                Some(t) => MediaType::parse(t)
+                    .map_err(|e| super::prefixed(&format!("attachments[{i}]"), e))?,
+            };
             Ok(NewAttachment {
                 filename: a.filename,
-                content_type: a
-                    .content_type
-                    .unwrap_or_else(|| "application/octet-stream".into()),
+                content_type,
                 content,
             })
         })

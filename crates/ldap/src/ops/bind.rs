@@ -2,8 +2,9 @@
 //! application with its service account's (`cn=<name>,ou=services,o=<org>,<suffix>`); the
 //! password check is the core's, so lockout, legacy-hash upgrade and the audit event are
 //! exactly those of a REST login — except that a plain success's audit event goes through the
-//! batched access log instead of a transaction of its own. Anonymous and unauthenticated binds
-//! are refused.
+//! batched access log instead of a transaction of its own. An anonymous bind (empty DN and
+//! password) succeeds and leaves the connection anonymous; an unauthenticated bind (a DN with an
+//! empty password, RFC 4513 §5.1.2) is always refused, and so is a password without a DN.
 
 use super::Ctx;
 use crate::dn::Dn;
@@ -75,10 +76,18 @@ pub async fn bind<S: DirectoryStore>(ctx: &Ctx<S>, req: &LdapBindRequest) -> Bin
         }
     };
     if req.dn.is_empty() {
-        return refused(
-            C::InappropriateAuthentication,
-            "anonymous bind is not allowed; bind as a user or service account",
-        );
+        if password.is_empty() {
+            // RFC 4513 §5.1.1: an anonymous bind (what `ldapsearch -x` sends without -D). It
+            // succeeds and the connection stays anonymous: the root DSE and the subschema
+            // entry, nothing else (`super::sight`).
+            return BindOutcome {
+                code: C::Success,
+                message: String::new(),
+                identity: Identity::Anonymous,
+            };
+        }
+        // A password without a name authenticates no one (slapd answers the same).
+        return refused(C::InvalidCredentials, "invalid credentials");
     }
     if password.is_empty() {
         return refused(

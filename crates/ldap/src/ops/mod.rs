@@ -1,9 +1,11 @@
 //! The LDAP operations, one file each, over the shared server context.
 
 pub mod bind;
+pub mod compare;
 pub mod dse;
 pub mod passwd;
 pub mod search;
+pub mod sight;
 
 use crate::config::LdapConfig;
 use crate::model::ReadModel;

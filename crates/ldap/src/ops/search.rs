@@ -1,13 +1,12 @@
 //! Search: scopes, the filter language, attribute selection, size and time limits and the
 //! paged-results control (RFC 2696), answered from a snapshot of the bound org's read model.
 //!
-//! What a bound identity sees: an org admin or service account sees the whole org; a user sees
-//! the containers, their own entry and the groups they belong to — the same rule as the REST API, where a user
-//! cannot read other users. Nothing of another org is ever reachable: its DNs are simply
-//! `noSuchObject`, exactly like names that do not exist.
+//! What an identity sees is [`super::sight`]'s rule (shared with compare): the root DSE and the
+//! subschema entry for anyone, the whole org for admins and service accounts, their own part
+//! for users, nothing of another org.
 
 use super::Ctx;
-use super::dse;
+use super::sight::{self, entry_at};
 use crate::dn::{Dn, normalize_value};
 use crate::entry::Entry;
 use crate::filter;
@@ -68,52 +67,16 @@ pub fn search<S>(
         _ => None,
     });
     // The root DSE and the subschema entry are readable by anyone.
-    if base.is_root() && req.scope == LdapSearchScope::Base {
-        let nc = match (id, id.org().and_then(|o| ctx.model.get(o))) {
-            (Identity::User { .. } | Identity::Service { .. }, Some(view)) => {
-                ctx.model.tree().org_dn(view.slug())
-            }
-            _ => ctx.model.tree().suffix.clone(),
-        };
-        return single(&dse::root_dse(&nc, starttls), req);
-    }
-    if base == ctx.model.tree().subschema_dn && req.scope == LdapSearchScope::Base {
-        return single(&dse::subschema(), req);
-    }
-    // Who sees what: `None` is the whole org (admins, service accounts), `Some(u)` user u's part.
-    let (org, reader) = match id {
-        Identity::User {
-            org, user, admin, ..
-        } => (*org, (!*admin).then_some(*user)),
-        Identity::Service { org, .. } => (*org, None),
-        Identity::Anonymous => {
-            return done(
-                C::InsufficentAccessRights,
-                "anonymous access is not allowed; bind as a user or service account first",
-            );
-        }
-    };
-    let Some(view) = ctx.model.get(org) else {
-        return done(C::NoSuchObject, "no such object");
-    };
-    if view.is_suspended() {
-        return done(
-            C::UnwillingToPerform,
-            "the organization is suspended by its provider",
-        );
-    }
-    if let Identity::Service {
-        account,
-        password_set_at,
-        ..
-    } = id
-        && !view.service_current(*account, *password_set_at)
+    if req.scope == LdapSearchScope::Base
+        && let Some(e) = sight::public_entry(ctx, id, &base, starttls)
     {
-        return done(
-            C::InsufficentAccessRights,
-            "this service account was deleted or its password changed; bind again",
-        );
+        return single(&e, req);
     }
+    let sight = match sight::sight(ctx, id) {
+        Ok(s) => s,
+        Err(r) => return done(r.code, r.message),
+    };
+    let view = &sight.view;
     let suffix_entry = &ctx.model.tree().suffix_entry;
     // A subtree or one-level search from the root behaves as one from the suffix.
     let base = if base.is_root() {
@@ -121,15 +84,8 @@ pub fn search<S>(
     } else {
         base
     };
-    let visible = |e: &Entry| -> bool {
-        match reader {
-            None => true,
-            Some(user) => e.ndn == suffix_entry.ndn || sees(&view, user, e),
-        }
-    };
     // The base must be an entry this identity can see.
-    let base_exists = entry_at(&view, suffix_entry, &base).is_some_and(|e| visible(e));
-    if !base_exists {
+    if sight.entry(suffix_entry, &base).is_none() {
         return done(C::NoSuchObject, "no such object");
     }
     let server_limit = ctx.cfg.size_limit;
@@ -176,7 +132,7 @@ pub fn search<S>(
     let mut out = Vec::new();
     let mut next = None;
     let mut code = C::Success;
-    for (pos, e) in candidates(&view, suffix_entry, &base, uid.as_deref())
+    for (pos, e) in candidates(view, suffix_entry, &base, uid.as_deref())
         .enumerate()
         .skip(start)
     {
@@ -187,7 +143,10 @@ pub fn search<S>(
             code = C::TimeLimitExceeded;
             break;
         }
-        if !in_scope(&e.ndn, &base, &req.scope) || !visible(e) || !filter::matches(&req.filter, e) {
+        if !in_scope(&e.ndn, &base, &req.scope)
+            || !sight.sees(suffix_entry, e)
+            || !filter::matches(&req.filter, e)
+        {
             continue;
         }
         if out.len() == limit {
@@ -255,36 +214,6 @@ fn candidates<'a>(
             .chain(view.users())
             .chain(view.groups.values()),
     )
-}
-
-/// The entry named `dn`, found by its leaf RDN instead of a scan.
-fn entry_at<'a>(view: &'a OrgView, suffix: &'a Arc<Entry>, dn: &Dn) -> Option<&'a Arc<Entry>> {
-    if *dn == suffix.ndn {
-        return Some(suffix);
-    }
-    if let Some(c) = view.containers.iter().find(|c| c.ndn == *dn) {
-        return Some(c);
-    }
-    let found = match dn.leaf()? {
-        ("uid", v) => view.user_by_uid(v),
-        ("cn", v) => view.groups.get(v),
-        _ => None,
-    };
-    found.filter(|e| e.ndn == *dn)
-}
-
-/// What a non-admin user may see below the org: containers, themselves, their groups.
-fn sees(view: &OrgView, user: skydir_core::ids::UserId, e: &Entry) -> bool {
-    if view.containers.iter().any(|c| c.ndn == e.ndn) {
-        return true;
-    }
-    if view.user_entry(user).is_some_and(|me| me.ndn == e.ndn) {
-        return true;
-    }
-    view.groups_of(user)
-        .iter()
-        .filter_map(|g| view.group_entry(*g))
-        .any(|g| g.ndn == e.ndn)
 }
 
 fn in_scope(dn: &Dn, base: &Dn, scope: &LdapSearchScope) -> bool {

@@ -70,7 +70,7 @@ impl Store {
             out.push(Subscription {
                 id: id(&sid, SubscriptionId::parse, "privacy_subscriptions.id")?,
                 org,
-                email: parsed(&email, Email::parse, "privacy_subscriptions.email")?,
+                email: parsed(&email, Email::stored, "privacy_subscriptions.email")?,
                 created_at: ts(r.int(3)?, "privacy_subscriptions.created_at")?,
             });
         }

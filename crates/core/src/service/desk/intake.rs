@@ -24,8 +24,8 @@ use crate::support::security::handling;
 use crate::support::triage::{Request, triage};
 use crate::support::{
     AttachmentMeta, Category, Channel, ClockState, Eligibility, HistoryEntry, Identity, Impact,
-    MessageAuthor, SecurityRequest, Severity, SlaMarks, StoredAttachment, Ticket, TicketHistory,
-    TicketMessage, TicketStatus, Visibility,
+    MediaType, MessageAuthor, SecurityRequest, Severity, SlaMarks, StoredAttachment, Ticket,
+    TicketHistory, TicketMessage, TicketStatus, Visibility,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -34,7 +34,9 @@ use sha2::{Digest, Sha256};
 #[derive(Clone)]
 pub struct NewAttachment {
     pub filename: String,
-    pub content_type: String,
+    /// Parsed at the edge: the API and the portal refuse a bad one, mail keeps the file as
+    /// `application/octet-stream`.
+    pub content_type: MediaType,
     pub content: Vec<u8>,
 }
 
@@ -138,22 +140,15 @@ impl<S: DirectoryStore + DeskStore> Directory<S> {
     pub(super) fn store_attachments(&self, files: Vec<NewAttachment>) -> Vec<StoredAttachment> {
         files
             .into_iter()
-            .map(|f| {
-                let content_type = f.content_type.trim().to_ascii_lowercase();
-                StoredAttachment {
-                    meta: AttachmentMeta {
-                        id: AttachmentId::from_random(self.random()),
-                        filename: sanitize_filename(&f.filename),
-                        content_type: if content_type.contains('/') && content_type.len() <= 100 {
-                            content_type
-                        } else {
-                            "application/octet-stream".into()
-                        },
-                        size: f.content.len() as u64,
-                        sha256: hex::encode(Sha256::digest(&f.content)),
-                    },
-                    content: f.content,
-                }
+            .map(|f| StoredAttachment {
+                meta: AttachmentMeta {
+                    id: AttachmentId::from_random(self.random()),
+                    filename: sanitize_filename(&f.filename),
+                    content_type: f.content_type.into(),
+                    size: f.content.len() as u64,
+                    sha256: hex::encode(Sha256::digest(&f.content)),
+                },
+                content: f.content,
             })
             .collect()
     }

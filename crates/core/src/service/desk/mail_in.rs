@@ -29,8 +29,8 @@ use crate::service::Directory;
 use crate::support::classify;
 use crate::support::replies::{not_an_admin, unknown_sender, which_org};
 use crate::support::{
-    Channel, DeskPolicy, Identity, InboundMail, OutboundMail, SenderCheck, parse_ticket_tag,
-    sender_check,
+    Channel, DeskPolicy, Identity, InboundMail, MediaType, OutboundMail, SenderCheck,
+    parse_ticket_tag, sender_check,
 };
 use serde_json::json;
 
@@ -435,12 +435,15 @@ fn plus_org<'a>(policy: &DeskPolicy, recipients: &'a [String]) -> Option<&'a str
     })
 }
 
+/// The mail's files. A declared type that is not a media type does not cost the customer the
+/// file or the mail: it is kept as `application/octet-stream`.
 fn attachments_of(mail: &InboundMail) -> Vec<NewAttachment> {
     mail.attachments
         .iter()
         .map(|a| NewAttachment {
             filename: a.filename.clone(),
-            content_type: a.content_type.clone(),
+            content_type: MediaType::parse(&a.content_type)
+                .unwrap_or_else(|_| MediaType::octet_stream()),
             content: a.content.clone(),
         })
         .collect()

@@ -6,8 +6,8 @@ use crate::access::StaffRole;
 use crate::ports::DeskStore;
 use crate::secret::Personal;
 use crate::support::{
-    AuthResult, AuthResults, Category, Detail, Identity, InboundMail, Severity, TicketStatus,
-    Visibility,
+    AuthResult, AuthResults, Category, Detail, Identity, InboundAttachment, InboundMail, Severity,
+    TicketStatus, Visibility,
 };
 
 struct Desk {
@@ -113,6 +113,38 @@ async fn mail_from_an_active_admin_opens_an_acknowledged_ticket_once() {
         MailOutcome::Duplicate
     );
     assert_eq!(d.store.pending_mail_count().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn a_mailed_file_whose_type_is_not_a_media_type_is_kept_as_octet_stream() {
+    let d = desk().await;
+    let mut m = mail(
+        "alice@example.com",
+        "m-ct@example.com",
+        "LDAP binds fail for everyone",
+        "Since 9am every LDAP bind fails with error 49, nobody can log in.\n",
+    );
+    let file = |name: &str, ct: &str| InboundAttachment {
+        filename: name.into(),
+        content_type: ct.into(),
+        content: b"log".to_vec(),
+    };
+    m.attachments = vec![
+        file("sssd.log", "text/html\r\nX-Evil: 1"),
+        file("notes.txt", "Text/Plain"),
+    ];
+    let MailOutcome::Created { number } = d.dir.ingest_mail(&Actor::System, m).await.unwrap()
+    else {
+        panic!("the mail is not dropped")
+    };
+    let t = d.store.ticket_by_number(number).await.unwrap().unwrap();
+    let msgs = d.store.messages(t.org, t.id).await.unwrap();
+    let types: Vec<&str> = msgs[0]
+        .attachments
+        .iter()
+        .map(|a| a.content_type.as_str())
+        .collect();
+    assert_eq!(types, ["application/octet-stream", "text/plain"]);
 }
 
 #[tokio::test]
@@ -453,7 +485,7 @@ async fn the_sla_watch_warns_then_records_a_breach_once_and_mails_the_escalation
                 system: None,
                 attachments: vec![NewAttachment {
                     filename: "skydir-agent.log".into(),
-                    content_type: "text/plain".into(),
+                    content_type: crate::support::MediaType::parse("text/plain").unwrap(),
                     content: b"log".to_vec(),
                 }],
                 critical: false,

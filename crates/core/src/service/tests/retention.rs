@@ -57,7 +57,7 @@ async fn a_closed_ticket_with_a_file() -> Closed {
                 system: None,
                 attachments: vec![NewAttachment {
                     filename: "agent.log".into(),
-                    content_type: "text/plain".into(),
+                    content_type: crate::support::MediaType::parse("text/plain").unwrap(),
                     content: b"0123456789".to_vec(),
                 }],
                 critical: false,

@@ -22,7 +22,7 @@ use skydir_core::ids::AttachmentId;
 use skydir_core::ports::{Storage, TicketFilter};
 use skydir_core::secret::Personal;
 use skydir_core::service::{NewAttachment, NewTicket, TicketView};
-use skydir_core::support::{Category, Channel, MessageAuthor, Severity, TicketStatus};
+use skydir_core::support::{Category, Channel, MediaType, MessageAuthor, Severity, TicketStatus};
 use std::collections::HashMap;
 
 pub(super) fn frame<S: Storage + Clone>(
@@ -218,10 +218,15 @@ pub(crate) async fn read_multipart(
         };
         let name = field.name().unwrap_or("").to_string();
         if let Some(filename) = field.file_name().map(str::to_string) {
-            let content_type = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_string();
+            let content_type = match field.content_type() {
+                None => MediaType::octet_stream(),
+                Some(t) => MediaType::parse(t).map_err(|_| {
+                    CoreError::invalid(
+                        "attachments",
+                        "a file's declared type is not a media type like text/plain",
+                    )
+                })?,
+            };
             let bytes = field.bytes().await.map_err(|e| {
                 CoreError::invalid(
                     "attachments",
