@@ -2,6 +2,7 @@
 //! access bindings. Plain data plus the rules that need no storage to check.
 
 pub mod binding;
+pub mod email_change;
 pub mod group;
 pub mod names;
 pub mod org;
@@ -13,6 +14,7 @@ pub mod system;
 pub mod user;
 
 pub use binding::{AccessBinding, BindingSubject};
+pub use email_change::{EmailChange, EmailChangeEnd};
 pub use group::{Group, GroupMember};
 pub use names::{Email, Name, OrgSlug, Username};
 pub use org::Org;
