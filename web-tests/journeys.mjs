@@ -442,6 +442,28 @@ await journey('a user edits their details, changes their password and downloads 
   await page.getByRole('button', { name: 'Save my details' }).click();
   await page.getByText('Your details were saved.').waitFor();
 
+  // A new email address waits for the link mailed to it; bob changes his mind and cancels.
+  await page.getByLabel('Email').fill('robert@elsewhere.test');
+  await page.getByRole('button', { name: 'Save my details' }).click();
+  await page.getByText('A confirmation link was mailed to the new address').waitFor();
+  assert.match(await page.locator('#pending-email').innerText(), /Waiting for confirmation at robert@elsewhere\.test/);
+  assert.equal(await page.getByLabel('Email').inputValue(), 'bob@acme.test', 'the account keeps its address');
+  await page.getByRole('button', { name: 'Cancel the change' }).click();
+  await page.getByText('The change of address was cancelled').waitFor();
+  assert.equal(await page.locator('#pending-email').count(), 0);
+
+  // Bob is signed in on a second computer too, and a script of his uses a personal API token.
+  const other = await person();
+  await logIn(other.page, 'acme', 'bob', 'bob has a long passphrase');
+  await other.page.waitForURL('**/portal/profile');
+  await page.goto('/portal/tokens');
+  await page.getByLabel('Name', { exact: true }).fill('bob script');
+  await page.getByRole('button', { name: 'Create the token' }).click();
+  const token = (await page.locator('#new-token').textContent()).trim();
+  const api = async () => (await page.request.get('/api/v1/me/tokens', { headers: { authorization: `Bearer ${token}` } })).status();
+  assert.equal(await api(), 200);
+  await page.goto('/portal/profile');
+
   await page.getByLabel('Current password').fill('wrong');
   await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
   await page.getByLabel('New password again').fill('a brand new passphrase');
@@ -450,8 +472,15 @@ await journey('a user edits their details, changes their password and downloads 
   await page.getByLabel('Current password').fill('bob has a long passphrase');
   await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
   await page.getByLabel('New password again').fill('a brand new passphrase');
+  assert.equal(await page.getByLabel('Keep my API tokens working').isChecked(), false, 'unticked by default');
   await page.getByRole('button', { name: 'Change my password' }).click();
   await page.getByText('Your password was changed.').waitFor();
+  await page.getByText('1 other session and 1 API token were ended.').waitFor();
+  // Signed out everywhere else: the other computer and the script; still in here.
+  assert.equal(await api(), 401, 'the API token ended with the old password');
+  await other.page.goto('/portal/profile');
+  await other.page.waitForURL('**/portal/login');
+  await other.context.close();
 
   await page.getByRole('link', { name: 'My data' }).first().click();
   await page.getByText('Robert').first().waitFor();

@@ -70,6 +70,23 @@ pub enum Write {
         token_hash: String,
         at: Timestamp,
     },
+    /// Stores a requested change of a user's email address with its link (the token's hash);
+    /// the store seals the pending address under the user's key.
+    PutEmailChange(crate::directory::EmailChange),
+    /// Ends every open email change of `user` (`how`: cancelled, or replaced by a newer one),
+    /// clearing their pending addresses.
+    EndEmailChanges {
+        user: UserId,
+        at: Timestamp,
+        how: crate::directory::EmailChangeEnd,
+    },
+    /// Marks an email change confirmed and clears its pending address, refusing (as a
+    /// conflict on `link`) one that is not open any more. The change that carries it also
+    /// carries the user's record with the new address.
+    ConfirmEmailChange {
+        token_hash: String,
+        at: Timestamp,
+    },
     /// Stores (or replaces) a user's authenticator enrollment.
     SetTotp {
         user: UserId,
@@ -118,6 +135,16 @@ pub enum Write {
     RevokeToken {
         id: TokenId,
         at: Timestamp,
+    },
+    /// Revokes, at `at`, every token of `user` not revoked yet — their login sessions, and
+    /// their personal API tokens too when `api_tokens` — except `keep` (the token the change
+    /// was made with). One statement inside the change's transaction, so a session created
+    /// before the change cannot slip past it.
+    EndSessions {
+        user: UserId,
+        at: Timestamp,
+        keep: Option<TokenId>,
+        api_tokens: bool,
     },
     CreateServiceAccount {
         account: ServiceAccount,

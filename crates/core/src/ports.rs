@@ -116,6 +116,24 @@ pub trait DirectoryStore: Send + Sync + 'static {
         user: UserId,
         since: jiff::Timestamp,
     ) -> impl Future<Output = CoreResult<u64>> + Send;
+    /// An email change by the hex SHA-256 of its link's token (ended ones included).
+    fn email_change(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = CoreResult<Option<crate::directory::EmailChange>>> + Send;
+    /// The newest open (not ended, possibly expired) email change of a user.
+    fn pending_email_change(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> impl Future<Output = CoreResult<Option<crate::directory::EmailChange>>> + Send;
+    /// How many email changes were asked for a user since `since`, ended or not.
+    fn email_changes_since(
+        &self,
+        org: OrgId,
+        user: UserId,
+        since: jiff::Timestamp,
+    ) -> impl Future<Output = CoreResult<u64>> + Send;
     /// A staff member by handle, with their console password if they set one.
     fn staff_credential(
         &self,

@@ -2,9 +2,9 @@
 //! `/api/v1/openapi.json` so clients can be generated from the running server.
 
 use crate::routes::{
-    admins, audit, bindings, breaches, data_export, data_requests, erasure, groups, health,
-    invitations, kb, ldap_accounts, mail, me, my_tokens, org_deletion, orgs, privacy, resources,
-    retention, session, staff, support, systems, tickets, users, verify,
+    admins, audit, bindings, breaches, data_export, data_requests, email_change, erasure, groups,
+    health, invitations, kb, ldap_accounts, mail, me, my_tokens, org_deletion, orgs, privacy,
+    resources, retention, session, staff, support, systems, tickets, users, verify,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -33,6 +33,7 @@ impl Modify for BearerAuth {
         orgs::create, orgs::list, orgs::get, orgs::update, orgs::suspend, orgs::resume,
         invitations::get, invitations::resend, invitations::revoke,
         users::create, users::list, users::get, users::update, users::delete, users::change_password,
+        email_change::confirm, email_change::resend, email_change::cancel,
         admins::list, admins::grant, admins::revoke,
         groups::create, groups::list, groups::get, groups::update, groups::delete,
         groups::add_user, groups::remove_user, groups::add_group, groups::remove_group,

@@ -72,6 +72,30 @@ impl DirectoryStore for Store {
         Ok(self.read_password_resets_since(org, user, since).await?)
     }
 
+    async fn email_change(
+        &self,
+        token_hash: &str,
+    ) -> CoreResult<Option<skydir_core::directory::EmailChange>> {
+        Ok(self.read_email_change(token_hash).await?)
+    }
+
+    async fn pending_email_change(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> CoreResult<Option<skydir_core::directory::EmailChange>> {
+        Ok(self.read_pending_email_change(org, user).await?)
+    }
+
+    async fn email_changes_since(
+        &self,
+        org: OrgId,
+        user: UserId,
+        since: Timestamp,
+    ) -> CoreResult<u64> {
+        Ok(self.read_email_changes_since(org, user, since).await?)
+    }
+
     async fn staff_credential(
         &self,
         handle: &str,

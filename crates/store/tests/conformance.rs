@@ -17,6 +17,8 @@ mod desk;
 mod directory;
 #[path = "conformance/durability.rs"]
 mod durability;
+#[path = "conformance/email_changes.rs"]
+mod email_changes;
 #[path = "conformance/encryption.rs"]
 mod encryption;
 #[path = "conformance/keyring.rs"]
@@ -29,5 +31,7 @@ mod postgres_tls;
 mod privacy;
 #[path = "conformance/services.rs"]
 mod services;
+#[path = "conformance/sessions.rs"]
+mod sessions;
 #[path = "conformance/users.rs"]
 mod users;

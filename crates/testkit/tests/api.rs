@@ -532,7 +532,12 @@ async fn nobody_sets_another_persons_password_and_owners_change_their_own() {
             .call(Method::PUT, path, Some(&bob), Some(body))
             .await
             .unwrap();
-        assert_eq!(s, 204, "{b}");
+        assert_eq!(s, 200, "{b}");
+        assert_eq!(
+            b,
+            json!({"sessions_ended": 0, "api_tokens_ended": 0}),
+            "he stays signed in here"
+        );
         assert!(app.login("acme", "bob", PW).await.is_err());
         app.login("acme", "bob", "another long passphrase")
             .await

@@ -961,6 +961,19 @@ async fn users_change_their_own_password_with_ldappasswd_under_the_org_policy() 
         let bob = dn("acme", "bob");
         let new_pw = "a brand new long passphrase";
         let h = app.ldaps_url.clone();
+        // Bob is signed in over REST and has a script's API token: a new password ends both.
+        let session = app.login("acme", "bob", PW).await.unwrap();
+        let (s, b) = app
+            .call(
+                Method::POST,
+                "/api/v1/me/tokens",
+                Some(&session),
+                Some(json!({"name": "script"})),
+            )
+            .await
+            .unwrap();
+        assert_eq!(s, 201, "{b}");
+        let script = b["token"].as_str().unwrap().to_string();
         let (code, out) = tool(
             &app,
             "ldappasswd",
@@ -968,6 +981,13 @@ async fn users_change_their_own_password_with_ldappasswd_under_the_org_policy() 
         )
         .await;
         assert_eq!(code, 0, "{out}");
+        for t in [&session, &script] {
+            let (s, _) = app
+                .call(Method::GET, "/api/v1/me/tokens", Some(t), None)
+                .await
+                .unwrap();
+            assert_eq!(s, 401, "the old password's session and the API token ended");
+        }
         let (code, _) = tool(
             &app,
             "ldapwhoami",

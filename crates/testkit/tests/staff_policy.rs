@@ -45,7 +45,7 @@ fn rest_rule(method: &str, path: &str) -> Option<Rule> {
     use Rule::*;
     Some(match (method, path) {
         ("GET", "/healthz" | "/readyz" | "/metrics") => Open,
-        ("POST", "/api/v1/auth/login" | "/api/v1/auth/password") => Open,
+        ("POST", "/api/v1/auth/login" | "/api/v1/auth/password" | "/api/v1/auth/email") => Open,
         ("GET", "/api/v1/kb/articles" | "/api/v1/kb/articles/{slug}" | "/api/v1/kb/suggest") => {
             Open
         }
@@ -100,7 +100,7 @@ fn page_rule(path: &str) -> Option<Rule> {
     use Rule::*;
     Some(match path {
         "/portal/login" | "/portal/logout" | "/portal/forgot" => Open,
-        "/portal/reset/{token}" | "/portal/invitation/{token}" => Open,
+        "/portal/reset/{token}" | "/portal/invitation/{token}" | "/portal/email/{token}" => Open,
         p if p == "/portal" || p.starts_with("/portal/") => Customer,
         p if p == "/admin" || p.starts_with("/admin/") => Customer,
         p if p == "/operator" || p.starts_with("/operator/") => Operator,

@@ -3,6 +3,7 @@
 
 pub mod binding;
 pub mod email;
+pub mod email_change;
 pub mod group;
 pub mod names;
 pub mod org;
@@ -15,6 +16,7 @@ pub mod user;
 
 pub use binding::{AccessBinding, BindingSubject};
 pub use email::Email;
+pub use email_change::{EmailChange, EmailChangeEnd};
 pub use group::{Group, GroupMember};
 pub use names::{Name, OrgSlug, Username};
 pub use org::Org;

@@ -170,6 +170,19 @@ pub const INVENTORY: &[DataItem] = &[
         disclosed: true,
     },
     DataItem {
+        key: "user.pending_email",
+        label: "new email address waiting for confirmation",
+        category: DataCategory::Contact,
+        purpose: "make sure the person receives mail at a new address before it replaces the \
+                  account's address",
+        legal_basis: LegalBasis::Contract,
+        retention: "until the change is confirmed, cancelled or replaced by a newer one; erased \
+                    with the account",
+        sources: &[Source::Organization, Source::DataSubject],
+        own_key: true,
+        disclosed: true,
+    },
+    DataItem {
         key: "user.given_name",
         label: "given name",
         category: DataCategory::Identity,
@@ -379,6 +392,7 @@ pub const SEALED_COLUMNS: &[(&str, &str)] = &[
     ("users.addresses_ct", "user.addresses"),
     ("users.custom_ct", "user.custom"),
     ("totp_enrollments.secret_ct", "user.totp"),
+    ("email_changes.new_email_ct", "user.pending_email"),
     ("tickets.subject_ct", "tickets.messages"),
     ("tickets.satisfaction_ct", "tickets.messages"),
     ("ticket_messages.content_ct", "tickets.messages"),

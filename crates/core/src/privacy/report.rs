@@ -8,7 +8,7 @@
 use super::SubProcessor;
 use super::inventory::{DataItem, item};
 use crate::audit::AuditEvent;
-use crate::directory::User;
+use crate::directory::{Email, User};
 use crate::ids::UserId;
 use jiff::Timestamp;
 use serde::Serialize;
@@ -225,8 +225,14 @@ fn reported(key: &str, value: Value) -> Option<ReportedData> {
 }
 
 /// The user record as inventory items. Destructures the record without `..`, so adding a field
-/// to [`User`] does not compile until it is reported (and declared in the inventory).
-pub fn user_data(user: &User, password_set: bool, authenticator: bool) -> Vec<ReportedData> {
+/// to [`User`] does not compile until it is reported (and declared in the inventory). A new
+/// address waiting for confirmation (`pending_email`) is held too, apart from the record.
+pub fn user_data(
+    user: &User,
+    pending_email: Option<&Email>,
+    password_set: bool,
+    authenticator: bool,
+) -> Vec<ReportedData> {
     let User {
         id: _,
         org: _,
@@ -249,6 +255,10 @@ pub fn user_data(user: &User, password_set: bool, authenticator: bool) -> Vec<Re
     let fields = [
         ("user.username", json!(username.as_str())),
         ("user.email", json!(email.as_str())),
+        (
+            "user.pending_email",
+            json!(pending_email.map(Email::as_str)),
+        ),
         ("user.given_name", json!(given_name.get())),
         ("user.family_name", json!(family_name.get())),
         ("user.phones", json!(phones.get())),
@@ -333,7 +343,7 @@ pub fn activity_line(event: &AuditEvent, user: UserId) -> ActivityLine {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::directory::{Email, Posix, UserStatus, Username};
+    use crate::directory::{Posix, UserStatus, Username};
     use crate::ids::OrgId;
 
     fn user() -> User {
@@ -358,7 +368,8 @@ mod tests {
 
     #[test]
     fn every_user_field_is_reported_with_its_inventory_entry() {
-        let data = user_data(&user(), true, false);
+        let pending = Email::parse("ada@lovelace.test").unwrap();
+        let data = user_data(&user(), Some(&pending), true, false);
         let keys: Vec<&str> = data.iter().map(|d| d.item.key).collect();
         for i in super::super::inventory::INVENTORY
             .iter()
@@ -369,6 +380,12 @@ mod tests {
         let email = data.iter().find(|d| d.item.key == "user.email").unwrap();
         assert_eq!(email.value, json!("ada@example.test"));
         assert!(email.item.legal_basis.contains("Art. 6(1)(b)"));
+        let new = data
+            .iter()
+            .find(|d| d.item.key == "user.pending_email")
+            .unwrap();
+        assert_eq!(new.value, json!("ada@lovelace.test"));
+        assert!(new.item.encrypted_under_own_key);
         let pw = data.iter().find(|d| d.item.key == "user.password").unwrap();
         assert_eq!(pw.value, json!("set"), "never the hash");
         let totp = data.iter().find(|d| d.item.key == "user.totp").unwrap();

@@ -9,6 +9,7 @@ mod auth;
 mod bindings;
 mod decoy;
 mod desk;
+mod email_change;
 mod groups;
 mod invitations;
 mod lock_notice;
@@ -19,6 +20,7 @@ mod password_reset;
 mod privacy;
 mod resources;
 mod service_accounts;
+mod sign_out;
 mod staff;
 mod staff_totp;
 mod systems;
@@ -35,23 +37,25 @@ pub use desk::{
     Decision, MailFate, MailOutcome, MessageView, NewAttachment, NewTicket, QueueItem, TicketPatch,
     TicketView, VerificationPrompt, VerificationView, WatchRound,
 };
+pub use email_change::EmailChangePrompt;
 pub use groups::{GroupPatch, GroupView, MemberRef, NewGroup};
 pub use invitations::{InvitationState, InvitationView};
 pub use my_tokens::MAX_TOKEN_DAYS;
 pub use orgs::{FirstAdmin, NewOrg, OrgPatch};
 pub use password_check::RehashJob;
-pub use password_reset::ResetPrompt;
+pub use password_reset::{PasswordSet, ResetPrompt};
 pub use privacy::{
     Affected, AttachmentPurge, BreachView, BreachWatchRound, ConnectorPatch, NoticeView,
     PurgeOutcome, REGISTRY_FEED_ITEMS, RetentionView, Webhook,
 };
 pub use resources::{NewResource, ResourcePatch};
 pub use service_accounts::NewServiceAccount;
+pub use sign_out::{Ended, Keep};
 pub use systems::{NewSystem, SystemPatch};
 pub use tokens::IssuedToken;
 pub use totp::TotpProvisioning;
 pub use users::{ImportOptions, ImportReport, NewUser, PasswordInput, RowError, UserPatch};
-pub use views::{Contact, UserView};
+pub use views::{Contact, PendingEmail, UserView};
 
 use crate::access::{Action, Actor, authorize};
 use crate::audit::AuditDraft;

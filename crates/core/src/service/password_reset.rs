@@ -5,7 +5,8 @@
 //! ([`Directory::forgot_password`]): it goes to the account's own address only, rate-limited,
 //! and the page never says whether the account exists.
 
-use super::{Directory, target};
+use super::sign_out::Why;
+use super::{Directory, Ended, Keep, target};
 use crate::access::{Action, Actor};
 use crate::audit::AuditDraft;
 use crate::auth::reset::{LinkPurpose, PasswordReset};
@@ -26,6 +27,13 @@ pub struct ResetPrompt {
     pub username: Username,
     /// The link invites a new person (the page welcomes them) rather than resetting.
     pub invitation: bool,
+}
+
+/// A password set with a mailed link: whose, and how many of their sessions and tokens ended.
+#[derive(Debug, Clone)]
+pub struct PasswordSet {
+    pub username: Username,
+    pub ended: Ended,
 }
 
 /// The shortest time between two links asked for at the login page for one account.
@@ -215,8 +223,15 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
     }
 
     /// The user sets a new password with the link (or, with an invitation, their first one);
-    /// the link is spent, every other link of theirs ends and any lockout ends.
-    pub async fn complete_password_reset(&self, token: &str, new: Secret) -> CoreResult<Username> {
+    /// the link is spent, every other link of theirs ends and any lockout ends. Every session
+    /// of theirs ends in the same change — the link is used from outside any — and their
+    /// personal API tokens too unless `keep_api_tokens`.
+    pub async fn complete_password_reset(
+        &self,
+        token: &str,
+        new: Secret,
+        keep_api_tokens: bool,
+    ) -> CoreResult<PasswordSet> {
         let (reset, org, user) = self.reset_of(token).await?;
         org.password_policy.check_new_password(&new)?;
         let hash = self.passwords.hash(new, self.random()).await?;
@@ -225,11 +240,21 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
             org: org.id,
             user: user.id,
         };
-        let name = if reset.purpose.is_invitation() {
-            "user.invitation.accepted"
+        let (name, why) = if reset.purpose.is_invitation() {
+            ("user.invitation.accepted", Why::InvitationAccepted)
         } else {
-            "user.password.reset"
+            ("user.password.reset", Why::PasswordReset)
         };
+        let action = Action::SetPassword(org.id, user.id);
+        let (sign_out, ended) = self
+            .end_sessions(
+                &actor,
+                &action,
+                (org.id, user.id),
+                &Keep::nothing_but(keep_api_tokens),
+                why,
+            )
+            .await?;
         let change = Change::new(Some(org.id))
             .write(Write::UsePasswordReset {
                 token_hash: reset.token_hash,
@@ -246,18 +271,14 @@ impl<S: DirectoryStore + crate::ports::DeskStore> Directory<S> {
                     state: LoginState::default(),
                 },
             })
-            .audit(
-                AuditDraft::new(
-                    &actor,
-                    &Action::SetPassword(org.id, user.id),
-                    target("user", user.id),
-                    now,
-                )
-                .named(name),
-            );
+            .audit(AuditDraft::new(&actor, &action, target("user", user.id), now).named(name))
+            .merge(sign_out);
         match self.store.commit(change).await {
             Err(CoreError::Conflict { field, .. }) if field == "link" => Err(dead_link()),
-            other => other.map(|()| user.username),
+            other => other.map(|()| PasswordSet {
+                username: user.username,
+                ended,
+            }),
         }
     }
 }

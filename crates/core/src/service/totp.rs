@@ -2,7 +2,8 @@
 //! by logins and by the confirmation of sensitive support requests. Nobody enrolls, replaces
 //! or removes someone else's authenticator (`authorize`, rule 1).
 
-use super::{Directory, target};
+use super::sign_out::Why;
+use super::{Directory, Ended, Keep, target};
 use crate::access::{Action, Actor};
 use crate::audit::AuditDraft;
 use crate::auth::TotpEnrollment;
@@ -120,8 +121,15 @@ impl<S: DirectoryStore> Directory<S> {
             .await
     }
 
-    /// Removes the caller's authenticator, proven with a current code.
-    pub async fn remove_totp(&self, actor: &Actor, code: &str) -> CoreResult<()> {
+    /// Removes the caller's authenticator, proven with a current code. Their other login
+    /// sessions end in the same change (`current`, the token the request came with, survives;
+    /// personal API tokens, which never needed the code, stay).
+    pub async fn remove_totp(
+        &self,
+        actor: &Actor,
+        code: &str,
+        current: Option<Secret>,
+    ) -> CoreResult<Ended> {
         let (org, user) = Self::own(actor)?;
         self.check(
             actor,
@@ -135,13 +143,30 @@ impl<S: DirectoryStore> Directory<S> {
             .await?
             .ok_or_else(|| CoreError::not_found("authenticator", "enrolled"))?;
         e.allows_removal(code, self.now())?;
-        self.store
-            .commit(
-                Change::new(Some(org))
-                    .write(Write::RemoveTotp(user))
-                    .audit(self.totp_audit(actor, org, user, "user.totp.remove")),
-            )
-            .await
+        let keep = Keep {
+            current,
+            api_tokens: true,
+        };
+        let mut change = Change::new(Some(org))
+            .write(Write::RemoveTotp(user))
+            .audit(self.totp_audit(actor, org, user, "user.totp.remove"));
+        let mut ended = Ended::default();
+        // An enrollment never confirmed guarded nothing: abandoning it ends no session.
+        if e.confirmed {
+            let (sign_out, n) = self
+                .end_sessions(
+                    actor,
+                    &Action::ManageSecondFactor(org, user),
+                    (org, user),
+                    &keep,
+                    Why::AuthenticatorRemoved,
+                )
+                .await?;
+            change = change.merge(sign_out);
+            ended = n;
+        }
+        self.store.commit(change).await?;
+        Ok(ended)
     }
 
     /// Whether the user has a confirmed authenticator.

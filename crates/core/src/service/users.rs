@@ -1,7 +1,8 @@
 //! Users: provisioning (one at a time or imported in bulk), reading with audited disclosure of
 //! personal data, updates, password changes by their owner, and erasure.
 
-use super::{Directory, UserView, target};
+use super::sign_out::Why;
+use super::{Directory, Ended, Keep, UserView, target};
 use crate::access::{Action, Actor, authorize};
 use crate::audit::AuditDraft;
 use crate::auth::credential::is_supported_hash;
@@ -145,7 +146,12 @@ impl<S: DirectoryStore> Directory<S> {
                 .commit(Change::new(Some(org.id)).audit(read))
                 .await?;
         }
-        Ok(UserView::of(user, is_admin, disclose))
+        let id = user.id;
+        let mut view = UserView::of(user, is_admin, disclose);
+        if let Some(c) = view.contact.as_mut() {
+            c.pending_email = self.pending_email(org.id, id).await?;
+        }
+        Ok(view)
     }
 
     pub(super) async fn credential_for(
@@ -284,7 +290,75 @@ impl<S: DirectoryStore> Directory<S> {
         }))
     }
 
-    /// Changes a user's directory fields and/or personal data.
+    /// Changes the caller's own password after checking the current one. Every other login
+    /// session of theirs ends in the same change, and their personal API tokens too unless
+    /// `keep.api_tokens` (see `sign_out`); the token the change was made with survives.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        slug: &OrgSlug,
+        username: &Username,
+        current: Secret,
+        new: Secret,
+        keep: Keep,
+    ) -> CoreResult<Ended> {
+        let org = self.org_for(actor, slug, Action::ReadOrg).await?;
+        let user = self.user_in(&org, username).await?;
+        let action = Action::SetPassword(org.id, user.id);
+        self.check(actor, &action, &target("user", user.id)).await?;
+        if let Some(cred) = self.store.credential(org.id, user.id).await? {
+            cred.state.check(self.now())?;
+            if self.passwords.verify(cred.hash.clone(), current).await? == Verification::Mismatch {
+                let state = cred.state.after_failure(self.now(), &org.password_policy);
+                let change = Change::new(Some(org.id))
+                    .write(Write::SetLoginState {
+                        user: user.id,
+                        state,
+                    })
+                    .audit(
+                        AuditDraft::new(actor, &action, target("user", user.id), self.now())
+                            .denied(),
+                    );
+                self.store.commit(change).await?;
+                return Err(CoreError::BadCredentials);
+            }
+        }
+        org.password_policy.check_new_password(&new)?;
+        let hash = self.passwords.hash(new, self.random()).await?;
+        let (sign_out, ended) = self
+            .end_sessions(
+                actor,
+                &action,
+                (org.id, user.id),
+                &keep,
+                Why::PasswordChanged,
+            )
+            .await?;
+        let change = Change::new(Some(org.id))
+            .write(Write::SetCredential {
+                user: user.id,
+                credential: Credential {
+                    hash,
+                    state: LoginState::default(),
+                },
+            })
+            .audit(AuditDraft::new(
+                actor,
+                &action,
+                target("user", user.id),
+                self.now(),
+            ))
+            .merge(sign_out);
+        self.store.commit(change).await?;
+        Ok(ended)
+    }
+}
+
+impl<S: DirectoryStore + DeskStore> Directory<S> {
+    /// Changes a user's directory fields and/or personal data. A new email address is not set
+    /// here: it is mailed a confirmation link (and the current address a notice), and replaces
+    /// the current one when the link is opened (`email_change`); the same address as now
+    /// changes nothing.
     pub async fn update_user(
         &self,
         actor: &Actor,
@@ -294,6 +368,7 @@ impl<S: DirectoryStore> Directory<S> {
     ) -> CoreResult<UserView> {
         let org = self.org_for(actor, slug, Action::ReadOrg).await?;
         let mut user = self.user_in(&org, username).await?;
+        let before = user.clone();
         let t = target("user", user.id);
         if !patch.touches_directory() && !patch.touches_personal() {
             return Err(CoreError::invalid("body", "nothing to change"));
@@ -317,10 +392,7 @@ impl<S: DirectoryStore> Directory<S> {
             user.posix = p;
             fields.push("posix");
         }
-        if let Some(e) = patch.email {
-            user.email = e;
-            fields.push("email");
-        }
+        let new_email = patch.email.filter(|e| *e != user.email);
         if let Some(k) = patch.ssh_keys {
             user.ssh_keys = k;
             fields.push("ssh_keys");
@@ -353,65 +425,25 @@ impl<S: DirectoryStore> Directory<S> {
         } else {
             Action::UpdateUser(org.id, user.id)
         };
-        let change = Change::new(Some(org.id))
-            .write(Write::UpdateUser(Box::new(user.clone())))
-            .audit(AuditDraft::new(actor, &action, t, now).with_detail(json!({"fields": fields})));
-        self.store.commit(change).await?;
-        let admin = self.is_admin(&org, user.id).await?;
-        self.view(actor, &org, user, admin).await
-    }
-
-    /// Changes the caller's own password after checking the current one.
-    pub async fn change_password(
-        &self,
-        actor: &Actor,
-        slug: &OrgSlug,
-        username: &Username,
-        current: Secret,
-        new: Secret,
-    ) -> CoreResult<()> {
-        let org = self.org_for(actor, slug, Action::ReadOrg).await?;
-        let user = self.user_in(&org, username).await?;
-        let action = Action::SetPassword(org.id, user.id);
-        self.check(actor, &action, &target("user", user.id)).await?;
-        if let Some(cred) = self.store.credential(org.id, user.id).await? {
-            cred.state.check(self.now())?;
-            if self.passwords.verify(cred.hash.clone(), current).await? == Verification::Mismatch {
-                let state = cred.state.after_failure(self.now(), &org.password_policy);
-                let change = Change::new(Some(org.id))
-                    .write(Write::SetLoginState {
-                        user: user.id,
-                        state,
-                    })
-                    .audit(
-                        AuditDraft::new(actor, &action, target("user", user.id), self.now())
-                            .denied(),
-                    );
-                self.store.commit(change).await?;
-                return Err(CoreError::BadCredentials);
-            }
+        let mut change = Change::new(Some(org.id));
+        if !fields.is_empty() {
+            change = change
+                .write(Write::UpdateUser(Box::new(user.clone())))
+                .audit(
+                    AuditDraft::new(actor, &action, t, now).with_detail(json!({"fields": fields})),
+                );
         }
-        org.password_policy.check_new_password(&new)?;
-        let hash = self.passwords.hash(new, self.random()).await?;
-        let change = Change::new(Some(org.id))
-            .write(Write::SetCredential {
-                user: user.id,
-                credential: Credential {
-                    hash,
-                    state: LoginState::default(),
-                },
-            })
-            .audit(AuditDraft::new(
-                actor,
-                &action,
-                target("user", user.id),
-                self.now(),
-            ));
-        self.store.commit(change).await
+        if let Some(new) = &new_email {
+            change = change.merge(self.start_email_change(actor, &org, &before, new).await?);
+        }
+        if !change.writes.is_empty() {
+            self.store.commit(change).await?;
+        }
+        let shown = if fields.is_empty() { before } else { user };
+        let admin = self.is_admin(&org, shown.id).await?;
+        self.view(actor, &org, shown, admin).await
     }
-}
 
-impl<S: DirectoryStore + DeskStore> Directory<S> {
     /// Creates a user (the org's admins). Counts against the plan's user limit. With
     /// [`PasswordInput::Invite`] the user is mailed an invitation in the same change.
     pub async fn create_user(

@@ -14,6 +14,23 @@ pub struct Contact {
     pub ssh_keys: Vec<SshKey>,
     #[serde(flatten)]
     pub personal: PersonalData,
+    /// A new address waiting for its confirmation link to be opened (shown on a single user's
+    /// read; lists leave it out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_email: Option<PendingEmail>,
+}
+
+/// A change of address waiting for confirmation: the account keeps [`Contact::email`] until
+/// the link mailed to `address` is opened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingEmail {
+    pub address: Email,
+    /// When the link stops working (a new one can be sent).
+    pub expires_at: Timestamp,
+    /// The link has expired unused.
+    pub expired: bool,
+    /// An admin asked for the change, not the person.
+    pub by_admin: bool,
 }
 
 /// A user as shown to a caller.
@@ -38,6 +55,7 @@ impl UserView {
             email: user.email.clone(),
             ssh_keys: user.ssh_keys.clone(),
             personal: user.personal.clone(),
+            pending_email: None,
         });
         Self {
             id: user.id,

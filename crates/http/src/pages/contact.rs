@@ -1,13 +1,15 @@
 //! The contact-details form, shared by the admin console's user page and the person's own
 //! account page (GDPR Art. 16, rectification): email, names and phone numbers, filled from
 //! the user's view, checked into a `UserPatch`, and rendered with each error next to its field.
+//! A new email address waits for confirmation from that address: [`pending`] shows it with
+//! the buttons that send its link again or cancel the change.
 
 use crate::pages::shell::{field_error, form_error};
 use maud::{Markup, html};
 use serde::Deserialize;
 use skydir_core::CoreError;
 use skydir_core::directory::Email;
-use skydir_core::service::{UserPatch, UserView};
+use skydir_core::service::{PendingEmail, UserPatch, UserView};
 
 /// The form's fields (plus its CSRF token).
 #[derive(Debug, Deserialize, Default)]
@@ -86,6 +88,42 @@ impl ContactForm {
                 p { label for="family_name" { "Family name" } br; input #family_name name="family_name" autocomplete="family-name" value=(self.family_name) aria-describedby="family_name-error"; (field_error(error, "family_name")) }
                 p { label for="phones" { "Phone numbers (one per line)" } br; textarea #phones name="phones" rows="2" aria-describedby="phones-error" { (self.phones) } (field_error(error, "phones")) }
                 p { button type="submit" { (submit) } }
+            }
+        }
+    }
+}
+
+/// A new address waiting for confirmation, if `u` has one: what the account still uses, where
+/// the link went and until when, and a form posting `action=resend|cancel` to `action`.
+pub fn pending(u: &UserView, action: &str, csrf: &str) -> Markup {
+    let Some(c) = &u.contact else {
+        return html! {};
+    };
+    let Some(p) = &c.pending_email else {
+        return html! {};
+    };
+    pending_of(&c.email, p, action, csrf)
+}
+
+fn pending_of(current: &Email, p: &PendingEmail, action: &str, csrf: &str) -> Markup {
+    html! {
+        div #pending-email role="status" {
+            p {
+                @if p.expired {
+                    "The confirmation link mailed to " strong { (p.address.as_str()) } " expired on "
+                    (p.expires_at.strftime("%Y-%m-%d %H:%M UTC")) ". "
+                } @else {
+                    "Waiting for confirmation at " strong { (p.address.as_str()) } ": the link mailed there works until "
+                    (p.expires_at.strftime("%Y-%m-%d %H:%M UTC")) ". "
+                }
+                "Until it is opened the account keeps " (current.as_str()) "."
+                @if p.by_admin { " An administrator asked for this change." }
+            }
+            form.inline method="post" action=(action) {
+                input type="hidden" name="csrf" value=(csrf);
+                button type="submit" name="action" value="resend" { "Send the link again" }
+                " "
+                button type="submit" name="action" value="cancel" { "Cancel the change" }
             }
         }
     }

@@ -2,7 +2,7 @@
 //! the user themself can; the secret is shown once, at enrollment.
 
 use crate::AppState;
-use crate::caller::Caller;
+use crate::caller::{Caller, Presented};
 use crate::problem::ApiResult;
 use axum::Json;
 use axum::extract::State;
@@ -60,15 +60,17 @@ pub async fn confirm<S: Storage + Clone>(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Removes the calling user's authenticator (with a current code).
+/// Removes the calling user's authenticator (with a current code). The caller's other login
+/// sessions end (this request's token and personal API tokens stay); the answer says how many.
 #[utoipa::path(delete, path = "/api/v1/me/totp", tag = "me", request_body = CodeIn,
-    responses((status = 204, description = "removed"), (status = 400, body = crate::Problem)))]
+    responses((status = 200, body = super::users::EndedOut), (status = 400, body = crate::Problem)))]
 pub async fn remove<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
+    Presented(current): Presented,
     body: Result<Json<CodeIn>, JsonRejection>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<Json<super::users::EndedOut>> {
     let Json(b) = body?;
-    st.dir.remove_totp(&actor, b.code.expose()).await?;
-    Ok(StatusCode::NO_CONTENT)
+    let ended = st.dir.remove_totp(&actor, b.code.expose(), current).await?;
+    Ok(Json(ended.into()))
 }

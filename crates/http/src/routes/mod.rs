@@ -6,6 +6,7 @@ pub mod bindings;
 pub mod breaches;
 pub mod data_export;
 pub mod data_requests;
+pub mod email_change;
 pub mod erasure;
 pub mod groups;
 pub mod health;
@@ -47,6 +48,7 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
         .route("/api/v1/openapi.json", get(crate::openapi::document))
         .route("/api/v1/auth/login", post(session::login::<S>))
         .route("/api/v1/auth/password", post(session::set_password::<S>))
+        .route("/api/v1/auth/email", post(email_change::confirm::<S>))
         .route(
             "/api/v1/me/totp",
             post(me::begin::<S>)
@@ -102,6 +104,10 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
             get(users::get::<S>)
                 .patch(users::update::<S>)
                 .delete(users::delete::<S>),
+        )
+        .route(
+            "/api/v1/orgs/{org}/users/{username}/pending-email",
+            post(email_change::resend::<S>).delete(email_change::cancel::<S>),
         )
         .route(
             "/api/v1/orgs/{org}/users/{username}/invitation",

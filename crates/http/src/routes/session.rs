@@ -62,17 +62,24 @@ pub struct SetPasswordIn {
     pub token: Secret,
     #[schema(value_type = String, format = Password)]
     pub password: Secret,
+    /// Keep one's personal API tokens working (default `false`: every session and API token
+    /// of the account ends).
+    #[serde(default)]
+    pub keep_api_tokens: bool,
 }
 
-/// Whose password a link set.
+/// Whose password a link set, and how many of their sessions and API tokens ended.
 #[derive(Serialize, ToSchema)]
 pub struct PasswordSetOut {
     pub org: String,
     pub username: String,
+    pub sessions_ended: u64,
+    pub api_tokens_ended: u64,
 }
 
 /// Sets one's own password with a mailed invitation or reset link (what the link's page does,
-/// for scripts). The link works once; the org's password policy applies.
+/// for scripts). The link works once; the org's password policy applies. Every session of the
+/// account ends, and its personal API tokens too unless `keep_api_tokens`.
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = SetPasswordIn,
     responses((status = 200, body = PasswordSetOut), (status = 400, body = crate::Problem)))]
 pub async fn set_password<S: Storage + Clone>(
@@ -81,12 +88,14 @@ pub async fn set_password<S: Storage + Clone>(
 ) -> ApiResult<Json<PasswordSetOut>> {
     let Json(b) = body?;
     let prompt = st.dir.password_reset_prompt(b.token.expose()).await?;
-    let username = st
+    let set = st
         .dir
-        .complete_password_reset(b.token.expose(), b.password)
+        .complete_password_reset(b.token.expose(), b.password, b.keep_api_tokens)
         .await?;
     Ok(Json(PasswordSetOut {
         org: prompt.org_slug.as_str().to_string(),
-        username: username.as_str().to_string(),
+        username: set.username.as_str().to_string(),
+        sessions_ended: set.ended.sessions,
+        api_tokens_ended: set.ended.api_tokens,
     }))
 }

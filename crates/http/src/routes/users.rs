@@ -2,7 +2,7 @@
 //! updating, erasure, and the owner's own password change.
 
 use crate::AppState;
-use crate::caller::Caller;
+use crate::caller::{Caller, Presented};
 use crate::page::{PageOut, PageQuery};
 use crate::problem::ApiResult;
 use axum::Json;
@@ -16,7 +16,7 @@ use skydir_core::directory::personal::Address;
 use skydir_core::directory::{Email, PersonalData, Posix, SshKey, UserStatus, Username};
 use skydir_core::ports::Storage;
 use skydir_core::secret::{Personal, Secret};
-use skydir_core::service::{NewUser, PasswordInput, UserPatch, UserView};
+use skydir_core::service::{Ended, Keep, NewUser, PasswordInput, UserPatch, UserView};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
@@ -139,6 +139,27 @@ pub struct PasswordChangeIn {
     pub current_password: Secret,
     #[schema(value_type = String, format = Password)]
     pub new_password: Secret,
+    /// Keep the caller's personal API tokens working (default `false`: they end with the
+    /// other sessions).
+    #[serde(default)]
+    pub keep_api_tokens: bool,
+}
+
+/// What a change of how someone signs in ended: their other login sessions and personal API
+/// tokens that were still usable (the token the request came with survives).
+#[derive(Serialize, ToSchema)]
+pub struct EndedOut {
+    pub sessions_ended: u64,
+    pub api_tokens_ended: u64,
+}
+
+impl From<Ended> for EndedOut {
+    fn from(e: Ended) -> Self {
+        Self {
+            sessions_ended: e.sessions,
+            api_tokens_ended: e.api_tokens,
+        }
+    }
 }
 
 /// A user. Contact and personal fields appear only for the user themself and their org's admins.
@@ -168,6 +189,14 @@ pub struct UserOut {
     pub custom: Option<BTreeMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssh_keys: Option<Vec<String>>,
+    /// A new address waiting for its confirmation link to be opened (the account keeps
+    /// `email` until then); shown on a single user's read, not in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_email: Option<String>,
+    /// When the confirmation link of `pending_email` stops working.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub pending_email_expires_at: Option<Timestamp>,
 }
 
 impl From<UserView> for UserOut {
@@ -192,8 +221,14 @@ impl From<UserView> for UserOut {
             addresses: None,
             custom: None,
             ssh_keys: None,
+            pending_email: None,
+            pending_email_expires_at: None,
         };
         if let Some(c) = v.contact {
+            if let Some(p) = c.pending_email {
+                out.pending_email = Some(p.address.as_str().to_string());
+                out.pending_email_expires_at = Some(p.expires_at);
+            }
             out.email = Some(c.email.as_str().to_string());
             out.given_name = c.personal.given_name.0;
             out.family_name = c.personal.family_name.0;
@@ -314,7 +349,9 @@ pub async fn get<S: Storage + Clone>(
     Ok(Json(view.into()))
 }
 
-/// Changes a user.
+/// Changes a user. A new `email` is not set at once: the new address is mailed a confirmation
+/// link (valid 24 hours) and the current one a notice, and the answer shows it as
+/// `pending_email` until the link is opened; the same address as now changes nothing.
 #[utoipa::path(patch, path = "/api/v1/orgs/{org}/users/{username}", tag = "users", request_body = UserPatchIn,
     responses((status = 200, body = UserOut), (status = 400, body = crate::Problem)))]
 pub async fn update<S: Storage + Clone>(
@@ -356,20 +393,35 @@ pub async fn delete<S: Storage + Clone>(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Changes the caller's own password (nobody can set another person's password).
+/// Changes the caller's own password (nobody can set another person's password). Every other
+/// login session of the caller ends, and their personal API tokens too unless
+/// `keep_api_tokens`; the token this request came with keeps working.
 #[utoipa::path(put, path = "/api/v1/orgs/{org}/users/{username}/password", tag = "users",
     request_body = PasswordChangeIn,
-    responses((status = 204, description = "changed"), (status = 403, body = crate::Problem)))]
+    responses((status = 200, body = EndedOut), (status = 403, body = crate::Problem)))]
 pub async fn change_password<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
+    Presented(current): Presented,
     Path((org, user)): Path<(String, String)>,
     body: Result<Json<PasswordChangeIn>, JsonRejection>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<Json<EndedOut>> {
     let (slug, username) = (super::slug(&org)?, super::username(&user)?);
     let Json(b) = body?;
-    st.dir
-        .change_password(&actor, &slug, &username, b.current_password, b.new_password)
+    let keep = Keep {
+        current,
+        api_tokens: b.keep_api_tokens,
+    };
+    let ended = st
+        .dir
+        .change_password(
+            &actor,
+            &slug,
+            &username,
+            b.current_password,
+            b.new_password,
+            keep,
+        )
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(ended.into()))
 }

@@ -1,7 +1,9 @@
 //! Password Modify (RFC 3062) for a bound user changing their own password — `ldappasswd`,
 //! SSSD's password change, applications' "change password" pages. It runs the REST path's use
 //! case (current password checked, org policy applied, lockout on wrong current password,
-//! audited); nobody changes another person's password, over LDAP either.
+//! audited, and the person's REST and portal sessions and personal API tokens ended with the
+//! old password — there is no session to spare on this side); nobody changes another person's
+//! password, over LDAP either.
 
 use super::Ctx;
 use super::bind::user_of_dn;
@@ -11,6 +13,7 @@ use ldap3_proto::proto::{LdapExtendedRequest, LdapPasswordModifyRequest, LdapRes
 use skydir_core::CoreError;
 use skydir_core::ports::DirectoryStore;
 use skydir_core::secret::Secret;
+use skydir_core::service::Keep;
 
 /// OID of the Password Modify extended operation.
 pub const OID_PASSWORD_MODIFY: &str = "1.3.6.1.4.1.4203.1.11.1";
@@ -86,10 +89,23 @@ pub async fn modify<S: DirectoryStore>(
     };
     match ctx
         .dir
-        .change_password(&actor, &slug, &username, Secret::new(old), Secret::new(new))
+        .change_password(
+            &actor,
+            &slug,
+            &username,
+            Secret::new(old),
+            Secret::new(new),
+            Keep::nothing_but(false),
+        )
         .await
     {
-        Ok(()) => (C::Success, String::new()),
+        Ok(ended) => (
+            C::Success,
+            format!(
+                "password changed; {} sessions and {} API tokens ended",
+                ended.sessions, ended.api_tokens
+            ),
+        ),
         Err(CoreError::BadCredentials) => (
             C::InvalidCredentials,
             "the current password is wrong".into(),

@@ -12,7 +12,7 @@ use skydir_core::access::Staff;
 use skydir_core::auth::{ApiToken, Credential, LoginState};
 use skydir_core::directory::group::FIRST_GID;
 use skydir_core::directory::{AccessBinding, Group, GroupMember, Org, Resource, System};
-use skydir_core::ids::{BindingId, GroupId, OrgId, ResourceId, StaffId, SystemId, TokenId};
+use skydir_core::ids::{BindingId, GroupId, OrgId, ResourceId, StaffId, SystemId, TokenId, UserId};
 
 pub(super) async fn create_org(tx: &mut Tx, o: &Org) -> StoreResult<()> {
     tx.execute(
@@ -363,4 +363,44 @@ pub(super) async fn revoke_token(
         }
     };
     found(n, "token", t)
+}
+
+/// Revokes every token of `user` (of the change's org) not revoked yet — login sessions
+/// always, personal API tokens when `api_tokens` — except `keep`. Nothing to revoke is no
+/// error.
+pub(super) async fn end_sessions(
+    tx: &mut Tx,
+    org: OrgId,
+    user: UserId,
+    at: Timestamp,
+    keep: Option<TokenId>,
+    api_tokens: bool,
+) -> StoreResult<()> {
+    // A session is a token with an idle limit (`idle_secs`); personal API tokens have none.
+    let sql = match (api_tokens, keep.is_some()) {
+        (true, false) => {
+            "UPDATE api_tokens SET revoked_at = $3 \
+             WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL"
+        }
+        (true, true) => {
+            "UPDATE api_tokens SET revoked_at = $3 \
+             WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL AND id <> $4"
+        }
+        (false, false) => {
+            "UPDATE api_tokens SET revoked_at = $3 \
+             WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL \
+             AND idle_secs IS NOT NULL"
+        }
+        (false, true) => {
+            "UPDATE api_tokens SET revoked_at = $3 \
+             WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL \
+             AND idle_secs IS NOT NULL AND id <> $4"
+        }
+    };
+    let mut a = args![org.to_string(), user.to_string(), micros(at)];
+    if let Some(k) = keep {
+        a.extend(args![k.to_string()]);
+    }
+    tx.execute(sql, a).await?;
+    Ok(())
 }

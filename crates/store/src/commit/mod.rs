@@ -13,6 +13,7 @@ mod audit;
 mod conflict;
 mod desk;
 mod directory;
+mod email_changes;
 mod kb;
 mod prepare;
 mod privacy;
@@ -152,6 +153,16 @@ async fn apply_write(
         PutPasswordReset(r) => users::put_reset(tx, r).await,
         EndPasswordLinks { user, at } => users::end_links(tx, scope_org(change)?, *user, *at).await,
         UsePasswordReset { token_hash, at } => users::use_reset(tx, token_hash, *at).await,
+        PutEmailChange(c) => {
+            let sealed = prepared.desk(index).ok();
+            email_changes::put(tx, scope_org(change)?, c, sealed).await
+        }
+        EndEmailChanges { user, at, how } => {
+            email_changes::end_all(tx, scope_org(change)?, *user, *at, *how).await
+        }
+        ConfirmEmailChange { token_hash, at } => {
+            email_changes::confirm(tx, scope_org(change)?, token_hash, *at).await
+        }
         SetAdmin { user, admin } => users::set_admin(tx, scope_org(change)?, *user, *admin).await,
         CreateGroup(g) => directory::create_group(tx, g).await,
         UpdateGroup(g) => directory::update_group(tx, g).await,
@@ -173,6 +184,12 @@ async fn apply_write(
         CreateToken(t) => directory::create_token(tx, t).await,
         RevokeToken { id, at } => directory::revoke_token(tx, change.org, *id, *at).await,
         TouchToken { id, at } => directory::touch_token(tx, change.org, *id, *at).await,
+        EndSessions {
+            user,
+            at,
+            keep,
+            api_tokens,
+        } => directory::end_sessions(tx, scope_org(change)?, *user, *at, *keep, *api_tokens).await,
         CreateServiceAccount {
             account,
             credential,

@@ -226,6 +226,18 @@ async fn seal_desk(
                 &key,
             )?)
         }
+        Write::PutEmailChange(c) => {
+            let key = match keyring.get(KeyId::User(c.org, c.user)).await {
+                Err(StoreError::KeyMissing { .. }) => {
+                    return Err(CoreError::not_found("user", c.user.to_string()).into());
+                }
+                other => other?,
+            };
+            match crate::rows::email_change::seal(c, &key)? {
+                Some(ct) => SealedDesk::Sealed(ct),
+                None => return Ok(None),
+            }
+        }
         Write::SetStaffTotp { staff, enrollment } => {
             SealedDesk::Sealed(crate::rows::staff_totp::seal(
                 *staff,

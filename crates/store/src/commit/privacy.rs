@@ -326,6 +326,7 @@ const ORG_TABLES: &[&str] = &[
     "outbox",
     "tickets",
     "totp_enrollments",
+    "email_changes",
     "credentials",
     "org_admins",
     "api_tokens",

@@ -4,6 +4,7 @@
 
 mod audit;
 mod desk;
+mod email_changes;
 mod groups;
 mod kb;
 mod orgs;

@@ -5,6 +5,7 @@ pub(crate) mod access;
 pub(crate) mod article;
 pub(crate) mod audit;
 pub(crate) mod directory;
+pub(crate) mod email_change;
 pub(crate) mod mail;
 pub(crate) mod org;
 pub(crate) mod privacy;

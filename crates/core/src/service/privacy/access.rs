@@ -54,6 +54,11 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
         let action = Action::ExportPersonalData(org.id, user.id);
         self.check(actor, &action, &target("user", user.id)).await?;
         let password_set = self.store.credential(org.id, user.id).await?.is_some();
+        let pending_email = self
+            .store
+            .pending_email_change(org.id, user.id)
+            .await?
+            .and_then(|c| c.new_email);
         let authenticator = self
             .store
             .totp(org.id, user.id)
@@ -91,7 +96,7 @@ impl<S: DirectoryStore + DeskStore + PrivacyStore> Directory<S> {
             processor: "the provider of this directory service processes it on the \
                         organization's behalf and under its instructions"
                 .into(),
-            personal_data: user_data(&user, password_set, authenticator),
+            personal_data: user_data(&user, pending_email.as_ref(), password_set, authenticator),
             memberships,
             activity,
             tickets,

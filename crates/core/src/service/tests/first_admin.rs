@@ -50,7 +50,7 @@ async fn an_org_and_its_first_admin_are_created_together() {
     let prompt = dir.password_reset_prompt(&token).await.unwrap();
     assert!(prompt.invitation);
     assert_eq!(prompt.username, alice());
-    dir.complete_password_reset(&token, Secret::new(ALICE_PW))
+    dir.complete_password_reset(&token, Secret::new(ALICE_PW), false)
         .await
         .unwrap();
     let out = log_in_alice(&dir, &org).await;
@@ -147,11 +147,11 @@ async fn an_invitation_works_once_within_a_week_and_a_new_one_ends_the_old() {
         .await
         .unwrap();
     let third = link_mailed_to(&store, "alice@example.com", "invitation").unwrap();
-    dir.complete_password_reset(&third, Secret::new(ALICE_PW))
+    dir.complete_password_reset(&third, Secret::new(ALICE_PW), false)
         .await
         .unwrap();
     assert!(
-        dir.complete_password_reset(&third, Secret::new("someone else's idea"))
+        dir.complete_password_reset(&third, Secret::new("someone else's idea"), false)
             .await
             .is_err(),
         "used once"

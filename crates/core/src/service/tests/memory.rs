@@ -26,6 +26,7 @@ struct State {
     staff_credentials: BTreeMap<crate::ids::StaffId, Credential>,
     staff_totp: BTreeMap<crate::ids::StaffId, crate::auth::TotpEnrollment>,
     password_resets: BTreeMap<String, crate::auth::reset::PasswordReset>,
+    email_changes: BTreeMap<String, crate::directory::EmailChange>,
     users: BTreeMap<UserId, User>,
     creds: BTreeMap<UserId, Credential>,
     admins: HashSet<UserId>,
@@ -197,6 +198,15 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
             s.users.insert(u.id, u);
         }
         Write::UpdateUser(u) => {
+            if s.users
+                .values()
+                .any(|x| x.org == u.org && x.id != u.id && x.email == u.email)
+            {
+                return Err(CoreError::conflict(
+                    "email",
+                    "another user of this organization has this email",
+                ));
+            }
             s.users.insert(u.id, *u);
         }
         Write::SetCredential { user, credential } => {
@@ -229,11 +239,35 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
                 _ => return Err(CoreError::conflict("link", "already used")),
             }
         }
+        Write::PutEmailChange(c) => {
+            if !s.users.contains_key(&c.user) {
+                return Err(CoreError::not_found("user", c.user.to_string()));
+            }
+            s.email_changes.insert(c.token_hash.clone(), c);
+        }
+        Write::EndEmailChanges { user, at, how } => {
+            for c in s.email_changes.values_mut() {
+                if Some(c.org) == org && c.user == user && c.ended.is_none() {
+                    c.ended = Some((at, how));
+                    c.new_email = None;
+                }
+            }
+        }
+        Write::ConfirmEmailChange { token_hash, at } => {
+            match s.email_changes.get_mut(&token_hash) {
+                Some(c) if c.ended.is_none() && Some(c.org) == org => {
+                    c.ended = Some((at, crate::directory::EmailChangeEnd::Confirmed));
+                    c.new_email = None;
+                }
+                _ => return Err(CoreError::conflict("link", "not open")),
+            }
+        }
         Write::UseTotpStep { user, step } => match s.totp.get_mut(&user) {
             Some(t) if t.last_step < step => t.last_step = step,
             _ => return Err(CoreError::conflict("totp", "code already used")),
         },
         Write::EraseUser(id) => {
+            s.email_changes.retain(|_, c| c.user != id);
             s.users.remove(&id);
             s.creds.remove(&id);
             s.totp.remove(&id);
@@ -320,6 +354,22 @@ fn apply(s: &mut State, w: Write, org: Option<OrgId>) -> CoreResult<()> {
         Write::CreateToken(t) => s.tokens.push(t),
         Write::RevokeToken { id, at } => {
             for t in s.tokens.iter_mut().filter(|t| t.id == id) {
+                t.revoked_at = Some(at);
+            }
+        }
+        Write::EndSessions {
+            user,
+            at,
+            keep,
+            api_tokens,
+        } => {
+            let theirs = org.map(|org| crate::auth::TokenSubject::User { org, user });
+            for t in s.tokens.iter_mut().filter(|t| {
+                Some(t.subject) == theirs
+                    && t.revoked_at.is_none()
+                    && Some(t.id) != keep
+                    && (api_tokens || t.idle_secs.is_some())
+            }) {
                 t.revoked_at = Some(at);
             }
         }
@@ -500,6 +550,38 @@ impl DirectoryStore for MemoryStore {
                         && r.created_at >= since
                         && !r.purpose.is_invitation()
                 })
+                .count() as u64
+        })
+    }
+    async fn email_change(
+        &self,
+        token_hash: &str,
+    ) -> CoreResult<Option<crate::directory::EmailChange>> {
+        self.read(|s| s.email_changes.get(token_hash).cloned())
+    }
+    async fn pending_email_change(
+        &self,
+        org: OrgId,
+        user: UserId,
+    ) -> CoreResult<Option<crate::directory::EmailChange>> {
+        self.read(|s| {
+            s.email_changes
+                .values()
+                .filter(|c| c.org == org && c.user == user && c.ended.is_none())
+                .max_by_key(|c| c.created_at)
+                .cloned()
+        })
+    }
+    async fn email_changes_since(
+        &self,
+        org: OrgId,
+        user: UserId,
+        since: jiff::Timestamp,
+    ) -> CoreResult<u64> {
+        self.read(|s| {
+            s.email_changes
+                .values()
+                .filter(|c| c.org == org && c.user == user && c.created_at >= since)
                 .count() as u64
         })
     }

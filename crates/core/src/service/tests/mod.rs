@@ -4,6 +4,7 @@
 
 mod breach;
 mod desk;
+mod email_change;
 mod first_admin;
 mod memory;
 mod memory_desk;
@@ -167,7 +168,7 @@ async fn acme_with_alice(dir: &Directory<MemoryStore>) -> Org {
         .unwrap();
     let store = dir.store().clone();
     let token = link_mailed_to(&store, "alice@example.com", "invitation").unwrap();
-    dir.complete_password_reset(&token, Secret::new(ALICE_PW))
+    dir.complete_password_reset(&token, Secret::new(ALICE_PW), false)
         .await
         .unwrap();
     org
@@ -913,6 +914,7 @@ async fn with_a_queue_legacy_hashes_are_upgraded_after_the_login_and_never_over_
         &dave.username,
         Secret::new("old secret"),
         Secret::new("a brand new passphrase"),
+        Keep::default(),
     )
     .await
     .unwrap();

@@ -201,11 +201,11 @@ async fn an_admin_mails_a_reset_link_and_only_the_user_sets_the_password_once() 
     );
     // The org's policy applies; a refused password does not spend the link.
     assert!(matches!(
-        dir.complete_password_reset(&token, Secret::new("short"))
+        dir.complete_password_reset(&token, Secret::new("short"), false)
             .await,
         Err(CoreError::Invalid { .. })
     ));
-    dir.complete_password_reset(&token, Secret::new("bob's brand new passphrase"))
+    dir.complete_password_reset(&token, Secret::new("bob's brand new passphrase"), false)
         .await
         .unwrap();
     assert!(
@@ -225,7 +225,7 @@ async fn an_admin_mails_a_reset_link_and_only_the_user_sets_the_password_once() 
     );
     // Once only.
     assert!(matches!(
-        dir.complete_password_reset(&token, Secret::new("a third long passphrase")).await,
+        dir.complete_password_reset(&token, Secret::new("a third long passphrase"), false).await,
         Err(CoreError::Invalid { field, .. }) if field == "link"
     ));
     assert!(dir.password_reset_prompt("skd_garbage").await.is_err());

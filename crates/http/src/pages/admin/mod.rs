@@ -41,6 +41,7 @@ pub fn router<S: Storage + Clone>() -> Table<S> {
         )
         .route("/admin/users/{username}/status", post(users::status::<S>))
         .route("/admin/users/{username}/reset", post(users::reset::<S>))
+        .route("/admin/users/{username}/email", post(users::email::<S>))
         .route(
             "/admin/users/{username}/invitation",
             post(users::invitation::<S>),

@@ -1,11 +1,13 @@
 //! The console's users: a paged list searchable by username, a form to add someone (refused
 //! with the plan's reason when every seat is used), and each user's page, where an admin edits
-//! their contact details and suspends or reactivates them. Errors appear next to the field
-//! that caused them and the form keeps what was typed.
+//! their contact details and suspends or reactivates them. A new email address for an existing
+//! user waits for confirmation from that address (so no admin can quietly redirect someone's
+//! reset links); the page shows it pending, with buttons to send the link again or cancel.
+//! Errors appear next to the field that caused them and the form keeps what was typed.
 
 use super::Admin;
 use crate::AppState;
-use crate::pages::contact::ContactForm;
+use crate::pages::contact::{self, ContactForm};
 use crate::pages::session::form_allowed;
 use crate::pages::shell::{as_field, expired, failure, field_error, form_error, frame, status_of};
 use axum::Form;
@@ -302,6 +304,8 @@ pub struct ShowQuery {
     reset: Option<String>,
     #[serde(default)]
     invitation: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
 }
 
 fn user_page(
@@ -324,6 +328,7 @@ fn user_page(
         @if u.contact.is_none() {
             p.muted { "You may not see this user's personal data." }
         } @else {
+            (contact::pending(u, &format!("{path}/email"), &a.csrf))
             (f.render(&path, &a.csrf, "Save", error))
         }
         h2 { "Password" }
@@ -390,6 +395,16 @@ pub async fn show<S: Storage + Clone>(
                 } else {
                     "A new invitation was mailed; the earlier link no longer works."
                 })
+            } else if let Some(e) = &q.email {
+                Some(match e.as_str() {
+                    "resent" => "A new confirmation link was mailed to the new address.",
+                    "cancelled" => "The change of address was cancelled.",
+                    _ => {
+                        "Saved. A confirmation link was mailed to the new address (and a notice \
+                         to the current one): the user keeps the current address until the link \
+                         is opened."
+                    }
+                })
             } else if q.saved.is_some() {
                 Some("Saved.")
             } else if q.reset.is_some() {
@@ -429,9 +444,15 @@ pub async fn update<S: Storage + Clone>(
     let result = if form_allowed(&headers, &f.csrf) {
         match f.patch() {
             Ok(p) => {
+                let asked = p.email.clone();
                 st.dir
                     .update_user(&a.actor, &a.slug, &user.0.username, p)
                     .await
+                    .map(|u| {
+                        let current = u.contact.as_ref().map(|c| &c.email);
+                        let pending = asked.is_some() && asked.as_ref() != current;
+                        (u, pending)
+                    })
             }
             Err(e) => Err(e),
         }
@@ -439,7 +460,12 @@ pub async fn update<S: Storage + Clone>(
         Err(expired())
     };
     match result {
-        Ok(u) => Redirect::to(&format!("/admin/users/{}?saved=1", u.username)).into_response(),
+        Ok((u, true)) => {
+            Redirect::to(&format!("/admin/users/{}?email=sent", u.username)).into_response()
+        }
+        Ok((u, false)) => {
+            Redirect::to(&format!("/admin/users/{}?saved=1", u.username)).into_response()
+        }
         Err(e) => {
             let err = as_field(&e);
             let body = user_page(&a, &user, &f, None, Some(&err));
@@ -562,7 +588,44 @@ pub async fn invitation<S: Storage + Clone>(
     }
 }
 
-/// The invitation buttons' form.
+/// `POST /admin/users/{username}/email`: mails the pending address's link again, or cancels
+/// the change.
+pub async fn email<S: Storage + Clone>(
+    State(st): State<AppState<S>>,
+    headers: HeaderMap,
+    a: Admin,
+    Path(username): Path<String>,
+    body: Result<Form<InvitationForm>, FormRejection>,
+) -> Response {
+    let f = body.map(|Form(f)| f).unwrap_or_default();
+    let result = async {
+        if !form_allowed(&headers, &f.csrf) {
+            return Err(expired());
+        }
+        let name =
+            Username::parse(&username).map_err(|_| CoreError::not_found("user", &username))?;
+        match f.action.as_str() {
+            "resend" => st
+                .dir
+                .resend_email_change(&a.actor, &a.slug, &name)
+                .await
+                .map(|_| (name, "resent")),
+            "cancel" => st
+                .dir
+                .cancel_email_change(&a.actor, &a.slug, &name)
+                .await
+                .map(|()| (name, "cancelled")),
+            _ => Err(CoreError::invalid("action", "expected resend or cancel")),
+        }
+    }
+    .await;
+    match result {
+        Ok((u, d)) => Redirect::to(&format!("/admin/users/{u}?email={d}")).into_response(),
+        Err(e) => failure(&st, a.chrome(), &e, ("/admin/users", "All users")),
+    }
+}
+
+/// The invitation (and pending address) buttons' form.
 #[derive(Debug, Deserialize, Default)]
 pub struct InvitationForm {
     #[serde(default)]

@@ -3,6 +3,7 @@
 //! portal is a third door to the same desk: it calls the same core services as the REST API
 //! and mail, as the logged-in user.
 
+mod email;
 mod forgot;
 mod login;
 mod my_data;
@@ -73,12 +74,17 @@ pub fn router<S: Storage + Clone>() -> Table<S> {
             "/portal/invitation/{token}",
             get(reset::form::<S>).post(reset::submit::<S>),
         )
+        .route(
+            "/portal/email/{token}",
+            get(email::form::<S>).post(email::confirm::<S>),
+        )
         .route("/portal/tickets", get(tickets::list::<S>))
         .route(
             "/portal/profile",
             get(profile::show::<S>).post(profile::details::<S>),
         )
         .route("/portal/profile/password", post(profile::password::<S>))
+        .route("/portal/profile/email", post(email::pending::<S>))
         .route("/portal/profile/totp", post(profile::totp_begin::<S>))
         .route(
             "/portal/profile/totp/confirm",

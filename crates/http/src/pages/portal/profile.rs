@@ -1,11 +1,13 @@
 //! "My account": every person of an organization manages themself here — their contact
-//! details (rectification, GDPR Art. 16), their password, two-step login with an authenticator
-//! app, and a request to have their account erased (Art. 17), which their organization's
-//! admins answer within the legal deadline. Each form acts as the signed-in person through the
-//! same core services as `/api/v1/me`.
+//! details (rectification, GDPR Art. 16; a new email address waits for confirmation from that
+//! address, shown here with buttons to send the link again or cancel), their password (which
+//! signs them out everywhere else), two-step login with an authenticator app, and a request to
+//! have their account erased (Art. 17), which their organization's admins answer within the
+//! legal deadline. Each form acts as the signed-in person through the same core services as
+//! `/api/v1/me`.
 
 use crate::AppState;
-use crate::pages::contact::ContactForm;
+use crate::pages::contact::{self, ContactForm};
 use crate::pages::session::{actor, csrf, form_allowed};
 use crate::pages::shell::{
     Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
@@ -26,14 +28,17 @@ use skydir_core::directory::OrgSlug;
 use skydir_core::ports::Storage;
 use skydir_core::privacy::RequestKind;
 use skydir_core::secret::Secret;
-use skydir_core::service::{TotpProvisioning, UserView};
+use skydir_core::service::{Ended, Keep, TotpProvisioning, UserView};
 
-/// The signed-in person: actor, org slug, their own view and the page's CSRF token.
+/// The signed-in person: actor, org slug, their own view, the page's CSRF token and their
+/// session's token (spared when a change of their password or authenticator ends their other
+/// sessions).
 pub(crate) struct Me {
     pub actor: Actor,
     slug: OrgSlug,
     user: UserView,
     pub csrf: String,
+    session: String,
 }
 
 /// A handler that takes `Me` runs only for a signed-in person of an organization.
@@ -47,7 +52,7 @@ impl<S: Storage + Clone> FromRequestParts<AppState<S>> for Me {
 
 async fn me<S: Storage + Clone>(st: &AppState<S>, headers: &HeaderMap) -> Result<Me, Response> {
     let to_login = || Redirect::to("/portal/login").into_response();
-    let (actor, _) = actor(st, headers).await.ok_or_else(to_login)?;
+    let (actor, session) = actor(st, headers).await.ok_or_else(to_login)?;
     let (Some(org), Some(uid)) = (actor.org(), actor.user()) else {
         return Err(to_login());
     };
@@ -64,6 +69,7 @@ async fn me<S: Storage + Clone>(st: &AppState<S>, headers: &HeaderMap) -> Result
             slug: org.slug,
             user: view,
             csrf,
+            session,
         }),
         Err(e) => Err(failure(
             st,
@@ -92,7 +98,7 @@ struct View<'a> {
     has_totp: bool,
     provisioning: Option<&'a TotpProvisioning>,
     error: Option<(Section, (String, String))>,
-    notice: Option<&'a str>,
+    notice: Option<String>,
 }
 
 fn page(m: &Me, v: &View<'_>) -> Markup {
@@ -100,7 +106,7 @@ fn page(m: &Me, v: &View<'_>) -> Markup {
     let f = &v.details;
     html! {
         h1 { "My account" }
-        @if let Some(n) = v.notice { p.notice role="status" { (n) } }
+        @if let Some(n) = &v.notice { p.notice role="status" { (n) } }
         dl.facts {
             dt { "Username" } dd { (m.user.username) }
             dt { "Organization" } dd { (m.slug) }
@@ -108,6 +114,7 @@ fn page(m: &Me, v: &View<'_>) -> Markup {
         }
         section aria-labelledby="details-h" {
             h2 #details-h { "Contact details" }
+            (contact::pending(&m.user, "/portal/profile/email", &m.csrf))
             (f.render("/portal/profile", &m.csrf, "Save my details", err(Section::Details)))
         }
         section aria-labelledby="password-h" {
@@ -119,6 +126,8 @@ fn page(m: &Me, v: &View<'_>) -> Markup {
                 p { label for="current" { "Current password" } br; input #current name="current" type="password" required autocomplete="current-password" aria-describedby="current-error"; (field_error(err(Section::Password), "current")) }
                 p { label for="new_password" { "New password" } br; input #new_password name="new_password" type="password" required autocomplete="new-password" aria-describedby="new_password-error password-error"; (field_error(err(Section::Password), "new_password")) (field_error(err(Section::Password), "password")) }
                 p { label for="repeat" { "New password again" } br; input #repeat name="repeat" type="password" required autocomplete="new-password" aria-describedby="repeat-error"; (field_error(err(Section::Password), "repeat")) }
+                p.hint #password-hint { "Changing your password signs you out everywhere else: your other sessions end, and so do your API tokens unless you keep them." }
+                p { label { input #keep_api_tokens name="keep_api_tokens" type="checkbox" value="on" aria-describedby="password-hint"; " Keep my API tokens working" } }
                 p { button type="submit" { "Change my password" } }
             }
         }
@@ -179,11 +188,33 @@ fn view(m: &Me) -> View<'static> {
     }
 }
 
-/// The notice after a redirect.
+/// The notice after a redirect, with how many sessions and API tokens a change ended.
 #[derive(Debug, Deserialize, Default)]
 pub struct Done {
     #[serde(default)]
     done: Option<String>,
+    #[serde(default)]
+    sessions: Option<u64>,
+    #[serde(default)]
+    tokens: Option<u64>,
+}
+
+/// "2 other sessions and 1 API token were ended." (nothing when nothing ended).
+fn ended_notice(sessions: u64, tokens: u64) -> String {
+    let n = |k: u64, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    match (sessions, tokens) {
+        (0, 0) => "No other session was signed in.".into(),
+        (s, 0) => format!(
+            "{} ended.",
+            n(s, "other session was", "other sessions were")
+        ),
+        (0, t) => format!("{} ended.", n(t, "API token was", "API tokens were")),
+        (s, t) => format!(
+            "{} and {} were ended.",
+            n(s, "other session", "other sessions"),
+            n(t, "API token", "API tokens")
+        ),
+    }
 }
 
 /// `GET /portal/profile`.
@@ -194,14 +225,26 @@ pub async fn show<S: Storage + Clone>(
 ) -> Response {
     let Query(q) = query.unwrap_or_default();
     let mut v = view(&m);
+    let ended = ended_notice(q.sessions.unwrap_or(0), q.tokens.unwrap_or(0));
     v.notice = match q.done.as_deref() {
-        Some("details") => Some("Your details were saved."),
-        Some("password") => Some("Your password was changed."),
-        Some("totp-on") => Some("Two-step login is on."),
-        Some("totp-off") => Some("Two-step login is off."),
-        Some("erasure") => {
-            Some("Your erasure request was received; you will get an email when it is answered.")
+        Some("details") => Some("Your details were saved.".into()),
+        Some("email") => Some(
+            "Your details were saved. A confirmation link was mailed to the new address: your \
+             account keeps its current address until you open it."
+                .into(),
+        ),
+        Some("email-resent") => {
+            Some("A new confirmation link was mailed to the new address.".into())
         }
+        Some("email-cancelled") => {
+            Some("The change of address was cancelled; your account keeps its address.".into())
+        }
+        Some("password") => Some(format!("Your password was changed. {ended}")),
+        Some("totp-on") => Some("Two-step login is on.".into()),
+        Some("totp-off") => Some(format!("Two-step login is off. {ended}")),
+        Some("erasure") => Some(
+            "Your erasure request was received; you will get an email when it is answered.".into(),
+        ),
         _ => None,
     };
     render(&st, &m, StatusCode::OK, v).await
@@ -209,6 +252,36 @@ pub async fn show<S: Storage + Clone>(
 
 fn done(what: &str) -> Response {
     Redirect::to(&format!("/portal/profile?done={what}")).into_response()
+}
+
+/// The redirect after a change that ended sessions, saying how many.
+fn done_ending(what: &str, e: Ended) -> Response {
+    Redirect::to(&format!(
+        "/portal/profile?done={what}&sessions={}&tokens={}",
+        e.sessions, e.api_tokens
+    ))
+    .into_response()
+}
+
+/// *My account* again with the pending-address buttons' error.
+pub(crate) async fn refused_email<S: Storage + Clone>(
+    st: &AppState<S>,
+    m: &Me,
+    e: &CoreError,
+) -> Response {
+    refused(st, m, Section::Details, e, None).await
+}
+
+impl Me {
+    /// The person's org.
+    pub(crate) fn slug(&self) -> &OrgSlug {
+        &self.slug
+    }
+
+    /// The person's username.
+    pub(crate) fn username(&self) -> &skydir_core::directory::Username {
+        &self.user.username
+    }
 }
 
 async fn refused<S: Storage + Clone>(
@@ -246,13 +319,18 @@ pub async fn details<S: Storage + Clone>(
             return Err(expired());
         }
         let patch = f.patch()?;
-        st.dir
+        let asked = patch.email.clone();
+        let view = st
+            .dir
             .update_user(&m.actor, &m.slug, &m.user.username, patch)
-            .await
+            .await?;
+        let current = view.contact.as_ref().map(|c| &c.email);
+        Ok(asked.is_some() && asked.as_ref() != current)
     }
     .await;
     match result {
-        Ok(_) => done("details"),
+        Ok(true) => done("email"),
+        Ok(false) => done("details"),
         Err(e) => refused(&st, &m, Section::Details, &e, Some(f)).await,
     }
 }
@@ -268,6 +346,9 @@ pub struct PasswordForm {
     new_password: String,
     #[serde(default)]
     repeat: String,
+    /// The "Keep my API tokens working" checkbox (absent when unchecked).
+    #[serde(default)]
+    keep_api_tokens: Option<String>,
 }
 
 /// `POST /portal/profile/password`.
@@ -292,12 +373,16 @@ pub async fn password<S: Storage + Clone>(
                 &m.user.username,
                 Secret::new(f.current),
                 Secret::new(f.new_password),
+                Keep {
+                    current: Some(Secret::new(m.session.as_str())),
+                    api_tokens: f.keep_api_tokens.is_some(),
+                },
             )
             .await
     }
     .await;
     match result {
-        Ok(()) => done("password"),
+        Ok(ended) => done_ending("password", ended),
         Err(e) => refused(&st, &m, Section::Password, &e, None).await,
     }
 }
@@ -365,12 +450,20 @@ async fn totp_code<S: Storage + Clone>(
     let result = if !form_allowed(&headers, &f.csrf) {
         Err(expired())
     } else if confirm {
-        st.dir.confirm_totp(&m.actor, f.code.trim()).await
+        st.dir
+            .confirm_totp(&m.actor, f.code.trim())
+            .await
+            .map(|()| None)
     } else {
-        st.dir.remove_totp(&m.actor, f.code.trim()).await
+        let current = Some(Secret::new(m.session.as_str()));
+        st.dir
+            .remove_totp(&m.actor, f.code.trim(), current)
+            .await
+            .map(Some)
     };
     match result {
-        Ok(()) => done(if confirm { "totp-on" } else { "totp-off" }),
+        Ok(None) => done("totp-on"),
+        Ok(Some(ended)) => done_ending("totp-off", ended),
         Err(e) => refused(&st, &m, Section::Totp, &code_error(e), None).await,
     }
 }
