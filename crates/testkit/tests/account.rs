@@ -221,9 +221,48 @@ async fn a_mailed_reset_link_ends_every_session_and_removing_the_authenticator_t
         );
         assert!(!works(&app, &laptop).await && !works(&app, &script).await);
 
-        // Two devices; an authenticator enrolled on one, then removed there.
+        // An admin mails him a link; on its page he keeps his API tokens this time.
         let laptop = app.login("acme", "bob", PW2).await.unwrap();
-        let phone = app.login("acme", "bob", PW2).await.unwrap();
+        let script = personal_token(&app, &laptop, "backup script").await;
+        let mut admin = Browser::new(&app).unwrap();
+        admin.log_in("acme", "alice", PW).await.unwrap();
+        let csrf = admin.csrf().unwrap();
+        let (s, _, _) = admin
+            .post_form("/admin/users/bob/reset", &[("csrf", &csrf)])
+            .await
+            .unwrap();
+        assert_eq!(s, 303);
+        let second = app
+            .wait_for_link("bob@acme.test", "reset", Some(&link), || app.outbox())
+            .await
+            .unwrap();
+        let (s, page, _) = b.get(&format!("/portal/reset/{second}")).await.unwrap();
+        assert_eq!(s, 200);
+        assert!(page.contains("Keep my API tokens working"), "{page}");
+        let csrf = b.csrf().unwrap();
+        let (s, page, _) = b
+            .post_form(
+                &format!("/portal/reset/{second}"),
+                &[
+                    ("csrf", &csrf),
+                    ("new_password", PW),
+                    ("repeat", PW),
+                    ("keep_api_tokens", "on"),
+                ],
+            )
+            .await
+            .unwrap();
+        assert_eq!(s, 200, "{page}");
+        assert!(page.contains("Your new password is set."), "{page}");
+        assert!(
+            page.contains("Signed out everywhere: 1 session and 0 API tokens ended."),
+            "{page}"
+        );
+        assert!(!works(&app, &laptop).await && works(&app, &script).await);
+
+        // Two devices; an authenticator enrolled on one, then removed there.
+        let laptop = app.login("acme", "bob", PW).await.unwrap();
+        let phone = app.login("acme", "bob", PW).await.unwrap();
         let script = personal_token(&app, &laptop, "backup script").await;
         let (s, e) = app
             .call(Method::POST, "/api/v1/me/totp", Some(&laptop), None)

@@ -198,7 +198,8 @@ impl DirectoryStore for Fake {
         Ok(page(rows, p, |u: &User| u.username.to_string()))
     }
     async fn user_tokens(&self, _: OrgId, _: UserId) -> CoreResult<Vec<ApiToken>> {
-        unreachable!("LDAP does not list tokens")
+        // A Password Modify ends the user's sessions; nobody here has any.
+        Ok(Vec::new())
     }
     async fn password_reset(
         &self,
@@ -226,6 +227,27 @@ impl DirectoryStore for Fake {
         _: skydir_core::Timestamp,
     ) -> CoreResult<u64> {
         unreachable!("LDAP does not reset passwords")
+    }
+    async fn email_change(
+        &self,
+        _: &str,
+    ) -> CoreResult<Option<skydir_core::directory::EmailChange>> {
+        unreachable!("LDAP does not change email addresses")
+    }
+    async fn pending_email_change(
+        &self,
+        _: OrgId,
+        _: UserId,
+    ) -> CoreResult<Option<skydir_core::directory::EmailChange>> {
+        unreachable!("LDAP does not change email addresses")
+    }
+    async fn email_changes_since(
+        &self,
+        _: OrgId,
+        _: UserId,
+        _: skydir_core::Timestamp,
+    ) -> CoreResult<u64> {
+        unreachable!("LDAP does not change email addresses")
     }
     async fn staff_credential(
         &self,
