@@ -354,6 +354,17 @@ fn mails_to(app: &TestApp, to: &str) -> Vec<String> {
         .collect()
 }
 
+/// Waits (the mailer sends once a second) for a mail to `to` containing `needle`.
+async fn wait_for_mail(app: &TestApp, to: &str, needle: &str) -> String {
+    for _ in 0..150 {
+        if let Some(m) = mails_to(app, to).into_iter().find(|m| m.contains(needle)) {
+            return m;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no mail to {to} saying {needle:?}: {:?}", mails_to(app, to));
+}
+
 #[tokio::test]
 async fn a_new_email_address_is_published_only_once_the_link_mailed_to_it_is_opened() {
     each_backend(|app| async move {
@@ -377,11 +388,7 @@ async fn a_new_email_address_is_published_only_once_the_link_mailed_to_it_is_ope
         let link = app.mailed_link("bob@newmail.test", "email").await.unwrap();
         assert_eq!(ldap_mail(&app).await, ["bob@acme.test"]);
         // The old address was told, with the new one masked.
-        let notice = mails_to(&app, "bob@acme.test");
-        let notice = notice
-            .iter()
-            .find(|m| m.contains("is being changed"))
-            .expect("a notice to the old address");
+        let notice = wait_for_mail(&app, "bob@acme.test", "is being changed").await;
         assert!(notice.contains("b***@newmail.test"), "{notice}");
         assert!(!notice.contains("/portal/email/"), "{notice}");
         // The link's page names the account and asks for one click.
@@ -473,13 +480,7 @@ async fn an_admins_change_waits_for_the_new_address_and_an_expired_link_changes_
             .mailed_link("bob@elsewhere.test", "email")
             .await
             .unwrap();
-        let notice = mails_to(&app, "bob@acme.test");
-        assert!(
-            notice
-                .iter()
-                .any(|m| m.contains("An administrator of acme Inc.")),
-            "{notice:?}"
-        );
+        wait_for_mail(&app, "bob@acme.test", "An administrator of acme Inc.").await;
         // Bob sees it pending, sends it again (the first link is replaced) …
         let (_, v) = app.call(Method::GET, path, Some(&bob), None).await.unwrap();
         assert_eq!(v["pending_email"], "bob@elsewhere.test");

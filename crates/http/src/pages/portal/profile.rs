@@ -199,7 +199,7 @@ pub struct Done {
     tokens: Option<u64>,
 }
 
-/// "2 other sessions and 1 API token were ended." (nothing when nothing ended).
+/// "2 other sessions and 1 API token were ended.", or that no other session was signed in.
 fn ended_notice(sessions: u64, tokens: u64) -> String {
     let n = |k: u64, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
     match (sessions, tokens) {
