@@ -230,8 +230,9 @@ await journey('the admin logs in, sees the org, creates a user and finds them', 
   assert.match(await page.locator('#seats').textContent(), /1 of 35/);
 
   const cookies = await context.cookies();
-  const session = cookies.find((c) => c.name === 'skydir_session');
-  assert.ok(session.httpOnly && session.secure && session.sameSite === 'Strict', 'session cookie flags');
+  const session = cookies.find((c) => c.name === '__Host-skydir_session');
+  assert.ok(session.httpOnly && session.secure && session.sameSite === 'Strict' && session.path === '/', 'session cookie flags');
+  assert.ok(!cookies.some((c) => !c.name.startsWith('__Host-')), 'only __Host- cookies');
 
   await page.getByRole('link', { name: 'Users' }).first().click();
   await page.getByRole('link', { name: 'Add a user' }).click();
@@ -298,13 +299,19 @@ await journey('the admin suspends a user, who then cannot log in', async (page) 
   await page.locator('h1').getByText('active').waitFor();
 });
 
-await journey('a form posted without its CSRF token changes nothing', async (page) => {
+await journey('a form posted without its CSRF token changes nothing', async (page, context) => {
   await logIn(page, 'acme', 'alice', 'a long passphrase');
   await page.waitForURL('**/admin');
   const r = await page.request.post('/admin/users/new', {
     form: { csrf: 'forged', username: 'mallory', email: 'm@acme.test' },
   });
   assert.equal(r.status(), 403);
+  // Nor with a cookie planted to match the field: the token is the server's, bound to the session.
+  await context.addCookies([{ name: '__Host-skydir_csrf', value: 'planted', url: BASE, secure: true, sameSite: 'Strict' }]);
+  const planted = await page.request.post('/admin/users/new', {
+    form: { csrf: 'planted', username: 'mallory', email: 'm@acme.test' },
+  });
+  assert.equal(planted.status(), 403);
   await page.goto('/admin/users?q=mallory');
   await page.getByText('No username starts with').waitFor();
 });

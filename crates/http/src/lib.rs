@@ -1,22 +1,31 @@
-//! skydir-http: the REST API (`/api/v1`, with its OpenAPI document), health and metrics
-//! endpoints. Handlers parse the wire format into core types, call one core service with the
-//! caller's [`Actor`](skydir_core::access::Actor), and map the result or the typed error back;
-//! no rule is decided here.
+//! skydir-http: the REST API (`/api/v1`, with its OpenAPI document), the web console and public
+//! pages, health endpoints, and the Prometheus endpoint's own router ([`metrics_router`], served
+//! by the server on a separate listener). Handlers parse the wire format into core types, call
+//! one core service with the caller's [`Actor`](skydir_core::access::Actor), and map the result
+//! or the typed error back; no rule is decided here.
 
 mod caller;
+mod drain;
+mod headers;
 mod observe;
 mod openapi;
 mod page;
 mod pages;
 mod problem;
 mod routes;
+mod scrape;
 mod table;
 
 pub use caller::Caller;
+pub use pages::csrf::CsrfKey;
 pub use problem::{ApiError, Problem};
 
+/// The console's session cookie (`__Host-` prefixed: host-only, `Secure`, `Path=/`).
+pub const SESSION_COOKIE: &str = pages::session::SESSION;
+/// The cookie holding the random value the console's pre-login forms are bound to.
+pub const PRE_SESSION_COOKIE: &str = pages::session::CSRF;
+
 use axum::Router;
-use metrics_exporter_prometheus::PrometheusHandle;
 use skydir_core::ports::{BoxFuture, Storage};
 use skydir_core::service::Directory;
 use std::sync::Arc;
@@ -48,8 +57,9 @@ pub type MailReader =
 /// What every handler can reach.
 pub struct AppState<S> {
     pub dir: Directory<S>,
-    pub metrics: PrometheusHandle,
     pub ready: ReadyCheck,
+    /// The deployment's key for the console's CSRF tokens (the same in every process).
+    pub csrf_key: CsrfKey,
     /// The LDAP suffix (`dc=skydir`), to tell API clients their service accounts' bind DNs.
     pub ldap_suffix: String,
     /// Reads raw inbound mail for `POST /api/v1/mail/inbound`.
@@ -60,8 +70,8 @@ impl<S: Clone> Clone for AppState<S> {
     fn clone(&self) -> Self {
         Self {
             dir: self.dir.clone(),
-            metrics: self.metrics.clone(),
             ready: self.ready.clone(),
+            csrf_key: self.csrf_key.clone(),
             ldap_suffix: self.ldap_suffix.clone(),
             read_mail: self.read_mail.clone(),
         }
@@ -93,6 +103,14 @@ pub fn router<S: Storage + Clone>(state: AppState<S>) -> Router {
         .merge(pages::router::<S>().router)
         .fallback(routes::not_found)
         .layer(axum::middleware::from_fn(observe::observe))
+        .layer(axum::middleware::from_fn(headers::secure))
+        .layer(axum::middleware::from_fn(drain::drain_unread))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
+}
+
+/// The Prometheus endpoint (`GET /metrics`) on its own, for a listener apart from the
+/// application's (see the `scrape` module for why).
+pub fn metrics_router(handle: metrics_exporter_prometheus::PrometheusHandle) -> Router {
+    scrape::router(handle)
 }

@@ -28,7 +28,7 @@ impl Modify for BearerAuth {
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     paths(
-        health::healthz, health::readyz, health::metrics, session::login, session::set_password,
+        health::healthz, health::readyz, session::login, session::set_password,
         me::begin, me::confirm, me::remove, my_tokens::create, my_tokens::list, my_tokens::revoke,
         orgs::create, orgs::list, orgs::get, orgs::update, orgs::suspend, orgs::resume,
         invitations::get, invitations::resend, invitations::revoke,

@@ -94,6 +94,14 @@ pub struct ServeArgs {
     /// trusted loopback set-ups only; env SKYDIR_LDAP_ALLOW_PLAINTEXT).
     #[arg(long)]
     pub ldap_allow_plaintext: bool,
+    /// The Prometheus endpoint's plain-HTTP listen address, or `off` (env SKYDIR_METRICS_ADDR;
+    /// default 127.0.0.1:9464). It is never served on the HTTPS listener.
+    #[arg(long)]
+    pub metrics_addr: Option<String>,
+    /// Allow a metrics address that other machines can reach (a private network you trust;
+    /// env SKYDIR_METRICS_ALLOW_REMOTE).
+    #[arg(long)]
+    pub metrics_allow_remote: bool,
 }
 
 /// `skydir token …`.

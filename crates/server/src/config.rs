@@ -40,6 +40,11 @@ pub struct Config {
     pub ldap_suffix: String,
     /// Serve binds and searches on the plain LDAP port without StartTLS (benchmarks only).
     pub ldap_allow_plaintext: bool,
+    /// The Prometheus endpoint's own plain-HTTP listener (`None` = off). Default
+    /// 127.0.0.1:9464; never the HTTPS listener.
+    pub metrics_addr: Option<SocketAddr>,
+    /// Allow `metrics_addr` on an address other machines can reach.
+    pub metrics_allow_remote: bool,
     /// Where the desk's mail goes: `smtp://host:port` (STARTTLS) or `smtps://…`; `None`
     /// writes `.eml` files to `<data_dir>/outbox/`.
     pub smtp_url: Option<String>,
@@ -124,6 +129,8 @@ struct FileConfig {
     ldaps_addr: Option<String>,
     ldap_suffix: Option<String>,
     ldap_allow_plaintext: Option<bool>,
+    metrics_addr: Option<String>,
+    metrics_allow_remote: Option<bool>,
     smtp_url: Option<String>,
     smtp_allow_plaintext: Option<bool>,
     smtp_ca_file: Option<PathBuf>,
@@ -179,6 +186,24 @@ fn parse_opt_addr(source: &str, v: &str) -> anyhow::Result<Option<SocketAddr>> {
     }
 }
 
+/// Where the Prometheus endpoint listens unless told otherwise.
+pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9464";
+
+/// The metrics listener speaks plain HTTP and answers anyone who reaches it, so an address
+/// other machines can reach is refused unless the operator says it is meant.
+fn check_metrics_addr(addr: Option<SocketAddr>, allow_remote: bool) -> anyhow::Result<()> {
+    match addr {
+        Some(a) if !a.ip().is_loopback() && !allow_remote => bail!(
+            "metrics_addr {a} is not a loopback address: the metrics listener speaks plain HTTP \
+             to anyone who reaches it. Keep it on 127.0.0.1 or ::1 (scrape through an agent or \
+             tunnel on this machine), set metrics_allow_remote = true \
+             (SKYDIR_METRICS_ALLOW_REMOTE, --metrics-allow-remote) for a private network you \
+             trust, or turn it off with metrics_addr = \"off\""
+        ),
+        _ => Ok(()),
+    }
+}
+
 fn parse_bool(source: &str, v: &str) -> anyhow::Result<bool> {
     match v.trim() {
         "true" | "1" | "yes" | "on" => Ok(true),
@@ -211,6 +236,8 @@ impl Config {
             ldaps_addr: parse_opt_addr("default", "127.0.0.1:6360")?,
             ldap_suffix: "dc=skydir".into(),
             ldap_allow_plaintext: false,
+            metrics_addr: parse_opt_addr("default", DEFAULT_METRICS_ADDR)?,
+            metrics_allow_remote: false,
             smtp_url: None,
             smtp_allow_plaintext: false,
             smtp_ca_file: None,
@@ -281,6 +308,12 @@ impl Config {
             }
             if let Some(v) = f.ldap_allow_plaintext {
                 cfg.ldap_allow_plaintext = v;
+            }
+            if let Some(v) = f.metrics_addr {
+                cfg.metrics_addr = parse_opt_addr("metrics_addr in the config file", &v)?;
+            }
+            if let Some(v) = f.metrics_allow_remote {
+                cfg.metrics_allow_remote = v;
             }
             cfg.smtp_url = f.smtp_url.or(cfg.smtp_url);
             if let Some(v) = f.smtp_allow_plaintext {
@@ -376,6 +409,12 @@ impl Config {
         if let Some(v) = env_value(env, "SKYDIR_LDAP_ALLOW_PLAINTEXT")? {
             cfg.ldap_allow_plaintext = parse_bool("SKYDIR_LDAP_ALLOW_PLAINTEXT", &v)?;
         }
+        if let Some(v) = env_value(env, "SKYDIR_METRICS_ADDR")? {
+            cfg.metrics_addr = parse_opt_addr("SKYDIR_METRICS_ADDR", &v)?;
+        }
+        if let Some(v) = env_value(env, "SKYDIR_METRICS_ALLOW_REMOTE")? {
+            cfg.metrics_allow_remote = parse_bool("SKYDIR_METRICS_ALLOW_REMOTE", &v)?;
+        }
 
         if let Some(v) = env_value(env, "SKYDIR_SMTP_URL")? {
             cfg.smtp_url = (!v.trim().is_empty()).then(|| v.trim().to_string());
@@ -430,12 +469,19 @@ impl Config {
         if serve.ldap_allow_plaintext {
             cfg.ldap_allow_plaintext = true;
         }
+        if let Some(v) = &serve.metrics_addr {
+            cfg.metrics_addr = parse_opt_addr("--metrics-addr", v)?;
+        }
+        if serve.metrics_allow_remote {
+            cfg.metrics_allow_remote = true;
+        }
 
         if cfg.tls_cert.is_some() != cfg.tls_key.is_some() {
             bail!(
                 "give both a TLS certificate and its key (SKYDIR_TLS_CERT and SKYDIR_TLS_KEY), or neither"
             );
         }
+        check_metrics_addr(cfg.metrics_addr, cfg.metrics_allow_remote)?;
         if cfg.retention_interval_secs == 0 {
             bail!("retention_interval_secs must be at least 1");
         }
@@ -591,6 +637,49 @@ mod tests {
         };
         let by_flag = Config::load(&GlobalArgs::default(), &serve, &env(&[])).unwrap();
         assert!(by_flag.ldap_allow_plaintext);
+    }
+
+    #[test]
+    fn metrics_listen_on_loopback_by_default_and_elsewhere_only_when_allowed() {
+        let load = |pairs: &[(&str, &str)], serve: &ServeArgs| {
+            Config::load(&GlobalArgs::default(), serve, &env(pairs))
+        };
+        let none = ServeArgs::default();
+        let c = load(&[], &none).unwrap();
+        assert_eq!(
+            c.metrics_addr.map(|a| a.to_string()).as_deref(),
+            Some(DEFAULT_METRICS_ADDR)
+        );
+        let c = load(&[("SKYDIR_METRICS_ADDR", "off")], &none).unwrap();
+        assert_eq!(c.metrics_addr, None);
+        let c = load(&[("SKYDIR_METRICS_ADDR", "[::1]:9100")], &none).unwrap();
+        assert_eq!(c.metrics_addr.map(|a| a.port()), Some(9100));
+        for public in ["0.0.0.0:9464", "10.1.2.3:9464", "[::]:9464"] {
+            let err = format!(
+                "{:#}",
+                load(&[("SKYDIR_METRICS_ADDR", public)], &none).unwrap_err()
+            );
+            assert!(err.contains("not a loopback address"), "{err}");
+            let c = load(
+                &[
+                    ("SKYDIR_METRICS_ADDR", public),
+                    ("SKYDIR_METRICS_ALLOW_REMOTE", "true"),
+                ],
+                &none,
+            )
+            .unwrap();
+            assert!(c.metrics_addr.is_some());
+        }
+        let flags = ServeArgs {
+            metrics_addr: Some("0.0.0.0:9464".into()),
+            metrics_allow_remote: true,
+            ..Default::default()
+        };
+        assert!(load(&[("SKYDIR_METRICS_ADDR", "off")], &flags).is_ok());
+        let err = load(&[("SKYDIR_METRICS_ADDR", "nope")], &none)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("SKYDIR_METRICS_ADDR"), "{err}");
     }
 
     #[test]

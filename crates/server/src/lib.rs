@@ -10,6 +10,7 @@ pub mod config;
 pub mod datadir;
 pub mod erasure_hooks;
 pub mod mailer;
+pub mod metrics_listener;
 pub mod rehash;
 pub mod retention;
 pub mod server;

@@ -2,7 +2,7 @@
 //! cannot pile up), and serves the axum application over HTTP/1.1 or HTTP/2.
 
 use crate::config::Config;
-use crate::telemetry::metrics_handle;
+use crate::metrics_listener::MetricsListener;
 use crate::tls;
 use crate::wiring;
 use anyhow::Context;
@@ -11,7 +11,7 @@ use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use skydir_core::access::Actor;
 use skydir_core::ports::Clock;
-use skydir_http::{AppState, ReadyCheck, router};
+use skydir_http::{AppState, CsrfKey, ReadyCheck, router};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -20,6 +20,9 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
+
+/// What the console's CSRF key is derived for (from the deployment key in the keyring).
+const CSRF_KEY_PURPOSE: &[u8] = b"skydir/console/csrf";
 
 /// How long a client has to finish the TLS handshake.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -41,7 +44,10 @@ pub struct Running {
     pub ldaps_addr: Option<SocketAddr>,
     /// The LDAP suffix.
     pub ldap_suffix: String,
+    /// The bound metrics (plain HTTP) address, if enabled.
+    pub metrics_addr: Option<SocketAddr>,
     ldap: Option<skydir_ldap::LdapRunning>,
+    metrics: Option<MetricsListener>,
     mail: crate::mailer::Dispatcher,
     sla: crate::sla_watch::SlaWatch,
     breaches: crate::breach_watch::BreachWatch,
@@ -56,6 +62,9 @@ impl Running {
     pub async fn stop(self) {
         if let Some(l) = self.ldap {
             l.stop().await;
+        }
+        if let Some(m) = self.metrics {
+            m.stop().await;
         }
         self.mail.stop().await;
         self.sla.stop().await;
@@ -152,6 +161,11 @@ pub async fn start_with_clock(cfg: Config, clock: Arc<dyn Clock>) -> anyhow::Res
         None
     };
 
+    let metrics = match cfg.metrics_addr {
+        Some(addr) => Some(MetricsListener::start(addr).await?),
+        None => None,
+    };
+
     let transport = crate::mailer::transport(&cfg, &wired.data)?;
     let mail = crate::mailer::Dispatcher::start(
         wired.dir.clone(),
@@ -175,10 +189,15 @@ pub async fn start_with_clock(cfg: Config, clock: Arc<dyn Clock>) -> anyhow::Res
         let store = store.clone();
         Box::pin(async move { store.ping().await.is_ok() })
     });
+    let csrf_key = wired
+        .store
+        .deployment_secret(CSRF_KEY_PURPOSE)
+        .await
+        .context("deriving the console's CSRF key")?;
     let app = router(AppState {
         dir: wired.dir,
-        metrics: metrics_handle(),
         ready,
+        csrf_key: CsrfKey::new(csrf_key),
         ldap_suffix: cfg.ldap_suffix.clone(),
         read_mail: Arc::new(|raw: &[u8]| {
             let limits = skydir_mail::Limits {
@@ -240,6 +259,8 @@ pub async fn start_with_clock(cfg: Config, clock: Arc<dyn Clock>) -> anyhow::Res
         ldaps_addr: ldap.as_ref().and_then(|l| l.ldaps_addr),
         ldap_suffix: cfg.ldap_suffix.clone(),
         ldap,
+        metrics_addr: metrics.as_ref().map(|m| m.addr),
+        metrics,
         mail,
         sla,
         breaches,

@@ -31,15 +31,23 @@ pub fn ensure_self_signed(cert: &Path, key: &Path) -> anyhow::Result<bool> {
     let names: Vec<String> = SELF_SIGNED_NAMES.iter().map(|s| s.to_string()).collect();
     let ck = rcgen::generate_simple_self_signed(names)
         .context("generating a self-signed certificate")?;
-    let mut kf = fs::OpenOptions::new()
+    write_private(key, ck.signing_key.serialize_pem().as_bytes())?;
+    write_private(cert, ck.cert.pem().as_bytes())?;
+    Ok(true)
+}
+
+/// Writes a new file only its owner can read (the data directory's rule, for the certificate
+/// as for the key).
+fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut f = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .open(key)?;
-    kf.write_all(ck.signing_key.serialize_pem().as_bytes())?;
-    kf.sync_all()?;
-    fs::write(cert, ck.cert.pem())?;
-    Ok(true)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    Ok(())
 }
 
 /// Builds the server-side TLS configuration (HTTP/2 and HTTP/1.1 by ALPN).

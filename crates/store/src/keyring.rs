@@ -110,6 +110,7 @@ impl Keyring {
     ) -> StoreResult<Self> {
         let db = match location {
             KeyringLocation::SqliteFile(path) => {
+                crate::private_file::create_private(path)?;
                 let opts = SqliteConnectOptions::new()
                     .filename(path)
                     .create_if_missing(true)

@@ -105,6 +105,7 @@ impl Store {
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
                     .busy_timeout(BUSY_TIMEOUT);
+                crate::private_file::create_private(opts.get_filename())?;
                 let pool = SqlitePoolOptions::new()
                     .max_connections(max)
                     .connect_with(opts)

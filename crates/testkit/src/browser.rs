@@ -1,6 +1,7 @@
 //! A browser's mechanics over real HTTPS for tests of the console pages: it keeps cookies
-//! (checking they are `Secure; SameSite=Strict`), does not follow redirects (the test reads
-//! them), and posts forms from our own origin with the page's CSRF token.
+//! (checking they are `__Host-` cookies, `Secure; HttpOnly; SameSite=Strict`, `Path=/` with no
+//! `Domain`), does not follow redirects (the test reads them), and posts forms from our own
+//! origin with the CSRF token of the last page it was shown.
 
 use crate::{TestApp, tls_trusting};
 use std::collections::HashMap;
@@ -11,6 +12,8 @@ pub struct Browser {
     http: reqwest::Client,
     base: String,
     cookies: HashMap<String, String>,
+    /// The `csrf` field of the last page that had a form (forgotten when a session starts).
+    csrf: Option<String>,
 }
 
 /// Status, body and redirect target of a response.
@@ -27,6 +30,7 @@ impl Browser {
             http,
             base: app.base.clone(),
             cookies: HashMap::new(),
+            csrf: None,
         })
     }
 
@@ -41,15 +45,25 @@ impl Browser {
     async fn finish(&mut self, r: reqwest::Response) -> anyhow::Result<Page> {
         for v in r.headers().get_all("set-cookie") {
             let v = v.to_str()?;
+            let attrs: Vec<&str> = v.split(';').map(str::trim).collect();
             anyhow::ensure!(
-                v.contains("Secure") && v.contains("SameSite=Strict"),
-                "a cookie without Secure; SameSite=Strict: {v}"
+                ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"]
+                    .iter()
+                    .all(|a| attrs.contains(a))
+                    && !attrs
+                        .iter()
+                        .any(|a| a.to_ascii_lowercase().starts_with("domain=")),
+                "a cookie without Secure; HttpOnly; SameSite=Strict; Path=/ or with a Domain: {v}"
             );
-            let kv = v.split(';').next().unwrap_or_default();
+            let kv = attrs.first().copied().unwrap_or_default();
             if let Some((k, val)) = kv.split_once('=') {
+                anyhow::ensure!(k.starts_with("__Host-"), "a cookie without __Host-: {v}");
                 if v.contains("Max-Age=0") {
                     self.cookies.remove(k);
                 } else {
+                    if k == skydir_http::SESSION_COOKIE {
+                        self.csrf = None;
+                    }
                     self.cookies.insert(k.to_string(), val.to_string());
                 }
             }
@@ -60,7 +74,16 @@ impl Browser {
             .get("location")
             .and_then(|l| l.to_str().ok())
             .map(str::to_string);
-        Ok((status, r.text().await?, location))
+        let body = r.text().await?;
+        if let Some(token) = csrf_field(&body) {
+            self.csrf = Some(token);
+        }
+        Ok((status, body, location))
+    }
+
+    /// The value of cookie `name`, if the browser holds it.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies.get(name).map(String::as_str)
     }
 
     /// `GET path`.
@@ -92,12 +115,11 @@ impl Browser {
         self.finish(r).await
     }
 
-    /// The CSRF token of the pages (its cookie).
+    /// The CSRF token of the last page with a form (as a person's browser submits it).
     pub fn csrf(&self) -> anyhow::Result<String> {
-        self.cookies
-            .get("skydir_csrf")
-            .cloned()
-            .ok_or_else(|| anyhow::anyhow!("no CSRF cookie yet: get a page first"))
+        self.csrf
+            .clone()
+            .ok_or_else(|| anyhow::anyhow!("no CSRF token yet: get a page with a form first"))
     }
 
     /// Signs in at `/staff/login` with a staff token.
@@ -128,4 +150,12 @@ impl Browser {
         )
         .await
     }
+}
+
+/// The value of the first `csrf` field in a page.
+pub fn csrf_field(html: &str) -> Option<String> {
+    let marker = "name=\"csrf\" value=\"";
+    let at = html.find(marker)? + marker.len();
+    let rest = &html[at..];
+    Some(rest[..rest.find('"')?].to_string())
 }

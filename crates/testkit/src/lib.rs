@@ -5,7 +5,7 @@
 mod browser;
 mod clock;
 
-pub use browser::Browser;
+pub use browser::{Browser, csrf_field};
 pub use clock::TestClock;
 
 use anyhow::Context;
@@ -80,6 +80,8 @@ pub struct TestApp {
     pub ldaps_url: String,
     /// The server's (self-signed) certificate, for LDAP clients to trust.
     pub cert_path: PathBuf,
+    /// `http://127.0.0.1:<port>/metrics`: the Prometheus endpoint's own listener.
+    pub metrics_url: String,
     running: Option<Running>,
     env: Env,
     clock: ServerClock,
@@ -118,6 +120,12 @@ fn ldap_urls(r: &Running) -> (String, String) {
         a.map(|a| format!("{scheme}://{a}")).unwrap_or_default()
     };
     (url("ldap", r.ldap_addr), url("ldaps", r.ldaps_addr))
+}
+
+fn metrics_url(r: &Running) -> String {
+    r.metrics_addr
+        .map(|a| format!("http://{a}/metrics"))
+        .unwrap_or_default()
 }
 
 /// An HTTPS client trusting only `cert` (the server's self-signed certificate).
@@ -172,6 +180,7 @@ impl TestApp {
             ("SKYDIR_HTTP_ADDR", "127.0.0.1:0".to_string()),
             ("SKYDIR_LDAP_ADDR", "127.0.0.1:0".to_string()),
             ("SKYDIR_LDAPS_ADDR", "127.0.0.1:0".to_string()),
+            ("SKYDIR_METRICS_ADDR", "127.0.0.1:0".to_string()),
             ("SKYDIR_ARGON2_MEMORY_KIB", "1024".to_string()),
             ("SKYDIR_ARGON2_ITERATIONS", "1".to_string()),
         ]
@@ -201,6 +210,7 @@ impl TestApp {
             ldap_url,
             ldaps_url,
             cert_path: running.cert_path.clone(),
+            metrics_url: metrics_url(&running),
             base: format!("https://{}", running.addr),
             client,
             operator_token,
@@ -222,6 +232,7 @@ impl TestApp {
         let running = start_with_clock(cfg, self.clock.0.clone()).await?;
         self.base = format!("https://{}", running.addr);
         (self.ldap_url, self.ldaps_url) = ldap_urls(&running);
+        self.metrics_url = metrics_url(&running);
         let token = running.operator_token.clone();
         self.running = Some(running);
         Ok(token)

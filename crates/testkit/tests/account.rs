@@ -226,6 +226,7 @@ async fn a_mailed_reset_link_ends_every_session_and_removing_the_authenticator_t
         let script = personal_token(&app, &laptop, "backup script").await;
         let mut admin = Browser::new(&app).unwrap();
         admin.log_in("acme", "alice", PW).await.unwrap();
+        admin.get("/admin/users/bob").await.unwrap();
         let csrf = admin.csrf().unwrap();
         let (s, _, _) = admin
             .post_form("/admin/users/bob/reset", &[("csrf", &csrf)])

@@ -52,8 +52,10 @@ async fn health_readiness_metrics_and_openapi_are_served() {
             "{doc}"
         );
         assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        // Metrics are scraped from their own loopback listener, not the HTTPS port.
         let text = app
-            .req(Method::GET, "/metrics", None)
+            .client
+            .get(&app.metrics_url)
             .send()
             .await
             .unwrap()

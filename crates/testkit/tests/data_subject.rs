@@ -209,7 +209,7 @@ async fn a_person_and_their_admin_get_everything_held_with_why_and_nobody_else_d
         }
 
         // In the portal, for a user who is no admin: the page and the JSON download.
-        let cookie = format!("skydir_session={ada}");
+        let cookie = format!("{}={ada}", skydir_http::SESSION_COOKIE);
         let resp = app.req(Method::GET, "/portal/my-data", None).header("cookie", &cookie).send().await.unwrap();
         assert_eq!(resp.status(), 200);
         let html = resp.text().await.unwrap();

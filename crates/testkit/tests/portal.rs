@@ -8,7 +8,8 @@
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::json;
-use skydir_testkit::{TestApp, each_backend, tls_trusting};
+use skydir_http::SESSION_COOKIE as SESSION;
+use skydir_testkit::{TestApp, csrf_field, each_backend, tls_trusting};
 use std::collections::HashMap;
 
 const PW: &str = "correct horse battery staple";
@@ -18,6 +19,8 @@ struct Browser {
     http: reqwest::Client,
     base: String,
     cookies: HashMap<String, String>,
+    /// The `csrf` field of the last page with a form.
+    csrf: Option<String>,
 }
 
 impl Browser {
@@ -31,6 +34,7 @@ impl Browser {
             http,
             base: app.base.clone(),
             cookies: HashMap::new(),
+            csrf: None,
         }
     }
 
@@ -51,6 +55,9 @@ impl Browser {
             if v.contains("Max-Age=0") {
                 self.cookies.remove(k);
             } else {
+                if k == SESSION {
+                    self.csrf = None;
+                }
                 self.cookies.insert(k.to_string(), val.to_string());
             }
         }
@@ -64,7 +71,11 @@ impl Browser {
             .headers()
             .get("location")
             .map(|l| l.to_str().unwrap().to_string());
-        (status, r.text().await.unwrap(), location)
+        let body = r.text().await.unwrap();
+        if let Some(token) = csrf_field(&body) {
+            self.csrf = Some(token);
+        }
+        (status, body, location)
     }
 
     async fn get(&mut self, path: &str) -> (u16, String, Option<String>) {
@@ -111,11 +122,9 @@ impl Browser {
         self.finish(r).await
     }
 
+    /// The CSRF token of the last page with a form.
     fn csrf(&self) -> String {
-        self.cookies
-            .get("skydir_csrf")
-            .cloned()
-            .expect("a CSRF cookie")
+        self.csrf.clone().expect("a page with a form first")
     }
 
     async fn login(&mut self, username: &str) -> (u16, String, Option<String>) {
@@ -208,7 +217,7 @@ async fn an_admin_files_follows_resolves_and_rates_a_ticket_in_the_portal() {
         let (s, _, to) = b.login("alice").await;
         // Admins land in their console.
         assert_eq!((s, to.as_deref()), (303, Some("/admin")));
-        assert!(b.cookies.contains_key("skydir_session"));
+        assert!(b.cookies.contains_key(SESSION));
         let (s, html, _) = b.get("/portal/tickets").await;
         assert_eq!(s, 200);
         assert!(html.contains("No tickets yet"), "{html}");
@@ -346,7 +355,7 @@ async fn an_admin_files_follows_resolves_and_rates_a_ticket_in_the_portal() {
         assert!(html.contains("It works again after the restart"));
 
         // Log out: the session no longer works.
-        let session = b.cookies.get("skydir_session").cloned().unwrap();
+        let session = b.cookies.get(SESSION).cloned().unwrap();
         let (s, _, _) = b.post_form("/portal/logout", &[("csrf", &csrf)]).await;
         assert_eq!(s, 303);
         let (s, _) = app

@@ -44,7 +44,7 @@ enum Rule {
 fn rest_rule(method: &str, path: &str) -> Option<Rule> {
     use Rule::*;
     Some(match (method, path) {
-        ("GET", "/healthz" | "/readyz" | "/metrics") => Open,
+        ("GET", "/healthz" | "/readyz") => Open,
         ("POST", "/api/v1/auth/login" | "/api/v1/auth/password" | "/api/v1/auth/email") => Open,
         ("GET", "/api/v1/kb/articles" | "/api/v1/kb/articles/{slug}" | "/api/v1/kb/suggest") => {
             Open
@@ -621,28 +621,19 @@ async fn every_console_page_keeps_provider_staff_to_the_policy() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let csrf = "matrix-csrf-token-0123456789";
+    // A staff session signed in the way a browser does, with the CSRF token of its own pages.
     let session = |token: String| {
-        let client = client.clone();
-        let base = w.app.base.clone();
+        let app = &w.app;
         async move {
-            let resp = client
-                .post(format!("{base}/staff/login"))
-                .header("cookie", format!("skydir_csrf={csrf}"))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(form(&[("csrf", csrf), ("token", token.as_str())]))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(resp.status().as_u16(), 303, "staff sign-in");
-            resp.headers()
-                .get_all("set-cookie")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .find_map(|c| c.strip_prefix("skydir_session="))
-                .and_then(|c| c.split(';').next())
-                .map(str::to_string)
+            let mut b = skydir_testkit::Browser::new(app).unwrap();
+            let (s, _, _) = b.staff_sign_in(&token).await.unwrap();
+            assert_eq!(s, 303, "staff sign-in");
+            b.get("/staff/account").await.unwrap();
+            let cookie = b
+                .cookie(skydir_http::SESSION_COOKIE)
                 .expect("a session cookie")
+                .to_string();
+            (cookie, b.csrf().unwrap())
         }
     };
     let sessions = [
@@ -654,7 +645,7 @@ async fn every_console_page_keeps_provider_staff_to_the_policy() {
     let mut checked = 0;
     for path in &pages {
         let rule = page_rule(path).unwrap();
-        for (who, cookie) in &sessions {
+        for (who, (cookie, csrf)) in &sessions {
             let refuse = match rule {
                 Rule::Customer => true,
                 Rule::Operator => *who == "agent",
@@ -668,9 +659,9 @@ async fn every_console_page_keeps_provider_staff_to_the_policy() {
                 w.app.base,
                 concrete(&w, path, "acme").replace("{slug}", "acme")
             );
-            let cookies = format!("skydir_session={cookie}; skydir_csrf={csrf}");
+            let cookies = format!("{}={cookie}", skydir_http::SESSION_COOKIE);
             let fields = [
-                ("csrf", csrf),
+                ("csrf", csrf.as_str()),
                 ("username", "mallory"),
                 ("email", "mallory@acme.test"),
                 ("way", "password"),

@@ -6,7 +6,7 @@
 
 use super::layout::form_page;
 use crate::AppState;
-use crate::pages::session::{csrf, form_allowed};
+use crate::pages::csrf::{csrf, form_allowed};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
@@ -62,13 +62,13 @@ pub async fn new<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
 ) -> Response {
-    let token = csrf(&headers);
+    let token = csrf(&st, &headers);
     form_page(
         &st,
         StatusCode::OK,
         "Data request",
         &token,
-        form(&token, &RequestForm::default(), None),
+        form(&token.token, &RequestForm::default(), None),
     )
 }
 
@@ -78,10 +78,10 @@ pub async fn submit<S: Storage + Clone>(
     headers: HeaderMap,
     body: Result<Form<RequestForm>, FormRejection>,
 ) -> Response {
-    let token = csrf(&headers);
+    let token = csrf(&st, &headers);
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(CoreError::forbidden(
                 "this form expired; please send it again",
             ));
@@ -113,7 +113,7 @@ pub async fn submit<S: Storage + Clone>(
                 status,
                 "Data request",
                 &token,
-                form(&token, &f, Some(&crate::pages::shell::message_of(&e))),
+                form(&token.token, &f, Some(&crate::pages::shell::message_of(&e))),
             )
         }
     }
@@ -132,12 +132,12 @@ pub async fn confirm_page<S: Storage + Clone>(
     headers: HeaderMap,
     Path(link): Path<String>,
 ) -> Response {
-    let token = csrf(&headers);
+    let token = csrf(&st, &headers);
     let body = html! {
         h1 { "Confirm your request" }
         p { "You, or someone using your address, asked about the personal data held about you. Confirm only if it was you." }
         form method="post" action={ "/privacy/request/confirm/" (link) } {
-            input type="hidden" name="csrf" value=(token);
+            input type="hidden" name="csrf" value=(token.token);
             button type="submit" { "Yes, it was me: confirm the request" }
         }
     };
@@ -151,8 +151,8 @@ pub async fn confirm<S: Storage + Clone>(
     Path(link): Path<String>,
     body: Result<Form<ConfirmForm>, FormRejection>,
 ) -> Response {
-    let token = csrf(&headers);
-    let allowed = body.is_ok_and(|Form(f)| form_allowed(&headers, &f.csrf));
+    let token = csrf(&st, &headers);
+    let allowed = body.is_ok_and(|Form(f)| form_allowed(&st, &headers, &f.csrf));
     let result = if allowed {
         st.dir.verify_data_request(&link).await
     } else {

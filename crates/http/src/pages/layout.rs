@@ -76,23 +76,20 @@ pub fn respond(status: StatusCode, markup: Markup) -> Response {
 }
 
 /// A page for someone not signed in that carries a form — a login, a reset link, the public
-/// data-subject request: the page, its CSRF cookie (double submit: the form holds the same
-/// `csrf`), and no caching or referrer, since such pages carry one-time links and credentials.
+/// data-subject request: the page, the pre-session cookie its CSRF token is bound to (when the
+/// visitor had none), and no caching or referrer, since such pages carry one-time links and
+/// credentials.
 pub fn form_page<S: skydir_core::ports::Storage + Clone>(
     st: &crate::AppState<S>,
     status: StatusCode,
     title: &str,
-    csrf: &str,
+    csrf: &crate::pages::csrf::Csrf,
     body: Markup,
 ) -> Response {
-    use crate::pages::session::{CSRF, SESSION_SECS, set_cookie};
     let policy = st.dir.desk_policy().ok();
     let mut resp = respond(status, page(title, policy.as_deref(), body));
+    csrf.set_cookie(&mut resp);
     let h = resp.headers_mut();
-    h.append(
-        header::SET_COOKIE,
-        set_cookie(CSRF, csrf, false, SESSION_SECS),
-    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(
         header::REFERRER_POLICY,

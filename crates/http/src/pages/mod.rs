@@ -8,6 +8,7 @@
 pub(crate) mod access_report;
 mod admin;
 mod contact;
+pub(crate) mod csrf;
 mod data_request;
 mod desk;
 mod kb;

@@ -1,8 +1,9 @@
-//! Liveness, readiness and Prometheus metrics.
+//! Liveness and readiness, on the main listener for load balancers and orchestrators (the
+//! Prometheus endpoint has a listener of its own: see `crate::scrape`).
 
 use crate::AppState;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use skydir_core::ports::Storage;
 
@@ -21,13 +22,4 @@ pub async fn readyz<S: Storage + Clone>(State(st): State<AppState<S>>) -> impl I
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "store unavailable\n")
     }
-}
-
-/// Prometheus text exposition.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "metrics")))]
-pub async fn metrics<S: Storage + Clone>(State(st): State<AppState<S>>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        st.metrics.render(),
-    )
 }

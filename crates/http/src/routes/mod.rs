@@ -44,7 +44,6 @@ pub fn all<S: Storage + Clone>() -> Table<S> {
     Table::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz::<S>))
-        .route("/metrics", get(health::metrics::<S>))
         .route("/api/v1/openapi.json", get(crate::openapi::document))
         .route("/api/v1/auth/login", post(session::login::<S>))
         .route("/api/v1/auth/password", post(session::set_password::<S>))

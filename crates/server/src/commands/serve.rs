@@ -22,6 +22,9 @@ pub async fn run(cfg: Config) -> anyhow::Result<ExitCode> {
     if let Some(a) = running.ldaps_addr {
         println!("LDAPS on ldaps://{a}/");
     }
+    if let Some(a) = running.metrics_addr {
+        println!("Prometheus metrics on http://{a}/metrics");
+    }
     if running.generated_cert {
         println!(
             "generated a self-signed TLS certificate: {}",

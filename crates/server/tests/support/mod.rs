@@ -49,6 +49,8 @@ pub fn serve_env(data: &Path, env: &[(&str, &str)]) -> Server {
             "127.0.0.1:0",
             "--ldaps-addr",
             "127.0.0.1:0",
+            "--metrics-addr",
+            "127.0.0.1:0",
         ])
         .env("SKYDIR_LOG", "debug")
         .envs(env.iter().copied())

@@ -4,7 +4,7 @@
 
 use super::Admin;
 use crate::AppState;
-use crate::pages::session::form_allowed;
+use crate::pages::csrf::form_allowed;
 use crate::pages::shell::{as_field, expired, failure, field_error, form_error, frame, status_of};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -136,7 +136,7 @@ pub async fn change<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         let name = Name::parse(f.name.trim()).map_err(|e| match e {

@@ -14,7 +14,8 @@ mod systems;
 mod users;
 
 use crate::AppState;
-use crate::pages::session::{csrf, signed_in};
+use crate::pages::csrf::csrf;
+use crate::pages::session::signed_in;
 use crate::pages::shell::{Area, Chrome};
 use crate::table::Table;
 use axum::extract::FromRequestParts;
@@ -102,7 +103,7 @@ pub(crate) async fn admin<S: Storage + Clone>(
     Ok(Admin {
         actor,
         slug,
-        csrf: csrf(headers),
+        csrf: csrf(st, headers).token,
     })
 }
 

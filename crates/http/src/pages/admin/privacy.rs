@@ -8,7 +8,7 @@
 
 use super::Admin;
 use crate::AppState;
-use crate::pages::session::form_allowed;
+use crate::pages::csrf::form_allowed;
 use crate::pages::shell::{Area, Chrome, expired, failure, frame, message_of, status_of};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -242,7 +242,7 @@ pub async fn act<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         let request = || {

@@ -8,7 +8,7 @@
 use super::Admin;
 use crate::AppState;
 use crate::pages::contact::{self, ContactForm};
-use crate::pages::session::form_allowed;
+use crate::pages::csrf::form_allowed;
 use crate::pages::shell::{as_field, expired, failure, field_error, form_error, frame, status_of};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -265,7 +265,7 @@ pub async fn create<S: Storage + Clone>(
     body: Result<Form<NewUserForm>, FormRejection>,
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
-    let result = if form_allowed(&headers, &f.csrf) {
+    let result = if form_allowed(&st, &headers, &f.csrf) {
         match new_user(&f) {
             Ok(n) => st.dir.create_user(&a.actor, &a.slug, n).await,
             Err(e) => Err(e),
@@ -441,7 +441,7 @@ pub async fn update<S: Storage + Clone>(
             return failure(&st, a.chrome(), &e, ("/admin/users", "All users"));
         }
     };
-    let result = if form_allowed(&headers, &f.csrf) {
+    let result = if form_allowed(&st, &headers, &f.csrf) {
         match f.patch() {
             Ok(p) => {
                 let asked = p.email.clone();
@@ -500,7 +500,7 @@ pub async fn status<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         let name =
@@ -535,7 +535,7 @@ pub async fn reset<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         let name =
@@ -562,7 +562,7 @@ pub async fn invitation<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         let name =
@@ -599,7 +599,7 @@ pub async fn email<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         let name =

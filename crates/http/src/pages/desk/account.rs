@@ -6,7 +6,7 @@
 
 use super::Agent;
 use crate::AppState;
-use crate::pages::session::form_allowed;
+use crate::pages::csrf::form_allowed;
 use crate::pages::shell::{
     Area, Chrome, as_field, expired, field_error, form_error, frame, status_of,
 };
@@ -163,7 +163,7 @@ pub async fn set_password<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         if f.new_password != f.repeat {
@@ -202,7 +202,7 @@ pub async fn totp_begin<S: Storage + Clone>(
     body: Result<Form<CodeForm>, FormRejection>,
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
-    if !form_allowed(&headers, &f.csrf) {
+    if !form_allowed(&st, &headers, &f.csrf) {
         return refused(&st, &ag, Section::Totp, &expired()).await;
     }
     match st.dir.begin_staff_totp(&ag.actor).await {
@@ -245,7 +245,7 @@ async fn totp_code<S: Storage + Clone>(
     confirm: bool,
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
-    let result = if !form_allowed(&headers, &f.csrf) {
+    let result = if !form_allowed(&st, &headers, &f.csrf) {
         Err(expired())
     } else if confirm {
         st.dir.confirm_staff_totp(&ag.actor, f.code.trim()).await

@@ -4,7 +4,7 @@
 
 use super::Agent;
 use crate::AppState;
-use crate::pages::session::form_allowed;
+use crate::pages::csrf::form_allowed;
 use crate::pages::shell::{as_field, expired, failure, field_error, form_error, frame, status_of};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -190,7 +190,7 @@ async fn save<S: Storage + Clone>(
     existing: bool,
 ) -> Response {
     let result = async {
-        if !form_allowed(headers, &f.csrf) {
+        if !form_allowed(st, headers, &f.csrf) {
             return Err(expired());
         }
         let slug = Name::parse(f.slug.trim()).map_err(|e| match e {

@@ -6,8 +6,9 @@
 //! wrong passwords lock the account for a while.
 
 use crate::AppState;
+use crate::pages::csrf::{Csrf, csrf, form_allowed};
 use crate::pages::layout::form_page;
-use crate::pages::session::{csrf, end_session, form_allowed, new_csrf, signed_in, start_session};
+use crate::pages::session::{end_session, signed_in, start_session};
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
@@ -79,10 +80,16 @@ fn login_form(csrf: &str, r: &Refill<'_>) -> Markup {
 fn show<S: Storage + Clone>(
     st: &AppState<S>,
     status: StatusCode,
-    csrf: &str,
+    csrf: &Csrf,
     r: &Refill<'_>,
 ) -> Response {
-    form_page(st, status, "Staff sign-in", csrf, login_form(csrf, r))
+    form_page(
+        st,
+        status,
+        "Staff sign-in",
+        csrf,
+        login_form(&csrf.token, r),
+    )
 }
 
 /// Where staff land: operators in their console, agents at the queue.
@@ -103,7 +110,12 @@ pub async fn form<S: Storage + Clone>(
     {
         return Redirect::to(home(&a)).into_response();
     }
-    show(&st, StatusCode::OK, &csrf(&headers), &Refill::default())
+    show(
+        &st,
+        StatusCode::OK,
+        &csrf(&st, &headers),
+        &Refill::default(),
+    )
 }
 
 /// The sign-in form.
@@ -127,7 +139,7 @@ pub async fn submit<S: Storage + Clone>(
     headers: HeaderMap,
     body: Result<Form<TokenForm>, FormRejection>,
 ) -> Response {
-    let token = csrf(&headers);
+    let token = csrf(&st, &headers);
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let by_password = !f.handle.trim().is_empty();
     let mut refill = Refill {
@@ -139,9 +151,9 @@ pub async fn submit<S: Storage + Clone>(
         },
         error: None,
     };
-    if !form_allowed(&headers, &f.csrf) {
+    if !form_allowed(&st, &headers, &f.csrf) {
         refill.error = Some("This form expired. Please try again.".into());
-        return show(&st, StatusCode::FORBIDDEN, &new_csrf(), &refill);
+        return show(&st, StatusCode::FORBIDDEN, &token, &refill);
     }
     let code = f
         .code
@@ -212,7 +224,7 @@ pub async fn logout<S: Storage + Clone>(
     headers: HeaderMap,
     body: Result<Form<TokenForm>, FormRejection>,
 ) -> Response {
-    let allowed = body.is_ok_and(|Form(f)| form_allowed(&headers, &f.csrf));
+    let allowed = body.is_ok_and(|Form(f)| form_allowed(&st, &headers, &f.csrf));
     if allowed
         && let Some((_, token)) = signed_in(&st, &headers).await
         && let Err(e) = st.dir.logout(&token).await

@@ -13,7 +13,8 @@ mod queue;
 mod ticket;
 
 use crate::AppState;
-use crate::pages::session::{csrf, signed_in};
+use crate::pages::csrf::csrf;
+use crate::pages::session::signed_in;
 use crate::pages::shell::{Area, Chrome};
 use crate::table::Table;
 use axum::extract::DefaultBodyLimit;
@@ -85,7 +86,7 @@ pub(crate) async fn agent<S: Storage + Clone>(
     match signed_in(st, headers).await {
         Some((actor @ (Actor::SupportAgent { .. } | Actor::Operator { .. }), _)) => Ok(Agent {
             actor,
-            csrf: csrf(headers),
+            csrf: csrf(st, headers).token,
         }),
         _ => Err(Redirect::to("/staff/login").into_response()),
     }

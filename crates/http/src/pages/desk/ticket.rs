@@ -6,8 +6,8 @@
 use super::Agent;
 use super::queue::span;
 use crate::AppState;
+use crate::pages::csrf::form_allowed;
 use crate::pages::portal::tickets::read_multipart;
-use crate::pages::session::form_allowed;
 use crate::pages::shell::{expired, failure, frame};
 use crate::routes::tickets::file_response;
 use axum::Form;
@@ -267,7 +267,7 @@ pub async fn reply<S: Storage + Clone>(
     let r = async {
         let (fields, files) = read_multipart(body).await?;
         let get = |k: &str| fields.get(k).map_or("", String::as_str);
-        if !form_allowed(&headers, get("csrf")) {
+        if !form_allowed(&st, &headers, get("csrf")) {
             return Err(expired());
         }
         let visibility = match get("visibility") {
@@ -312,7 +312,7 @@ pub async fn use_macro<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let r = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         let name =
@@ -347,7 +347,7 @@ pub async fn update<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let r = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         let severity = Severity::parse(&f.severity)?;
@@ -391,7 +391,7 @@ pub async fn verify<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let r = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         let request: SecurityRequest =

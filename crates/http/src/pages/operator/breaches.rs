@@ -6,7 +6,7 @@
 
 use super::Operator;
 use crate::AppState;
-use crate::pages::session::form_allowed;
+use crate::pages::csrf::form_allowed;
 use crate::pages::shell::{as_field, expired, failure, field_error, form_error, frame, status_of};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -244,7 +244,7 @@ pub async fn create<S: Storage + Clone>(
 ) -> Response {
     let f = BreachForm::parse(&body);
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         let (facts, orgs) = f.facts()?;
@@ -400,7 +400,7 @@ pub async fn act<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|axum::Form(f)| f).unwrap_or_default();
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         let breach = BreachId::parse(&id).ok_or_else(|| CoreError::not_found("breach", &id))?;

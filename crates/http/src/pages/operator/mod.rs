@@ -13,7 +13,8 @@ mod privacy;
 mod staff;
 
 use crate::AppState;
-use crate::pages::session::{csrf, signed_in};
+use crate::pages::csrf::csrf;
+use crate::pages::session::signed_in;
 use crate::pages::shell::{Area, Chrome};
 use crate::table::Table;
 use axum::extract::FromRequestParts;
@@ -77,7 +78,7 @@ pub(crate) async fn operator<S: Storage + Clone>(
     match signed_in(st, headers).await {
         Some((actor @ Actor::Operator { .. }, _)) => Ok(Operator {
             actor,
-            csrf: csrf(headers),
+            csrf: csrf(st, headers).token,
         }),
         Some((Actor::SupportAgent { .. }, _)) => Err(Redirect::to("/desk").into_response()),
         _ => Err(Redirect::to("/staff/login").into_response()),

@@ -4,7 +4,7 @@
 
 use super::Operator;
 use crate::AppState;
-use crate::pages::session::form_allowed;
+use crate::pages::csrf::form_allowed;
 use crate::pages::shell::{as_field, expired, failure, field_error, form_error, frame, status_of};
 use axum::Form;
 use axum::extract::State;
@@ -86,7 +86,7 @@ pub async fn create<S: Storage + Clone>(
     body: Result<Form<StaffForm>, FormRejection>,
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
-    let result = if form_allowed(&headers, &f.csrf) {
+    let result = if form_allowed(&st, &headers, &f.csrf) {
         let role = if f.role == "operator" {
             StaffRole::Operator
         } else {

@@ -7,8 +7,8 @@
 
 use super::profile::Me;
 use crate::AppState;
+use crate::pages::csrf::{Csrf, csrf, form_allowed};
 use crate::pages::layout::form_page;
-use crate::pages::session::{csrf, form_allowed};
 use crate::pages::shell::{message_of, status_of};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -22,7 +22,7 @@ use skydir_core::ports::Storage;
 
 const TITLE: &str = "Confirm your new email address";
 
-fn dead<S: Storage + Clone>(st: &AppState<S>, token: &str, e: &CoreError) -> Response {
+fn dead<S: Storage + Clone>(st: &AppState<S>, token: &Csrf, e: &CoreError) -> Response {
     form_page(
         st,
         status_of(e),
@@ -42,7 +42,7 @@ pub async fn form<S: Storage + Clone>(
     headers: HeaderMap,
     Path(link): Path<String>,
 ) -> Response {
-    let token = csrf(&headers);
+    let token = csrf(&st, &headers);
     match st.dir.email_change_prompt(&link).await {
         Ok(p) => form_page(
             &st,
@@ -55,7 +55,7 @@ pub async fn form<S: Storage + Clone>(
                 p { "New address: " strong #email-new { (p.new_email.as_str()) } }
                 p.hint { "Once confirmed, this address is the account's: the directory (LDAP) publishes it, password-reset links and support answers go to it. Nothing else changes." }
                 form method="post" action={ "/portal/email/" (link) } {
-                    input type="hidden" name="csrf" value=(token);
+                    input type="hidden" name="csrf" value=(token.token);
                     p { button type="submit" { "Confirm this address" } }
                 }
             },
@@ -80,9 +80,9 @@ pub async fn confirm<S: Storage + Clone>(
     Path(link): Path<String>,
     body: Result<Form<Plain>, FormRejection>,
 ) -> Response {
-    let token = csrf(&headers);
+    let token = csrf(&st, &headers);
     let f = body.map(|Form(f)| f).unwrap_or_default();
-    let result = if form_allowed(&headers, &f.csrf) {
+    let result = if form_allowed(&st, &headers, &f.csrf) {
         st.dir.confirm_email_change(&link).await
     } else {
         Err(CoreError::forbidden(
@@ -115,7 +115,7 @@ pub async fn pending<S: Storage + Clone>(
     body: Result<Form<Plain>, FormRejection>,
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
-    let result = if !form_allowed(&headers, &f.csrf) {
+    let result = if !form_allowed(&st, &headers, &f.csrf) {
         Err(crate::pages::shell::expired())
     } else {
         match f.action.as_str() {

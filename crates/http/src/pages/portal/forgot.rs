@@ -4,8 +4,8 @@
 //! core sends at most one link per account every 15 minutes.
 
 use crate::AppState;
+use crate::pages::csrf::{csrf, form_allowed};
 use crate::pages::layout::form_page;
-use crate::pages::session::{csrf, form_allowed, new_csrf};
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::FormRejection;
@@ -51,13 +51,13 @@ pub async fn form<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     headers: HeaderMap,
 ) -> Response {
-    let token = csrf(&headers);
+    let token = csrf(&st, &headers);
     form_page(
         &st,
         StatusCode::OK,
         TITLE,
         &token,
-        forgot_form(&token, &ForgotForm::default(), None),
+        forgot_form(&token.token, &ForgotForm::default(), None),
     )
 }
 
@@ -67,16 +67,19 @@ pub async fn submit<S: Storage + Clone>(
     headers: HeaderMap,
     body: Result<Form<ForgotForm>, FormRejection>,
 ) -> Response {
-    let token = csrf(&headers);
+    let token = csrf(&st, &headers);
     let f = body.map(|Form(f)| f).unwrap_or_default();
-    if !form_allowed(&headers, &f.csrf) {
-        let fresh = new_csrf();
+    if !form_allowed(&st, &headers, &f.csrf) {
         return form_page(
             &st,
             StatusCode::FORBIDDEN,
             TITLE,
-            &fresh,
-            forgot_form(&fresh, &f, Some("This form expired. Please try again.")),
+            &token,
+            forgot_form(
+                &token.token,
+                &f,
+                Some("This form expired. Please try again."),
+            ),
         );
     }
     match st.dir.forgot_password(&f.org, &f.username).await {
@@ -97,7 +100,7 @@ pub async fn submit<S: Storage + Clone>(
             TITLE,
             &token,
             forgot_form(
-                &token,
+                &token.token,
                 &f,
                 Some("That is not an organization id and username: check what you typed."),
             ),
@@ -110,7 +113,7 @@ pub async fn submit<S: Storage + Clone>(
                 TITLE,
                 &token,
                 forgot_form(
-                    &token,
+                    &token.token,
                     &f,
                     Some("That failed on our side; please try again."),
                 ),

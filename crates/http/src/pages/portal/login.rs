@@ -3,8 +3,9 @@
 //! whether the organization or the username exists.
 
 use crate::AppState;
+use crate::pages::csrf::{Csrf, csrf, form_allowed};
 use crate::pages::layout::form_page;
-use crate::pages::session::{actor, csrf_of, end_session, form_allowed, new_csrf, start_session};
+use crate::pages::session::{actor, end_session, start_session};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::rejection::QueryRejection;
@@ -66,10 +67,10 @@ fn login_form(csrf: &str, r: &Refill<'_>) -> Markup {
 fn show<S: Storage + Clone>(
     st: &AppState<S>,
     status: StatusCode,
-    csrf: &str,
+    csrf: &Csrf,
     r: &Refill<'_>,
 ) -> Response {
-    form_page(st, status, "Log in", csrf, login_form(csrf, r))
+    form_page(st, status, "Log in", csrf, login_form(&csrf.token, r))
 }
 
 /// The login page's query: `?reset=1` after a password reset.
@@ -88,7 +89,7 @@ pub async fn form<S: Storage + Clone>(
     if let Some((a, _)) = actor(&st, &headers).await {
         return Redirect::to(home(&a)).into_response();
     }
-    let csrf = csrf_of(&headers).unwrap_or_else(new_csrf);
+    let csrf = csrf(&st, &headers);
     show(
         &st,
         StatusCode::OK,
@@ -112,7 +113,7 @@ pub async fn submit<S: Storage + Clone>(
     headers: HeaderMap,
     body: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
-    let csrf = csrf_of(&headers).unwrap_or_else(new_csrf);
+    let csrf = csrf(&st, &headers);
     let Ok(Form(f)) = body else {
         let r = Refill {
             org: "",
@@ -130,9 +131,9 @@ pub async fn submit<S: Storage + Clone>(
         error: None,
         notice: None,
     };
-    if !form_allowed(&headers, &f.csrf) {
+    if !form_allowed(&st, &headers, &f.csrf) {
         refill.error = Some("This form expired. Please try again.".into());
-        return show(&st, StatusCode::FORBIDDEN, &new_csrf(), &refill);
+        return show(&st, StatusCode::FORBIDDEN, &csrf, &refill);
     }
     let wrong = "Wrong organization, username or password — or the account cannot sign in \
                  right now (locked for a while after repeated failures, or suspended). If it \
@@ -199,7 +200,7 @@ pub async fn logout<S: Storage + Clone>(
     headers: HeaderMap,
     body: Result<Form<LogoutForm>, FormRejection>,
 ) -> Response {
-    let allowed = body.is_ok_and(|Form(f)| form_allowed(&headers, &f.csrf));
+    let allowed = body.is_ok_and(|Form(f)| form_allowed(&st, &headers, &f.csrf));
     if allowed
         && let Some((_, token)) = actor(&st, &headers).await
         && let Err(e) = st.dir.logout(&token).await

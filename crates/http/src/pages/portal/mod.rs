@@ -13,7 +13,8 @@ pub(crate) mod tickets;
 mod tokens;
 
 use crate::AppState;
-use crate::pages::session::{actor, csrf_of, new_csrf};
+use crate::pages::csrf::csrf;
+use crate::pages::session::actor;
 use crate::table::Table;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
@@ -47,7 +48,7 @@ impl<S: Storage + Clone> FromRequestParts<AppState<S>> for Member {
         Ok(Member {
             actor,
             slug: org.slug,
-            csrf: csrf_of(&parts.headers).unwrap_or_else(new_csrf),
+            csrf: csrf(st, &parts.headers).token,
         })
     }
 }

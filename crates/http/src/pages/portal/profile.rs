@@ -8,7 +8,8 @@
 
 use crate::AppState;
 use crate::pages::contact::{self, ContactForm};
-use crate::pages::session::{actor, csrf, form_allowed};
+use crate::pages::csrf::{csrf, form_allowed};
+use crate::pages::session::actor;
 use crate::pages::shell::{
     Area, Chrome, as_field, expired, failure, field_error, form_error, frame, status_of,
 };
@@ -62,7 +63,7 @@ async fn me<S: Storage + Clone>(st: &AppState<S>, headers: &HeaderMap) -> Result
     else {
         return Err(to_login());
     };
-    let csrf = csrf(headers);
+    let csrf = csrf(st, headers).token;
     match st.dir.get_user(&actor, &org.slug, &user.username).await {
         Ok(view) => Ok(Me {
             actor,
@@ -315,7 +316,7 @@ pub async fn details<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         let patch = f.patch()?;
@@ -360,7 +361,7 @@ pub async fn password<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         if f.new_password != f.repeat {
@@ -406,7 +407,7 @@ pub async fn totp_begin<S: Storage + Clone>(
     body: Result<Form<Plain>, FormRejection>,
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
-    if !form_allowed(&headers, &f.csrf) {
+    if !form_allowed(&st, &headers, &f.csrf) {
         return refused(&st, &m, Section::Totp, &expired(), None).await;
     }
     match st.dir.begin_totp(&m.actor).await {
@@ -447,7 +448,7 @@ async fn totp_code<S: Storage + Clone>(
     confirm: bool,
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
-    let result = if !form_allowed(&headers, &f.csrf) {
+    let result = if !form_allowed(&st, &headers, &f.csrf) {
         Err(expired())
     } else if confirm {
         st.dir
@@ -476,7 +477,7 @@ pub async fn erasure<S: Storage + Clone>(
     body: Result<Form<Plain>, FormRejection>,
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
-    let result = if form_allowed(&headers, &f.csrf) {
+    let result = if form_allowed(&st, &headers, &f.csrf) {
         st.dir
             .submit_data_request(&m.actor, RequestKind::Erasure, &f.details)
             .await

@@ -7,8 +7,8 @@
 //! sends no referrer.
 
 use crate::AppState;
+use crate::pages::csrf::{Csrf, csrf, form_allowed};
 use crate::pages::layout::form_page;
-use crate::pages::session::{csrf, form_allowed};
 use crate::pages::shell::{message_of, status_of};
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -53,7 +53,7 @@ fn reset_form(link: &str, csrf: &str, p: &ResetPrompt, error: Option<&str>) -> M
     }
 }
 
-fn dead<S: Storage + Clone>(st: &AppState<S>, token: &str, e: &CoreError) -> Response {
+fn dead<S: Storage + Clone>(st: &AppState<S>, token: &Csrf, e: &CoreError) -> Response {
     form_page(
         st,
         status_of(e),
@@ -73,14 +73,14 @@ pub async fn form<S: Storage + Clone>(
     headers: HeaderMap,
     Path(link): Path<String>,
 ) -> Response {
-    let token = csrf(&headers);
+    let token = csrf(&st, &headers);
     match st.dir.password_reset_prompt(&link).await {
         Ok(p) => form_page(
             &st,
             StatusCode::OK,
             title(&p),
             &token,
-            reset_form(&link, &token, &p, None),
+            reset_form(&link, &token.token, &p, None),
         ),
         Err(e) => dead(&st, &token, &e),
     }
@@ -101,7 +101,7 @@ pub struct ResetForm {
 }
 
 /// The page after the password is set: what ended, and the way to the login.
-fn done<S: Storage + Clone>(st: &AppState<S>, csrf: &str, set: &PasswordSet) -> Response {
+fn done<S: Storage + Clone>(st: &AppState<S>, csrf: &Csrf, set: &PasswordSet) -> Response {
     let e = set.ended;
     let plural = |n: u64, one: &'static str, many: &'static str| if n == 1 { one } else { many };
     form_page(
@@ -130,10 +130,10 @@ pub async fn submit<S: Storage + Clone>(
     Path(link): Path<String>,
     body: Result<Form<ResetForm>, FormRejection>,
 ) -> Response {
-    let token = csrf(&headers);
+    let token = csrf(&st, &headers);
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(CoreError::forbidden(
                 "this form expired; open the link again",
             ));
@@ -161,7 +161,7 @@ pub async fn submit<S: Storage + Clone>(
                     StatusCode::BAD_REQUEST,
                     title(&p),
                     &token,
-                    reset_form(&link, &token, &p, Some(&message_of(&e))),
+                    reset_form(&link, &token.token, &p, Some(&message_of(&e))),
                 ),
                 Err(e) => dead(&st, &token, &e),
             }

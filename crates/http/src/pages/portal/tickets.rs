@@ -5,7 +5,7 @@
 
 use super::Member;
 use crate::AppState;
-use crate::pages::session::form_allowed;
+use crate::pages::csrf::form_allowed;
 use crate::pages::shell::{self, Area, Chrome};
 use crate::routes::tickets::file_response;
 use axum::Form;
@@ -278,7 +278,7 @@ pub async fn create<S: Storage + Clone>(
         system: get("system"),
         critical: get("critical") == "yes",
     };
-    if !form_allowed(&headers, &get("csrf")) {
+    if !form_allowed(&st, &headers, &get("csrf")) {
         let e = CoreError::forbidden("this form expired; please submit it again");
         return frame(
             &st,
@@ -427,7 +427,7 @@ pub async fn reply<S: Storage + Clone>(
         Ok(v) => v,
         Err(e) => return failure(&st, &a, &token, &e),
     };
-    if !form_allowed(&headers, fields.get("csrf").map_or("", String::as_str)) {
+    if !form_allowed(&st, &headers, fields.get("csrf").map_or("", String::as_str)) {
         return expired(&st, &a, &token);
     }
     let text = fields.get("body").cloned().unwrap_or_default();
@@ -463,7 +463,7 @@ pub async fn status<S: Storage + Clone>(
             &CoreError::invalid("status", "choose a status"),
         );
     };
-    if !form_allowed(&headers, &f.csrf) {
+    if !form_allowed(&st, &headers, &f.csrf) {
         return expired(&st, &a, &token);
     }
     let r = match TicketStatus::parse(&f.status) {
@@ -507,7 +507,7 @@ pub async fn rate<S: Storage + Clone>(
             &CoreError::invalid("rating", "choose a rating from 1 to 5"),
         );
     };
-    if !form_allowed(&headers, &f.csrf) {
+    if !form_allowed(&st, &headers, &f.csrf) {
         return expired(&st, &a, &token);
     }
     let r = st

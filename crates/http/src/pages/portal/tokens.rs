@@ -4,7 +4,7 @@
 
 use super::Member;
 use crate::AppState;
-use crate::pages::session::form_allowed;
+use crate::pages::csrf::form_allowed;
 use crate::pages::shell::{
     Area, Chrome, as_field, expired, field_error, form_error, frame, status_of,
 };
@@ -127,7 +127,7 @@ pub async fn create<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         let days = match f.days.trim() {
@@ -171,7 +171,7 @@ pub async fn revoke<S: Storage + Clone>(
 ) -> Response {
     let f = body.map(|Form(f)| f).unwrap_or_default();
     let result = async {
-        if !form_allowed(&headers, &f.csrf) {
+        if !form_allowed(&st, &headers, &f.csrf) {
             return Err(expired());
         }
         let id = TokenId::parse(&f.id).ok_or_else(|| CoreError::not_found("token", &f.id))?;
