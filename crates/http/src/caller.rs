@@ -26,6 +26,7 @@ impl<S: Storage + Clone> FromRequestParts<AppState<S>> for Caller {
         };
         let token = bearer(value)?;
         let actor = state.dir.authenticate_token(token).await?;
+        crate::gate::note_signed_in();
         Ok(Self(actor))
     }
 }

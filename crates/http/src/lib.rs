@@ -6,6 +6,7 @@
 
 mod caller;
 mod drain;
+mod gate;
 mod headers;
 mod observe;
 mod openapi;
@@ -17,6 +18,7 @@ mod scrape;
 mod table;
 
 pub use caller::Caller;
+pub use gate::{Gate, TrustedProxies};
 pub use pages::csrf::CsrfKey;
 pub use problem::{ApiError, Problem};
 
@@ -64,6 +66,8 @@ pub struct AppState<S> {
     pub ldap_suffix: String,
     /// Reads raw inbound mail for `POST /api/v1/mail/inbound`.
     pub read_mail: MailReader,
+    /// The rate limits in front of every route (`Gate::open()` for none).
+    pub gate: Gate,
 }
 
 impl<S: Clone> Clone for AppState<S> {
@@ -74,6 +78,7 @@ impl<S: Clone> Clone for AppState<S> {
             csrf_key: self.csrf_key.clone(),
             ldap_suffix: self.ldap_suffix.clone(),
             read_mail: self.read_mail.clone(),
+            gate: self.gate.clone(),
         }
     }
 }
@@ -90,6 +95,12 @@ pub fn routed_paths<S: Storage + Clone>() -> Vec<&'static str> {
     routes::all::<S>().paths
 }
 
+/// The route templates whose writes spend the failed-sign-in budget and the strict budget
+/// (the test kit holds them to the route tables).
+pub fn throttled_doors() -> (&'static [&'static str], &'static [&'static str]) {
+    (gate::doors::SIGN_IN, gate::doors::STRICT)
+}
+
 /// Every path of the web console and the public pages (e.g. `/admin/users/{username}`): the
 /// doors the staff-policy matrix walks besides the API's.
 pub fn page_paths<S: Storage + Clone>() -> Vec<&'static str> {
@@ -98,10 +109,12 @@ pub fn page_paths<S: Storage + Clone>() -> Vec<&'static str> {
 
 /// The complete HTTP application.
 pub fn router<S: Storage + Clone>(state: AppState<S>) -> Router {
+    let gate = state.gate.clone();
     routes::all::<S>()
         .router
         .merge(pages::router::<S>().router)
         .fallback(routes::not_found)
+        .layer(axum::middleware::from_fn_with_state(gate, gate::guard))
         .layer(axum::middleware::from_fn(observe::observe))
         .layer(axum::middleware::from_fn(headers::secure))
         .layer(axum::middleware::from_fn(drain::drain_unread))

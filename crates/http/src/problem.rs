@@ -42,6 +42,11 @@ pub enum ApiError {
     BodyTooLarge {
         limit: usize,
     },
+    /// The client's address spent a rate limit's budget (see `gate`); retry after that many
+    /// seconds.
+    TooManyRequests {
+        retry_after: u64,
+    },
 }
 
 impl From<CoreError> for ApiError {
@@ -104,6 +109,20 @@ impl ApiError {
     pub fn problem(&self) -> Problem {
         let core = match self {
             Self::Core(e) => e,
+            Self::TooManyRequests { retry_after } => {
+                return Problem {
+                    retry_after: Some(*retry_after),
+                    ..base(
+                        "too-many-requests",
+                        "Too many requests",
+                        StatusCode::TOO_MANY_REQUESTS,
+                        format!(
+                            "too many requests from your address; try again in {retry_after} \
+                             seconds"
+                        ),
+                    )
+                };
+            }
             Self::BodyTooLarge { limit } => {
                 return Problem {
                     field: Some("body".into()),

@@ -2,7 +2,9 @@
 
 use crate::dn::Dn;
 use crate::error::LdapError;
+use skydir_throttle::{Limits, Throttle};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// How the LDAP front end listens and what it tolerates.
@@ -25,6 +27,8 @@ pub struct LdapConfig {
     pub max_connections: usize,
     /// Most entries a search returns when the client asks for more (or for no limit).
     pub size_limit: usize,
+    /// The per-address budgets shared with the HTTP front end (default: none limited).
+    pub throttle: Arc<Throttle>,
 }
 
 impl Default for LdapConfig {
@@ -38,6 +42,12 @@ impl Default for LdapConfig {
             max_message_bytes: 1024 * 1024,
             max_connections: 4096,
             size_limit: 1000,
+            throttle: Arc::new(Throttle::new(Limits {
+                anonymous: None,
+                failures: None,
+                strict: None,
+                mail_senders: None,
+            })),
         }
     }
 }

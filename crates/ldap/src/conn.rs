@@ -3,6 +3,7 @@
 //! notice of disconnection (protocolError) and the connection is closed — nothing else is
 //! affected. An idle connection is closed after the idle timeout.
 
+use crate::limits;
 use crate::ops::dse::{OID_NOTICE_OF_DISCONNECTION, OID_STARTTLS, OID_WHOAMI};
 use crate::ops::{Ctx, bind, compare, passwd, search};
 use crate::session::Identity;
@@ -10,12 +11,12 @@ use futures_util::{SinkExt, StreamExt};
 use ldap3_proto::LdapCodec;
 use ldap3_proto::control::LdapControl;
 use ldap3_proto::proto::{
-    LdapBindCred, LdapBindResponse, LdapExtendedResponse, LdapMsg, LdapOp, LdapResult,
-    LdapResultCode,
+    LdapBindResponse, LdapExtendedResponse, LdapMsg, LdapOp, LdapResult, LdapResultCode,
 };
 use skydir_core::audit::Outcome;
 use skydir_core::ports::DirectoryStore;
 use skydir_core::service::AccessEvent;
+use skydir_throttle::ClientKey;
 use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_rustls::TlsAcceptor;
@@ -60,11 +61,13 @@ fn notice(code: LdapResultCode, message: &str) -> LdapMsg {
 
 /// Serves one connection until it closes. `tls` is the acceptor for StartTLS (`None` when the
 /// stream is already TLS, i.e. LDAPS, or TLS is not configured).
+/// `client` is whose budgets the connection spends (see `limits`); `None` limits nothing.
 pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
     ctx: Arc<Ctx<S>>,
     io: Box<dyn Io>,
     mut tls: Option<TlsAcceptor>,
     mut secure: bool,
+    client: Option<ClientKey>,
 ) {
     let codec = || LdapCodec::new(Some(ctx.cfg.max_message_bytes), None);
     let mut conn: Conn = Framed::new(io, codec());
@@ -108,6 +111,20 @@ pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
             }
             continue;
         }
+        let mut attempt = match limits::check(&ctx.cfg.throttle, client, &id, &op) {
+            limits::Verdict::Pass => None,
+            limits::Verdict::Bind(a) => Some(a),
+            limits::Verdict::Refuse(r) => {
+                let (code, message) = limits::busy(&r);
+                if reply_result(&mut conn, msgid, &op, result(code, message))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                continue;
+            }
+        };
         let confidential_required = || {
             result(
                 LdapResultCode::ConfidentialityRequired,
@@ -120,9 +137,12 @@ pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
             LdapOp::BindRequest(req) => {
                 // An anonymous bind carries no credentials: it is answered in clear too, so that
                 // `ldapsearch -x -b '' -s base` can find out whether StartTLS is offered.
-                let anonymous = req.dn.is_empty()
-                    && matches!(&req.cred, LdapBindCred::Simple(p) if p.is_empty());
+                let anonymous = limits::is_anonymous_bind(&req);
                 if !secure && !anonymous {
+                    // No password was looked at: nothing failed.
+                    if let Some(a) = attempt.take() {
+                        a.succeeded();
+                    }
                     id = Identity::Anonymous;
                     let res = confidential_required();
                     conn.send(msg(
@@ -137,6 +157,11 @@ pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
                     // The admin role is read from the model: let it see earlier grants.
                     let _ = ctx.model.caught_up((ctx.committed)(), CATCH_UP_LIMIT).await;
                     let out = bind::bind(&ctx, &req).await;
+                    if let Some(a) = attempt.take()
+                        && matches!(out.code, LdapResultCode::Success)
+                    {
+                        a.succeeded();
+                    }
                     id = out.identity;
                     conn.send(msg(
                         msgid,

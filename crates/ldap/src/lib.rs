@@ -17,6 +17,7 @@ pub use config::LdapConfig;
 pub use error::LdapError;
 pub mod access;
 pub mod conn;
+pub mod limits;
 pub mod ops;
 pub mod server;
 pub mod session;

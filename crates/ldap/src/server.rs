@@ -156,8 +156,8 @@ async fn accept_loop<S>(
             a = listener.accept() => a,
             _ = stop.changed() => return,
         };
-        let tcp: TcpStream = match accepted {
-            Ok((tcp, _)) => tcp,
+        let (tcp, client): (TcpStream, _) = match accepted {
+            Ok((tcp, peer)) => (tcp, Some(skydir_throttle::ClientKey::from(peer.ip()))),
             Err(e) => {
                 tracing::warn!(error = %e, "LDAP accept failed");
                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -176,7 +176,7 @@ async fn accept_loop<S>(
             match mode {
                 Mode::Plain(starttls) => {
                     let allow = ctx.cfg.allow_plain;
-                    conn::serve(ctx, Box::new(tcp) as Box<dyn Io>, starttls, allow).await;
+                    conn::serve(ctx, Box::new(tcp) as Box<dyn Io>, starttls, allow, client).await;
                 }
                 Mode::Ldaps(acceptor) => {
                     let tls =
@@ -186,7 +186,7 @@ async fn accept_loop<S>(
                             Ok(Ok(s)) => s,
                             _ => return,
                         };
-                    conn::serve(ctx, Box::new(tls) as Box<dyn Io>, None, true).await;
+                    conn::serve(ctx, Box::new(tls) as Box<dyn Io>, None, true, client).await;
                 }
             }
         });

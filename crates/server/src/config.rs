@@ -73,6 +73,10 @@ pub struct Config {
     pub org_deletion_grace_days: u32,
     /// Seconds between runs of the retention job (purging deleted organizations).
     pub retention_interval_secs: u64,
+    /// Per-client-address budgets in front of HTTP and LDAP (see `skydir-throttle`).
+    pub rate_limits: skydir_throttle::Limits,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Settings that were given but no longer do anything, to warn about at start.
     pub ignored: Vec<&'static str>,
 }
@@ -145,6 +149,11 @@ struct FileConfig {
     org_deletion_grace_days: Option<u32>,
     retention_interval_secs: Option<u64>,
     attachment_retention_days: Option<u32>,
+    rate_limit_anonymous: Option<String>,
+    rate_limit_failures: Option<String>,
+    rate_limit_strict: Option<String>,
+    rate_limit_mail_senders: Option<String>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 /// Hides the password of a database URL for display.
@@ -251,6 +260,8 @@ impl Config {
             processing_location: None,
             org_deletion_grace_days: 30,
             retention_interval_secs: 3600,
+            rate_limits: skydir_throttle::Limits::default(),
+            trusted_proxies: Vec::new(),
             ignored: Vec::new(),
         };
 
@@ -338,6 +349,23 @@ impl Config {
             }
             if let Some(v) = f.mail_trusted_authserv_ids {
                 cfg.mail_trusted_authserv_ids = v;
+            }
+            for (key, v) in crate::limits::RATE_KEYS.into_iter().zip([
+                f.rate_limit_anonymous,
+                f.rate_limit_failures,
+                f.rate_limit_strict,
+                f.rate_limit_mail_senders,
+            ]) {
+                if let Some(v) = v {
+                    let source = format!("{key} in the config file");
+                    crate::limits::set_rate(&mut cfg.rate_limits, key, &v, &source)?;
+                }
+            }
+            if let Some(v) = f.trusted_proxies {
+                cfg.trusted_proxies = crate::limits::parse_proxies(
+                    v.iter().map(String::as_str),
+                    "trusted_proxies in the config file",
+                )?;
             }
         }
 
@@ -448,6 +476,17 @@ impl Config {
                 .map(|s| s.trim().to_ascii_lowercase())
                 .filter(|s| !s.is_empty())
                 .collect();
+        }
+
+        for key in crate::limits::RATE_KEYS {
+            let var = format!("SKYDIR_{}", key.to_ascii_uppercase());
+            if let Some(v) = env_value(env, &var)? {
+                crate::limits::set_rate(&mut cfg.rate_limits, key, &v, &var)?;
+            }
+        }
+        if let Some(v) = env_value(env, "SKYDIR_TRUSTED_PROXIES")? {
+            cfg.trusted_proxies =
+                crate::limits::parse_proxies(v.split(','), "SKYDIR_TRUSTED_PROXIES")?;
         }
 
         // Flag layer.

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod datadir;
 pub mod erasure_hooks;
+pub mod limits;
 pub mod mailer;
 pub mod metrics_listener;
 pub mod rehash;

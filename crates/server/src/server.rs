@@ -11,7 +11,7 @@ use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use skydir_core::access::Actor;
 use skydir_core::ports::Clock;
-use skydir_http::{AppState, CsrfKey, ReadyCheck, router};
+use skydir_http::{AppState, CsrfKey, Gate, ReadyCheck, TrustedProxies, router};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -20,6 +20,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt;
 
 /// What the console's CSRF key is derived for (from the deployment key in the keyring).
 const CSRF_KEY_PURPOSE: &[u8] = b"skydir/console/csrf";
@@ -135,12 +136,16 @@ pub async fn start_with_clock(cfg: Config, clock: Arc<dyn Clock>) -> anyhow::Res
     let tls_config = tls::server_config(&cert_path, &key_path)?;
     let acceptor = TlsAcceptor::from(tls_config.clone());
 
+    // One set of budgets for both protocols: an address has one budget whichever door it
+    // knocks on.
+    let throttle = Arc::new(skydir_throttle::Throttle::new(cfg.rate_limits));
     let ldap = if cfg.ldap_addr.is_some() || cfg.ldaps_addr.is_some() {
         let ldap_cfg = skydir_ldap::LdapConfig {
             suffix: cfg.ldap_suffix.clone(),
             ldap_addr: cfg.ldap_addr,
             ldaps_addr: cfg.ldaps_addr,
             allow_plain: cfg.ldap_allow_plaintext,
+            throttle: throttle.clone(),
             ..Default::default()
         };
         Some(
@@ -199,6 +204,10 @@ pub async fn start_with_clock(cfg: Config, clock: Arc<dyn Clock>) -> anyhow::Res
         ready,
         csrf_key: CsrfKey::new(csrf_key),
         ldap_suffix: cfg.ldap_suffix.clone(),
+        gate: Gate {
+            throttle,
+            proxies: TrustedProxies(cfg.trusted_proxies.clone()),
+        },
         read_mail: Arc::new(|raw: &[u8]| {
             let limits = skydir_mail::Limits {
                 max_message_bytes: skydir_http::MAX_UPLOAD_BYTES as u64,
@@ -221,7 +230,7 @@ pub async fn start_with_clock(cfg: Config, clock: Arc<dyn Clock>) -> anyhow::Res
                 a = listener.accept() => a,
                 _ = stop.changed() => break,
             };
-            let (tcp, _peer) = match accepted {
+            let (tcp, peer) = match accepted {
                 Ok(v) => v,
                 Err(e) => {
                     tracing::warn!(error = %e, "accept failed");
@@ -242,6 +251,12 @@ pub async fn start_with_clock(cfg: Config, clock: Arc<dyn Clock>) -> anyhow::Res
                     }
                     Err(_) => return,
                 };
+                // The rate limits count by the client's address.
+                let app = app.map_request(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    req
+                });
                 let svc = TowerToHyperService::new(app);
                 if let Err(e) = auto::Builder::new(TokioExecutor::new())
                     .serve_connection_with_upgrades(TokioIo::new(tls), svc)

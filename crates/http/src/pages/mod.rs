@@ -12,7 +12,7 @@ pub(crate) mod csrf;
 mod data_request;
 mod desk;
 mod kb;
-mod layout;
+pub(crate) mod layout;
 mod operator;
 mod org_deletion;
 pub(crate) mod portal;

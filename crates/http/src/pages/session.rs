@@ -44,11 +44,9 @@ pub async fn signed_in<S: Storage + Clone>(
     headers: &HeaderMap,
 ) -> Option<(Actor, String)> {
     let token = cookie(headers, SESSION)?;
-    st.dir
-        .authenticate_token(&token)
-        .await
-        .ok()
-        .map(|a| (a, token))
+    let actor = st.dir.authenticate_token(&token).await.ok()?;
+    crate::gate::note_signed_in();
+    Some((actor, token))
 }
 
 /// The session's actor when it is a person of an organization (admin or user): `None`

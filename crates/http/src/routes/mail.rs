@@ -58,7 +58,8 @@ fn unreadable(e: Unreadable) -> ApiError {
     request_body(content = String, content_type = "message/rfc822",
         description = "one raw RFC 5322 message"),
     responses((status = 200, body = MailOutcomeOut), (status = 400, body = crate::Problem),
-        (status = 403, body = crate::Problem), (status = 413, body = crate::Problem)))]
+        (status = 403, body = crate::Problem), (status = 413, body = crate::Problem),
+        (status = 429, body = crate::Problem)))]
 pub async fn inbound<S: Storage + Clone>(
     State(st): State<AppState<S>>,
     Caller(actor): Caller,
@@ -77,6 +78,17 @@ pub async fn inbound<S: Storage + Clone>(
         return Err(CoreError::Unauthenticated.into());
     }
     let mail = (st.read_mail)(&body).map_err(unreadable)?;
+    // Each message can open a ticket and mail an answer back: one sender gets a budget (the
+    // gateway defers the message on 429 and tries again after `Retry-After`).
+    if let (skydir_core::access::Actor::Operator { .. }, Some(from)) = (&actor, &mail.from)
+        && let Err(r) = st.gate.throttle.mail_sender(from)
+    {
+        metrics::counter!("skydir_rate_limited_total", "protocol" => "mail", "limit" => r.limit.as_str())
+            .increment(1);
+        return Err(ApiError::TooManyRequests {
+            retry_after: r.retry_after_secs(),
+        });
+    }
     let outcome = st.dir.ingest_mail(&actor, mail).await?;
     Ok(Json(outcome.into()))
 }
