@@ -33,7 +33,7 @@ pub fn set_rate(limits: &mut Limits, key: &str, value: &str, source: &str) -> an
     let slot = slot(limits, key).with_context(|| format!("{key} is not a rate limit"))?;
     *slot = match value.trim() {
         "off" => None,
-        v => Some(v.parse::<Rate>().with_context(|| format!("{source}"))?),
+        v => Some(v.parse::<Rate>().with_context(|| source.to_string())?),
     };
     Ok(())
 }

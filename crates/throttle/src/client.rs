@@ -44,6 +44,7 @@ impl fmt::Display for ClientKey {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -194,6 +194,7 @@ impl Attempt<'_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use std::net::IpAddr;

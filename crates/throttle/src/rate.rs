@@ -77,9 +77,9 @@ impl fmt::Display for Rate {
         let secs = self.period.as_secs();
         if self.period.subsec_nanos() != 0 {
             write!(f, "{}/{}ms", self.burst, self.period.as_millis())
-        } else if secs % 3600 == 0 {
+        } else if secs.is_multiple_of(3600) {
             write!(f, "{}/{}h", self.burst, secs / 3600)
-        } else if secs % 60 == 0 {
+        } else if secs.is_multiple_of(60) {
             write!(f, "{}/{}min", self.burst, secs / 60)
         } else {
             write!(f, "{}/{}s", self.burst, secs)
@@ -88,6 +88,7 @@ impl fmt::Display for Rate {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
