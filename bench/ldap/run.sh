@@ -19,6 +19,7 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 export PATH="$PATH:/usr/sbin"
 command -v slapd >/dev/null || { s=""; [ "$(id -u)" = 0 ] || s=sudo; DEBIAN_FRONTEND=noninteractive $s apt-get install -y -q slapd ldap-utils >/dev/null; }
 cd "$ROOT"
+. bench/lib.sh
 cargo build --release -q -p skydir -p skydir-ldapload
 BIN="$ROOT/target/release/skydir"
 LOAD="$ROOT/target/release/skydir-ldapload"
@@ -45,24 +46,12 @@ start_skydir() {
 start_skydir
 TOKEN=$(grep -E '^\s+skd_' "$OUT/serve.log" | tr -d ' ')
 API="https://127.0.0.1:$HPORT/api/v1"
-CURL=(curl -sf --cacert "$DATA/tls/cert.pem" -H "Authorization: Bearer $TOKEN")
-"${CURL[@]}" -H 'content-type: application/json' \
-  -d "{\"slug\":\"bench\",\"name\":\"Bench\",\"plan\":\"monthly\",\"seats\":$((N + 10)),
-       \"admin\":{\"username\":\"benchadmin\",\"email\":\"admin@bench.test\"}}" "$API/orgs" >/dev/null
 # The org's first admin takes the invitation from the outbox and chooses a password (staff
 # never choose one); they make user000001 an admin after the import.
-INVITE=""
-for _ in $(seq 50); do
-  INVITE=$(sed -e ':a;N;$!ba;s/=\r\?\n//g' "$DATA"/outbox/*.eml 2>/dev/null \
-           | grep -o 'invitation/skd_[A-Za-z0-9_-]*' | tail -n1 | cut -d/ -f2)
-  [ -n "$INVITE" ] && break; sleep 0.2
-done
-ADMIN_PW="the bench admin's own passphrase"
-curl -sf --cacert "$DATA/tls/cert.pem" -H 'content-type: application/json' \
-  -d "{\"token\":\"$INVITE\",\"password\":\"$ADMIN_PW\"}" "$API/auth/password" >/dev/null
-ADMIN=$(curl -sf --cacert "$DATA/tls/cert.pem" -H 'content-type: application/json' \
-  -d "{\"org\":\"bench\",\"username\":\"benchadmin\",\"password\":\"$ADMIN_PW\"}" "$API/auth/login" \
-  | sed 's/.*"token":"\([^"]*\)".*/\1/')
+ADMIN=$(first_admin "$DATA" "$API" "$TOKEN" \
+  "{\"slug\":\"bench\",\"name\":\"Bench\",\"plan\":\"monthly\",\"seats\":$((N + 10)),
+    \"admin\":{\"username\":\"benchadmin\",\"email\":\"admin@bench.test\"}}" \
+  bench benchadmin "the bench admin's own passphrase")
 kill "$SPID"; wait "$SPID" 2>/dev/null || true
 "$BIN" --data-dir "$DATA" import users "$OUT/skydir.ldif" --org bench --quiet
 start_skydir

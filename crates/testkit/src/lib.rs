@@ -313,6 +313,36 @@ impl TestApp {
         Ok((status, v))
     }
 
+    /// The Prometheus text the metrics listener serves now.
+    pub async fn scrape_metrics(&self) -> anyhow::Result<String> {
+        Ok(self
+            .client
+            .get(&self.metrics_url)
+            .send()
+            .await?
+            .text()
+            .await?)
+    }
+
+    /// Runs one of OpenLDAP's client tools (`ldapsearch`, `ldapwhoami`, `ldapcompare` …)
+    /// trusting this server's certificate: its exit code and everything it printed.
+    #[allow(clippy::panic)] // a missing tool must fail the test that needs it, loudly
+    pub async fn ldap_tool(&self, bin: &str, args: &[&str]) -> (i32, String) {
+        let out = tokio::process::Command::new(bin)
+            .args(args)
+            .env("LDAPTLS_CACERT", &self.cert_path)
+            .env("LDAPTLS_REQCERT", "demand")
+            .output()
+            .await
+            .unwrap_or_else(|e| panic!("cannot run {bin} (install ldap-utils): {e}"));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code().unwrap_or(-1), text)
+    }
+
     /// Logs a user in and returns their token.
     pub async fn login(&self, org: &str, username: &str, password: &str) -> anyhow::Result<String> {
         let (status, body) = self

@@ -53,15 +53,7 @@ async fn health_readiness_metrics_and_openapi_are_served() {
         );
         assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
         // Metrics are scraped from their own loopback listener, not the HTTPS port.
-        let text = app
-            .client
-            .get(&app.metrics_url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text = app.scrape_metrics().await.unwrap();
         assert!(text.contains("skydir_http_requests_total"), "{text}");
         assert!(text.contains("route=\"/api/v1/openapi.json\""), "{text}");
         app

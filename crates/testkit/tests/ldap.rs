@@ -100,21 +100,9 @@ fn dn(slug: &str, user: &str) -> String {
     format!("uid={user},ou=users,o={slug},dc=skydir")
 }
 
-/// Runs an OpenLDAP client tool trusting the server's certificate; returns (exit code, stdout).
+/// Runs an OpenLDAP client tool trusting the server's certificate; returns (exit code, output).
 async fn tool(app: &TestApp, bin: &str, args: &[&str]) -> (i32, String) {
-    let out = tokio::process::Command::new(bin)
-        .args(args)
-        .env("LDAPTLS_CACERT", &app.cert_path)
-        .env("LDAPTLS_REQCERT", "demand")
-        .output()
-        .await
-        .unwrap_or_else(|e| panic!("cannot run {bin} (install ldap-utils): {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
+    app.ldap_tool(bin, args).await
 }
 
 async fn search_as(

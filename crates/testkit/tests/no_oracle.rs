@@ -32,19 +32,11 @@ async fn rest_login(app: &TestApp, org: &str, user: &str, pw: &str) -> (u16, Val
 /// `ldapwhoami`'s exit code and what it printed, for a bind as `uid=<user>,…,o=<org>`.
 async fn ldap_bind(app: &TestApp, org: &str, user: &str, pw: &str) -> (i32, String) {
     let dn = format!("uid={user},ou=users,o={org},dc=skydir");
-    let out = tokio::process::Command::new("ldapwhoami")
-        .args(["-x", "-H", &app.ldaps_url, "-D", &dn, "-w", pw])
-        .env("LDAPTLS_CACERT", &app.cert_path)
-        .env("LDAPTLS_REQCERT", "demand")
-        .output()
-        .await
-        .expect("ldapwhoami (Debian's ldap-utils)");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
+    app.ldap_tool(
+        "ldapwhoami",
+        &["-x", "-H", &app.ldaps_url, "-D", &dn, "-w", pw],
+    )
+    .await
 }
 
 /// The portal's answer to a sign-in: status and the error shown on the page.

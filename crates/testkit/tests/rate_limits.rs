@@ -40,33 +40,11 @@ fn retry_after(resp: &reqwest::Response) -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
-/// `ldapwhoami` (or `ldapsearch` with `args`) over LDAPS: exit code and output.
+/// `ldapwhoami` or `ldapsearch` with `args` over LDAPS: exit code and output.
 async fn ldap(app: &TestApp, tool: &str, args: &[&str]) -> (i32, String) {
-    let out = tokio::process::Command::new(tool)
-        .args(["-x", "-H", &app.ldaps_url])
-        .args(args)
-        .env("LDAPTLS_CACERT", &app.cert_path)
-        .env("LDAPTLS_REQCERT", "demand")
-        .output()
-        .await
-        .expect("OpenLDAP's client tools (Debian's ldap-utils)");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
-}
-
-async fn metrics(app: &TestApp) -> String {
-    app.client
-        .get(&app.metrics_url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    let mut all = vec!["-x", "-H", &app.ldaps_url];
+    all.extend_from_slice(args);
+    app.ldap_tool(tool, &all).await
 }
 
 /// Whether /metrics counted a refusal by `limit` over `protocol`.
@@ -127,7 +105,7 @@ async fn failed_sign_ins_stop_guessing_at_every_door_and_right_passwords_never_p
     assert_eq!(login(&app, "alice", PW).await.0, 200);
     let (code, text) = ldap(&app, "ldapwhoami", &["-D", dn, "-w", PW]).await;
     assert_eq!(code, 0, "{text}");
-    let m = metrics(&app).await;
+    let m = app.scrape_metrics().await.unwrap();
     assert!(
         counted(&m, "failures", "http") && counted(&m, "failures", "ldap"),
         "{m}"
@@ -193,7 +171,7 @@ async fn unauthenticated_requests_have_a_budget_that_made_up_credentials_do_not_
     }
     wait(retry).await;
     assert_eq!(get("/privacy/subprocessors", None).await.0, 200);
-    let m = metrics(&app).await;
+    let m = app.scrape_metrics().await.unwrap();
     assert!(
         counted(&m, "anonymous", "http") && counted(&m, "anonymous", "ldap"),
         "{m}"
@@ -269,7 +247,7 @@ async fn doors_that_send_mail_or_take_links_have_a_stricter_budget() {
     wait(retry.max(mail_retry.unwrap())).await;
     assert_eq!(forgot().await.0, 200);
     assert_eq!(inbound(mail("spam@example.net", 5)).await.0, 200);
-    let m = metrics(&app).await;
+    let m = app.scrape_metrics().await.unwrap();
     assert!(
         counted(&m, "strict", "http") && counted(&m, "mail_sender", "mail"),
         "{m}"
