@@ -50,17 +50,24 @@ fn crate_dependencies_point_one_way() {
         "core depends on none of ours: {:?}",
         deps["skydir-core"]
     );
-    for front in [
-        "skydir-store",
-        "skydir-http",
-        "skydir-ldap",
-        "skydir-import",
-        "skydir-mail",
-    ] {
+    assert!(
+        deps["skydir-throttle"].is_empty(),
+        "the rate limits depend on none of ours: {:?}",
+        deps["skydir-throttle"]
+    );
+    for front in ["skydir-store", "skydir-import", "skydir-mail"] {
         assert_eq!(
             deps[front],
             ["skydir-core"],
             "{front} may depend on core only"
+        );
+    }
+    // The two network front ends share the per-address budgets.
+    for front in ["skydir-http", "skydir-ldap"] {
+        assert_eq!(
+            deps[front],
+            ["skydir-core", "skydir-throttle"],
+            "{front} may depend on core and throttle only"
         );
     }
     for (name, d) in &deps {
