@@ -111,20 +111,16 @@ pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
             }
             continue;
         }
-        let mut attempt = match limits::check(&ctx.cfg.throttle, client, &id, &op) {
-            limits::Verdict::Pass => None,
-            limits::Verdict::Bind(a) => Some(a),
-            limits::Verdict::Refuse(r) => {
-                let (code, message) = limits::busy(&r);
-                if reply_result(&mut conn, msgid, &op, result(code, message))
-                    .await
-                    .is_err()
-                {
-                    return;
-                }
-                continue;
+        if let Err(r) = limits::check(&ctx.cfg.throttle, client, &id, &op) {
+            let (code, message) = limits::busy(&r);
+            if reply_result(&mut conn, msgid, &op, result(code, message))
+                .await
+                .is_err()
+            {
+                return;
             }
-        };
+            continue;
+        }
         let confidential_required = || {
             result(
                 LdapResultCode::ConfidentialityRequired,
@@ -139,10 +135,6 @@ pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
                 // `ldapsearch -x -b '' -s base` can find out whether StartTLS is offered.
                 let anonymous = limits::is_anonymous_bind(&req);
                 if !secure && !anonymous {
-                    // No password was looked at: nothing failed.
-                    if let Some(a) = attempt.take() {
-                        a.succeeded();
-                    }
                     id = Identity::Anonymous;
                     let res = confidential_required();
                     conn.send(msg(
@@ -157,10 +149,8 @@ pub async fn serve<S: DirectoryStore + Clone + Send + Sync + 'static>(
                     // The admin role is read from the model: let it see earlier grants.
                     let _ = ctx.model.caught_up((ctx.committed)(), CATCH_UP_LIMIT).await;
                     let out = bind::bind(&ctx, &req).await;
-                    if let Some(a) = attempt.take()
-                        && matches!(out.code, LdapResultCode::Success)
-                    {
-                        a.succeeded();
+                    if !anonymous && !matches!(out.code, LdapResultCode::Success) {
+                        limits::failed(&ctx.cfg.throttle, client);
                     }
                     id = out.identity;
                     conn.send(msg(

@@ -67,9 +67,14 @@ async fn failed_sign_ins_stop_guessing_at_every_door_and_right_passwords_never_p
     app.org_with_admin("acme", json!({"plan": "free"}), "alice", PW)
         .await
         .unwrap();
-    // Signing in with the right password costs nothing, however often.
+    // Signing in with the right password costs nothing, however often and however many at
+    // once (an application's connection pool).
     for _ in 0..6 {
         assert_eq!(login(&app, "alice", PW).await.0, 200);
+    }
+    let at_once: Vec<_> = (0..10).map(|_| login(&app, "alice", PW)).collect();
+    for (s, b, _) in futures_util::future::join_all(at_once).await {
+        assert_eq!(s, 200, "{b}");
     }
     let token = app.login("acme", "alice", PW).await.unwrap();
     for _ in 0..3 {

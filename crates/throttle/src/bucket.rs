@@ -5,8 +5,9 @@
 //! cannot stop such an attack anyway) and the refusal is counted by the caller's metrics.
 //!
 //! Beyond the usual "take one", a failed-sign-in budget must be *checked before* the password
-//! is verified and *kept only if* the attempt fails — which is why this is not `governor`,
-//! whose buckets can be neither peeked at nor refunded.
+//! is verified and *spent only after* the attempt failed, past the limit when failures come
+//! concurrently — which is why this is not `governor`, whose buckets can be neither peeked at
+//! nor charged into debt.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, RandomState};
@@ -60,15 +61,6 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
     /// known to have been unauthenticated after it was served.
     pub fn charge(&self, key: &K, now: Instant) {
         let _ = self.step(key, now, Step::Charge);
-    }
-
-    /// Gives back one spent by [`Limiter::take`] (the attempt turned out to be legitimate).
-    pub fn refund(&self, key: &K, now: Instant) {
-        let Some(rate) = self.rate else { return };
-        let mut shard = self.shard(key);
-        if let Some(full_at) = shard.get_mut(key) {
-            *full_at = full_at.checked_sub(rate.interval()).unwrap_or(now).max(now);
-        }
     }
 
     /// Keys tracked now (for tests and metrics).
@@ -153,25 +145,15 @@ mod tests {
     }
 
     #[test]
-    fn peek_spends_nothing_and_refund_gives_one_back() {
+    fn peek_spends_nothing() {
         let l = limiter(2, 20);
         let t0 = Instant::now();
-        assert_eq!(l.peek(&1, t0), Ok(()));
+        for _ in 0..10 {
+            assert_eq!(l.peek(&1, t0), Ok(()));
+        }
         l.take(&1, t0).unwrap();
         l.take(&1, t0).unwrap();
-        assert!(l.peek(&1, t0).is_err());
-        l.refund(&1, t0);
-        assert_eq!(l.peek(&1, t0), Ok(()));
-        assert_eq!(l.take(&1, t0), Ok(()));
-        // A refund never makes more than a full bucket.
-        let l = limiter(2, 20);
-        l.refund(&1, t0);
-        l.take(&1, t0).unwrap();
-        l.refund(&1, t0);
-        l.refund(&1, t0);
-        l.take(&1, t0).unwrap();
-        l.take(&1, t0).unwrap();
-        assert!(l.take(&1, t0).is_err());
+        assert_eq!(l.peek(&1, t0), Err(Wait(Duration::from_secs(10))));
     }
 
     #[test]

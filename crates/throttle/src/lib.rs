@@ -4,8 +4,9 @@
 //! Four budgets, each a token bucket per client (see [`Limits`] for the defaults):
 //! - **anonymous** — every request or LDAP operation not made under a valid credential;
 //! - **failures** — failed sign-ins (passwords, second factors, bad tokens): a password door
-//!   checks it *before* verifying anything and a successful sign-in gives its share back, so
-//!   guessing stops at the limit while a user who types their password right never pays;
+//!   checks it *before* verifying anything and only failures spend it, so guessing stops at
+//!   the limit while a user who types their password right never pays — however many sign in
+//!   at once from one address (an application's connection pool binding 32 connections);
 //! - **strict** — the doors that send mail or take a link's token: forgot-password, public data
 //!   requests, invitations and the other emailed links;
 //! - **mail senders** — inbound support mail, counted per sender address (each message can
@@ -146,17 +147,17 @@ impl Throttle {
         self.anonymous.charge(&client, Instant::now());
     }
 
-    /// Starts a sign-in attempt: refused when the client's failures are spent; otherwise one
-    /// failure is held until the attempt says how it went.
-    pub fn attempt(&self, client: ClientKey) -> Result<Attempt<'_>, Refused> {
-        refuse(Limit::Failures, self.failures.take(&client, Instant::now()))?;
-        Ok(Attempt {
-            throttle: self,
-            client,
-        })
+    /// Whether the client may try a password now: refused once its failures are spent, so
+    /// that nothing is verified (the right password included) until the wait is over. It
+    /// spends nothing — a sign-in that succeeds costs nothing; one that fails is recorded with
+    /// [`Throttle::failed`].
+    pub fn may_try(&self, client: ClientKey) -> Result<(), Refused> {
+        refuse(Limit::Failures, self.failures.peek(&client, Instant::now()))
     }
 
-    /// Records a failed authentication outside a sign-in door (a bad or expired token).
+    /// Records a failed sign-in or bind, or a failed authentication anywhere else (a bad or
+    /// expired token). Failures made concurrently past the budget are all counted, up to one
+    /// period of debt: the wait grows with them.
     pub fn failed(&self, client: ClientKey) {
         self.failures.charge(&client, Instant::now());
     }
@@ -175,22 +176,6 @@ impl Throttle {
 
 fn refuse(limit: Limit, r: Result<(), Wait>) -> Result<(), Refused> {
     r.map_err(|Wait(retry_after)| Refused { limit, retry_after })
-}
-
-/// A sign-in attempt holding one failure of its client's budget: [`Attempt::succeeded`]
-/// gives it back; dropping it otherwise keeps it spent.
-#[derive(Debug)]
-#[must_use = "an attempt keeps its failure unless told it succeeded"]
-pub struct Attempt<'a> {
-    throttle: &'a Throttle,
-    client: ClientKey,
-}
-
-impl Attempt<'_> {
-    /// The credential was right (or the attempt never reached a credential check).
-    pub fn succeeded(self) {
-        self.throttle.failures.refund(&self.client, Instant::now());
-    }
 }
 
 #[cfg(test)]
@@ -218,15 +203,15 @@ mod tests {
         let t = tight();
         let me = key("192.0.2.1");
         for _ in 0..10 {
-            t.attempt(me).unwrap().succeeded();
+            t.may_try(me).unwrap();
         }
-        drop(t.attempt(me).unwrap());
-        drop(t.attempt(me).unwrap());
-        let r = t.attempt(me).unwrap_err();
+        t.failed(me);
+        t.failed(me);
+        let r = t.may_try(me).unwrap_err();
         assert_eq!(r.limit, Limit::Failures);
         assert_eq!(r.retry_after_secs(), 300);
         assert!(
-            t.attempt(key("192.0.2.2")).is_ok(),
+            t.may_try(key("192.0.2.2")).is_ok(),
             "other clients are not affected"
         );
     }
@@ -238,7 +223,7 @@ mod tests {
         t.failed(me);
         t.failed(me);
         assert!(
-            t.attempt(key("2001:db8::2")).is_err(),
+            t.may_try(key("2001:db8::2")).is_err(),
             "same /64, same budget"
         );
     }
@@ -266,7 +251,8 @@ mod tests {
         let me = key("192.0.2.1");
         for _ in 0..1000 {
             t.anonymous(me).unwrap();
-            drop(t.attempt(me).unwrap());
+            t.failed(me);
+            t.may_try(me).unwrap();
             t.strict(me).unwrap();
         }
         assert!(t.anonymous_spent(me).is_none());

@@ -6,8 +6,8 @@
 //!   (a made-up cookie or token), it is charged afterwards, and once the budget is spent such
 //!   requests are answered 429 — so adding a fake header buys nothing, while real sessions
 //!   and tokens are never limited by address.
-//! - A password door spends one failure before the password is checked and gets it back
-//!   unless the answer is 401; any other 401 (a bad or expired token) is a failure too.
+//! - A password door is refused before the password is checked once the address's failures
+//!   are spent; every 401 (a wrong password or code, a bad or expired token) spends one.
 //! - The mail-sending and link doors spend the strict budget.
 //!
 //! Refusals are 429 with `Retry-After` (problem+json under `/api/`, a page elsewhere) and
@@ -82,19 +82,19 @@ pub async fn guard(State(gate): State<Gate>, req: Request, next: Next) -> Respon
     if !credential && let Err(r) = t.anonymous(client) {
         return refuse(r, api);
     }
-    let attempt = match door {
-        doors::Door::SignIn => match t.attempt(client) {
-            Ok(a) => Some(a),
-            Err(r) => return refuse(r, api),
-        },
+    match door {
+        doors::Door::SignIn => {
+            if let Err(r) = t.may_try(client) {
+                return refuse(r, api);
+            }
+        }
         doors::Door::Strict => {
             if let Err(r) = t.strict(client) {
                 return refuse(r, api);
             }
-            None
         }
-        doors::Door::Other => None,
-    };
+        doors::Door::Other => {}
+    }
     let spent = if credential {
         t.anonymous_spent(client)
     } else {
@@ -106,12 +106,8 @@ pub async fn guard(State(gate): State<Gate>, req: Request, next: Next) -> Respon
             (resp, SIGNED_IN.with(Cell::get))
         })
         .await;
-    let failed = resp.status() == StatusCode::UNAUTHORIZED;
-    match attempt {
-        Some(a) if !failed => a.succeeded(),
-        Some(a) => drop(a),
-        None if failed => t.failed(client),
-        None => {}
+    if resp.status() == StatusCode::UNAUTHORIZED {
+        t.failed(client);
     }
     if credential && !signed_in {
         t.charge_anonymous(client);
