@@ -13,18 +13,9 @@ ROUNDS=${3:-3}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT="$ROOT/bench/out/ldap-limits"
 rm -rf "$OUT" && mkdir -p "$OUT"
-export PATH="$PATH:/usr/sbin"
-command -v slappasswd >/dev/null || { s=""; [ "$(id -u)" = 0 ] || s=sudo; DEBIAN_FRONTEND=noninteractive $s apt-get install -y -q slapd ldap-utils >/dev/null; }
 cd "$ROOT"
 . bench/lib.sh
-cargo build --release -q -p skydir -p skydir-ldapload
-BIN="$ROOT/target/release/skydir"
-LOAD="$ROOT/target/release/skydir-ldapload"
-BINDERS=1000
-ARGON=$(slappasswd -o module-path=/usr/lib/ldap -o module-load=argon2 -h '{ARGON2}' -s 'bench password')
-read -r AM AT AP <<<"$(echo "$ARGON" | sed -E 's/.*\$m=([0-9]+),t=([0-9]+),p=([0-9]+)\$.*/\1 \2 \3/')"
-export SKYDIR_ARGON2_MEMORY_KIB=$AM SKYDIR_ARGON2_ITERATIONS=$AT SKYDIR_ARGON2_PARALLELISM=$AP
-export SKYDIR_PASSWORD_WORKERS=2
+ldap_bench_setup
 python3 bench/gen_users.py "$N" "o=bench,dc=skydir" "$ARGON" "$BINDERS" > "$OUT/users.ldif"
 DATA="$OUT/data" HPORT=18453 LPORT=13399
 SPID=""

@@ -16,21 +16,9 @@ SECS=${2:-10}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT="$ROOT/bench/out/ldap"
 rm -rf "$OUT" && mkdir -p "$OUT"
-export PATH="$PATH:/usr/sbin"
-command -v slapd >/dev/null || { s=""; [ "$(id -u)" = 0 ] || s=sudo; DEBIAN_FRONTEND=noninteractive $s apt-get install -y -q slapd ldap-utils >/dev/null; }
 cd "$ROOT"
 . bench/lib.sh
-cargo build --release -q -p skydir -p skydir-ldapload
-BIN="$ROOT/target/release/skydir"
-LOAD="$ROOT/target/release/skydir-ldapload"
-BINDERS=1000
-
-ARGON=$(slappasswd -o module-path=/usr/lib/ldap -o module-load=argon2 -h '{ARGON2}' -s 'bench password')
-PARAMS=$(echo "$ARGON" | sed -E 's/.*\$m=([0-9]+),t=([0-9]+),p=([0-9]+)\$.*/\1 \2 \3/')
-read -r AM AT AP <<<"$PARAMS"
-echo "bind hash: $(echo "$ARGON" | cut -d\$ -f2) m=${AM} KiB t=${AT} p=${AP} (slapd's argon2 module defaults)"
-export SKYDIR_ARGON2_MEMORY_KIB=$AM SKYDIR_ARGON2_ITERATIONS=$AT SKYDIR_ARGON2_PARALLELISM=$AP
-export SKYDIR_PASSWORD_WORKERS=2
+ldap_bench_setup
 
 # --- skydir ----------------------------------------------------------------
 python3 bench/gen_users.py "$N" "o=bench,dc=skydir" "$ARGON" "$BINDERS" > "$OUT/skydir.ldif"
