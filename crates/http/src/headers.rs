@@ -48,8 +48,8 @@ pub async fn secure(mut req: Request, next: Next) -> Response {
     resp
 }
 
-/// Whether the request carries a bearer token or a console session.
-fn has_credentials(headers: &HeaderMap) -> bool {
+/// Whether the request carries a bearer token or a console session (valid or not).
+pub(crate) fn has_credentials(headers: &HeaderMap) -> bool {
     headers.contains_key(header::AUTHORIZATION)
         || crate::pages::session::cookie(headers, SESSION).is_some()
 }

@@ -66,7 +66,7 @@ pub struct AppState<S> {
     pub ldap_suffix: String,
     /// Reads raw inbound mail for `POST /api/v1/mail/inbound`.
     pub read_mail: MailReader,
-    /// The rate limits in front of every route (`Gate::open()` for none).
+    /// The rate limits in front of every route.
     pub gate: Gate,
 }
 

@@ -42,11 +42,6 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
         }
     }
 
-    /// The configured rate, if limited.
-    pub fn rate(&self) -> Option<Rate> {
-        self.rate
-    }
-
     /// Spends one from `key`'s bucket, or says how long until one is there.
     pub fn take(&self, key: &K, now: Instant) -> Result<(), Wait> {
         self.step(key, now, Step::Take)

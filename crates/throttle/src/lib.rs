@@ -115,16 +115,6 @@ impl Throttle {
         }
     }
 
-    /// The settings in force.
-    pub fn limits(&self) -> Limits {
-        Limits {
-            anonymous: self.anonymous.rate(),
-            failures: self.failures.rate(),
-            strict: self.strict.rate(),
-            mail_senders: self.senders.rate(),
-        }
-    }
-
     /// Spends one unauthenticated request.
     pub fn anonymous(&self, client: ClientKey) -> Result<(), Refused> {
         refuse(

@@ -47,27 +47,6 @@ pub struct Gate {
     pub proxies: TrustedProxies,
 }
 
-impl Gate {
-    /// A gate with every budget off (tests that call the router directly).
-    pub fn open() -> Self {
-        Self {
-            throttle: Arc::new(Throttle::new(skydir_throttle::Limits {
-                anonymous: None,
-                failures: None,
-                strict: None,
-                mail_senders: None,
-            })),
-            proxies: TrustedProxies::default(),
-        }
-    }
-}
-
-/// Whether the request presents a credential (valid or not).
-fn presents_credential(req: &Request) -> bool {
-    req.headers().contains_key(header::AUTHORIZATION)
-        || crate::pages::session::cookie(req.headers(), crate::pages::session::SESSION).is_some()
-}
-
 /// The middleware.
 pub async fn guard(State(gate): State<Gate>, req: Request, next: Next) -> Response {
     let Some(ip) = gate.proxies.client(req.extensions(), req.headers()) else {
@@ -78,7 +57,7 @@ pub async fn guard(State(gate): State<Gate>, req: Request, next: Next) -> Respon
     let api = req.uri().path().starts_with("/api/");
     let route = req.extensions().get::<MatchedPath>().map(|m| m.as_str());
     let door = doors::door(req.method(), route);
-    let credential = presents_credential(&req);
+    let credential = crate::headers::has_credentials(req.headers());
     if !credential && let Err(r) = t.anonymous(client) {
         return refuse(r, api);
     }
