@@ -74,11 +74,6 @@ pub async fn guard(State(gate): State<Gate>, req: Request, next: Next) -> Respon
         }
         doors::Door::Other => {}
     }
-    let spent = if credential {
-        t.anonymous_spent(client)
-    } else {
-        None
-    };
     let (resp, signed_in) = SIGNED_IN
         .scope(Cell::new(false), async move {
             let resp = next.run(req).await;
@@ -88,7 +83,10 @@ pub async fn guard(State(gate): State<Gate>, req: Request, next: Next) -> Respon
     if resp.status() == StatusCode::UNAUTHORIZED {
         t.failed(client);
     }
+    // Only a credential that turned out not to be valid costs anything here: a signed-in
+    // request never touches the anonymous budget.
     if credential && !signed_in {
+        let spent = t.anonymous_spent(client);
         t.charge_anonymous(client);
         if let Some(r) = spent {
             return refuse(r, api);
